@@ -1,0 +1,159 @@
+// Core types shared by every stage. No I/O here.
+
+/** A character range in Article.text, with the text it covers. */
+export interface Span {
+  start: number;
+  end: number;
+  text: string;
+}
+
+export type BlockKind =
+  | 'title'
+  | 'heading'
+  | 'paragraph'
+  | 'caption'
+  | 'credit' // photo credit line, e.g. "Jane Doe/AGENCY": never a place, never a fact
+  | 'furniture'; // page furniture: "top of page", "Comments", "4 min read", date lines
+
+/** One block of the cleaned article text. Offsets index Article.text. */
+export interface Block {
+  kind: BlockKind;
+  start: number;
+  end: number;
+}
+
+export type PublishedSource = 'option' | 'meta' | 'jsonld' | 'url' | 'dateline' | 'header' | null;
+
+export interface Article {
+  /** sha256 (hex) of the cleaned text: the same article ingested twice has the same id. */
+  id: string;
+  /** file path, URL or "-" (stdin) as given by the user */
+  name: string;
+  url: string | null;
+  title: string | null;
+  publisher: string | null;
+  /** YYYY-MM-DD */
+  published: string | null;
+  publishedSource: PublishedSource;
+  publishedEvidence: string | null;
+  /** cleaned text; every offset in the system indexes this string */
+  text: string;
+  blocks: Block[];
+  flags: string[];
+}
+
+export type GeoPrecision = 'venue' | 'locality' | 'county' | 'state' | 'country';
+export type PlaceKind = 'locality' | 'neighbourhood' | 'county' | 'state' | 'country';
+
+export interface Place {
+  /** stable id, e.g. "gn:5368361" */
+  id: string;
+  /** CCC-style locality name: "New York", "Saint Paul", "Los Angeles" */
+  name: string;
+  kind: PlaceKind;
+  /** US: two-letter state code; elsewhere the ISO 3166-1 alpha-2 country code */
+  region: string;
+  /** ISO 3166-1 alpha-2 */
+  country: string;
+  county: string | null;
+  fips: string | null;
+  lat: number;
+  lon: number;
+  population: number;
+  /** for a neighbourhood: the id of the locality that contains it */
+  parentId?: string | null;
+}
+
+export type DatePrecision = 'day' | 'week' | 'month';
+export type Status = 'occurred' | 'planned';
+
+/** A quoted piece of evidence for one field. */
+export interface Evidence {
+  field: string;
+  /** article id */
+  source: string;
+  quote: string;
+  start: number;
+  end: number;
+}
+
+/** One report of a demonstration at a place on a day, inside one article. */
+export interface Mention {
+  articleId: string;
+  date: string | null;
+  date_precision: DatePrecision;
+  status: Status;
+  locality: string | null;
+  region: string | null;
+  country: string | null;
+  county: string | null;
+  fips: string | null;
+  lat: number | null;
+  lon: number | null;
+  geo_precision: GeoPrecision;
+  placeId: string | null;
+  location_detail: string[];
+  event_type: string[];
+  macroevent: string | null;
+  title: string | null;
+  organizations: string[];
+  claims: string[];
+  size_text: string | null;
+  size_low: number | null;
+  size_high: number | null;
+  arrests: number | null;
+  arrests_text: string | null;
+  injuries_text: string | null;
+  police_measures: string[];
+  property_damage: string[];
+  evidence: Evidence[];
+  confidence: number;
+  flags: string[];
+}
+
+export interface SourceRef {
+  id: string;
+  url: string | null;
+  file: string | null;
+  title: string | null;
+  publisher: string | null;
+  published: string | null;
+}
+
+export type SizeCat = 0 | 1 | 2 | 3 | 4;
+
+/** The merged record: one per (place, day). JSON field names are the public API. */
+export interface EventRecord {
+  id: string;
+  date: string | null;
+  date_precision: DatePrecision;
+  status: Status;
+  locality: string | null;
+  region: string | null;
+  country: string | null;
+  lat: number | null;
+  lon: number | null;
+  county: string | null;
+  fips: string | null;
+  geo_precision: GeoPrecision;
+  location_detail: string | null;
+  event_type: string[];
+  title: string | null;
+  macroevent: string | null;
+  organizations: string[];
+  claims: string[];
+  size_text: string | null;
+  size_low: number | null;
+  size_high: number | null;
+  size_mean: number | null;
+  size_cat: SizeCat;
+  arrests: number | null;
+  arrests_text: string | null;
+  injuries_text: string | null;
+  police_measures: string[];
+  property_damage: string[];
+  sources: SourceRef[];
+  evidence: Evidence[];
+  confidence: number;
+  flags: string[];
+}
