@@ -578,7 +578,7 @@ const MOD_STOP = new Set(
 const MONTHS = new Set('january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec'.split(' '));
 /** Following tokens that show a number is not a count of people. */
 const NOT_COUNT_NEXT = new Set(['%', 'percent', 'per', 'a.m', 'p.m', 'am', 'pm', "o'clock", 'th', 'st', 'nd', 'rd']);
-const FOLLOW_OK = new Set([',', '.', ';', ':', ')', '!', '?', '—', '–', 'who', 'at', 'in', 'on', 'outside', 'near', 'to', 'from', 'and', 'as', 'for', 'along', 'inside', 'into', 'through', 'across', 'around', 'strong', 'people']);
+const FOLLOW_OK = new Set([',', '.', ';', ':', ')', '!', '?', '—', '–', 'who', 'at', 'in', 'on', 'outside', 'near', 'to', 'from', 'and', 'as', 'for', 'along', 'inside', 'into', 'through', 'across', 'around', 'strong', 'people', 'by', 'during', 'when', 'while', 'before', 'after', 'with', 'despite', 'under', 'last', 'this', 'on', 'according']);
 
 const SIZE_QUICK_RE = /\d|dozen|hundred|thousand|million|few|several|couple|handful|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b/i;
 
