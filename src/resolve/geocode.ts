@@ -1,0 +1,288 @@
+// Ranking gazetteer candidates by context, and geocoding free-form place strings ("St. Paul, Minn.").
+
+import type { GeoPrecision, Place, PlaceKind } from '../core/types.js';
+import { loadGazetteer, normalizeName, type Gazetteer } from './gazetteer.js';
+
+export interface GeoContext {
+  /** an explicit state/country qualifier ("Portland, Maine"): decisive */
+  region?: string | null;
+  /** regions named near the mention (same sentence, heading): strong */
+  nearbyRegions?: string[];
+  /** weights of regions in the whole article: moderate */
+  articleRegions?: Record<string, number>;
+  /** the article's country, e.g. "US": mild */
+  country?: string | null;
+  /** the text says "around the world"/"abroad": no home-country bonus */
+  abroad?: boolean;
+}
+
+export interface GeocodeAlternative {
+  locality: string | null;
+  region: string | null;
+  country: string | null;
+  lat: number;
+  lon: number;
+  score: number;
+}
+
+export interface GeocodeResult {
+  query: string;
+  locality: string | null;
+  region: string | null;
+  country: string | null;
+  lat: number;
+  lon: number;
+  county: string | null;
+  fips: string | null;
+  precision: GeoPrecision;
+  placeId: string;
+  /** when the match is a neighbourhood: its own name (lat/lon are its own point, locality the city containing it) */
+  neighbourhood: string | null;
+  alternatives: GeocodeAlternative[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scoring weights. A candidate's score is the sum of these terms; higher is better.
+
+/** the candidate lies in the explicit qualifier's region (or country) */
+export const W_QUALIFIER = 1000;
+/** the candidate contradicts an explicit qualifier */
+export const W_QUALIFIER_MISMATCH = -1000;
+/** the candidate's region is named near the mention */
+export const W_NEARBY = 40;
+/** times the share of the article's region weight that the candidate's region carries (dominant region = 1) */
+export const W_ARTICLE = 15;
+/** the candidate is in the article's country (unless the text is about places abroad) */
+export const W_HOME_COUNTRY = 8;
+/** per tenfold of population; populations below POPULATION_FLOOR count as the floor */
+export const W_POPULATION = 5;
+export const POPULATION_FLOOR = 100;
+/** by kind: a bare name is first a town; neighbourhoods, counties, states and countries need the context */
+export const KIND_BONUS: Record<PlaceKind, number> = {
+  locality: 0,
+  neighbourhood: -6,
+  county: -8,
+  state: -6,
+  country: -4,
+};
+
+function regionMatches(place: Place, region: string): boolean {
+  return place.region === region || place.country === region;
+}
+
+export function scorePlace(place: Place, ctx: GeoContext): number {
+  let score = W_POPULATION * Math.log10(Math.max(place.population, POPULATION_FLOOR)) + KIND_BONUS[place.kind];
+  if (ctx.region) score += regionMatches(place, ctx.region) ? W_QUALIFIER : W_QUALIFIER_MISMATCH;
+  if (ctx.nearbyRegions && ctx.nearbyRegions.some((r) => regionMatches(place, r))) score += W_NEARBY;
+  if (ctx.articleRegions) {
+    let max = 0;
+    for (const w of Object.values(ctx.articleRegions)) if (w > max) max = w;
+    if (max > 0) {
+      const w = Math.max(ctx.articleRegions[place.region] ?? 0, place.country !== place.region ? ctx.articleRegions[place.country] ?? 0 : 0);
+      score += (W_ARTICLE * w) / max;
+    }
+  }
+  if (ctx.country && !ctx.abroad && place.country === ctx.country) score += W_HOME_COUNTRY;
+  return score;
+}
+
+/** Candidates ordered best first. Ties go to the larger population, then the id, so the order is stable. */
+export function rankPlaces(cands: Place[], ctx: GeoContext = {}): Array<{ place: Place; score: number }> {
+  const seen = new Set<string>();
+  const out: Array<{ place: Place; score: number }> = [];
+  for (const place of cands) {
+    if (seen.has(place.id)) continue;
+    seen.add(place.id);
+    out.push({ place, score: scorePlace(place, ctx) });
+  }
+  out.sort(
+    (a, b) =>
+      b.score - a.score ||
+      b.place.population - a.place.population ||
+      (a.place.id < b.place.id ? -1 : a.place.id > b.place.id ? 1 : 0),
+  );
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Query parsing
+
+/** geocode() assumes a US reader unless the context names another country (or null for none). */
+export const DEFAULT_COUNTRY = 'US';
+
+interface Qualifier {
+  region: string; // US state code or ISO2 country code
+  kind: 'state' | 'country';
+}
+
+function qualifierOf(gaz: Gazetteer, s: string): Qualifier | null {
+  const t = s.trim();
+  if (!t) return null;
+  const st = gaz.state(t);
+  if (st) return { region: st.code, kind: 'state' };
+  const co = gaz.country(t);
+  if (co) return { region: co.code, kind: 'country' };
+  return null;
+}
+
+const AFFIX_PATTERNS: RegExp[] = [
+  /^(city|town|village|borough|township|municipality|county) of /,
+  / (township|twp|town|village|borough|city|cdp|municipality)$/,
+  /^(downtown|uptown|greater|central|north|south|east|west|northern|southern|eastern|western) /,
+];
+
+/** Lookup with fallbacks: the name as written, then without "City of"/"Township"/"downtown" affixes. */
+function lookupWithFallbacks(gaz: Gazetteer, name: string): Place[] {
+  const direct = gaz.lookup(name);
+  if (direct.length) return direct;
+  const key = normalizeName(name);
+  for (const re of AFFIX_PATTERNS) {
+    if (!re.test(key)) continue;
+    const found = gaz.lookup(key.replace(re, ''));
+    if (found.length) return found;
+  }
+  const noParens = name.replace(/\([^)]*\)/g, ' ').trim();
+  if (noParens !== name.trim() && noParens) return gaz.lookup(noParens);
+  return [];
+}
+
+const regionPlace = (gaz: Gazetteer, q: Qualifier): Place | undefined =>
+  gaz.byId(q.kind === 'state' ? `st:${q.region}` : `cc:${q.region}`);
+
+function precisionOf(kind: PlaceKind): GeoPrecision {
+  switch (kind) {
+    case 'county':
+      return 'county';
+    case 'state':
+      return 'state';
+    case 'country':
+      return 'country';
+    default:
+      return 'locality';
+  }
+}
+
+function localityOf(gaz: Gazetteer, p: Place): string | null {
+  if (p.kind === 'locality') return p.name;
+  if (p.kind === 'neighbourhood') {
+    const parent = p.parentId ? gaz.byId(p.parentId) : undefined;
+    return parent ? parent.name : p.name;
+  }
+  return null;
+}
+
+const regionOf = (p: Place): string | null => (p.kind === 'country' && p.country === 'US' ? null : p.region);
+
+function toResult(gaz: Gazetteer, query: string, ranked: Array<{ place: Place; score: number }>): GeocodeResult {
+  const best = ranked[0]!.place;
+  return {
+    query,
+    locality: localityOf(gaz, best),
+    region: regionOf(best),
+    country: best.country,
+    lat: best.lat,
+    lon: best.lon,
+    county: best.kind === 'state' || best.kind === 'country' ? null : best.county,
+    fips: best.kind === 'state' || best.kind === 'country' ? null : best.fips,
+    precision: precisionOf(best.kind),
+    placeId: best.id,
+    neighbourhood: best.kind === 'neighbourhood' ? best.name : null,
+    alternatives: ranked.slice(1, 6).map(({ place, score }) => ({
+      locality: localityOf(gaz, place),
+      region: regionOf(place),
+      country: place.country,
+      lat: place.lat,
+      lon: place.lon,
+      score: Math.round(score * 100) / 100,
+    })),
+  };
+}
+
+/**
+ * Geocodes "City, ST", "City, State", "City ST", "City, Country", a bare state or country, a county
+ * ("Cook County, IL") or a neighbourhood ("Echo Park, CA"). Returns null when nothing matches.
+ * When a state/country qualifier is given but no place of that name lies in it, the result is the
+ * qualifier itself at state/country precision.
+ */
+export function geocode(query: string, context: GeoContext = {}): GeocodeResult | null {
+  const gaz = loadGazetteer();
+  const ctx: GeoContext = context.country === undefined ? { ...context, country: DEFAULT_COUNTRY } : context;
+  const q = query.replace(/\s+/g, ' ').replace(/\s+\d{5}(-\d{4})?$/, '').trim();
+  if (!q) return null;
+
+  // 1. the whole string is a name ("Washington, D.C.", "New York City", "Oregon")
+  const whole = gaz.lookup(q);
+  if (whole.length) return toResult(gaz, query, rankPlaces(whole, ctx));
+
+  // 2. trailing qualifiers, after commas ("Echo Park, Los Angeles, CA", "Paris, France")
+  let parts = q.split(',').map((p) => p.trim()).filter(Boolean);
+  let qual: Qualifier | null = null;
+  while (parts.length > 1) {
+    const qq = qualifierOf(gaz, parts[parts.length - 1]!);
+    if (!qq) break;
+    // "City, ST, USA": keep the state, drop the country
+    if (!qual || qual.kind === 'country') qual = qq.kind === 'state' || !qual ? qq : qual;
+    parts = parts.slice(0, -1);
+  }
+  // 3. no comma: a trailing state or country ("Portland Oregon", "Columbia MO")
+  if (parts.length === 1 && !qual) {
+    const tokens = parts[0]!.split(' ');
+    for (let k = Math.min(3, tokens.length - 1); k >= 1; k--) {
+      const qq = qualifierOf(gaz, tokens.slice(-k).join(' '));
+      if (!qq) continue;
+      const head = tokens.slice(0, -k).join(' ');
+      if (lookupWithFallbacks(gaz, head).some((p) => regionMatches(p, qq.region))) {
+        parts = [head];
+        qual = qq;
+        break;
+      }
+    }
+  }
+
+  const rctx: GeoContext = qual ? { ...ctx, region: qual.region } : ctx;
+  // the first part is the place; further parts ("Los Angeles" in "Echo Park, Los Angeles") are context
+  for (const part of parts) {
+    let cands = lookupWithFallbacks(gaz, part);
+    if (qual) cands = cands.filter((p) => regionMatches(p, qual!.region));
+    if (cands.length) return toResult(gaz, query, rankPlaces(cands, rctx));
+  }
+  if (qual) {
+    const rp = regionPlace(gaz, qual);
+    if (rp) return toResult(gaz, query, [{ place: rp, score: W_QUALIFIER }]);
+  }
+  return null;
+}
+
+/** One JSON line per query, for `turnout geocode`. A query that matches nothing gives precision null. */
+export function geocodeLines(queries: string[], ctx: GeoContext = {}): string[] {
+  return queries.map((query) => {
+    const r = geocode(query, ctx);
+    if (!r) {
+      return JSON.stringify({
+        query,
+        locality: null,
+        region: null,
+        country: null,
+        lat: null,
+        lon: null,
+        county: null,
+        fips: null,
+        precision: null,
+        alternatives: [],
+      });
+    }
+    return JSON.stringify({
+      query,
+      locality: r.locality,
+      region: r.region,
+      country: r.country,
+      lat: r.lat,
+      lon: r.lon,
+      county: r.county,
+      fips: r.fips,
+      precision: r.precision,
+      neighbourhood: r.neighbourhood,
+      alternatives: r.alternatives,
+    });
+  });
+}
