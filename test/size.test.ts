@@ -150,6 +150,10 @@ test('findSizes: crowd-size phrases', () => {
     ['The crowd swelled to 3,000 by noon.', '3,000', 3000, 3000],
     ['A handful of protesters stood outside.', 'a handful', 5, 5],
     ['Thousands marched through downtown.', 'thousands', 2000, 2000],
+    ['Police put it at 4,000.', '4,000', 4000, 4000],
+    ['The 1,500-strong crowd marched.', '1,500', 1500, 1500],
+    ['Crowds numbering in the thousands filled the plaza.', 'thousands', 2000, 2000],
+    ['The group of 12 activists chained themselves to the gate.', '12', 12, 12],
   ];
   for (const [s, text, low, high] of cases) {
     const got = sizes(s);
@@ -187,6 +191,12 @@ test('findSizes: counts that are not crowd sizes', () => {
     'The union, which represents 5,000 workers, objected.',
     'Local 1199 members marched.',
     'Police arrested 14 people.',
+    'Two Minneapolis residents were shot and killed.',
+    'The bill affects 3 million people.',
+    'The 300-person rally was peaceful.',
+    'Over 200 people signed the petition.',
+    'More than 40 groups organized the march.',
+    'The rally featured 12 speakers.',
   ];
   for (const s of negatives) assert.deepEqual(sizes(s), [], s);
 });
@@ -209,7 +219,10 @@ test('findArrests', () => {
   const s = 'Police arrested 14 people on Friday.';
   const h = findArrests(s)[0];
   assert.equal(s.slice(h.start, h.end), 'arrested 14 people');
-  for (const neg of ['No one was arrested.', 'There were no arrests.', 'Police said protesters could be arrested.', 'Hundreds of people marched.', 'Officers threatened to arrest anyone who stayed.']) {
+  // a word in a list of grievances is not a report of arrests
+  assert.deepEqual(findArrests('They protested against ICE raids, arrests, and deportations.'), []);
+  assert.deepEqual(counts(findArrests, 'The arrests and clashes raised questions.'), [['unspecified', null, null]]);
+  for (const neg of ['No one was arrested.', 'Ten people were cited, but no one was arrested.', 'There were no arrests.', 'Police said protesters could be arrested.', 'Hundreds of people marched.', 'Officers threatened to arrest anyone who stayed.']) {
     assert.deepEqual(findArrests(neg), [], neg);
   }
 });

@@ -555,7 +555,8 @@ const NOT_CROWD_AFTER = new Set(
     'arrested detained injured hurt wounded killed died dead hospitalized hospitalised cited charged ' +
     'deported jailed booked handcuffed released fired suspended expelled evacuated displaced affected ' +
     'missing said say says told tell spoke speak interviewed quoted wrote signed face faced facing lost ' +
-    'remain remained employed work live lives'
+    'remain remained employed work live lives shot stabbed attacked beaten assaulted struck sued ' +
+    'indicted convicted sentenced targeted questioned stopped pepper-sprayed tased tear-gassed'
   ).split(' '),
 );
 const AUX = new Set(['were', 'was', 'had', 'have', 'has', 'been', 'being', 'are', 'is', 'reportedly', 'also', 'later', 'allegedly', 'subsequently', 'eventually', 'all', 'more', 'then', 'still', 'later', 'who', 'would', 'will', 'could', 'be']);
@@ -564,7 +565,7 @@ const NOT_CROWD_BEFORE = new Set(
   (
     'arrested detained injured hurt killed wounded evacuated deported fired employs employ employed employing ' +
     'represents represent representing represented serves serve serving enrolls enroll has have had ' +
-    'includes include including hired laid affecting affected aged age ages'
+    'includes include including hired laid affects affect affecting affected aged age ages'
   ).split(' '),
 );
 /** Words that may sit between a quantity and its people noun ("hundreds of angry local residents"). */
@@ -575,6 +576,7 @@ const MOD_STOP = new Set(
     'before during per days weeks months years hours minutes miles times'
   ).split(' '),
 );
+const PUT_AT = new Set(['put', 'puts', 'placed', 'estimated', 'pegged', 'estimate', 'estimates']);
 const MONTHS = new Set('january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec'.split(' '));
 /** Following tokens that show a number is not a count of people. */
 const NOT_COUNT_NEXT = new Set(['%', 'percent', 'per', 'a.m', 'p.m', 'am', 'pm', "o'clock", 'th', 'st', 'nd', 'rd']);
@@ -651,6 +653,12 @@ export function findSizes(text: string): SizeHit[] {
 
     // Things that are numbers but not counts of people.
     if (after && (NOT_COUNT_NEXT.has(after.lw) || (after.lw === ':' && q.j + 1 < n && toks[q.j + 1].k === K.Num))) { next(); continue; }
+    // "a 1,500-strong crowd"
+    if (after && after.lw === '-' && q.j + 1 < n && toks[q.j + 1].lw === 'strong') {
+      out.push({ start: toks[q.i].s, end: toks[q.j + 1].e, text: q.text, low: q.low, high: q.high });
+      next();
+      continue;
+    }
     if (after && after.lw === '-' && q.j + 1 < n && toks[q.j + 1].k === K.Word && !PEOPLE.has(toks[q.j + 1].lw)) { next(); continue; } // "5-year-old", "300-page"
     if (after && (after.lw === 'year' || after.lw === 'years') && q.j + 1 < n && toks[q.j + 1].lw === '-') { next(); continue; }
     if (prev && (prev.lw === '$' || prev.lw === '#' || prev.lw === '£' || prev.lw === '€' || prev.lw === '-' || prev.lw === '/')) { next(); continue; }
@@ -685,6 +693,8 @@ export function findSizes(text: string): SizeHit[] {
       else if (prev.lw === 'of' && prev2 && CROWD_NOUNS.has(prev2.lw)) ctx = q.i - 2;
       else if (CROWD_NOUNS.has(prev.lw) && hedged) ctx = q.i - 1; // "a crowd estimated at 5,000"
       else if ((prev.lw === 'to' || prev.lw === 'at') && prev2 && (prev2.lw === 'swelled' || prev2.lw === 'grew' || prev2.lw === 'estimated')) ctx = q.i - 2;
+      // "estimated the crowd at 10,000", "police put it at 4,000"
+      else if (prev.lw === 'at' && prev2 && (CROWD_NOUNS.has(prev2.lw) || prev2.lw === 'size' || (prev2.lw === 'it' && q.i > 2 && PUT_AT.has(toks[q.i - 3].lw)))) ctx = prev2.lw === 'it' ? q.i - 3 : q.i - 2;
       if (ctx >= 0 && (ok || !after || FOLLOW_OK.has(after.lw) || gatherAt(toks, q.j))) {
         ok = true;
         start = ctx;
@@ -705,6 +715,8 @@ export function findSizes(text: string): SizeHit[] {
 const NEGATORS = new Set(['no', 'not', "n't", 'nobody', 'none', 'never', 'without', 'zero', 'neither', 'nor', "didn't", "wasn't", "weren't", "hasn't", "haven't", "don't"]);
 const HYPOTHETICAL = new Set(['could', 'would', 'will', 'might', 'may', 'should', 'threatened', 'threaten', 'threatening', 'threatens', 'risk', 'risked', 'risking', 'face', 'faced', 'facing', 'if', 'avoid', 'avoided', 'warned', 'warning', 'possible', 'potential', 'fear', 'feared']);
 const CLAUSE_BREAK = new Set([',', '.', ';', ':', '(', ')', '!', '?', '"', '“', '”', 'and', 'or', 'but', 'while', 'after', 'before', 'when', 'as', 'which', 'that', 'said', 'says', 'where', 'since', 'because', 'although', 'though']);
+const REPORT_BEFORE = new Set(['the', 'made', 'make', 'making', 'multiple', 'numerous', 'mass', 'some', 'several', 'were', 'reported', 'minor', 'serious', 'any', 'resulted', 'further', 'additional', 'more']);
+const REPORT_AFTER = new Set(['were', 'was', 'had', 'have', 'occurred', 'took', 'followed', 'came', 'included', 'resulted']);
 const SINGULAR_AUX = new Set(['was', 'is', 'has', 'got', 'gets']);
 
 interface CountSpec {
@@ -844,7 +856,11 @@ function findCounts(text: string, spec: CountSpec): CountHit[] {
           continue;
         }
       }
-      push(x, x + 1, { text: 'unspecified', low: null, high: null });
+      // a bare plural without a count is a report only in reporting frames ("the arrests",
+      // "made arrests", "arrests were made"), not in lists of grievances ("ICE raids, arrests, and ...")
+      const p = x > 0 ? toks[x - 1].lw : '';
+      const nx = x + 1 < n ? toks[x + 1].lw : '';
+      if (REPORT_BEFORE.has(p) || REPORT_AFTER.has(nx)) push(x, x + 1, { text: 'unspecified', low: null, high: null });
       continue;
     }
     // singular noun: "an arrest", "one injury", "the arrest of three protesters", "placed under arrest"
