@@ -200,8 +200,7 @@ function wordsCanon(toks: Tok[], i: number, j: number): string {
   let s = '';
   for (let x = i; x < j; x++) {
     const t = toks[x];
-    if (x > i && t.k !== K.Punct && toks[x - 1].k !== K.Punct) s += ' ';
-    else if (x > i && t.k === K.Punct && t.lw !== '-' ) s += ' ';
+    if (x > i && t.s > toks[x - 1].e) s += ' '; // keep the source's spacing, collapsed to one space
     s += t.lw;
   }
   return s;
