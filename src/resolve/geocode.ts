@@ -57,6 +57,11 @@ export const W_HOME_COUNTRY = 8;
 /** per tenfold of population; populations below POPULATION_FLOOR count as the floor */
 export const W_POPULATION = 5;
 export const POPULATION_FLOOR = 100;
+/**
+ * per prominence point (seat of government; own post office name), counted only for candidates in a region
+ * the context points to: context picks the region, prominence picks the town among namesakes in it
+ */
+export const W_PROMINENCE = 3;
 /** by kind: a bare name is first a town; neighbourhoods, counties, states and countries need the context */
 export const KIND_BONUS: Record<PlaceKind, number> = {
   locality: 0,
@@ -70,30 +75,41 @@ function regionMatches(place: Place, region: string): boolean {
   return place.region === region || place.country === region;
 }
 
-export function scorePlace(place: Place, ctx: GeoContext): number {
+export function scorePlace(place: Place, ctx: GeoContext, gaz: Gazetteer | null = null): number {
   let score = W_POPULATION * Math.log10(Math.max(place.population, POPULATION_FLOOR)) + KIND_BONUS[place.kind];
-  if (ctx.region) score += regionMatches(place, ctx.region) ? W_QUALIFIER : W_QUALIFIER_MISMATCH;
-  if (ctx.nearbyRegions && ctx.nearbyRegions.some((r) => regionMatches(place, r))) score += W_NEARBY;
+  let inContext = false;
+  if (ctx.region) {
+    const ok = regionMatches(place, ctx.region);
+    score += ok ? W_QUALIFIER : W_QUALIFIER_MISMATCH;
+    inContext ||= ok;
+  }
+  if (ctx.nearbyRegions && ctx.nearbyRegions.some((r) => regionMatches(place, r))) {
+    score += W_NEARBY;
+    inContext = true;
+  }
   if (ctx.articleRegions) {
     let max = 0;
     for (const w of Object.values(ctx.articleRegions)) if (w > max) max = w;
     if (max > 0) {
       const w = Math.max(ctx.articleRegions[place.region] ?? 0, place.country !== place.region ? ctx.articleRegions[place.country] ?? 0 : 0);
       score += (W_ARTICLE * w) / max;
+      inContext ||= w > 0;
     }
   }
   if (ctx.country && !ctx.abroad && place.country === ctx.country) score += W_HOME_COUNTRY;
+  if (inContext && gaz) score += W_PROMINENCE * gaz.prominence(place);
   return score;
 }
 
 /** Candidates ordered best first. Ties go to the larger population, then the id, so the order is stable. */
 export function rankPlaces(cands: Place[], ctx: GeoContext = {}): Array<{ place: Place; score: number }> {
   const seen = new Set<string>();
+  const gaz = cands.length > 1 ? loadGazetteer() : null;
   const out: Array<{ place: Place; score: number }> = [];
   for (const place of cands) {
     if (seen.has(place.id)) continue;
     seen.add(place.id);
-    out.push({ place, score: scorePlace(place, ctx) });
+    out.push({ place, score: scorePlace(place, ctx, gaz) });
   }
   out.sort(
     (a, b) =>
@@ -141,8 +157,16 @@ function lookupWithFallbacks(gaz: Gazetteer, name: string): Place[] {
     const found = gaz.lookup(key.replace(re, ''));
     if (found.length) return found;
   }
+  const withCity = gaz.lookup(`${key} city`); // "West Valley" -> "West Valley City"
+  if (withCity.length) return withCity;
   const noParens = name.replace(/\([^)]*\)/g, ' ').trim();
   if (noParens !== name.trim() && noParens) return gaz.lookup(noParens);
+  // "Shreveport/Bossier", "Eugene-Springfield": the first named piece
+  const pieces = name.split(/\s*[/]\s*|\s+-\s+|-/).map((x) => x.trim()).filter(Boolean);
+  if (pieces.length > 1) for (const piece of pieces) {
+    const found = gaz.lookup(piece);
+    if (found.length) return found;
+  }
   return [];
 }
 
@@ -247,6 +271,9 @@ export function geocode(query: string, context: GeoContext = {}): GeocodeResult 
     if (cands.length) return toResult(gaz, query, rankPlaces(cands, rctx));
   }
   if (qual) {
+    // a misspelt town in the named region ("Corpus Cristi, TX")
+    const fuzzy = gaz.fuzzyLookup(parts[0]!, qual.region);
+    if (fuzzy.length) return toResult(gaz, query, rankPlaces(fuzzy, rctx));
     const rp = regionPlace(gaz, qual);
     if (rp) return toResult(gaz, query, [{ place: rp, score: W_QUALIFIER }]);
   }
