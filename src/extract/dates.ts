@@ -1,0 +1,208 @@
+// Date expressions in a sentence, resolved against the publication date. chrono-node reads the explicit
+// month-name spans that the patterns below find; it never sees whole articles (slow, and it reads the verb
+// "march" and the modal "may" as months).
+import * as chrono from 'chrono-node';
+import type { DatePrecision } from '../core/types.js';
+
+export interface DateHit {
+  start: number;
+  end: number;
+  text: string;
+  /** YYYY-MM-DD: the day, the Monday of the week, or the 1st of the month; null when it cannot be resolved */
+  date: string | null;
+  precision: DatePrecision;
+  /** an explicit calendar date ("January 30, 2026", "March 28") rather than a relative word */
+  explicit: boolean;
+}
+
+const MONTHS = [
+  'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december',
+];
+const MONTH_RE =
+  '(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\\.?|Feb\\.?|Mar\\.?|Apr\\.?|Jun\\.?|Jul\\.?|Aug\\.?|Sept?\\.?|Oct\\.?|Nov\\.?|Dec\\.?)';
+const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+const WEEKDAY_RE = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)';
+
+interface Pattern {
+  re: RegExp;
+  resolve: (m: RegExpExecArray, pub: Date | null, future: boolean) => { date: string | null; precision: DatePrecision; explicit: boolean } | null;
+}
+
+const PATTERNS: Pattern[] = [
+  // 2026-01-30
+  {
+    re: /\b(20\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b/g,
+    resolve: (m) => ({ date: `${m[1]}-${m[2]}-${m[3]}`, precision: 'day', explicit: true }),
+  },
+  // (Friday,) January 30(, 2026) | Jan. 30 | 30 January 2026
+  {
+    re: new RegExp(
+      `\\b(?:${WEEKDAY_RE},?\\s+)?(?:${MONTH_RE}\\s+\\d{1,2}(?:st|nd|rd|th)?(?:,?\\s+(?:20|19)\\d\\d)?|\\d{1,2}(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH_RE}(?:,?\\s+(?:20|19)\\d\\d)?)(?![\\w-])`,
+      'g',
+    ),
+    resolve: (m, pub) => {
+      const day = chronoDay(m[0], pub);
+      return day ? { date: day, precision: 'day', explicit: true } : null;
+    },
+  },
+  // 1/30/2026
+  {
+    re: /\b(0?[1-9]|1[0-2])\/(0?[1-9]|[12]\d|3[01])\/((?:20)?\d\d)\b/g,
+    resolve: (m) => {
+      const y = m[3]!.length === 2 ? `20${m[3]}` : m[3]!;
+      return { date: `${y}-${pad(+m[1]!)}-${pad(+m[2]!)}`, precision: 'day', explicit: true };
+    },
+  },
+  // (earlier|early|late|mid-) January (2026) -> month
+  {
+    re: new RegExp(
+      `\\b(?:(?:earlier|early|late|later|mid-?|in|since|last|this|during)\\s+(?:in\\s+)?)?(January|February|March|April|May|June|July|August|September|October|November|December)(?:\\s+((?:20|19)\\d\\d))?\\b(?!\\s*\\d)`,
+      'g',
+    ),
+    resolve: (m, pub) => {
+      // a bare capitalised "May" or "March" with no cue is too often a name or a verb
+      const cue = /^(?:earlier|early|late|later|mid|in|since|last|this|during)/i.test(m[0]) || m[2];
+      if (!cue) return null;
+      const month = MONTHS.indexOf(m[1]!.toLowerCase()) + 1;
+      let year = m[2] ? +m[2] : pub ? pub.getUTCFullYear() : null;
+      if (year === null) return { date: null, precision: 'month', explicit: false };
+      if (!m[2] && pub && month > pub.getUTCMonth() + 1 + 1 && /^(?:earlier|last|since)/i.test(m[0])) year -= 1;
+      return { date: `${year}-${pad(month)}-01`, precision: 'month', explicit: Boolean(m[2]) };
+    },
+  },
+  // (last|this|next|on|this past) Friday (night)
+  {
+    re: new RegExp(`\\b(?:(last|this past|this coming|this|next|on|late|early)\\s+)?${WEEKDAY_RE}\\b`, 'g'),
+    resolve: (m, pub, future) => {
+      if (!pub) return { date: null, precision: 'day', explicit: false };
+      const wd = WEEKDAYS.indexOf(/(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)/.exec(m[0])![1]!.toLowerCase());
+      const mod = (m[1] ?? '').toLowerCase();
+      const pubWd = pub.getUTCDay();
+      let delta: number;
+      if (mod === 'next' || mod === 'this coming' || (future && mod !== 'last' && mod !== 'this past')) {
+        delta = (wd - pubWd + 7) % 7 || 7;
+        if (mod === 'next' && delta < 7 && wd > pubWd) delta += 0; // "next Friday" said on a Tuesday: this week's
+      } else if (mod === 'last' || mod === 'this past') {
+        delta = -((pubWd - wd + 7) % 7 || 7);
+      } else {
+        delta = -((pubWd - wd + 7) % 7);
+      }
+      return { date: iso(addDays(pub, delta)), precision: 'day', explicit: false };
+    },
+  },
+  // today / tonight / this morning / yesterday / last night / tomorrow
+  {
+    re: /\b(today|tonight|this (?:morning|afternoon|evening)|yesterday|last night|tomorrow)\b/gi,
+    resolve: (m, pub) => {
+      if (!pub) return { date: null, precision: 'day', explicit: false };
+      const w = m[1]!.toLowerCase();
+      const delta = w === 'yesterday' || w === 'last night' ? -1 : w === 'tomorrow' ? 1 : 0;
+      return { date: iso(addDays(pub, delta)), precision: 'day', explicit: false };
+    },
+  },
+  // (earlier|later) this week / last week / next week / this weekend
+  {
+    re: /\b(?:(?:earlier|later|late|early)\s+)?(this|last|next|past)\s+(week|weekend)\b/gi,
+    resolve: (m, pub) => {
+      if (!pub) return { date: null, precision: 'week', explicit: false };
+      const which = m[1]!.toLowerCase();
+      const shift = which === 'last' ? -7 : which === 'next' ? 7 : 0;
+      return { date: iso(monday(addDays(pub, shift))), precision: 'week', explicit: false };
+    },
+  },
+  // (earlier|later) this month / last month / next month
+  {
+    re: /\b(?:(?:earlier|later|late|early)\s+)?(this|last|next|past)\s+month\b/gi,
+    resolve: (m, pub) => {
+      if (!pub) return { date: null, precision: 'month', explicit: false };
+      const which = m[1]!.toLowerCase();
+      const shift = which === 'last' ? -1 : which === 'next' ? 1 : 0;
+      const d = new Date(Date.UTC(pub.getUTCFullYear(), pub.getUTCMonth() + shift, 1));
+      return { date: iso(d), precision: 'month', explicit: false };
+    },
+  },
+];
+
+/** All date expressions in `text` (offsets are absolute: base + index), longest first where they overlap. */
+export function findDates(text: string, base: number, published: string | null, future: boolean): DateHit[] {
+  const pub = published ? parseIso(published) : null;
+  const hits: DateHit[] = [];
+  for (const p of PATTERNS) {
+    p.re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = p.re.exec(text))) {
+      const s = m.index;
+      const e = s + m[0].length;
+      if (hits.some((h) => h.start - base < e && s < h.end - base)) continue;
+      const r = p.resolve(m, pub, future);
+      if (!r) continue;
+      hits.push({ start: base + s, end: base + e, text: m[0], ...r });
+    }
+  }
+  return hits.sort((a, b) => a.start - b.start);
+}
+
+function chronoDay(span: string, pub: Date | null): string | null {
+  const ref = pub ?? new Date(Date.UTC(2000, 0, 1));
+  const res = chrono.en.parse(span, { instant: ref, timezone: 0 });
+  const r = res[0];
+  if (!r) return null;
+  const day = r.start.get('day');
+  const month = r.start.get('month');
+  let year = r.start.get('year');
+  if (!day || !month || !year) return null;
+  if (!r.start.isCertain('year')) {
+    if (!pub) return null;
+    // the year nearest to the publication date
+    year = nearestYear(month, day, pub);
+  }
+  return `${year}-${pad(month)}-${pad(day)}`;
+}
+
+function nearestYear(month: number, day: number, pub: Date): number {
+  const y = pub.getUTCFullYear();
+  let best = y;
+  let bestGap = Infinity;
+  for (const cand of [y - 1, y, y + 1]) {
+    const gap = Math.abs(Date.UTC(cand, month - 1, day) - pub.getTime());
+    if (gap < bestGap) {
+      bestGap = gap;
+      best = cand;
+    }
+  }
+  return best;
+}
+
+export function parseIso(s: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return null;
+  const d = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!));
+  return Number.isNaN(d.getTime()) || iso(d) !== s ? null : d;
+}
+
+export function iso(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+export function addDays(d: Date, n: number): Date {
+  return new Date(d.getTime() + n * 86400000);
+}
+
+export function monday(d: Date): Date {
+  return addDays(d, -((d.getUTCDay() + 6) % 7));
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** Does the day `date` fall inside the period (date, precision)? */
+export function within(day: string, start: string, precision: DatePrecision): boolean {
+  if (precision === 'day') return day === start;
+  if (precision === 'month') return day.slice(0, 7) === start.slice(0, 7);
+  const s = parseIso(start);
+  const d = parseIso(day);
+  if (!s || !d) return false;
+  const diff = (d.getTime() - s.getTime()) / 86400000;
+  return diff >= 0 && diff < 7;
+}

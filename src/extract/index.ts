@@ -1,0 +1,630 @@
+// extract(article): the demonstrations an article reports, as mentions: one per (place, date) per sentence,
+// each field with the quoted sentence it came from. Pure: the gazetteer is read-only reference data.
+import type { Article, Block, DatePrecision, Evidence, Mention, Place, Status } from '../core/types.js';
+import type { Gazetteer } from '../resolve/gazetteer.js';
+import { rankPlaces, type GeoContext } from '../resolve/geocode.js';
+import { addDays, findDates, iso, parseIso, type DateHit } from './dates.js';
+import {
+  ABROAD,
+  AGENCY_WORDS,
+  FUTURE_CUES,
+  NATIONWIDE,
+  NON_PROTEST_DATE_VERBS,
+  ORG_HEADS,
+  PAST_CUES,
+  POLICE_MEASURES,
+  PROPERTY_DAMAGE,
+  TRIGGERS,
+  WEAK_TRIGGERS,
+} from './lexicon.js';
+import { creditPlace, scanSentence, capitalRuns, type RawPlace, type SentencePlaces } from './places.js';
+import { findPrivateNames, makeRedactor } from './privacy.js';
+import { findArrests, findInjuries, findSizes } from './size.js';
+import { quotedRanges, splitSentences, tokenize, type Sentence, type Token } from './text.js';
+
+export interface ExtractResult {
+  mentions: Mention[];
+  /** article-level flags, e.g. "published_date_contradicts_text" */
+  flags: string[];
+  /** the macro-event the article is about ("National Shutdown"), if it names one */
+  macroevent: string | null;
+}
+
+interface Unit {
+  sentence: Sentence;
+  block: number;
+  kind: Block['kind'];
+  tokens: Token[];
+  scan: SentencePlaces;
+  triggers: string[];
+  /** words that report a demonstration only in an article about demonstrations ("gathered") */
+  weak: string[];
+  dates: DateHit[];
+  future: boolean;
+  title: string | null;
+}
+
+interface Resolved {
+  raw: RawPlace;
+  place: Place;
+  /** the locality the event is coded to (a neighbourhood folds into its city) */
+  locality: Place;
+  detail: string | null;
+}
+
+type ArticleGeo = GeoContext & { countryWeights?: Record<string, number> };
+
+interface Section {
+  locality: Resolved | null;
+  region: string | null;
+}
+
+const MIN_UNQUALIFIED_POP = 15000;
+
+export function extract(article: Article, gaz: Gazetteer): ExtractResult {
+  const text = article.text;
+  const published = article.published;
+  const units: Unit[] = [];
+  const creditPlaces = new Map<number, RawPlace>(); // block index of a caption -> the place glued to its credit
+
+  // ---- pass 1: read every sentence ------------------------------------------------------------
+  article.blocks.forEach((b, bi) => {
+    if (b.kind === 'furniture') return;
+    const body = text.slice(b.start, b.end);
+    if (b.kind === 'credit') {
+      const cp = creditPlace(gaz, tokenize(body, b.start));
+      // the caption this credit belongs to is the nearest caption block above it
+      for (let k = bi - 1; k >= 0 && k >= bi - 2; k--) {
+        if (article.blocks[k]!.kind === 'caption') {
+          if (cp) creditPlaces.set(k, cp);
+          break;
+        }
+      }
+      return;
+    }
+    for (const s of splitSentences(body, b.start)) {
+      const tokens = tokenize(s.text, s.start);
+      const quotes = quotedRanges(s.text, s.start);
+      const inQuote = (t: Token) => quotes.some(([qs, qe]) => t.start >= qs && t.end <= qe);
+      const scan = scanSentence(gaz, tokens, s.start, inQuote);
+      const triggers = findTriggers(s.text, TRIGGERS);
+      const weak = findTriggers(s.text, WEAK_TRIGGERS);
+      const future = FUTURE_CUES.test(s.text);
+      const dates = findDates(s.text, s.start, published, future).filter((d) => !nonProtestDate(text, s.start, d));
+      units.push({ sentence: s, block: bi, kind: b.kind, tokens, scan, triggers, weak, dates, future, title: findTitle(s.text) });
+    }
+  });
+
+  const ctx = articleContext(units, gaz);
+  const nameUnits = units.filter((u) => u.kind !== 'title' && u.kind !== 'heading');
+  const redact = makeRedactor(findPrivateNames(nameUnits.map((u) => u.sentence), (s) => isPlaceName(gaz, s)), text);
+  const dominant = dominantDate(units);
+  const macroevent = dominantTitle(units);
+  const flags: string[] = [];
+  if (!published) flags.push('no_publication_date');
+  // in an article about demonstrations, a photo caption that names a place shows one
+  const protestArticle = units.filter((u) => u.triggers.length).length >= 3;
+  if (protestArticle) for (const u of units) if (!u.triggers.length && u.weak.length) u.triggers = u.weak;
+  // one name, one place per article: "Milan" stays in Italy after "Paris and Milan ... around the world"
+  const resolvedNames = new Map<string, Resolved>();
+  // mentions dated after publication with no word of the future: planned, unless the article reports them as past
+  const tentative = new Set<Mention>();
+  const pastAfterPublication = new Set<Mention>();
+
+  // ---- pass 2: mentions -------------------------------------------------------------------------
+  const mentions: Mention[] = [];
+  let section: Section = { locality: null, region: null };
+  let lastBlock = -1;
+  let paraPlace: Resolved | null = null;
+  let paraDate: DateHit | null = null;
+  let paraMentions: Mention[] = [];
+  const explicitLocalities = new Set<string>();
+  for (const u of units) for (const r of u.scan.places) if (r.qualifier) explicitLocalities.add(r.text.toLowerCase());
+
+  for (const u of units) {
+    if (u.block !== lastBlock) {
+      lastBlock = u.block;
+      paraPlace = null;
+      paraDate = null;
+      paraMentions = [];
+      if (u.kind === 'heading') section = headingSection(u, gaz, ctx);
+    }
+    if (u.kind === 'heading' || u.kind === 'title') continue;
+
+    // states named in the sentence decide; a section heading's state weighs like the article's main state
+    const nearby = u.scan.regions.filter((r) => r.kind === 'state').map((r) => r.region);
+    const weights = { ...ctx.articleRegions };
+    if (section.region) weights[section.region] = Math.max(...Object.values(weights), 1);
+    const abroad = ABROAD.test(u.sentence.text);
+    const geo: ArticleGeo = { ...ctx, articleRegions: weights, nearbyRegions: nearby, abroad };
+    const resolved: Resolved[] = [];
+    for (const raw of u.scan.places) {
+      const key = raw.text.toLowerCase();
+      const known = !raw.qualifier && !raw.venue ? resolvedNames.get(key) : undefined;
+      const r = known ? { ...known, raw } : resolvePlace(raw, gaz, geo, section, explicitLocalities, u.sentence.start);
+      if (!r) continue;
+      resolved.push(r);
+      if (!raw.venue && !resolvedNames.has(key)) resolvedNames.set(key, r);
+    }
+    const quote = redact(u.sentence.text);
+    const isEventSentence = u.triggers.length > 0 || (protestArticle && u.kind === 'caption' && (resolved.length > 0 || u.dates.length > 0));
+    const nationwide = NATIONWIDE.test(u.sentence.text);
+
+    // which places does this sentence report a demonstration at?
+    let places: Resolved[] = resolved;
+    let inherited = false;
+    const namesCountry = u.scan.regions.some((r) => r.kind === 'country');
+    if (!places.length && isEventSentence && !nationwide && !namesCountry) {
+      const credit = u.kind === 'caption' ? creditPlaces.get(u.block) : undefined;
+      const fromCredit = credit ? resolvePlace(credit, gaz, geo, section, explicitLocalities, -1) : null;
+      const fallback = paraPlace ?? fromCredit ?? section.locality;
+      if (fallback) {
+        places = [fallback];
+        inherited = true;
+      }
+    }
+    if (resolved.length) paraPlace = resolved[resolved.length - 1]!;
+
+    if (!isEventSentence) {
+      // facts without a protest word belong to the last demonstration of the paragraph
+      const target = paraMentions.length === 1 ? paraMentions[0]! : paraMentions[paraMentions.length - 1];
+      if (target && resolved.length <= 1) attachFacts(target, u, quote, article.id, true, redact);
+      continue;
+    }
+
+    const sentenceMentions: Mention[] = [];
+    if (places.length) {
+      const assigned = assignDates(u, places);
+      for (let i = 0; i < places.length; i++) {
+        const p = places[i]!;
+        let date = assigned[i] ?? null;
+        let dateNote: string | null = null;
+        if (!date && paraDate) date = paraDate;
+        if (!date && dominant) {
+          date = dominant;
+          dateNote = 'date_from_article';
+        }
+        const m = newMention(article.id, p, date, published, u, dateNote, inherited);
+        if (!u.future && m.date && published && m.date > published) {
+          tentative.add(m);
+          if (PAST_CUES.test(u.sentence.text)) pastAfterPublication.add(m);
+        }
+        addEvidence(m, 'locality', quote, u, article.id);
+        if (date && date.start >= u.sentence.start && date.end <= u.sentence.end) addEvidence(m, 'date', quote, u, article.id);
+        sentenceMentions.push(m);
+      }
+      const usedDates = assigned.filter((d): d is DateHit => Boolean(d));
+      if (usedDates.length) paraDate = usedDates[usedDates.length - 1]!;
+    } else if (nationwide || u.scan.regions.some((r) => r.kind === 'country' && r.country === 'US')) {
+      // a nationwide action: recorded only when planned (a past nationwide day is the sum of its local events)
+      const d = u.dates.find((h) => h.explicit && h.date && published && h.date > published);
+      if (d && u.future) {
+        const m = nationwideMention(article.id, d, u);
+        addEvidence(m, 'date', quote, u, article.id);
+        addEvidence(m, 'status', quote, u, article.id);
+        sentenceMentions.push(m);
+      } else if (!d && paraMentions.length === 1 && paraMentions[0]!.geo_precision === 'country') {
+        attachFacts(paraMentions[0]!, u, quote, article.id, true, redact);
+      }
+    }
+    for (const m of sentenceMentions) {
+      attachFacts(m, u, quote, article.id, sentenceMentions.length === 1, redact);
+      if (macroevent && m.date && dominant && m.date === dominant.date && m.status === 'occurred') m.macroevent = macroevent;
+      mentions.push(m);
+    }
+    if (sentenceMentions.length) paraMentions = sentenceMentions;
+  }
+
+  // ---- status and date consistency ----------------------------------------------------------------
+  // An article that reports, in the past tense, demonstrations dated after its own publication date has
+  // a wrong date: its mentions after that date are reports, not plans.
+  if (published) {
+    const contradicted = pastAfterPublication.size > 0;
+    if (contradicted) flags.push('published_date_contradicts_text');
+    for (const m of mentions) {
+      if (!tentative.has(m)) continue;
+      m.status = contradicted ? 'occurred' : 'planned';
+      if (contradicted) m.flags.push('date_after_publication');
+    }
+  }
+  return { mentions, flags, macroevent };
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+function findTriggers(s: string, list: Array<[RegExp, string | null]>): string[] {
+  const out: string[] = [];
+  for (const [re, tactic] of list) {
+    if (re.test(s)) out.push(tactic ?? '');
+  }
+  return out;
+}
+
+/** A date right after "was arrested", "were killed", ...: the date of that act, not of a demonstration. */
+function nonProtestDate(text: string, sentenceStart: number, d: DateHit): boolean {
+  const before = text.slice(Math.max(sentenceStart, d.start - 60), d.start);
+  return NON_PROTEST_DATE_VERBS.test(before);
+}
+
+/** A quoted Title Case name of an action: "National Shutdown" protest. */
+function findTitle(s: string): string | null {
+  const m = /["“'‘]((?:[A-Z][\w’'-]*\s?){1,5})["”'’]\s*(?:protests?|demonstrations?|events?|day of action|strike|march|rally|campaign|movement|general strike)/.exec(s);
+  return m ? m[1]!.trim() : null;
+}
+
+function dominantTitle(units: Unit[]): string | null {
+  const counts = new Map<string, number>();
+  for (const u of units) if (u.title) counts.set(u.title, (counts.get(u.title) ?? 0) + 1);
+  let best: string | null = null;
+  let n = 0;
+  for (const [t, c] of counts) if (c > n) [best, n] = [t, c];
+  return best;
+}
+
+/** The day most demonstrations in the article are dated to: the default for sentences with no date. */
+function dominantDate(units: Unit[]): DateHit | null {
+  const counts = new Map<string, { n: number; hit: DateHit }>();
+  for (const u of units) {
+    if (!u.triggers.length) continue;
+    for (const d of u.dates) {
+      if (!d.date || d.precision !== 'day' || u.future) continue;
+      const w = d.explicit ? 2 : 1;
+      const c = counts.get(d.date);
+      if (c) c.n += w;
+      else counts.set(d.date, { n: w, hit: d });
+    }
+  }
+  let best: DateHit | null = null;
+  let n = 0;
+  for (const { n: c, hit } of counts.values()) if (c > n) [best, n] = [hit, c];
+  return best;
+}
+
+/** Regions the article is about, from qualified places, states named, and big unambiguous cities. */
+function articleContext(units: Unit[], gaz: Gazetteer): ArticleGeo {
+  const weights: Record<string, number> = {};
+  const countryWeights: Record<string, number> = {};
+  const countries: Record<string, number> = {};
+  const add = (region: string | null, w: number) => {
+    if (region) weights[region] = (weights[region] ?? 0) + w;
+  };
+  for (const u of units) {
+    for (const r of u.scan.regions) {
+      if (r.kind === 'state') add(r.region, u.kind === 'heading' ? 3 : 1);
+      else countryWeights[r.country] = (countryWeights[r.country] ?? 0) + 1;
+      countries[r.country] = (countries[r.country] ?? 0) + 1;
+    }
+    for (const p of u.scan.places) {
+      if (p.qualifier?.region) {
+        if (p.qualifier.country === 'US') add(p.qualifier.region, 2);
+        else countryWeights[p.qualifier.country] = (countryWeights[p.qualifier.country] ?? 0) + 2;
+        countries[p.qualifier.country] = (countries[p.qualifier.country] ?? 0) + 2;
+        continue;
+      }
+      const ranked = rankPlaces(p.cands, {});
+      const top = ranked[0]?.place;
+      if (top && top.population >= 100000 && (ranked.length < 2 || ranked[1]!.place.population * 5 < top.population)) {
+        if (top.country === 'US') add(top.region, 1);
+        else countryWeights[top.country] = (countryWeights[top.country] ?? 0) + 1;
+        countries[top.country] = (countries[top.country] ?? 0) + 1;
+      }
+    }
+  }
+  void gaz;
+  const country = Object.entries(countries).sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'US';
+  return { articleRegions: weights, countryWeights, country };
+}
+
+function isLocalityKind(p: Place): boolean {
+  return p.kind === 'locality' || p.kind === 'neighbourhood';
+}
+
+function isPlaceName(gaz: Gazetteer, s: string): boolean {
+  return gaz.lookup(s).length > 0;
+}
+
+function resolvePlace(raw: RawPlace, gaz: Gazetteer, ctx: ArticleGeo, section: Section, explicit: Set<string>, sentenceStart: number): Resolved | null {
+  const cands = raw.cands.filter(isLocalityKind);
+  if (!cands.length) return null;
+  const q = raw.qualifier;
+  let pool = cands;
+  if (q) {
+    const filtered = cands.filter((c) => (q.region ? c.region === q.region : true) && c.country === q.country);
+    if (!filtered.length) return null;
+    pool = filtered;
+  }
+  const best = rankSplit(pool, { ...ctx, region: q?.region ?? null })[0]?.place;
+  if (!best) return null;
+  const locality = best.kind === 'neighbourhood' && best.parentId ? gaz.byId(best.parentId) ?? best : best;
+
+  if (raw.venue) {
+    // "Pasadena City College": a town only named inside a venue must agree with what the article says
+    const sec = section.locality?.locality;
+    const ok = sec
+      ? sec.id === locality.id
+      : section.region
+        ? section.region === locality.region && locality.population >= 20000
+        : explicit.has(raw.text.toLowerCase());
+    if (!ok) return null;
+    return { raw, place: best, locality, detail: raw.venue };
+  }
+  if (!q) {
+    const nearby = ctx.nearbyRegions ?? [];
+    const inContext =
+      locality.country === 'US'
+        ? nearby.includes(locality.region) || section.region === locality.region || (ctx.articleRegions?.[locality.region] ?? 0) >= 2
+        : (ctx.countryWeights?.[locality.country] ?? 0) >= 1;
+    // a capitalised first word of a sentence ("Young girl holds ...") needs a big town to count
+    const minPop = raw.start === sentenceStart && !raw.text.includes(' ') ? 100000 : MIN_UNQUALIFIED_POP;
+    const bigEnough = best.kind === 'locality' && best.population >= minPop;
+    if (!inContext && !bigEnough) return null;
+    // under a heading that names a state or city, a small town of another state is a different thing
+    if (section.region && (section.region !== locality.region || locality.country !== 'US') && locality.population < 100000 && !nearby.includes(locality.region)) return null;
+  }
+  const detail = best !== locality ? best.name : null;
+  return { raw, place: best, locality, detail };
+}
+
+/**
+ * Ranks US and foreign candidates apart and then together: US state codes and ISO country codes share
+ * two letters ("CA" is California and Canada), so a region weight may only count for places of its kind.
+ */
+function rankSplit(pool: Place[], ctx: GeoContext & { countryWeights?: Record<string, number> }): Array<{ place: Place; score: number }> {
+  const us = pool.filter((p) => p.country === 'US');
+  const foreign = pool.filter((p) => p.country !== 'US');
+  const foreignCtx: GeoContext = { ...ctx, articleRegions: ctx.countryWeights ?? {}, nearbyRegions: [] };
+  if (ctx.region && foreign.some((p) => p.country === ctx.region)) foreignCtx.region = ctx.region;
+  else if (ctx.region) foreignCtx.region = null;
+  return [...rankPlaces(us, ctx), ...rankPlaces(foreign, foreignCtx)].sort((a, b) => b.score - a.score || b.place.population - a.place.population);
+}
+
+function headingSection(u: Unit, gaz: Gazetteer, ctx: ArticleGeo): Section {
+  const st = u.scan.regions.find((r) => r.kind === 'state');
+  const raw = u.scan.places[0];
+  if (raw) {
+    const r = resolvePlace(raw, gaz, { ...ctx, nearbyRegions: st ? [st.region] : [] }, { locality: null, region: null }, new Set(), -1);
+    if (r) return { locality: r, region: r.locality.region };
+  }
+  if (st) return { locality: null, region: st.region };
+  return { locality: null, region: null };
+}
+
+/**
+ * Gives each place in the sentence the date written nearest to it, unless another group of places stands
+ * between them ("in Chicago, Boston and Denver on Saturday" dates all three; "in Los Angeles, where ...
+ * a protest in St. Paul earlier this month" dates only St. Paul).
+ */
+function assignDates(u: Unit, places: Resolved[]): Array<DateHit | null> {
+  const dates = u.dates.filter((d) => d.date);
+  if (!dates.length) return places.map(() => null);
+  const own = places.map((p) => p.raw);
+  if (own.some((r) => r.start < u.sentence.start || r.end > u.sentence.end)) {
+    // inherited place: the sentence's own date, if it has exactly one
+    return places.map(() => (dates.length >= 1 ? dates[0]! : null));
+  }
+  const groups = groupPlaces(u.sentence, own);
+  return places.map((p) => {
+    const g = groups.get(p.raw)!;
+    let best: DateHit | null = null;
+    let bestDist = Infinity;
+    for (const d of dates) {
+      const dist = d.start >= g.end ? d.start - g.end : g.start - d.end;
+      // another group between the date and this one?
+      const lo = Math.min(d.start, g.start);
+      const hi = Math.max(d.end, g.end);
+      const blocked = [...new Set(groups.values())].some((o) => o !== g && o.start > lo && o.end < hi);
+      if (blocked) continue;
+      if (dist < bestDist) [best, bestDist] = [d, dist];
+    }
+    return best;
+  });
+}
+
+/** Places listed together ("New York, San Francisco, Minneapolis and Portland") form one group. */
+function groupPlaces(s: Sentence, raws: RawPlace[]): Map<RawPlace, { start: number; end: number }> {
+  const sorted = [...raws].sort((a, b) => a.start - b.start);
+  const map = new Map<RawPlace, { start: number; end: number }>();
+  let cur: { start: number; end: number } | null = null;
+  let prevEnd = -1;
+  for (const r of sorted) {
+    const between = prevEnd >= 0 ? s.text.slice(prevEnd - s.start, r.start - s.start) : '';
+    const listed = cur && /^(?:,\s*(?:[A-Z][\w.]*(?:\s[A-Z][\w.]*)?,?\s*)?(?:and|or)?\s*|\s+(?:and|or)\s+)$/.test(between);
+    if (!cur || !listed) {
+      cur = { start: r.start, end: r.qualifier?.end ?? r.end };
+    } else {
+      cur.end = r.qualifier?.end ?? r.end;
+    }
+    map.set(r, cur);
+    prevEnd = r.qualifier?.end ?? r.end;
+  }
+  return map;
+}
+
+function statusOf(u: Unit, date: DateHit | null, published: string | null): Status {
+  if (u.future && (!date?.date || !published || date.date >= published)) return 'planned';
+  return 'occurred';
+}
+
+function emptyMention(articleId: string): Mention {
+  return {
+    articleId,
+    date: null,
+    date_precision: 'day',
+    status: 'occurred',
+    locality: null,
+    region: null,
+    country: null,
+    county: null,
+    fips: null,
+    lat: null,
+    lon: null,
+    geo_precision: 'locality',
+    placeId: null,
+    location_detail: [],
+    event_type: [],
+    macroevent: null,
+    title: null,
+    organizations: [],
+    claims: [],
+    size_text: null,
+    size_low: null,
+    size_high: null,
+    arrests: null,
+    arrests_text: null,
+    injuries_text: null,
+    police_measures: [],
+    property_damage: [],
+    evidence: [],
+    confidence: 0.5,
+    flags: [],
+  };
+}
+
+function newMention(
+  articleId: string,
+  p: Resolved,
+  date: DateHit | null,
+  published: string | null,
+  u: Unit,
+  dateNote: string | null,
+  inherited: boolean,
+): Mention {
+  const m = emptyMention(articleId);
+  const loc = p.locality;
+  m.locality = loc.name;
+  m.region = loc.region;
+  m.country = loc.country;
+  m.county = loc.county;
+  m.fips = loc.fips;
+  m.lat = loc.lat;
+  m.lon = loc.lon;
+  m.placeId = loc.id;
+  m.geo_precision = 'locality';
+  if (p.detail) m.location_detail.push(p.detail);
+  if (date?.date) {
+    m.date = date.date;
+    m.date_precision = date.precision;
+  } else if (published) {
+    // CCC: an event with no date at all is dated to the day before publication
+    m.date = iso(addDays(parseIso(published)!, -1));
+    m.flags.push('date_guessed');
+  }
+  if (dateNote) m.flags.push(dateNote);
+  m.status = statusOf(u, date, published);
+  let conf = 0.9;
+  if (inherited) conf -= 0.15;
+  if (p.raw.venue) conf -= 0.1;
+  if (dateNote || !date) conf -= 0.1;
+  if (!p.raw.qualifier && p.locality.population < MIN_UNQUALIFIED_POP) conf -= 0.1;
+  m.confidence = Math.round(conf * 100) / 100;
+  m.title = u.title;
+  return m;
+}
+
+function nationwideMention(articleId: string, d: DateHit, u: Unit): Mention {
+  const m = emptyMention(articleId);
+  m.date = d.date;
+  m.date_precision = d.precision;
+  m.status = 'planned';
+  m.region = 'US';
+  m.country = 'US';
+  m.geo_precision = 'country';
+  m.placeId = 'country:US';
+  m.location_detail.push('nationwide');
+  m.confidence = 0.7;
+  m.title = u.title;
+  return m;
+}
+
+function addEvidence(m: Mention, field: string, quote: string, u: Unit, source: string): void {
+  if (m.evidence.some((e) => e.field === field && e.start === u.sentence.start)) return;
+  const ev: Evidence = { field, source, quote, start: u.sentence.start, end: u.sentence.end };
+  m.evidence.push(ev);
+}
+
+function pushUnique(list: string[], v: string): boolean {
+  if (list.some((x) => x.toLowerCase() === v.toLowerCase())) return false;
+  list.push(v);
+  return true;
+}
+
+/** Sizes, arrests, injuries, police measures, damage, tactics, organizations, claims, venues. */
+function attachFacts(m: Mention, u: Unit, quote: string, source: string, single: boolean, redact: (s: string) => string): void {
+  const s = u.sentence.text;
+  for (const t of u.triggers) if (t && t !== 'protest') pushUnique(m.event_type, t);
+  if (u.triggers.includes('protest') && !m.event_type.length) m.event_type.push('protest');
+  if (u.triggers.length && !m.event_type.length) m.event_type.push('demonstration');
+  if (single) {
+    const sizes = findSizes(s);
+    if (sizes.length && m.size_low === null) {
+      const big = sizes.reduce((a, b) => ((b.high ?? b.low) > (a.high ?? a.low) ? b : a));
+      m.size_text = big.text;
+      m.size_low = big.low;
+      m.size_high = big.high;
+      addEvidence(m, 'size', quote, u, source);
+    }
+    const arrests = findArrests(s);
+    if (arrests.length && m.arrests_text === null) {
+      const a = arrests[0]!;
+      m.arrests_text = a.text;
+      m.arrests = a.low !== null && a.low === a.high && /^\d+$/.test(a.text) ? a.low : null;
+      addEvidence(m, 'arrests', quote, u, source);
+    }
+    const injuries = findInjuries(s);
+    if (injuries.length && m.injuries_text === null) {
+      m.injuries_text = injuries[0]!.text;
+      addEvidence(m, 'injuries', quote, u, source);
+    }
+    for (const [re, label] of POLICE_MEASURES) {
+      if (re.test(s) && pushUnique(m.police_measures, label)) addEvidence(m, 'police_measures', quote, u, source);
+    }
+    for (const [re, label] of PROPERTY_DAMAGE) {
+      if (re.test(s) && pushUnique(m.property_damage, label)) addEvidence(m, 'property_damage', quote, u, source);
+    }
+    for (const v of u.scan.venues) {
+      if (m.locality && v.text.toLowerCase() === m.locality.toLowerCase()) continue;
+      if (pushUnique(m.location_detail, v.text)) addEvidence(m, 'location_detail', quote, u, source);
+    }
+  }
+  for (const o of findOrganizations(u)) if (pushUnique(m.organizations, o)) addEvidence(m, 'organizations', quote, u, source);
+  for (const c of findClaims(s)) if (pushUnique(m.claims, redact(c))) addEvidence(m, 'claims', quote, u, source);
+  if (m.event_type.length) addEvidence(m, 'event_type', quote, u, source);
+}
+
+const ORG_NOUN_AFTER = /^\s+(coalition|movement|alliance|network|union|collective|committee|campaign|group)\b/i;
+
+/** Organizations: proper names ending in an organization word, or followed by one ("No Kings coalition"). */
+function findOrganizations(u: Unit): string[] {
+  const out: string[] = [];
+  const s = u.sentence.text;
+  for (const run of capitalRuns(u.tokens, () => false)) {
+    const name = run.map((t) => t.text).join(' ');
+    if (AGENCY_WORDS.test(name)) continue;
+    const last = run[run.length - 1]!.text;
+    const after = s.slice(run[run.length - 1]!.end - u.sentence.start);
+    const noun = ORG_NOUN_AFTER.exec(after);
+    if (ORG_HEADS.has(last) && run.length >= 2) out.push(name);
+    else if (noun) out.push(`${name} ${noun[1]}`);
+  }
+  return out;
+}
+
+const CLAIM_RE =
+  /\b(against|calling for|demanding|to demand|in solidarity with|in protest (?:of|against)|to protest|to stop|for)\s+((?:an?\s+|the\s+)?(?:end to |halt to )?[A-Za-z][^,.;:—"“”()]{2,70}?)(?=[,.;:—"“”()]|\s+(?:and|as|while|on|in|at|after|before|during|when|where)\s|$)/g;
+
+/** Demands as CCC phrases: "against ICE", "for an end to ICE operations". Only from a protest's own sentence. */
+function findClaims(s: string): string[] {
+  const out: string[] = [];
+  CLAIM_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = CLAIM_RE.exec(s))) {
+    const verb = m[1]!.toLowerCase();
+    const obj = m[2]!.trim();
+    if (verb === 'for' && !/^(?:an?\s+)?(?:end|halt|removal|abolition|justice|the removal|the end)/i.test(obj)) continue;
+    const lead = verb === 'against' || verb.startsWith('in protest') || verb === 'to protest' || verb === 'to stop' ? 'against' : verb === 'in solidarity with' ? 'in solidarity with' : 'for';
+    const target = obj.replace(/^(?:the\s+)?(?:US\s+|U\.S\.\s+)?/i, (x) => x);
+    if (target.split(/\s+/).length > 12) continue;
+    out.push(`${lead} ${target}`);
+  }
+  return out.slice(0, 3);
+}

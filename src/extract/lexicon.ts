@@ -1,0 +1,136 @@
+// Word lists for the extractor: the language of protest reporting. General English, nothing from one article.
+
+/** Words that say a demonstration is being reported, with the tactic each implies (null: generic). */
+export const TRIGGERS: Array<[RegExp, string | null]> = [
+  [/\bprotest(?:s|ed|ing|ers?|ors?)?\b/i, 'protest'],
+  [/\bdemonstrat(?:ion|ions|ors?|ed|ing|e)\b/i, 'demonstration'],
+  [/\b(?:march(?:es|ed|ing|ers)?)\b/, 'march'],
+  [/\bMarch(?:ed|ing|ers)\b/, 'march'],
+  [/\brall(?:y|ies|ied|ying)\b/i, 'rally'],
+  [/\bwalk(?:out|outs|ed out|ing out| out)\b/i, 'walkout'],
+  [/\b(?:general strike|strikes?|striking|strikers)\b/i, 'strike'],
+  [/\bboycott(?:s|ed|ing)?\b/i, 'boycott'],
+  [/\bvigils?\b/i, 'vigil'],
+  [/\bsit-ins?\b/i, 'sit-in'],
+  [/\bdie-ins?\b/i, 'die-in'],
+  [/\bblockad(?:e|es|ed|ing)\b/i, 'blockade'],
+  [/\bencampments?\b/i, 'encampment'],
+  [/\bpicket(?:s|ed|ing|ers)?\b/i, 'picket'],
+  [/\btook to the streets\b|\btake to the streets\b/i, null],
+  [/\bday of action\b|\bmobili[sz]ations?\b|\buprising\b|\bshutdown\b/i, null],
+  [/\bactivists?\b|\bdemonstrators?\b|\bprotesters?\b/i, null],
+];
+
+/** Words that report a demonstration only inside an article that is about demonstrations. */
+export const WEAK_TRIGGERS: Array<[RegExp, string | null]> = [
+  [/\bgather(?:ed|ing|ings|s)?\b/i, null],
+  [/\bcrowds?\b/i, null],
+  [/\b(?:took|take|taking) part\b|\bturned out\b|\bshowed up\b|\bassembled\b|\bchant(?:ed|ing|s)?\b/i, null],
+];
+
+/** Verbs whose date is not the protest's: "was arrested late Thursday", "were killed on Jan. 7". */
+export const NON_PROTEST_DATE_VERBS =
+  /\b(?:arrested|detained|killed|shot|died|charged|indicted|sentenced|ruled|declined|signed|filed|picked up|deported|released|announced|elected|born)\b[^.;]{0,45}$/i;
+
+/** Cues that a mention is of a future action. */
+export const FUTURE_CUES =
+  /\b(?:will|planned for|planning|plans? to|scheduled(?: for)?|set for|set to|to be held|upcoming|next (?:week|month|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|are expected to|is expected to|is being organi[sz]ed|are being organi[sz]ed|announced for|called for .{0,30} on)\b/i;
+
+/** Cues that the clause reports something that already happened. */
+export const PAST_CUES =
+  /\b(?:took|gathered|marched|rallied|held|drew|descended|found itself|were|was|became|filled|blocked|walked|chanted|carried|protested|demonstrated|unfolded|escalated|began)\b/i;
+
+/** Words meaning the action happened across the whole country (a macro-event, not one place). */
+export const NATIONWIDE =
+  /\b(?:nationwide|nation-wide|across the (?:country|nation|us|u\.s\.|united states)|around the country|cross-country|national day of action|nationally)\b/i;
+
+/** Words meaning the places that follow are abroad. */
+export const ABROAD = /\b(?:around the world|abroad|overseas|worldwide|internationally|in other countries)\b/i;
+
+/** Police measures worth recording (CCC police_measures). Each entry: pattern, label. */
+export const POLICE_MEASURES: Array<[RegExp, string]> = [
+  [/\bpepper[- ]balls?\b/i, 'pepper balls'],
+  [/\bpepper[- ]spray(?:s|ed)?\b/i, 'pepper spray'],
+  [/\birritant sprays?\b/i, 'irritant sprays'],
+  [/\btear[- ]gas(?:sed)?\b/i, 'tear gas'],
+  [/\brubber bullets?\b/i, 'rubber bullets'],
+  [/\bflash[- ]?bangs?\b|\bstun grenades?\b/i, 'flash-bangs'],
+  [/\bless[- ]lethal\b/i, 'less-lethal munitions'],
+  [/\bbatons?\b/i, 'batons'],
+  [/\briot gear\b/i, 'riot gear'],
+  [/\bdispersal orders?\b|\border(?:ed)? (?:the crowd )?to disperse\b/i, 'dispersal orders'],
+  [/\bunlawful assembly\b/i, 'declared unlawful assembly'],
+  [/\bkettl(?:ed|ing)\b/i, 'kettling'],
+  [/\bbarricades?\b/i, 'barricades'],
+  [/\bmounted (?:police|officers)\b|\bon horseback\b/i, 'mounted police'],
+  [/\bsmoke (?:canisters?|grenades?|bombs?)\b/i, 'smoke'],
+  [/\bskirmish line\b/i, 'skirmish line'],
+  [/\bsound cannon\b|\bLRAD\b/, 'sound cannon'],
+  [/\bzip[- ]ties\b/i, 'zip ties'],
+  [/\bcrowd[- ]control\b/i, 'crowd control'],
+];
+
+export const PROPERTY_DAMAGE: Array<[RegExp, string]> = [
+  [/\bgraffiti\b|\bspray[- ]painted\b/i, 'graffiti'],
+  [/\bbroken windows?\b|\bsmashed windows?\b|\bwindows? (?:were )?(?:smashed|broken)\b/i, 'broken windows'],
+  [/\b(?:set|sets|setting) (?:a |an )?[a-z ]{0,20}on fire\b|\bset ablaze\b|\barson\b/i, 'fire'],
+  [/\bvandali[sz](?:ed|ism)\b/i, 'vandalism'],
+  [/\blooting\b|\blooted\b/i, 'looting'],
+];
+
+/** Last words of a proper name that make it a venue: "City Hall", "Federal Plaza", "Pearl Street Mall". */
+export const VENUE_HEADS = new Set(
+  (
+    'Hall Plaza Square Park Mall Street St Avenue Ave Boulevard Blvd Road Bridge Building Center Centre Courthouse ' +
+    'Capitol College University School Campus Library Church Cathedral Mosque Synagogue Temple Station Terminal ' +
+    'Airport Facility Office Offices Headquarters HQ Hotel Stadium Arena Field Commons Green Lake Beach Pier Memorial ' +
+    'Monument Museum Market Garden Gardens Avenue Way Drive Lane Highway Freeway Interstate Circle Triangle Lot ' +
+    'Embassy Consulate Tower Towers Complex Hospital Prison Jail Detention'
+  ).split(' '),
+);
+
+/** Last words of a proper name that make it an organization. */
+export const ORG_HEADS = new Set(
+  (
+    'Coalition Alliance Union Network Movement Committee Council Association Federation League Party Project ' +
+    'Collective Front Caucus Society Foundation Fund Institute Center Campaign Action Collaborative Organization ' +
+    'Organizing Workers Socialists Democrats Republicans Indivisible Brigade Assembly Congress Guild Initiative ' +
+    'Solidarity Sunrise Partnership Group Groups Club Circle Vigil Mobilization'
+  ).split(' '),
+);
+
+/** Government bodies and agencies: targets, not organizers. */
+export const AGENCY_WORDS =
+  /\b(?:Immigration|Customs|Enforcement|Homeland|Department|Police|Sheriff|Patrol|Guard|Bureau|Administration|Agency|Court|Congress|Senate|House|Government|Service|Services|Office|Army|Marines|FBI|ICE|DHS|CBP|Pentagon|White House)\b/;
+
+/** Titles that mark a public official or public figure (their names may be kept). */
+export const PUBLIC_TITLES =
+  /\b(?:President|Vice President|Gov\.?|Governor|Sen\.?|Senator|Rep\.?|Representative|Congressman|Congresswoman|Mayor|Judge|Justice|Attorney General|Secretary|Commissioner|Sheriff|Chief|Councilmember|Council member|Councilman|Councilwoman|Alderman|Alderperson|Speaker|Minister|Prime Minister|Chancellor|Pope|Director|Superintendent|Assemblymember|Assemblyman|Assemblywoman|Del\.|Delegate|Lt\. Gov\.|Senate Majority Leader|Senate Minority Leader|Leader)\s*$/;
+
+/** Words that start a sentence in capitals but never begin a place name. */
+export const SENTENCE_WORDS = new Set(
+  (
+    'A An The In At On From To For And But Or As By With After Before During Across Outside Inside Near Starting ' +
+    'When While Yet Many Some Other Here There This These Those Even Also Then Still More Most Dozens Hundreds ' +
+    'Thousands Several Protesters Protestors Demonstrators Residents Students People Police Officers Organizers ' +
+    'Organisers Activists It Its They Their We Our Us He She His Her Meanwhile However Earlier Later Last Next ' +
+    'Elsewhere Among Since Until Over Under About Around Into Through Throughout Against Via Per Downtown'
+  ).split(' '),
+);
+
+/** Month and weekday words: they break names ("City Hall Friday") and are never places ("March"). */
+export const CALENDAR_WORDS = new Set(
+  (
+    'January February March April May June July August September October November December Jan Feb Mar Apr ' +
+    'Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mon Tue Tues ' +
+    'Wed Thu Thur Thurs Fri Sat Sun Today Tonight Yesterday Tomorrow'
+  ).split(' '),
+);
+
+/** Words that follow a place name in the names of media, teams and offices: "Washington Post", "Chicago Tribune". */
+export const NON_PLACE_TAILS =
+  /^(?:Post|Times|Tribune|Chronicle|Herald|Journal|News|Daily|Gazette|Star|Sun|Examiner|Inquirer|Globe|Record|Observer|Review|Press|Mayor|Police|Council|Sheriff|Public|Unified|County|Metro|Transit|Department|Dept|Airport|Lakers|Clippers|Dodgers|Angels|Giants|Jets|Knicks|Bulls|Bears|Cubs|Nuggets|Broncos|Vikings|Twins|Timberwolves|Heat|Dolphins|Celtics|Patriots|Red|Yankees|Mets|Wizards|Nationals|Commanders|Hornets|Panthers|Trail|Blazers|Timbers)$/;
+
+/** Nouns for groups of people: the subject of a demonstration sentence. */
+export const PEOPLE_WORDS =
+  /\b(?:people|protesters?|protestors?|demonstrators?|marchers?|residents|students|workers|activists|participants|supporters|crowds?|veterans|families|community members|organi[sz]ers|allies|immigrants)\b/i;

@@ -1,0 +1,222 @@
+// Finds place names in a sentence: runs of capitalised words looked up in the gazetteer, with the state or
+// country that qualifies them ("Livingston, Montana", "Charlotte NC"), venues named after a town
+// ("Pasadena City College"), and the names that only look like places ("Renée Good", "John Moore/AGENCY").
+import type { Place } from '../core/types.js';
+import type { Gazetteer } from '../resolve/gazetteer.js';
+import { CALENDAR_WORDS, NON_PLACE_TAILS, SENTENCE_WORDS, VENUE_HEADS } from './lexicon.js';
+import type { Token } from './text.js';
+
+export interface Qualifier {
+  /** a US state code, a country code, or null when the qualifier is the United States itself */
+  region: string | null;
+  country: string;
+  start: number;
+  end: number;
+}
+
+export interface RawPlace {
+  /** offsets of the name (without qualifier) */
+  start: number;
+  end: number;
+  text: string;
+  cands: Place[];
+  qualifier: Qualifier | null;
+  /** the whole proper name when the place only prefixes a venue ("Pasadena City College") */
+  venue: string | null;
+}
+
+export interface SentencePlaces {
+  places: RawPlace[];
+  /** states and countries named on their own ("protests in Minnesota", "United States") */
+  regions: Array<{ region: string; country: string; kind: 'state' | 'country'; start: number; end: number }>;
+  /** proper names that end in a venue word, with or without a town in them: "City Hall", "Federal Plaza" */
+  venues: Array<{ text: string; start: number; end: number }>;
+}
+
+/** A city this big keeps its name even when a state or country shares it. */
+const BIG_CITY = 500000;
+
+const CONNECTORS = new Set(['of', 'de', 'del', 'la', 'da', 'du', 'upon', 'on-the', 'y']);
+const DIRECTION_PREFIX = /^(?:North|South|East|West|Northeast|Northwest|Southeast|Southwest|Downtown|Greater|Central|Lower|Upper|Midtown|Uptown|Old)$/;
+
+/** Runs of capitalised tokens, broken by punctuation, calendar words and camel-case joins. */
+export function capitalRuns(tokens: Token[], skip: (t: Token) => boolean): Token[][] {
+  const runs: Token[][] = [];
+  let cur: Token[] = [];
+  const flush = () => {
+    while (cur.length && !cur[cur.length - 1]!.cap) cur.pop();
+    if (cur.length) runs.push(cur);
+    cur = [];
+  };
+  for (const t of tokens) {
+    const joins = t.gap === '' && !t.glued;
+    if (!joins) flush();
+    if (skip(t) || CALENDAR_WORDS.has(t.text.replace(/\.$/, ''))) {
+      flush();
+      continue;
+    }
+    if (t.cap && !(t.allCaps && t.text.length > 2)) cur.push(t);
+    else if (cur.length && CONNECTORS.has(t.text)) cur.push(t);
+    else flush();
+  }
+  flush();
+  return runs;
+}
+
+function joinTokens(ts: Token[]): string {
+  return ts.map((t) => t.text).join(' ');
+}
+
+/**
+ * Scans one sentence. `sentenceStart` is the offset where the sentence begins (a capitalised first word
+ * there is not evidence of a name). `skip` marks tokens inside quotes (slogans on signs).
+ */
+export function scanSentence(gaz: Gazetteer, tokens: Token[], sentenceStart: number, skip: (t: Token) => boolean): SentencePlaces {
+  const out: SentencePlaces = { places: [], regions: [], venues: [] };
+  const runs = capitalRuns(tokens, skip);
+  for (let r = 0; r < runs.length; r++) {
+    let run = runs[r]!;
+    // the state or country that qualified the previous name ("Miami, Florida") is not a place of its own
+    const prev = out.places[out.places.length - 1];
+    if (prev?.qualifier && run[0]!.start >= prev.qualifier.start && run[0]!.start < prev.qualifier.end) continue;
+    // sentence-initial function words ("In", "The", "Protesters") are not part of a name
+    while (run.length && (SENTENCE_WORDS.has(run[0]!.text) || (run[0]!.start === sentenceStart && isCommonWord(run[0]!.text))) && !startsWithPlace(gaz, run)) {
+      run = run.slice(1);
+    }
+    if (!run.length) continue;
+    const last = run[run.length - 1]!;
+    if (VENUE_HEADS.has(last.text.replace(/\.$/, '')) && run.length >= 2) {
+      out.venues.push({ text: textOf(run), start: run[0]!.start, end: last.end });
+    }
+    scanRun(gaz, run, tokens, runs[r + 1], out);
+  }
+  return out;
+}
+
+/** "New York City", "The Dalles": a name of two or more words that begins with a common word. */
+function startsWithPlace(gaz: Gazetteer, run: Token[]): boolean {
+  for (let k = Math.min(run.length, gaz.maxNameTokens); k >= 2; k--) if (gaz.lookup(joinTokens(run.slice(0, k))).length) return true;
+  return false;
+}
+
+function textOf(run: Token[]): string {
+  return joinTokens(run);
+}
+
+function scanRun(gaz: Gazetteer, run: Token[], all: Token[], nextRun: Token[] | undefined, out: SentencePlaces): void {
+  const n = run.length;
+  let i = 0;
+  while (i < n) {
+    if (!run[i]!.cap || (run[i]!.allCaps && !isStateCode(gaz, run[i]!.text))) {
+      i++;
+      continue;
+    }
+    let matched = 0;
+    let cands: Place[] = [];
+    for (let j = Math.min(n, i + gaz.maxNameTokens); j > i; j--) {
+      if (!run[j - 1]!.cap) continue;
+      const slice = run.slice(i, j);
+      if (slice.some((t) => t.allCaps)) continue;
+      const c = gaz.lookup(joinTokens(slice));
+      if (c.length) {
+        matched = j - i;
+        cands = c;
+        break;
+      }
+    }
+    if (!matched) {
+      i++;
+      continue;
+    }
+    const j = i + matched;
+    const prefix = run.slice(0, i);
+    const tail = run.slice(j);
+    const start = run[i]!.start;
+    const end = run[j - 1]!.end;
+    const text = joinTokens(run.slice(i, j));
+    // a capitalised word right before the name makes it part of a longer name ("Karen Bass", "Don Lemon")
+    const prefixOk = prefix.length === 0 || prefix.every((t) => DIRECTION_PREFIX.test(t.text));
+    // a state or country name is the region, unless a big city shares it ("New York", "Washington")
+    const region = cands.find((c) => c.kind === 'state' || c.kind === 'country');
+    const regionOnly = region !== undefined && !cands.some((c) => c.kind === 'locality' && c.population >= BIG_CITY && c.country === region.country);
+    if (regionOnly) cands = [region];
+
+    if (regionOnly) {
+      if (prefixOk && tail.length === 0) {
+        const c = cands[0]!;
+        out.regions.push({ region: c.region, country: c.country, kind: c.kind === 'state' ? 'state' : 'country', start, end });
+      }
+      i = j;
+      continue;
+    }
+    if (!prefixOk) {
+      i = j;
+      continue;
+    }
+    if (tail.length === 0) {
+      out.places.push({ start, end, text, cands, qualifier: qualifierAfter(gaz, all, run[j - 1]!, nextRun), venue: null });
+    } else {
+      const st = stateAt(gaz, tail);
+      if (st) {
+        out.places.push({ start, end, text, cands, qualifier: st, venue: null });
+        i = j + (st.tokens as number);
+        continue;
+      }
+      const lastTail = tail[tail.length - 1]!.text.replace(/\.$/, '');
+      if (VENUE_HEADS.has(lastTail) && !NON_PLACE_TAILS.test(tail[0]!.text)) {
+        out.places.push({ start, end, text, cands, qualifier: null, venue: joinTokens(run.slice(i)) });
+      }
+    }
+    i = n; // the rest of the run belongs to the same proper name
+  }
+}
+
+const COMMON_SENTENCE_START = /^(?:A|An|The|In|At|On|It|As|If|So|No|Yes|Good|Great|New|Many|Few|Some|All|Most|One|Two|Three|Hope|Justice|Peace|Unity|Liberty|Freedom|Independence|Union|Progress|Victory)$/;
+function isCommonWord(w: string): boolean {
+  return COMMON_SENTENCE_START.test(w);
+}
+
+function isStateCode(gaz: Gazetteer, w: string): boolean {
+  return w.length === 2 && gaz.state(w) !== null;
+}
+
+/** "Charlotte NC", "Portland Maine": a state written right after the name inside the same run. */
+function stateAt(gaz: Gazetteer, tail: Token[]): (Qualifier & { tokens: number }) | null {
+  for (let k = Math.min(3, tail.length); k >= 1; k--) {
+    const words = tail.slice(0, k);
+    const s = gaz.state(joinTokens(words));
+    if (s) return { region: s.code, country: 'US', start: words[0]!.start, end: words[k - 1]!.end, tokens: k };
+  }
+  return null;
+}
+
+/** "Minneapolis, Minnesota", "Paris, France", "Washington, D.C.": the run right after a comma. */
+function qualifierAfter(gaz: Gazetteer, all: Token[], lastOfName: Token, nextRun: Token[] | undefined): Qualifier | null {
+  const idx = all.indexOf(lastOfName);
+  const next = all[idx + 1];
+  if (!next || next.gap !== ',') return null;
+  // the words after the comma, up to three
+  for (let k = 3; k >= 1; k--) {
+    const words = all.slice(idx + 1, idx + 1 + k);
+    if (words.length < k || words.slice(1).some((t) => t.gap !== '')) continue;
+    if (!words.every((t) => t.cap)) continue;
+    const phrase = joinTokens(words);
+    const s = gaz.state(phrase);
+    if (s) return { region: s.code, country: 'US', start: words[0]!.start, end: words[k - 1]!.end };
+    const c = gaz.country(phrase);
+    if (c) return { region: c.code === 'US' ? null : c.code, country: c.code, start: words[0]!.start, end: words[k - 1]!.end };
+  }
+  void nextRun;
+  return null;
+}
+
+/** A place glued to the front of a photo credit line ("CitynameFirst Last/AGENCY"): the photo's location. */
+export function creditPlace(gaz: Gazetteer, tokens: Token[]): RawPlace | null {
+  let k = 0;
+  while (k < tokens.length && !tokens[k]!.glued && tokens[k]!.gap === '' && tokens[k]!.cap) k++;
+  if (k === 0 || k >= tokens.length || !tokens[k]!.glued) return null;
+  const run = tokens.slice(0, k);
+  const cands = gaz.lookup(joinTokens(run)).filter((c) => c.kind === 'locality' || c.kind === 'neighbourhood');
+  if (!cands.length) return null;
+  return { start: run[0]!.start, end: run[k - 1]!.end, text: joinTokens(run), cands, qualifier: null, venue: null };
+}

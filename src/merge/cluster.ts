@@ -1,0 +1,128 @@
+// merge: mentions of the same demonstration (same place, same day) become one event record, across
+// articles. Disagreeing values are kept side by side with their sources, never overwritten.
+import { createHash } from 'node:crypto';
+import type { EventRecord, Evidence, Mention, SizeCat, SourceRef } from '../core/types.js';
+import { combineSizes } from '../extract/size.js';
+
+/** The identity of an event: place, date and date precision (a week never swallows its days). */
+export function eventKey(m: Pick<Mention, 'placeId' | 'locality' | 'region' | 'date' | 'date_precision'>): string {
+  // CCC's rule: same locality and state on the same day is one event (NYC's boroughs are all "New York")
+  const place = m.locality ? `${m.region ?? ''}|${m.locality.toLowerCase()}` : m.placeId ?? `${m.region ?? ''}|`;
+  return `${place}|${m.date ?? 'undated'}|${m.date_precision}`;
+}
+
+export function eventId(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 16);
+}
+
+function union(lists: string[][]): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const l of lists)
+    for (const v of l) {
+      const k = v.toLowerCase();
+      if (!seen.has(k)) {
+        seen.add(k);
+        out.push(v);
+      }
+    }
+  return out;
+}
+
+function mostCommon(values: Array<string | null>): string | null {
+  const counts = new Map<string, number>();
+  for (const v of values) if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best: string | null = null;
+  let n = 0;
+  for (const [v, c] of counts) if (c > n) [best, n] = [v, c];
+  return best;
+}
+
+/**
+ * Builds the event record for one key from all its mentions. `sources` maps article id to the source
+ * reference. Deterministic: the same mentions give the same record, whatever their order.
+ */
+export function mergeMentions(key: string, mentionsIn: Mention[], sources: Map<string, SourceRef>): EventRecord {
+  const mentions = [...mentionsIn].sort((a, b) => (a.articleId < b.articleId ? -1 : a.articleId > b.articleId ? 1 : 0));
+  const first = mentions[0]!;
+  const articleIds = [...new Set(mentions.map((m) => m.articleId))];
+  const sized = mentions.filter((m) => m.size_text !== null);
+  const size = sized.length
+    ? combineSizes(sized.map((m) => ({ size_text: m.size_text!, size_low: m.size_low, size_high: m.size_high })))
+    : { size_text: null, size_low: null, size_high: null, size_mean: null, size_cat: 0 as SizeCat };
+
+  // arrests: one figure when the reports agree; otherwise every report, and no single number (CCC: unspecified)
+  const arrestTexts = union(mentions.map((m) => (m.arrests_text ? [m.arrests_text] : [])));
+  const arrestNums = [...new Set(mentions.map((m) => m.arrests).filter((a): a is number => a !== null))];
+  const flags = union(mentions.map((m) => m.flags.filter((f) => f !== 'date_from_article')));
+  if (arrestNums.length > 1 || (arrestTexts.length > 1 && arrestNums.length)) flags.push('arrests_disagree');
+  if (sized.length > 1 && new Set(sized.map((m) => `${m.size_low}-${m.size_high}`)).size > 1) flags.push('sizes_disagree');
+  if (articleIds.length === 1) flags.push('single_source');
+  const statuses = new Set(mentions.map((m) => m.status));
+
+  const evidence: Evidence[] = [];
+  const seenEv = new Set<string>();
+  for (const m of mentions)
+    for (const e of m.evidence) {
+      const k = `${e.field}|${e.source}|${e.start}`;
+      if (!seenEv.has(k)) {
+        seenEv.add(k);
+        evidence.push(e);
+      }
+    }
+
+  let miss = 1;
+  for (const m of mentions) miss *= 1 - m.confidence;
+  const confidence = Math.round(Math.min(0.99, 1 - miss) * 100) / 100;
+
+  return {
+    id: eventId(key),
+    date: first.date,
+    date_precision: first.date_precision,
+    status: statuses.has('occurred') ? 'occurred' : 'planned',
+    locality: first.locality,
+    region: first.region,
+    country: first.country,
+    lat: first.lat,
+    lon: first.lon,
+    county: first.county,
+    fips: first.fips,
+    geo_precision: first.geo_precision,
+    location_detail: union(mentions.map((m) => m.location_detail)).join('; ') || null,
+    event_type: union(mentions.map((m) => m.event_type)),
+    title: mostCommon(mentions.map((m) => m.title)),
+    macroevent: mostCommon(mentions.map((m) => m.macroevent)),
+    organizations: union(mentions.map((m) => m.organizations)),
+    claims: union(mentions.map((m) => m.claims)),
+    size_text: size.size_text,
+    size_low: size.size_low,
+    size_high: size.size_high,
+    size_mean: size.size_mean,
+    size_cat: size.size_cat as SizeCat,
+    arrests: arrestNums.length === 1 && arrestTexts.length <= 1 ? arrestNums[0]! : null,
+    arrests_text: arrestTexts.join('; ') || null,
+    injuries_text: union(mentions.map((m) => (m.injuries_text ? [m.injuries_text] : []))).join('; ') || null,
+    police_measures: union(mentions.map((m) => m.police_measures)),
+    property_damage: union(mentions.map((m) => m.property_damage)),
+    sources: articleIds.map((id) => sources.get(id) ?? { id, url: null, file: null, title: null, publisher: null, published: null }),
+    evidence,
+    confidence,
+    flags,
+  };
+}
+
+/** Merges a set of mentions (one article's, or any) into events, grouped by key. */
+export function merge(mentions: Mention[], sources: Map<string, SourceRef>): EventRecord[] {
+  const groups = new Map<string, Mention[]>();
+  for (const m of mentions) {
+    const k = eventKey(m);
+    const g = groups.get(k);
+    if (g) g.push(m);
+    else groups.set(k, [m]);
+  }
+  return [...groups].map(([k, ms]) => mergeMentions(k, ms, sources)).sort(compareEvents);
+}
+
+export function compareEvents(a: EventRecord, b: EventRecord): number {
+  return (a.date ?? '').localeCompare(b.date ?? '') || (a.region ?? '').localeCompare(b.region ?? '') || (a.locality ?? '').localeCompare(b.locality ?? '') || a.id.localeCompare(b.id);
+}
