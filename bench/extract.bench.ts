@@ -1,0 +1,79 @@
+// Benchmark: ingest + extract + resolve on one core over >= 1,000 news-length texts built from the seed
+// articles (when ../shared is present) and CCC facts (places, dates, size words), varied so none dedupes.
+// Prints articles/s, MB/s, p50/p99 latency, start-up time and peak RSS. Not a test: figures go in the README.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCsvRecords } from '../src/core/csv.js';
+import { processInput } from '../src/pipeline.js';
+import { loadGazetteer } from '../src/resolve/gazetteer.js';
+import { makeArticle } from '../test/helpers/corpus.js';
+import { REPO_ROOT, SEEDS_DIR, SHARED } from '../test/helpers/shared.js';
+
+const N = Number(process.env.BENCH_N ?? 1200);
+const TARGET_BYTES = 5 * 1024;
+
+function cccFacts(): Array<{ locality: string; state: string; date: string; size: string }> {
+  const file = join(SHARED, 'data', 'ccc', 'ccc-sample-2000.csv');
+  if (!existsSync(file)) return [];
+  const rows = parseCsvRecords(readFileSync(file, 'latin1'));
+  return rows
+    .filter((r) => r.locality && r.state && r.date && r.locality !== 'NA')
+    .map((r) => ({ locality: r.locality!, state: r.state!, date: r.date!, size: r.size_text && r.size_text !== 'NA' ? r.size_text : 'dozens' }));
+}
+
+function buildTexts(): string[] {
+  const seeds = existsSync(SEEDS_DIR) ? readdirSync(SEEDS_DIR).map((f) => readFileSync(join(SEEDS_DIR, f), 'utf8')) : [];
+  const facts = cccFacts();
+  const texts: string[] = [];
+  for (let i = 0; i < N; i++) {
+    const f = facts.length ? facts[i % facts.length]! : null;
+    const lead = f
+      ? `${f.size[0]!.toUpperCase()}${f.size.slice(1)} people rallied in ${f.locality}, ${f.state}, on ${f.date} (item ${i}).\n\n`
+      : '';
+    let body = seeds.length && i % 2 === 0 ? seeds[i % seeds.length]! : makeArticle(i, 12).text;
+    // trim or pad to about 5 KB of news text
+    while (body.length < TARGET_BYTES) body += '\n\n' + makeArticle(i + body.length, 2).text;
+    texts.push(`date 2026-02-0${(i % 9) + 1}\n\n` + lead + body.slice(0, TARGET_BYTES));
+  }
+  return texts;
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function startup(): number {
+  const runs: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli.ts'), 'extract', '--text', 'Hundreds of people rallied in Dayton, Ohio, on Jan. 30, 2026.', '--published', '2026-01-31'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+    runs.push(performance.now() - t0);
+  }
+  return Math.min(...runs);
+}
+
+const texts = buildTexts();
+const gaz = loadGazetteer();
+const bytes = texts.reduce((s, t) => s + Buffer.byteLength(t), 0);
+// warm up
+for (const t of texts.slice(0, 20)) processInput({ bytes: Buffer.from(t), name: 'warm.txt' }, gaz);
+const lat: number[] = [];
+let mentions = 0;
+const t0 = performance.now();
+texts.forEach((t, i) => {
+  const s = performance.now();
+  const p = processInput({ bytes: Buffer.from(t), name: `bench-${i}.txt` }, gaz);
+  lat.push(performance.now() - s);
+  mentions += p.mentions.length;
+});
+const secs = (performance.now() - t0) / 1000;
+lat.sort((a, b) => a - b);
+const start = startup();
+const rssMb = process.resourceUsage().maxRSS / 1024;
+console.log(`extract benchmark (one core): ${texts.length} articles, ${(bytes / texts.length / 1024).toFixed(1)} KB each, ${mentions} mentions`);
+console.log(`  throughput   ${(texts.length / secs).toFixed(0)} articles/s, ${(bytes / 1e6 / secs).toFixed(2)} MB/s`);
+console.log(`  latency      p50 ${pct(lat, 50).toFixed(2)} ms, p99 ${pct(lat, 99).toFixed(2)} ms`);
+console.log(`  start-up     ${start.toFixed(0)} ms (turnout extract --text, whole process)`);
+console.log(`  peak RSS     ${rssMb.toFixed(0)} MB`);
