@@ -1,0 +1,103 @@
+// Extraction rules on short texts written for these tests (not from any article).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { EventRecord } from '../src/core/types.js';
+import { findDates } from '../src/extract/dates.js';
+import { articleEvents, processInput } from '../src/pipeline.js';
+
+function events(text: string, published = '2026-01-31'): EventRecord[] {
+  return articleEvents(processInput({ bytes: new TextEncoder().encode(text), name: 't.txt', published }));
+}
+
+function places(es: EventRecord[]): string[] {
+  return es.map((e) => `${e.locality ?? '-'},${e.region}`).sort();
+}
+
+describe('dates', () => {
+  it('resolves weekdays and relative words against the publication date, and explicit dates by year nearness', () => {
+    const d = (s: string, future = false) => findDates(s, 0, '2026-01-31', future).map((h) => [h.date, h.precision]);
+    assert.deepEqual(d('on Friday'), [['2026-01-30', 'day']]);
+    assert.deepEqual(d('earlier this week'), [['2026-01-26', 'week']]);
+    assert.deepEqual(d('earlier this month'), [['2026-01-01', 'month']]);
+    assert.deepEqual(d('planned for March 28'), [['2026-03-28', 'day']]);
+    assert.deepEqual(d('on Dec. 20'), [['2025-12-20', 'day']]);
+    assert.deepEqual(d('next Saturday', true), [['2026-02-07', 'day']]);
+    // the verb "march" and the modal "may" are not months
+    assert.deepEqual(d('they may march downtown'), []);
+  });
+});
+
+describe('extract', () => {
+  it('reads every place of a list, dated by the date written after the list', () => {
+    const es = events('Protesters rallied in Chicago, Boston and Denver on Saturday, Jan. 24, 2026, against the raids.');
+    assert.deepEqual(places(es), ['Boston,MA', 'Chicago,IL', 'Denver,CO']);
+    assert.ok(es.every((e) => e.date === '2026-01-24' && e.status === 'occurred'));
+  });
+
+  it('settles ambiguity by context: a state nearby, the article, then population', () => {
+    assert.deepEqual(places(events('Hundreds of demonstrators marched in Portland on Friday.')), ['Portland,OR']);
+    assert.deepEqual(places(events('Hundreds of demonstrators marched in Portland, Maine, on Friday.')), ['Portland,ME']);
+    const ca = events('Protests spread across California on Friday. Demonstrators gathered in Sacramento and Fresno. Students marched in Pasadena.');
+    assert.ok(places(ca).includes('Pasadena,CA'), places(ca).join(' '));
+  });
+
+  it('does not read people, photo credits or venues of other towns as places', () => {
+    const es = events(
+      [
+        'Demonstrators rallied in Boston, Massachusetts, on Friday to remember Renée Good and Alex Moore.',
+        'Jane Roe/AGENCY',
+        'Mayor Karen Lemon spoke to the crowd near Washington Square.',
+      ].join('\n'),
+    );
+    assert.deepEqual(places(es), ['Boston,MA']);
+  });
+
+  it('keeps a week-precision event apart from the days of that week', () => {
+    const es = events('Earlier this week, dozens of protesters were arrested in Chicago. On Friday, thousands marched in Chicago, Illinois.');
+    const chicago = es.filter((e) => e.locality === 'Chicago');
+    assert.equal(chicago.length, 2);
+    const week = chicago.find((e) => e.date_precision === 'week')!;
+    const day = chicago.find((e) => e.date_precision === 'day')!;
+    assert.equal(week.date, '2026-01-26');
+    assert.equal(week.arrests_text, 'dozens');
+    assert.equal(day.date, '2026-01-30');
+    assert.equal(day.size_low, 2000);
+  });
+
+  it('records a nationwide action planned for a future date, with its organizer', () => {
+    const es = events('Another nationwide mobilization is planned for March 28. That action is being organized by the Free Streets coalition, which has held rallies across the nation.');
+    assert.equal(es.length, 1);
+    assert.equal(es[0]!.status, 'planned');
+    assert.equal(es[0]!.date, '2026-03-28');
+    assert.equal(es[0]!.locality, null);
+    assert.equal(es[0]!.region, 'US');
+    assert.deepEqual(es[0]!.organizations, ['Free Streets coalition']);
+  });
+
+  it('codes crowd sizes by CCC conventions and keeps police measures with their quote', () => {
+    const es = events('Several hundred protesters marched in Seattle, Washington, on Friday. Police fired pepper balls and issued dispersal orders, and 14 people were arrested.');
+    const e = es[0]!;
+    assert.equal(e.size_low, 300);
+    assert.equal(e.size_cat, 2);
+    assert.deepEqual(e.police_measures, ['pepper balls', 'dispersal orders']);
+    assert.equal(e.arrests, 14);
+    const ev = e.evidence.find((x) => x.field === 'police_measures')!;
+    assert.match(ev.quote, /pepper balls/);
+  });
+
+  it('redacts the names of private individuals, and of minors, from every quote', () => {
+    const es = events('Maria Example, 12, and Tomas Sample, 14, joined a protest in Denver, Colorado, on Friday with Gov. Pat Official.');
+    const json = JSON.stringify(es);
+    assert.doesNotMatch(json, /Maria|Tomas|Example|Sample/);
+    assert.match(json, /\[name\], 12/);
+    assert.match(json, /Gov\. Pat Official/);
+  });
+
+  it('flags an article dated before the events it reports as past', () => {
+    const p = processInput({ bytes: new TextEncoder().encode('Thousands of demonstrators took to the streets of Atlanta, Georgia, on January 30, 2026.'), name: 't.txt', published: '2026-01-28' });
+    assert.ok(p.article.flags.includes('published_date_contradicts_text'));
+    const [e] = articleEvents(p);
+    assert.equal(e!.status, 'occurred');
+    assert.ok(e!.flags.includes('date_after_publication'));
+  });
+});
