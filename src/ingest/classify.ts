@@ -70,10 +70,12 @@ function wordCount(s: string): number {
 
 /** Page furniture: navigation and widget labels, read-time and date stamps, bylines. */
 export function isFurniture(line: string, inHeader: boolean): boolean {
+  if (line.length > 200) return false;
   const key = matchKey(line);
   if (key === '') return !/[\p{L}\p{N}]/u.test(line); // a line of bullets or rules only
-  if (FURNITURE_EXACT.test(key)) return true;
   const words = wordCount(key);
+  if (words > 16) return false;
+  if (FURNITURE_EXACT.test(key)) return true;
   if (words <= 16 && FURNITURE_PREFIX.test(key)) return true;
   if (words <= 14 && STAMP_LABEL.test(key) && /\d/.test(key)) return true;
   if (words <= 10 && BYLINE.test(line.replace(BULLET, '')) && !/[.!?]$/.test(line)) return true;
@@ -149,6 +151,8 @@ const GLUED =
 
 /** Split "credit + caption" glued in one line; returns the end of the credit part, or -1. */
 export function gluedCreditEnd(line: string): number {
+  const slash = line.indexOf('/');
+  if (slash < 2 || slash > 200) return -1;
   const m = GLUED.exec(line);
   if (!m) return -1;
   const credit = m[0];
@@ -159,25 +163,23 @@ export function gluedCreditEnd(line: string): number {
 
 /** Split "caption + credit" in one line ("... in 2026. Jane Roe/AP", "... (AP Photo/Jane Roe)"); returns the credit start, or -1. */
 export function trailingCreditStart(line: string): number {
-  const paren = /\s*\(([^()]{2,90})\)$/.exec(line);
+  const paren = line.endsWith(')') ? /\s*\(([^()]{2,90})\)$/.exec(line) : null;
   if (paren && paren.index > 0 && (/\bphoto\b/i.test(paren[1]) || creditStrength(paren[0]) === 'strong')) {
     return paren.index + paren[0].indexOf('(');
   }
-  const label = /\s((?:photo(?:graph)?s?|image|credit|picture)(?:\s+by\b|\s*:)\s*[^.!?]{2,80})$/i.exec(line);
-  if (label && creditStrength(label[1]) === 'strong') return label.index + 1;
+  const from = Math.max(0, line.length - 160);
+  const label = /\s((?:photo(?:graph)?s?|image|credit|picture)(?:\s+by\b|\s*:)\s*[^.!?]{2,80})$/i.exec(line.slice(from));
+  if (label && creditStrength(label[1]) === 'strong') return from + label.index + 1;
   // after a sentence end: the longest tail of at most 10 words that is a strong slash credit
+  if (line.indexOf('/', from) < 0) return -1;
   const boundary = /[.!?"”’)]\s+/g;
-  let best = -1;
+  boundary.lastIndex = from;
   for (let m = boundary.exec(line); m; m = boundary.exec(line)) {
     const start = m.index + m[0].length;
     const tail = line.slice(start);
-    if (wordCount(tail) > 10 || !tail.includes('/')) continue;
-    if (creditStrength(tail) === 'strong') {
-      best = start;
-      break;
-    }
+    if (tail.includes('/') && wordCount(tail) <= 10 && creditStrength(tail) === 'strong') return start;
   }
-  return best;
+  return -1;
 }
 
 // ---------------------------------------------------------------- headings and titles
@@ -242,7 +244,7 @@ export function classifyLines(lines: Line[], opts: { findTitle: boolean }): Clas
       continue;
     }
     // A comments heading in the second half of the page starts the comment section.
-    if ((hint === null || hint === 'heading') && i > n / 2 && COMMENTS_START.test(matchKey(text))) {
+    if ((hint === null || hint === 'heading') && i > n / 2 && len < 40 && COMMENTS_START.test(matchKey(text))) {
       inComments = true;
       drafts[i] = { kind: 'furniture' };
       continue;
