@@ -157,6 +157,9 @@ test('text: generic furniture, credits, captions and headings', () => {
     'A union steward speaks to the crowd. (AP Photo/John Doe)',
     'A drummer leads the march on Monday.',
     'Pat Example for The Example Gazette',
+    'Teachers join the picket line before the first bell.',
+    'Photo: Sam Lee/Reuters',
+    'Updated yesterday',
     'Read more',
     'Advertisement',
     'Sign up for our newsletter to get the latest news every morning',
@@ -167,14 +170,17 @@ test('text: generic furniture, credits, captions and headings', () => {
   assert.equal(a.published, '2025-03-03');
   assert.equal(a.publishedSource, 'header');
   assert.deepEqual(blockTexts(a, 'heading'), ['Harbor Town']);
-  assert.deepEqual(blockTexts(a, 'credit'), ['Jane Roe/AP', '(AP Photo/John Doe)', 'Pat Example for The Example Gazette']);
+  assert.deepEqual(blockTexts(a, 'credit'), ['Jane Roe/AP', '(AP Photo/John Doe)', 'Pat Example for The Example Gazette', 'Photo: Sam Lee/Reuters']);
   assert.deepEqual(blockTexts(a, 'caption'), [
     'Workers hold signs outside the town hall in Harbor Town on Monday.',
     'A union steward speaks to the crowd.',
     'A drummer leads the march on Monday.',
+    'Teachers join the picket line before the first bell.',
   ]);
   const furniture = blockTexts(a, 'furniture');
-  for (const f of ['Skip to content', 'By Pat Example', '• 6 min read', 'Read more', 'Advertisement']) assert.ok(furniture.includes(f), f);
+  for (const f of ['Skip to content', 'By Pat Example', '• 6 min read', 'Updated yesterday', 'Read more', 'Advertisement']) {
+    assert.ok(furniture.includes(f), f);
+  }
   assert.equal(blockTexts(a, 'paragraph').length, 2);
 });
 
@@ -370,6 +376,13 @@ test('html: structure (headings, captions, credits) and boilerplate removal', ()
   assert.deepEqual(blockTexts(a, 'caption'), ['Nurses lead the march past the hospital on Saturday.']);
   assert.deepEqual(blockTexts(a, 'credit'), ['Jane Roe/Example Wire']);
   for (const gone of ['Share on Facebook', 'Reader comment', 'Next story', 'Copyright']) assert.ok(!a.text.includes(gone), gone);
+});
+
+test('html: fragments and bare text labelled as HTML still parse', () => {
+  const frag = ingest({ bytes: bytesOf('<p>Hundreds marched in the town on Friday, police said, and it ended at dusk.</p><p>Second paragraph.</p>'), name: 'x', contentType: 'text/html' });
+  assert.equal(blockTexts(frag, 'paragraph').length, 2);
+  const bare = ingest({ bytes: bytesOf('Hundreds marched in the town on Friday, police said.'), name: 'x', contentType: 'text/html' });
+  assert.equal(bare.text, 'Hundreds marched in the town on Friday, police said.');
 });
 
 test('html: a page with no text is refused with no_text', () => {

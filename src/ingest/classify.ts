@@ -77,7 +77,7 @@ export function isFurniture(line: string, inHeader: boolean): boolean {
   if (words > 16) return false;
   if (FURNITURE_EXACT.test(key)) return true;
   if (words <= 16 && FURNITURE_PREFIX.test(key)) return true;
-  if (words <= 14 && STAMP_LABEL.test(key) && /\d/.test(key)) return true;
+  if (words <= 14 && STAMP_LABEL.test(key) && (/\d/.test(key) || words <= 4)) return true;
   if (words <= 10 && BYLINE.test(line.replace(BULLET, '')) && !/[.!?]$/.test(line)) return true;
   // "Jan 28 · 4 min read", "date 2026-01-31 4 hours ago": every part is a date stamp or a read time.
   const parts = key.split(/\s*[•·|]\s*/).filter(Boolean);

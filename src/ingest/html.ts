@@ -35,8 +35,8 @@ export function extractHtml(html: string, opts: { url: string | null }): HtmlFie
       lines = dom.lines;
       readabilityTitle = dom.title;
       if (!dom.usedReadability) flags.push('readability_fallback');
-    } catch (e) {
-      if (!(e instanceof RangeError)) throw e; // stack overflow in a DOM library: use the scanner instead
+    } catch {
+      // a DOM library failed on this markup (stack overflow, malformed tree): the scanner needs no tree
       flags.push('dom_fallback');
     }
   }
@@ -400,14 +400,13 @@ function loadLibs(): { linkedom: LinkedomModule; readability: ReadabilityModule 
 
 function domLines(html: string): { lines: Line[]; title: string | null; usedReadability: boolean } {
   const { linkedom, readability } = loadLibs();
-  const { document } = linkedom.parseHTML(html) as unknown as { document: Document };
+  const { document } = linkedom.parseHTML(withBody(html)) as unknown as { document: Document };
   const bodyLines = walkDom(document.body ?? document.documentElement);
 
   let article: ReturnType<InstanceType<typeof readability.Readability<Node>>['parse']> = null;
   try {
     article = new readability.Readability<Node>(document, { keepClasses: true, serializer: (n) => n }).parse();
-  } catch (e) {
-    if (e instanceof RangeError) throw e;
+  } catch {
     article = null; // Readability gave up on this page: keep the whole body
   }
   const content = article?.content;
@@ -417,6 +416,13 @@ function domLines(html: string): { lines: Line[]; title: string | null; usedRead
     return { lines: bodyLines, title: article?.title ?? null, usedReadability: false };
   }
   return { lines: readLines, title: article?.title ?? null, usedReadability: true };
+}
+
+/** A fragment or bare text becomes a full document (linkedom needs an <html> element with a <body>). */
+function withBody(html: string): string {
+  if (/<body[\s>]/i.test(html)) return html;
+  const rest = html.replace(/^[\s\S]*?<\/head\s*>/i, '').replace(/<\/?html\b[^>]*>|<!doctype[^>]*>|<\?xml[^>]*>/gi, '');
+  return `<!doctype html><html><head></head><body>${rest}</body></html>`;
 }
 
 /** Depth-first walk with an explicit stack (no recursion, so deep trees cannot overflow it). */
