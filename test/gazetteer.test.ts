@@ -105,3 +105,19 @@ test('csv reader: quotes, doubled quotes, CRLF, embedded newlines, NA, stray Lat
   const bytes = new Uint8Array([0x45, 0x73, 0x70, 0x61, 0xf1, 0x61, 0x20, 0xc3, 0xa9]); // "Espa\xF1a é"
   assert.equal(decodeLenientUtf8(bytes), 'España é');
 });
+
+test('small places and bare county names are found only with their state (no new bare-word candidates)', () => {
+  const gaz = loadGazetteer();
+  // Ruch, Oregon comes from GeoNames cities500: found in Oregon, never as a bare word in news text
+  assert.deepEqual(gaz.lookup('Ruch'), []);
+  assert.ok(gaz.lookupInRegion('Ruch', 'OR').some((p) => p.name === 'Ruch' && p.region === 'OR'));
+  // "Cuyahoga" alone is no place; in Ohio it is Cuyahoga County
+  assert.deepEqual(gaz.lookup('Cuyahoga'), []);
+  assert.deepEqual(gaz.lookupInRegion('Cuyahoga', 'OH').map((p) => p.fips), ['39035']);
+  // lookupInRegion also returns the bare-indexed places in the region
+  assert.ok(gaz.lookupInRegion('Portland', 'ME').every((p) => p.region === 'ME'));
+  assert.ok(gaz.lookupInRegion('Portland', 'ME').length >= 1);
+  // border towns
+  const weirton = gaz.lookup('Weirton').find((p) => p.region === 'WV')!;
+  assert.ok(gaz.borderRegions(weirton).includes('OH'));
+});

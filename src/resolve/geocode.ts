@@ -71,6 +71,14 @@ export const KIND_BONUS: Record<PlaceKind, number> = {
   country: -4,
 };
 
+/** US states' places carry country "US"; the territories (PR, GU, VI, AS, MP) carry their own code as both. */
+const US_COUNTRIES = new Set(['US', 'PR', 'GU', 'VI', 'AS', 'MP']);
+
+/** The place lies in the US state or territory `state` (not in a country sharing the code: IN India, CO Colombia). */
+function inState(place: Place, state: string): boolean {
+  return place.region === state && US_COUNTRIES.has(place.country);
+}
+
 function regionMatches(place: Place, region: string): boolean {
   return place.region === region || place.country === region;
 }
@@ -153,7 +161,7 @@ const AFFIX_PATTERNS: RegExp[] = [
  * Gazetteer.lookupInRegion), so a namesake elsewhere does not stop the fallbacks.
  */
 function lookupWithFallbacks(gaz: Gazetteer, name: string, region: string | null = null): Place[] {
-  const look = (n: string): Place[] => (region ? gaz.lookupInRegion(n, region).filter((p) => p.region === region) : gaz.lookup(n));
+  const look = (n: string): Place[] => (region ? gaz.lookupInRegion(n, region).filter((p) => inState(p, region)) : gaz.lookup(n));
   const direct = look(name);
   if (direct.length) return direct;
   const key = normalizeName(name);
@@ -189,7 +197,7 @@ function genericTailMatch(gaz: Gazetteer, name: string, region: string): Place[]
   const last = tokens[tokens.length - 1]!;
   const found = new Map<string, Place>();
   const add = (ps: Place[]): void => {
-    for (const p of ps) if (p.region === region && p.kind !== 'county') found.set(p.id, p);
+    for (const p of ps) if (inState(p, region) && p.kind !== 'county') found.set(p.id, p);
   };
   if (tokens.length > 1 && GENERIC_TAILS.includes(last)) add(gaz.lookupInRegion(tokens.slice(0, -1).join(' '), region));
   if (!GENERIC_TAILS.includes(last)) for (const t of GENERIC_TAILS) add(gaz.lookupInRegion(`${key} ${t}`, region));
@@ -197,8 +205,14 @@ function genericTailMatch(gaz: Gazetteer, name: string, region: string): Place[]
   return ps.length === 1 ? ps : [];
 }
 
+/**
+ * Names of at least this many letters may be two edits off ("Abeline" -> Abilene, "Fullteron" -> Fullerton) when
+ * they match nothing in the qualifier's region; shorter ones one edit.
+ */
+export const FUZZY2_MIN_LETTERS = 7;
+
 /** A "well-known" town for the cross-state rule below: at least this many people. */
-export const WELL_KNOWN_POPULATION = 10_000;
+export const WELL_KNOWN_POPULATION = 100_000;
 
 /**
  * When a state qualifier names a state with no place of that name, one of two readings of a slip in the state:
@@ -211,11 +225,10 @@ export const WELL_KNOWN_POPULATION = 10_000;
  * Kentucky, Virginia...), so nothing says which the writer meant. Either way, the state itself is listed among
  * the alternatives, so the conflict with the qualifier stays visible to the caller.
  */
-function crossStateMatch(gaz: Gazetteer, name: string, region: string): Place[] {
+function crossStateMatch(gaz: Gazetteer, name: string, region: string, rule: 'border' | 'unique'): Place[] {
   const us = lookupWithFallbacks(gaz, name).filter((p) => p.country === 'US' && p.kind === 'locality' && p.region !== region);
   if (!us.length) return [];
-  const border = us.filter((p) => gaz.borderRegions(p).includes(region));
-  if (border.length) return border;
+  if (rule === 'border') return us.filter((p) => gaz.borderRegions(p).includes(region));
   const states = new Set(us.map((p) => p.region));
   if (states.size === 1 && Math.max(...us.map((p) => p.population)) >= WELL_KNOWN_POPULATION) return us;
   return [];
@@ -325,20 +338,30 @@ export function geocode(query: string, context: GeoContext = {}): GeocodeResult 
   }
   if (qual) {
     const name = parts[0]!;
-    // a generic last word added or left out ("Daytona, FL"), then a misspelt town ("Corpus Cristi, TX")
-    const tail = qual.kind === 'state' ? genericTailMatch(gaz, name, qual.region) : [];
-    if (tail.length) return toResult(gaz, query, rankPlaces(tail, rctx));
-    const fuzzy = gaz.fuzzyLookup(name, qual.region).filter((p) => qual!.kind !== 'state' || p.region === qual!.region);
-    if (fuzzy.length) return toResult(gaz, query, rankPlaces(fuzzy, rctx));
     const rp = regionPlace(gaz, qual);
-    if (qual.kind === 'state') {
-      const other = crossStateMatch(gaz, name, qual.region);
-      if (other.length) {
-        const ranked = rankPlaces(other, ctx);
-        if (rp) ranked.splice(1, 0, { place: rp, score: W_QUALIFIER });
-        return toResult(gaz, query, ranked);
-      }
+    const isState = qual.kind === 'state';
+    const inRegion = (p: Place): boolean => !isState || inState(p, qual!.region);
+    const otherState = (rule: 'border' | 'unique'): GeocodeResult | null => {
+      const other = isState ? crossStateMatch(gaz, name, qual!.region, rule) : [];
+      if (!other.length) return null;
+      const ranked = rankPlaces(other, ctx);
+      if (rp) ranked.splice(1, 0, { place: rp, score: W_QUALIFIER });
+      return toResult(gaz, query, ranked);
+    };
+    // in order: a generic last word added or left out ("Daytona, FL"); a typo ("Corpus Cristi, TX"); a border
+    // town across the line ("Weirton, OH"); a worse typo ("Fullteron, CA"); a unique big city ("Anaheim, FL")
+    const tail = isState ? genericTailMatch(gaz, name, qual.region) : [];
+    if (tail.length) return toResult(gaz, query, rankPlaces(tail, rctx));
+    const fuzzy1 = gaz.fuzzyLookup(name, qual.region, 1).filter(inRegion);
+    if (fuzzy1.length) return toResult(gaz, query, rankPlaces(fuzzy1, rctx));
+    const border = otherState('border');
+    if (border) return border;
+    if (normalizeName(name).replace(/ /g, '').length >= FUZZY2_MIN_LETTERS) {
+      const fuzzy2 = gaz.fuzzyLookup(name, qual.region, 2).filter(inRegion);
+      if (fuzzy2.length) return toResult(gaz, query, rankPlaces(fuzzy2, rctx));
     }
+    const unique = otherState('unique');
+    if (unique) return unique;
     if (rp) return toResult(gaz, query, [{ place: rp, score: W_QUALIFIER }]);
   }
   return null;
