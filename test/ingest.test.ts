@@ -190,6 +190,14 @@ test('text: a slash place name is not a credit; "Justice for X" after a heading 
   assert.deepEqual(blockTexts(a, 'credit'), []);
 });
 
+test('text and markdown: a title after an introductory note', () => {
+  const note = 'This copy was prepared for an archive and edited for length, with photos removed from the page.';
+  const txt = ingest({ bytes: bytesOf(`${note}\n\nNurses Rally for Safe Staffing\n\nNurses rallied outside the hospital on Tuesday, calling for higher staffing levels on every ward.`), name: 'x.txt' });
+  assert.equal(txt.title, 'Nurses Rally for Safe Staffing');
+  const md = ingest({ bytes: bytesOf(`${note}\n\n# Nurses Rally for Safe Staffing\n\nNurses rallied outside the hospital on Tuesday, calling for higher staffing levels.`), name: 'x.md' });
+  assert.equal(md.title, 'Nurses Rally for Safe Staffing');
+});
+
 test('text: a bare "Jan 28" without a year is ignored unless a full date confirms it', () => {
   const lone = ingest({ bytes: bytesOf('A Headline Here\n• Jan 28\n\nProtesters gathered downtown on Tuesday, organizers said, and marched to the courthouse in the rain.'), name: 'x.txt' });
   assert.equal(lone.published, null);

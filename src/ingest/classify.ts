@@ -323,15 +323,19 @@ export function classifyLines(lines: Line[], opts: { findTitle: boolean }): Clas
 
   // Title: the first title-like line in the header, when markup gave none.
   let titleLine = drafts.findIndex((d) => d.kind === 'title');
+  // A long sentence before it (a disclaimer, an intro note) is skipped, at most twice.
   if (titleLine < 0 && opts.findTitle) {
+    let skipped = 0;
     for (let i = 0; i < Math.min(n, HEADER_MAX_LINES); i++) {
       const k = drafts[i].kind;
       if (k === 'furniture' || k === 'credit') continue;
-      if ((k === 'text' || k === 'heading') && isTitleLike(lines[i].text)) {
+      const text = lines[i].text;
+      if ((k === 'text' || k === 'heading') && isTitleLike(text) && (skipped === 0 || wordCount(text) >= 3)) {
         drafts[i].kind = 'title';
         titleLine = i;
+        break;
       }
-      break;
+      if (k !== 'text' || wordCount(text) < 12 || ++skipped > 2) break;
     }
   }
 

@@ -83,6 +83,7 @@ function markdownLines(src: string): Line[] {
   const raw = src.split('\n');
   const lines: Line[] = [];
   let blank = false;
+  let firstH1 = -1;
   for (let i = 0; i < raw.length; i++) {
     let t = raw[i].trim();
     if (!t || FENCE.test(t) || LINK_DEF.test(t) || /^<!--.*-->$/.test(t)) {
@@ -106,6 +107,7 @@ function markdownLines(src: string): Line[] {
     if (atx) {
       const text = inlineMarkdown(atx[1]);
       if (text) lines.push({ text, hint: 'heading', gap });
+      if (text && t.startsWith('# ') && firstH1 < 0) firstH1 = lines.length - 1;
       continue;
     }
     const image = IMAGE_ONLY.exec(t);
@@ -118,9 +120,10 @@ function markdownLines(src: string): Line[] {
     const text = inlineMarkdown(t).trim();
     if (text) lines.push({ text, hint: null, gap });
   }
-  // The first heading is the title when nothing but furniture comes before it.
+  // The title: the first "# " heading near the top, else the first heading when only short lines precede it.
   const first = lines.findIndex((l) => l.hint === 'heading');
-  if (first >= 0 && first < 3 && lines.slice(0, first).every((l) => l.text.length < 40)) lines[first].hint = 'title';
+  if (firstH1 >= 0 && firstH1 < 5) lines[firstH1].hint = 'title';
+  else if (first >= 0 && first < 3 && lines.slice(0, first).every((l) => l.text.length < 40)) lines[first].hint = 'title';
   return lines;
 }
 
