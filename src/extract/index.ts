@@ -118,6 +118,7 @@ export function extract(article: Article, gaz: Gazetteer): ExtractResult {
   let paraPlace: Resolved | null = null;
   let paraDate: DateHit | null = null;
   let paraMentions: Mention[] = [];
+  let lastMentions: Mention[] = [];
   const explicitLocalities = new Set<string>();
   for (const u of units) for (const r of u.scan.places) if (r.qualifier) explicitLocalities.add(r.text.toLowerCase());
 
@@ -127,7 +128,10 @@ export function extract(article: Article, gaz: Gazetteer): ExtractResult {
       paraPlace = null;
       paraDate = null;
       paraMentions = [];
-      if (u.kind === 'heading') section = headingSection(u, gaz, ctx);
+      if (u.kind === 'heading') {
+        section = headingSection(u, gaz, ctx);
+        lastMentions = [];
+      }
     }
     if (u.kind === 'heading' || u.kind === 'title') continue;
 
@@ -166,8 +170,10 @@ export function extract(article: Article, gaz: Gazetteer): ExtractResult {
     if (resolved.length) paraPlace = resolved[resolved.length - 1]!;
 
     if (!isEventSentence) {
-      // facts without a protest word belong to the last demonstration of the paragraph
-      const target = paraMentions.length === 1 ? paraMentions[0]! : paraMentions[paraMentions.length - 1];
+      // facts without a protest word ("officers arrested 12 people") belong to the demonstration the text
+      // is about: the last one of this paragraph, or of the paragraph before when this one names no place
+      const recent = paraMentions.length ? paraMentions : resolved.length === 0 ? lastMentions : [];
+      const target = recent[recent.length - 1];
       if (target && resolved.length <= 1) attachFacts(target, u, quote, article.id, true, redact);
       continue;
     }
@@ -212,7 +218,7 @@ export function extract(article: Article, gaz: Gazetteer): ExtractResult {
       if (macroevent && m.date && dominant && m.date === dominant.date && m.status === 'occurred') m.macroevent = macroevent;
       mentions.push(m);
     }
-    if (sentenceMentions.length) paraMentions = sentenceMentions;
+    if (sentenceMentions.length) paraMentions = lastMentions = sentenceMentions;
   }
 
   // ---- status and date consistency ----------------------------------------------------------------

@@ -824,6 +824,8 @@ function findCounts(text: string, spec: CountSpec): CountHit[] {
       const aux = vs > 0 ? toks[vs - 1].lw : '';
       const hasAux = AUX.has(aux) || aux === 'got' || aux === 'get' || custody;
       if (!hasAux && !(spec.activeOk && (w === 'arrested' || w === 'detained'))) continue;
+      // "in solidarity with detained workers": the participle as an adjective is not an arrest report
+      if (!hasAux && /^(?:with|the|for|of|to|and|free|freeing|release|releasing|support|supporting|recently|wrongfully|all)$/.test(aux)) continue;
       if (w === 'arresting' || w === 'detaining' || w === 'injuring' || w === 'wounding') continue;
       // singular subject: "a protester was arrested", "one officer was hurt" -> 1
       let single = false;
