@@ -141,7 +141,11 @@ export function creditStrength(line: string): 'strong' | 'weak' | null {
     return wordCount(segs[0]) >= 2 ? 'weak' : null;
   }
   if (label && isNameSegment(t.replace(/,/g, ''), 10)) return 'strong';
-  if (FOR_OUTLET.test(t)) return 'weak';
+  if (FOR_OUTLET.test(t)) {
+    // "Jane Roe for The Daily Paper", "Jane Roe for NPR"; not "Nurses Rally for Safe Staffing"
+    const outlet = t.slice(t.toLowerCase().lastIndexOf(' for ') + 5);
+    if (/^the\s/i.test(outlet) || isAllCaps(outlet) || AGENCY_WORD.test(outlet)) return 'weak';
+  }
   return null;
 }
 
