@@ -142,7 +142,20 @@ export function findDates(text: string, base: number, published: string | null, 
   return hits.sort((a, b) => a.start - b.start);
 }
 
+// chrono is the slow part of date reading; the same span against the same day reads the same
+const chronoCache = new Map<string, string | null>();
+
 function chronoDay(span: string, pub: Date | null): string | null {
+  const key = `${pub ? pub.getTime() : ''}|${span}`;
+  const hit = chronoCache.get(key);
+  if (hit !== undefined) return hit;
+  if (chronoCache.size > 20000) chronoCache.clear();
+  const day = chronoDayUncached(span, pub);
+  chronoCache.set(key, day);
+  return day;
+}
+
+function chronoDayUncached(span: string, pub: Date | null): string | null {
   const ref = pub ?? new Date(Date.UTC(2000, 0, 1));
   const res = chrono.en.parse(span, { instant: ref, timezone: 0 });
   const r = res[0];

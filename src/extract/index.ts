@@ -97,7 +97,7 @@ export function extract(article: Article, gaz: Gazetteer): ExtractResult {
 
   const ctx = articleContext(units, gaz);
   const nameUnits = units.filter((u) => u.kind !== 'title' && u.kind !== 'heading');
-  const redact = makeRedactor(findPrivateNames(nameUnits.map((u) => u.sentence), (s) => isPlaceName(gaz, s)), text);
+  const redact = makeRedactor(findPrivateNames(nameUnits.map((u) => ({ ...u.sentence, tokens: u.tokens })), (s) => isPlaceName(gaz, s)), text);
   const dominant = dominantDate(units);
   const macroevent = dominantTitle(units);
   const flags: string[] = [];

@@ -59,10 +59,13 @@ function isPublicFigure(text: string, base: number, run: Token[]): boolean {
  * Collects the private names written in an article (in mixed case), so that the same names can be
  * removed wherever they appear, including slogans written in capitals.
  */
-export function findPrivateNames(sentences: Array<{ text: string; start: number }>, isPlace: (s: string) => boolean): Set<string> {
+export function findPrivateNames(
+  sentences: Array<{ text: string; start: number; tokens?: Token[] }>,
+  isPlace: (s: string) => boolean,
+): Set<string> {
   const names = new Set<string>();
   for (const s of sentences) {
-    const tokens = tokenize(s.text, s.start);
+    const tokens = s.tokens ?? tokenize(s.text, s.start);
     for (const run of capitalRuns(tokens, () => false)) {
       let r = run;
       while (r.length && SENTENCE_WORDS.has(r[0]!.text)) r = r.slice(1);

@@ -96,7 +96,10 @@ function makeToken(text: string, start: number, gap: string, glued: boolean): To
  * "AngelesGenaro" -> ["Angeles", "Genaro"]: text extracted from pages often loses the space between a
  * label and the next line. Short prefixes ("McDonald", "DeSantis", "BdeMaka", "TriBeCa") stay whole.
  */
+const CAMEL = /\p{Ll}\p{Lu}/u;
+
 function splitCamel(word: string): string[] {
+  if (!CAMEL.test(word)) return [word];
   const parts: string[] = [];
   let last = 0;
   for (let i = 1; i < word.length - 1; i++) {
