@@ -52,7 +52,7 @@ GeoJSON is an RFC 7946 FeatureCollection of points. JSON is an array of event re
   geocode: `Usage: turnout geocode PLACE... | turnout geocode < places.txt
 
 Prints one JSON line per place: locality, region, country, lat, lon, county, fips, precision and the
-alternatives considered. Examples: "Portland", "Livingston, Montana", "Cook County, IL", "Paris".`,
+alternatives considered. Examples: "Portland", "Bozeman, Montana", "Cook County, IL", "Paris".`,
   eval: `Usage: turnout eval GOLD.json [--articles DIR] [--format text|json]
 
 Runs extract on each article the gold file names (looked up next to the gold file, in ../seeds beside

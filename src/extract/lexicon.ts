@@ -78,7 +78,7 @@ export const PROPERTY_DAMAGE: Array<[RegExp, string]> = [
   [/\blooting\b|\blooted\b/i, 'looting'],
 ];
 
-/** Last words of a proper name that make it a venue: "City Hall", "Federal Plaza", "Pearl Street Mall". */
+/** Last words of a proper name that make it a venue: "City Hall", "Federal Plaza", "Main Street Mall". */
 export const VENUE_HEADS = new Set(
   (
     'Hall Plaza Square Park Mall Street St Avenue Ave Boulevard Blvd Road Bridge Building Center Centre Courthouse ' +

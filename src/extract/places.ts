@@ -1,5 +1,5 @@
 // Finds place names in a sentence: runs of capitalised words looked up in the gazetteer, with the state or
-// country that qualifies them ("Livingston, Montana", "Charlotte NC"), venues named after a town
+// country that qualifies them ("Bozeman, Montana", "Durham NC"), venues named after a town
 // ("Pasadena City College"), and the names that only look like places ("Renée Good", "John Moore/AGENCY").
 import type { Place } from '../core/types.js';
 import type { Gazetteer } from '../resolve/gazetteer.js';

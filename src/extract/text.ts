@@ -94,7 +94,7 @@ function makeToken(text: string, start: number, gap: string, glued: boolean): To
 
 /**
  * "AngelesGenaro" -> ["Angeles", "Genaro"]: text extracted from pages often loses the space between a
- * label and the next line. Short prefixes ("McDonald", "DeSantis", "BdeMaka", "TriBeCa") stay whole.
+ * label and the next line. Short prefixes ("McDonald", "DeSantis", "LaGuardia", "SoHo") stay whole.
  */
 const CAMEL = /\p{Ll}\p{Lu}/u;
 

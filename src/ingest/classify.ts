@@ -194,7 +194,7 @@ function stripClosers(s: string): string {
   return s.replace(/["'”’)\]»]+$/u, '');
 }
 
-/** Short, capitalized, no sentence end: "California", "Livingston, Montana", "What comes next". */
+/** Short, capitalized, no sentence end: "California", "Bozeman, Montana", "What comes next". */
 export function isHeadingLike(line: string): boolean {
   if (line.length > 80 || wordCount(line) > 8) return false;
   if (BULLET.test(line) || /^\d+[.)]\s/.test(line) || line.includes('/')) return false;
