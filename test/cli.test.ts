@@ -1,7 +1,7 @@
 // The turnout command end to end: hostile inputs, exit codes, re-ingest, and a SIGKILL in the middle of a run.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { openStore } from '../src/store/sqlite/index.js';
@@ -147,6 +147,5 @@ describe('turnout command', () => {
     );
     a.close();
     b.close();
-    void readFileSync;
   });
 });

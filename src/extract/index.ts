@@ -95,7 +95,7 @@ export function extract(article: Article, gaz: Gazetteer): ExtractResult {
     }
   });
 
-  const ctx = articleContext(units, gaz);
+  const ctx = articleContext(units);
   const nameUnits = units.filter((u) => u.kind !== 'title' && u.kind !== 'heading');
   const redact = makeRedactor(findPrivateNames(nameUnits.map((u) => ({ ...u.sentence, tokens: u.tokens })), (s) => isPlaceName(gaz, s)), text);
   const dominant = dominantDate(units);
@@ -287,7 +287,7 @@ function dominantDate(units: Unit[]): DateHit | null {
 }
 
 /** Regions the article is about, from qualified places, states named, and big unambiguous cities. */
-function articleContext(units: Unit[], gaz: Gazetteer): ArticleGeo {
+function articleContext(units: Unit[]): ArticleGeo {
   const weights: Record<string, number> = {};
   const countryWeights: Record<string, number> = {};
   const countries: Record<string, number> = {};
@@ -316,7 +316,6 @@ function articleContext(units: Unit[], gaz: Gazetteer): ArticleGeo {
       }
     }
   }
-  void gaz;
   const country = Object.entries(countries).sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'US';
   return { articleRegions: weights, countryWeights, country };
 }

@@ -88,7 +88,7 @@ export function scanSentence(gaz: Gazetteer, tokens: Token[], sentenceStart: num
     if (VENUE_HEADS.has(last.text.replace(/\.$/, '')) && run.length >= 2) {
       out.venues.push({ text: textOf(run), start: run[0]!.start, end: last.end });
     }
-    scanRun(gaz, run, tokens, runs[r + 1], out);
+    scanRun(gaz, run, tokens, out);
   }
   return out;
 }
@@ -103,7 +103,7 @@ function textOf(run: Token[]): string {
   return joinTokens(run);
 }
 
-function scanRun(gaz: Gazetteer, run: Token[], all: Token[], nextRun: Token[] | undefined, out: SentencePlaces): void {
+function scanRun(gaz: Gazetteer, run: Token[], all: Token[], out: SentencePlaces): void {
   const n = run.length;
   let i = 0;
   while (i < n) {
@@ -154,7 +154,7 @@ function scanRun(gaz: Gazetteer, run: Token[], all: Token[], nextRun: Token[] | 
       continue;
     }
     if (tail.length === 0) {
-      out.places.push({ start, end, text, cands, qualifier: qualifierAfter(gaz, all, run[j - 1]!, nextRun), venue: null });
+      out.places.push({ start, end, text, cands, qualifier: qualifierAfter(gaz, all, run[j - 1]!), venue: null });
     } else {
       const st = stateAt(gaz, tail);
       if (st) {
@@ -191,7 +191,7 @@ function stateAt(gaz: Gazetteer, tail: Token[]): (Qualifier & { tokens: number }
 }
 
 /** "Minneapolis, Minnesota", "Paris, France", "Washington, D.C.": the run right after a comma. */
-function qualifierAfter(gaz: Gazetteer, all: Token[], lastOfName: Token, nextRun: Token[] | undefined): Qualifier | null {
+function qualifierAfter(gaz: Gazetteer, all: Token[], lastOfName: Token): Qualifier | null {
   const idx = all.indexOf(lastOfName);
   const next = all[idx + 1];
   if (!next || next.gap !== ',') return null;
@@ -206,7 +206,6 @@ function qualifierAfter(gaz: Gazetteer, all: Token[], lastOfName: Token, nextRun
     const c = gaz.country(phrase);
     if (c) return { region: c.code === 'US' ? null : c.code, country: c.code, start: words[0]!.start, end: words[k - 1]!.end };
   }
-  void nextRun;
   return null;
 }
 
