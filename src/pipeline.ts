@@ -1,9 +1,9 @@
 // The one place the stages are composed: ingest -> extract (+ resolve) -> merge -> store.
 // Side effects (files, the store, the clock) are the caller's: every stage here is a pure function.
-import type { Article, EventRecord, Mention, SourceRef } from './core/types.js';
+import type { Article, EventRecord, Mention } from './core/types.js';
 import { extract } from './extract/index.js';
 import { ingest } from './ingest/index.js';
-import { merge } from './merge/cluster.js';
+import { merge, sourceRef } from './merge/cluster.js';
 import { loadGazetteer, type Gazetteer } from './resolve/gazetteer.js';
 import type { Repository, SaveOutcome } from './store/repository.js';
 
@@ -26,10 +26,6 @@ export function processInput(input: RawInput, gaz: Gazetteer = loadGazetteer()):
   const result = extract(article, gaz);
   for (const f of result.flags) if (!article.flags.includes(f)) article.flags.push(f);
   return { article, mentions: result.mentions };
-}
-
-export function sourceRef(a: Article): SourceRef {
-  return { id: a.id, url: a.url, file: a.url ? null : a.name, title: a.title, publisher: a.publisher, published: a.published };
 }
 
 /** One article's own events: its mentions merged with each other only (what `turnout extract` prints). */

@@ -1,6 +1,6 @@
 // extract(article): the demonstrations an article reports, as mentions: one per (place, date) per sentence,
 // each field with the quoted sentence it came from. Pure: the gazetteer is read-only reference data.
-import type { Article, Block, DatePrecision, Evidence, Mention, Place, Status } from '../core/types.js';
+import type { Article, Block, Evidence, Mention, Place, Status } from '../core/types.js';
 import type { Gazetteer } from '../resolve/gazetteer.js';
 import { rankPlaces, type GeoContext } from '../resolve/geocode.js';
 import { addDays, findDates, iso, parseIso, type DateHit } from './dates.js';

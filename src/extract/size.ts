@@ -607,14 +607,16 @@ function peopleNounAfter(toks: Tok[], j: number): number {
   return -1;
 }
 
+/** The first token at or after x that is not an auxiliary ("were", "have been"), skipping at most `max`. */
+function skipAux(toks: Tok[], x: number, max: number): number {
+  let y = x;
+  while (y < toks.length && AUX.has(toks[y].lw) && y - x < max) y++;
+  return y;
+}
+
 /** Does a gathering verb follow at token x (after auxiliaries/adverbs)? */
 function gatherAt(toks: Tok[], x: number): boolean {
-  let y = x;
-  let hops = 0;
-  while (y < toks.length && AUX.has(toks[y].lw) && hops < 3) {
-    y++;
-    hops++;
-  }
+  const y = skipAux(toks, x, 3);
   if (y >= toks.length) return false;
   const w = toks[y].lw;
   if (!GATHER.has(w)) return false;
@@ -624,12 +626,7 @@ function gatherAt(toks: Tok[], x: number): boolean {
 
 /** Is a count of people followed by an arrest/injury/speech verb (then it is not a crowd size)? */
 function notCrowdAt(toks: Tok[], x: number): boolean {
-  let y = x;
-  let hops = 0;
-  while (y < toks.length && AUX.has(toks[y].lw) && hops < 4) {
-    y++;
-    hops++;
-  }
+  const y = skipAux(toks, x, 4);
   return y < toks.length && NOT_CROWD_AFTER.has(toks[y].lw);
 }
 

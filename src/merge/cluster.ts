@@ -4,6 +4,11 @@ import { createHash } from 'node:crypto';
 import type { EventRecord, Evidence, Mention, SizeCat, SourceRef } from '../core/types.js';
 import { combineSizes } from '../extract/size.js';
 
+/** How an event cites an article: its URL, or the file name it was read from. */
+export function sourceRef(a: { id: string; name: string; url: string | null; title: string | null; publisher: string | null; published: string | null }): SourceRef {
+  return { id: a.id, url: a.url, file: a.url ? null : a.name, title: a.title, publisher: a.publisher, published: a.published };
+}
+
 /** The identity of an event: place, date and date precision (a week never swallows its days). */
 export function eventKey(m: Pick<Mention, 'placeId' | 'locality' | 'region' | 'date' | 'date_precision'>): string {
   // CCC's rule: same locality and state on the same day is one event (NYC's boroughs are all "New York")

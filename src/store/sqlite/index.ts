@@ -1,9 +1,19 @@
 // The embedded store: SQLite through better-sqlite3, WAL mode, one transaction per article.
 import Database from 'better-sqlite3';
 import type { Article, EventRecord, Mention, SourceRef } from '../../core/types.js';
-import { eventId, eventKey, mergeMentions } from '../../merge/cluster.js';
+import { eventId, eventKey, mergeMentions, sourceRef } from '../../merge/cluster.js';
 import { systemClock, type EventFilter, type Repository, type SaveOutcome, type StoreCounts, type StoreEffects } from '../repository.js';
 import { MIGRATIONS } from './migrations.js';
+
+/** Each filter and the SQL condition it adds to the events query. */
+const FILTER_CLAUSES: Array<[keyof EventFilter, string]> = [
+  ['from', 'date >= ?'],
+  ['to', 'date <= ?'],
+  ['region', 'region = ? COLLATE NOCASE'],
+  ['locality', 'locality = ? COLLATE NOCASE'],
+  ['status', 'status = ?'],
+  ['macroevent', 'macroevent = ? COLLATE NOCASE'],
+];
 
 export class SqliteRepository implements Repository {
   private db: Database.Database;
@@ -70,7 +80,7 @@ export class SqliteRepository implements Repository {
       )
       .all(key) as Array<{ data: string; id: string; name: string; url: string | null; title: string | null; publisher: string | null; published: string | null }>;
     const sources = new Map<string, SourceRef>();
-    for (const r of rows) sources.set(r.id, { id: r.id, url: r.url, file: r.url ? null : r.name, title: r.title, publisher: r.publisher, published: r.published });
+    for (const r of rows) sources.set(r.id, sourceRef(r));
     const record = mergeMentions(key, rows.map((r) => JSON.parse(r.data) as Mention), sources);
     const json = JSON.stringify(record);
     const existing = this.db.prepare('SELECT id, revision, record FROM events WHERE event_key = ?').get(key) as { id: string; revision: number; record: string } | undefined;
@@ -94,29 +104,11 @@ export class SqliteRepository implements Repository {
   listEvents(filter: EventFilter = {}): EventRecord[] {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (filter.from) {
-      where.push('date >= ?');
-      args.push(filter.from);
-    }
-    if (filter.to) {
-      where.push('date <= ?');
-      args.push(filter.to);
-    }
-    if (filter.region) {
-      where.push('region = ? COLLATE NOCASE');
-      args.push(filter.region);
-    }
-    if (filter.locality) {
-      where.push('locality = ? COLLATE NOCASE');
-      args.push(filter.locality);
-    }
-    if (filter.status) {
-      where.push('status = ?');
-      args.push(filter.status);
-    }
-    if (filter.macroevent) {
-      where.push('macroevent = ? COLLATE NOCASE');
-      args.push(filter.macroevent);
+    for (const [key, clause] of FILTER_CLAUSES) {
+      const v = filter[key];
+      if (v === undefined || v === null || v === '') continue;
+      where.push(clause);
+      args.push(v);
     }
     const sql = `SELECT record FROM events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY date, region, locality, id${filter.limit ? ' LIMIT ' + Math.floor(filter.limit) : ''}`;
     return (this.db.prepare(sql).all(...args) as Array<{ record: string }>).map((r) => JSON.parse(r.record) as EventRecord);
