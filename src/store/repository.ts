@@ -8,8 +8,40 @@ export interface EventFilter {
   locality?: string;
   status?: Status;
   macroevent?: string;
+  /** full-text words, all of which must occur (titles, claims, organizations, evidence quotes, places) */
+  q?: string;
+  /** [minLon, minLat, maxLon, maxLat]; minLon > maxLon crosses the antimeridian */
+  bbox?: [number, number, number, number];
   limit?: number;
 }
+
+export interface PageRequest {
+  limit: number;
+  /** opaque, from a previous page's nextCursor */
+  cursor?: string | null;
+}
+
+export interface EventPage {
+  events: EventRecord[];
+  nextCursor: string | null;
+  /** events matching the filter, over all pages */
+  total: number;
+}
+
+/** One map point: [id, lon, lat, date, status, size (size_mean), locality, region]. */
+export type PointRow = [string, number, number, string | null, Status, number | null, string | null, string | null];
+
+export type StatsGroup = 'day' | 'region' | 'macroevent';
+
+export interface StatsRow {
+  key: string | null;
+  events: number;
+  size_low: number;
+  size_high: number;
+}
+
+/** A cursor that this store did not issue. */
+export class CursorError extends Error {}
 
 export interface SaveOutcome {
   article: 'new' | 'unchanged';
@@ -32,7 +64,14 @@ export interface Repository {
    * leaves either all of it or none of it. Saving an article already stored changes nothing.
    */
   saveArticle(article: Article, mentions: Mention[]): SaveOutcome;
+  /** every event matching the filter (up to filter.limit), sorted by date, region, locality */
   listEvents(filter?: EventFilter): EventRecord[];
+  /** one page of listEvents, with keyset pagination; throws CursorError for a cursor it did not issue */
+  pageEvents(filter: EventFilter, page: PageRequest): EventPage;
+  /** compact rows of every matching event that has coordinates, for maps */
+  points(filter: EventFilter): PointRow[];
+  /** counts and size sums of matching events per day, region or macro-event, sorted by key */
+  stats(group: StatsGroup, filter: EventFilter): StatsRow[];
   getEvent(id: string): EventRecord | null;
   counts(): StoreCounts;
   /** "ok" when the underlying store checks out */

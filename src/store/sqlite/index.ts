@@ -2,11 +2,24 @@
 import Database from 'better-sqlite3';
 import type { Article, EventRecord, Mention, SourceRef } from '../../core/types.js';
 import { eventId, eventKey, mergeMentions, sourceRef } from '../../merge/cluster.js';
-import { systemClock, type EventFilter, type Repository, type SaveOutcome, type StoreCounts, type StoreEffects } from '../repository.js';
-import { MIGRATIONS } from './migrations.js';
+import {
+  CursorError,
+  systemClock,
+  type EventFilter,
+  type EventPage,
+  type PageRequest,
+  type PointRow,
+  type Repository,
+  type SaveOutcome,
+  type StatsGroup,
+  type StatsRow,
+  type StoreCounts,
+  type StoreEffects,
+} from '../repository.js';
+import { MIGRATIONS, writeQueryColumns } from './migrations.js';
 
-/** Each filter and the SQL condition it adds to the events query. */
-const FILTER_CLAUSES: Array<[keyof EventFilter, string]> = [
+/** Each plain filter and the SQL condition it adds to the events query. */
+const FILTER_CLAUSES: Array<[keyof EventFilter & ('from' | 'to' | 'region' | 'locality' | 'status' | 'macroevent'), string]> = [
   ['from', 'date >= ?'],
   ['to', 'date <= ?'],
   ['region', 'region = ? COLLATE NOCASE'],
@@ -36,6 +49,7 @@ export class SqliteRepository implements Repository {
       if (done.has(m.version)) continue;
       this.db.transaction(() => {
         this.db.exec(m.sql);
+        m.backfill?.(this.db);
         this.db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, this.effects.now());
       })();
     }
@@ -97,20 +111,57 @@ export class SqliteRepository implements Repository {
         )
         .run(eventId(key), key, record.date, record.region, record.locality, record.status, record.macroevent, revision, json, now, now);
     }
+    writeQueryColumns(this.db, record.id, record);
     this.db.prepare('INSERT INTO event_revisions (event_id, revision, record, reason, created_at) VALUES (?, ?, ?, ?, ?)').run(record.id, revision, json, reason, now);
     return existing ? 'updated' : 'new';
   }
 
   listEvents(filter: EventFilter = {}): EventRecord[] {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    for (const [key, clause] of FILTER_CLAUSES) {
-      const v = filter[key];
-      if (v === undefined || v === null || v === '') continue;
-      where.push(clause);
-      args.push(v);
+    const { sql, args } = whereOf(filter);
+    const limit = filter.limit ? ' LIMIT ' + Math.max(1, Math.floor(filter.limit)) : '';
+    return this.records(`SELECT record FROM events ${sql} ORDER BY sort_key${limit}`, args);
+  }
+
+  pageEvents(filter: EventFilter, page: PageRequest): EventPage {
+    const { sql, args } = whereOf(filter);
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM events ${sql}`).get(...args) as { n: number }).n;
+    const limit = Math.max(1, Math.floor(page.limit));
+    let where = sql;
+    const pageArgs = [...args];
+    if (page.cursor) {
+      where += (where ? ' AND ' : 'WHERE ') + 'sort_key > ?';
+      pageArgs.push(decodeCursor(page.cursor));
     }
-    const sql = `SELECT record FROM events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY date, region, locality, id${filter.limit ? ' LIMIT ' + Math.floor(filter.limit) : ''}`;
+    const rows = this.db.prepare(`SELECT sort_key, record FROM events ${where} ORDER BY sort_key LIMIT ?`).all(...pageArgs, limit + 1) as Array<{ sort_key: string; record: string }>;
+    const more = rows.length > limit;
+    const shown = more ? rows.slice(0, limit) : rows;
+    return {
+      events: shown.map((r) => JSON.parse(r.record) as EventRecord),
+      nextCursor: more ? encodeCursor(shown[shown.length - 1]!.sort_key) : null,
+      total,
+    };
+  }
+
+  points(filter: EventFilter): PointRow[] {
+    const { sql, args } = whereOf(filter);
+    const where = (sql ? sql + ' AND ' : 'WHERE ') + 'lat IS NOT NULL AND lon IS NOT NULL';
+    return this.db
+      .prepare(`SELECT id, lon, lat, date, status, size_mean, locality, region FROM events ${where} ORDER BY sort_key`)
+      .raw(true)
+      .all(...args) as PointRow[];
+  }
+
+  stats(group: StatsGroup, filter: EventFilter): StatsRow[] {
+    const column = STATS_COLUMNS[group];
+    const { sql, args } = whereOf(filter);
+    return this.db
+      .prepare(
+        `SELECT ${column} AS key, count(*) AS events, coalesce(sum(size_low), 0) AS size_low, coalesce(sum(size_high), 0) AS size_high FROM events ${sql} GROUP BY ${column} ORDER BY ${column} IS NULL, ${column}`,
+      )
+      .all(...args) as StatsRow[];
+  }
+
+  private records(sql: string, args: unknown[]): EventRecord[] {
     return (this.db.prepare(sql).all(...args) as Array<{ record: string }>).map((r) => JSON.parse(r.record) as EventRecord);
   }
 
@@ -136,6 +187,50 @@ export class SqliteRepository implements Repository {
   close(): void {
     this.db.close();
   }
+}
+
+/** Stats groups and the column each one groups by (a fixed table: never user text in SQL). */
+const STATS_COLUMNS: Record<StatsGroup, string> = { day: 'date', region: 'region', macroevent: 'macroevent' };
+
+/** The FTS5 query for free text: its words, each quoted (so no operator syntax gets through), all required. */
+export function ftsQuery(q: string): string | null {
+  const words = q.match(/[\p{L}\p{N}]+/gu);
+  if (!words) return null;
+  return words.slice(0, 16).map((w) => `"${w}"`).join(' ');
+}
+
+function whereOf(filter: EventFilter): { sql: string; args: unknown[] } {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  for (const [key, clause] of FILTER_CLAUSES) {
+    const v = filter[key];
+    if (v === undefined || v === null || v === '') continue;
+    where.push(clause);
+    args.push(v);
+  }
+  if (filter.q) {
+    const match = ftsQuery(filter.q);
+    // text without a single word matches nothing rather than everything
+    where.push(match ? 'id IN (SELECT event_id FROM events_fts WHERE events_fts MATCH ?)' : '0');
+    if (match) args.push(match);
+  }
+  if (filter.bbox) {
+    const [w, s, e, n] = filter.bbox;
+    where.push(w <= e ? 'lon BETWEEN ? AND ?' : '(lon >= ? OR lon <= ?)', 'lat BETWEEN ? AND ?');
+    args.push(w, e, s, n);
+  }
+  return { sql: where.length ? 'WHERE ' + where.join(' AND ') : '', args };
+}
+
+function encodeCursor(sortKey: string): string {
+  return Buffer.from(sortKey, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  const key = /^[A-Za-z0-9_-]{1,2000}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  // a sort key is date, region, locality and id joined by unit separators (see sortKey)
+  if (key.split('\u001f').length !== 4) throw new CursorError('cursor is not one this server issued');
+  return key;
 }
 
 export function openStore(path: string, effects?: StoreEffects): Repository {

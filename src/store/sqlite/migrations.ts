@@ -1,5 +1,16 @@
 // Versioned schema migrations. Append only: a released migration is never edited.
-export const MIGRATIONS: Array<{ version: number; name: string; sql: string }> = [
+import type Database from 'better-sqlite3';
+import type { EventRecord } from '../../core/types.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+  /** fills new columns or tables from existing rows, inside the migration's transaction */
+  backfill?: (db: Database.Database) => void;
+}
+
+export const MIGRATIONS: Migration[] = [
   {
     version: 1,
     name: 'articles, mentions, events, revisions',
@@ -50,4 +61,62 @@ export const MIGRATIONS: Array<{ version: number; name: string; sql: string }> =
       );
     `,
   },
+  {
+    version: 2,
+    name: 'query columns (sort key, coordinates, sizes) and full-text index for the API',
+    sql: `
+      ALTER TABLE events ADD COLUMN sort_key TEXT NOT NULL DEFAULT '';
+      ALTER TABLE events ADD COLUMN lat REAL;
+      ALTER TABLE events ADD COLUMN lon REAL;
+      ALTER TABLE events ADD COLUMN size_low INTEGER;
+      ALTER TABLE events ADD COLUMN size_high INTEGER;
+      ALTER TABLE events ADD COLUMN size_mean REAL;
+      CREATE INDEX events_sort ON events(sort_key);
+      CREATE INDEX events_lon ON events(lon, lat);
+      CREATE INDEX events_macroevent ON events(macroevent, sort_key);
+      CREATE VIRTUAL TABLE events_fts USING fts5(event_id UNINDEXED, body, tokenize = 'unicode61 remove_diacritics 2');
+    `,
+    backfill: (db) => {
+      const rows = db.prepare('SELECT id, record FROM events').all() as Array<{ id: string; record: string }>;
+      for (const r of rows) writeQueryColumns(db, r.id, JSON.parse(r.record));
+    },
+  },
 ];
+
+/** The text the full-text search (`q`) looks in: titles, claims, organizations, evidence quotes, places. */
+export function searchBody(record: EventRecord): string {
+  return [
+    record.title,
+    record.locality,
+    record.region,
+    record.location_detail,
+    record.macroevent,
+    ...record.organizations,
+    ...record.claims,
+    ...record.event_type,
+    ...record.sources.map((s) => s.title),
+    ...record.evidence.map((e) => e.quote),
+  ]
+    .filter((x): x is string => Boolean(x))
+    .join('\n');
+}
+
+/** Sort order of the API and the CLI: date, region, locality, id; undated events last. */
+export function sortKey(record: EventRecord): string {
+  return [record.date ?? '9999-99-99', record.region ?? '~', (record.locality ?? '~').toLowerCase(), record.id].join('\u001f');
+}
+
+/** Keeps the events table's query columns and the full-text row in step with the stored record. */
+export function writeQueryColumns(db: Database.Database, id: string, record: EventRecord): void {
+  db.prepare('UPDATE events SET sort_key = ?, lat = ?, lon = ?, size_low = ?, size_high = ?, size_mean = ? WHERE id = ?').run(
+    sortKey(record),
+    record.lat,
+    record.lon,
+    record.size_low,
+    record.size_high,
+    record.size_mean,
+    id,
+  );
+  db.prepare('DELETE FROM events_fts WHERE event_id = ?').run(id);
+  db.prepare('INSERT INTO events_fts (event_id, body) VALUES (?, ?)').run(id, searchBody(record));
+}
