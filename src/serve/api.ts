@@ -1,0 +1,90 @@
+// The read-only JSON API. Every handler validates its query with the zod schemas in schemas.ts; bad input is a
+// 400 problem naming the parameter, an unknown id a 404.
+import { Hono } from 'hono';
+import type { z } from 'zod';
+import { CursorError, type EventFilter, type Repository } from '../store/repository.js';
+import { toCsv } from './export/csv.js';
+import { toGeoJson } from './export/geojson.js';
+import { openApiDocument } from './openapi.js';
+import { BadParameter, parseQuery, problem } from './problem.js';
+import { buildRoundup } from './roundup.js';
+import { EventIdParam, EventsQuery, FilterQuery, parseBbox, RoundupQuery, StatsQuery } from './schemas.js';
+
+export const POINT_FIELDS = ['id', 'lon', 'lat', 'date', 'status', 'size', 'locality', 'region'];
+
+/** The store's filter from a validated query. */
+export function filterFrom(q: z.output<typeof FilterQuery>): EventFilter {
+  return {
+    from: q.from,
+    to: q.to,
+    region: q.region?.toUpperCase(),
+    locality: q.locality,
+    status: q.status,
+    macroevent: q.macroevent,
+    q: q.q,
+    bbox: q.bbox ? (parseBbox(q.bbox) ?? undefined) : undefined,
+  };
+}
+
+export function apiRoutes(repo: Repository): Hono {
+  const api = new Hono();
+
+  api.onError((err, c) => {
+    if (err instanceof BadParameter) return problem(c, 400, err.message, err.param);
+    if (err instanceof CursorError) return problem(c, 400, err.message, 'cursor');
+    console.error(`turnout serve: ${c.req.method} ${new URL(c.req.url).pathname}: ${err.stack ?? err}`);
+    return problem(c, 500, 'the server failed to answer this request');
+  });
+
+  api.get('/openapi.json', (c) => c.json(openApiDocument()));
+
+  api.get('/events', (c) => {
+    const q = parseQuery(EventsQuery, c.req.url);
+    const page = repo.pageEvents(filterFrom(q), { limit: q.limit, cursor: q.cursor });
+    return c.json({ events: page.events, next_cursor: page.nextCursor, total: page.total });
+  });
+
+  api.get('/events.geojson', (c) => {
+    const events = repo.listEvents(filterFrom(parseQuery(FilterQuery, c.req.url)));
+    return c.body(JSON.stringify(toGeoJson(events)), 200, { 'content-type': 'application/geo+json; charset=utf-8' });
+  });
+
+  api.get('/events.csv', (c) => {
+    const events = repo.listEvents(filterFrom(parseQuery(FilterQuery, c.req.url)));
+    return c.body(toCsv(events), 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': 'attachment; filename="turnout-events.csv"',
+    });
+  });
+
+  api.get('/events/:id', (c) => {
+    const id = c.req.param('id');
+    if (!EventIdParam.safeParse(id).success) return problem(c, 404, 'no event has this id: ids are 16 hexadecimal characters', 'id');
+    const event = repo.getEvent(id);
+    return event ? c.json(event) : problem(c, 404, `no event has id ${id}`, 'id');
+  });
+
+  api.get('/points', (c) => {
+    const rows = repo.points(filterFrom(parseQuery(FilterQuery, c.req.url)));
+    return c.json({ fields: POINT_FIELDS, rows });
+  });
+
+  api.get('/stats', (c) => {
+    const q = parseQuery(StatsQuery, c.req.url);
+    return c.json({ group: q.group, rows: repo.stats(q.group, filterFrom(q)) });
+  });
+
+  api.get('/roundup', (c) => {
+    const q = parseQuery(RoundupQuery, c.req.url);
+    const events = repo.listEvents({ from: q.date, to: q.date, macroevent: q.macroevent });
+    return c.json(buildRoundup(events, q));
+  });
+
+  api.all('*', (c) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD'
+      ? problem(c, 404, `no API endpoint at ${new URL(c.req.url).pathname}; see /api/openapi.json`)
+      : problem(c, 405, 'the API is read-only: only GET and HEAD are allowed'),
+  );
+  return api;
+}
+

@@ -1,0 +1,116 @@
+// The OpenAPI 3.1 document of the API, generated from the zod schemas that validate requests.
+import { z } from 'zod';
+import {
+  EventListSchema,
+  EventRecordSchema,
+  EventsQuery,
+  FilterQuery,
+  PointsSchema,
+  ProblemSchema,
+  RoundupQuery,
+  RoundupSchema,
+  StatsQuery,
+  StatsSchema,
+} from './schemas.js';
+
+type Json = Record<string, unknown>;
+
+function jsonSchema(schema: z.ZodType): Json {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
+  return rest;
+}
+
+/** One OpenAPI query parameter per property of a strict object schema. */
+function queryParameters(schema: z.ZodType): Json[] {
+  const s = jsonSchema(schema) as { properties: Record<string, Json>; required?: string[] };
+  return Object.entries(s.properties).map(([name, prop]) => {
+    const { description, ...rest } = prop;
+    return { name, in: 'query', required: s.required?.includes(name) ?? false, description, schema: rest };
+  });
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: Json, description: string) => ({ description, content: { 'application/json': { schema } } });
+const badRequest = { description: 'a parameter is invalid; `param` names it', content: { 'application/problem+json': { schema: ref('Problem') } } };
+
+let cached: Json | null = null;
+
+export function openApiDocument(): Json {
+  if (cached) return cached;
+  const filters = queryParameters(FilterQuery);
+  cached = {
+    openapi: '3.1.0',
+    info: {
+      title: 'Turnout API',
+      version: '0.1.0',
+      description:
+        'Read-only access to the record of demonstrations Turnout extracted from news articles. Every value keeps the source article and the quote it came from.',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    paths: {
+      '/api/events': {
+        get: {
+          summary: 'Events, filtered, sorted by date, one page at a time',
+          parameters: queryParameters(EventsQuery),
+          responses: { '200': json(ref('EventList'), 'a page of events'), '400': badRequest },
+        },
+      },
+      '/api/events/{id}': {
+        get: {
+          summary: 'One event with its sources and the evidence quotes for each field',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{16}$' } }],
+          responses: {
+            '200': json(ref('EventRecord'), 'the event'),
+            '404': { description: 'no event has this id', content: { 'application/problem+json': { schema: ref('Problem') } } },
+          },
+        },
+      },
+      '/api/events.geojson': {
+        get: {
+          summary: 'Events as an RFC 7946 FeatureCollection of points (the record in the properties)',
+          parameters: filters,
+          responses: { '200': { description: 'GeoJSON', content: { 'application/geo+json': { schema: { type: 'object' } } } }, '400': badRequest },
+        },
+      },
+      '/api/events.csv': {
+        get: {
+          summary: 'Events as CSV with the Crowd Counting Consortium column names where they apply',
+          parameters: filters,
+          responses: { '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, '400': badRequest },
+        },
+      },
+      '/api/points': {
+        get: {
+          summary: 'Compact rows of every matching event with coordinates, for maps',
+          parameters: filters,
+          responses: { '200': json(ref('Points'), 'one row per event: the values of `fields` in order'), '400': badRequest },
+        },
+      },
+      '/api/stats': {
+        get: {
+          summary: 'Counts of events and sums of size_low and size_high per day, region or macro-event',
+          parameters: queryParameters(StatsQuery),
+          responses: { '200': json(ref('Stats'), 'one row per group key'), '400': badRequest },
+        },
+      },
+      '/api/roundup': {
+        get: {
+          summary: 'A day or a macro-event as "N demonstrations in M states", places grouped by state and country',
+          parameters: queryParameters(RoundupQuery),
+          responses: { '200': json(ref('Roundup'), 'the roundup'), '400': badRequest },
+        },
+      },
+    },
+    components: {
+      schemas: {
+        EventRecord: jsonSchema(EventRecordSchema),
+        EventList: jsonSchema(EventListSchema),
+        Points: jsonSchema(PointsSchema),
+        Stats: jsonSchema(StatsSchema),
+        Roundup: jsonSchema(RoundupSchema),
+        Problem: jsonSchema(ProblemSchema),
+      },
+    },
+  };
+  return cached;
+}

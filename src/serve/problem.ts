@@ -1,0 +1,69 @@
+// RFC 9457 problem details: every API error is application/problem+json naming what was wrong.
+import type { Context } from 'hono';
+import type { z } from 'zod';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  param?: string;
+}
+
+const TITLES: Record<number, [string, string]> = {
+  400: ['invalid-parameter', 'Invalid parameter'],
+  404: ['not-found', 'Not found'],
+  405: ['method-not-allowed', 'Method not allowed'],
+  414: ['uri-too-long', 'URI too long'],
+  500: ['internal-error', 'Internal error'],
+};
+
+export function problem(c: Context, status: 400 | 404 | 405 | 414 | 500, detail: string, param?: string): Response {
+  const [slug, title] = TITLES[status]!;
+  const body: Problem = { type: `urn:turnout:problem:${slug}`, title, status, detail, instance: new URL(c.req.url).pathname };
+  if (param) body.param = param;
+  return c.body(JSON.stringify(body), status, { 'content-type': 'application/problem+json; charset=utf-8' });
+}
+
+/** A request that failed validation: the parameter at fault and what is wrong with it. */
+export class BadParameter extends Error {
+  constructor(
+    readonly param: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Validates a request's query string against a strict zod object schema. Unknown parameters and parameters
+ * given twice are errors too, so that a typo ("regoin=CA") is not silently ignored.
+ */
+export function parseQuery<S extends z.ZodType>(schema: S, url: string): z.output<S> {
+  const params = new URL(url).searchParams;
+  const raw: Record<string, string> = {};
+  for (const [k, v] of params) {
+    if (k in raw) throw new BadParameter(k, `${k} is given more than once`);
+    raw[k] = v;
+  }
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!;
+    throw new BadParameter(key, `unknown parameter ${JSON.stringify(key.slice(0, 50))}`);
+  }
+  const param = String(issue.path[0] ?? 'query');
+  const given = raw[param];
+  const shown = given === undefined ? '' : ` (got ${JSON.stringify(given.length > 60 ? given.slice(0, 60) + '…' : given)})`;
+  throw new BadParameter(param, `${param} ${issueText(issue)}${shown}`);
+}
+
+function issueText(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+  if (issue.code === 'invalid_value') return `must be one of ${issue.values.map((v) => String(v)).join(', ')}`;
+  if (issue.code === 'too_small') return `must be at least ${String(issue.minimum)}${issue.origin === 'string' ? ' characters' : ''}`;
+  if (issue.code === 'too_big') return `must be at most ${String(issue.maximum)}${issue.origin === 'string' ? ' characters' : ''}`;
+  return issue.message.replace(/^Invalid input: /, '');
+}

@@ -1,0 +1,192 @@
+// The API's request and response shapes, as zod schemas. They validate requests, and the OpenAPI document
+// (src/serve/openapi.ts) is generated from them, so the two cannot drift apart.
+import { z } from 'zod';
+import type { EventRecord } from '../core/types.js';
+import { parseIso } from '../extract/dates.js';
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+  .refine((v) => parseIso(v) !== null, 'is not a calendar date');
+
+const NUMBER = '-?\\d{1,3}(?:\\.\\d{1,12})?';
+const BBOX_PATTERN = `^${NUMBER},${NUMBER},${NUMBER},${NUMBER}$`;
+
+/** "minLon,minLat,maxLon,maxLat" as numbers, or null when out of range. */
+export function parseBbox(v: string): [number, number, number, number] | null {
+  const n = v.split(',').map(Number) as [number, number, number, number];
+  const [w, s, e, north] = n;
+  if (n.length !== 4 || n.some((x) => !Number.isFinite(x))) return null;
+  if (Math.abs(w) > 180 || Math.abs(e) > 180 || Math.abs(s) > 90 || Math.abs(north) > 90 || s > north) return null;
+  return n;
+}
+
+/** Filters shared by every list endpoint (events, points, stats, exports, feeds). */
+export const filterShape = {
+  from: isoDate.optional().describe('first date, inclusive (YYYY-MM-DD)'),
+  to: isoDate.optional().describe('last date, inclusive (YYYY-MM-DD)'),
+  region: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'must be a two-letter code: a US state, or a country outside the US')
+    .optional()
+    .describe('two-letter US state code, or ISO 3166-1 alpha-2 country code outside the US'),
+  locality: z.string().min(1).max(200).optional().describe('city or town name, exact (case-insensitive)'),
+  status: z.enum(['occurred', 'planned']).optional().describe('occurred or planned'),
+  macroevent: z.string().min(1).max(200).optional().describe('campaign or day of action, e.g. "National Shutdown" (case-insensitive)'),
+  q: z.string().min(1).max(200).optional().describe('words that must all occur in the title, claims, organizations, places or evidence quotes'),
+  bbox: z
+    .string()
+    .regex(new RegExp(BBOX_PATTERN), 'must be minLon,minLat,maxLon,maxLat')
+    .refine((v) => parseBbox(v) !== null, 'must have longitudes within ±180, latitudes within ±90 and minLat <= maxLat')
+    .optional()
+    .describe('minLon,minLat,maxLon,maxLat (WGS 84); minLon > maxLon crosses the antimeridian'),
+};
+
+const dateOrder = (v: { from?: string; to?: string }, ctx: z.RefinementCtx) => {
+  if (v.from && v.to && v.from > v.to) ctx.addIssue({ code: 'custom', path: ['to'], message: `is before from (${v.from})` });
+};
+
+export const FilterQuery = z.object(filterShape).strict().superRefine(dateOrder);
+
+export const MAX_PAGE = 1000;
+export const EventsQuery = z
+  .object({
+    ...filterShape,
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(100).describe(`events per page, 1 to ${MAX_PAGE}`),
+    cursor: z.string().min(1).max(2000).optional().describe('next_cursor from the previous page'),
+  })
+  .strict()
+  .superRefine(dateOrder);
+
+export const StatsQuery = z
+  .object({ ...filterShape, group: z.enum(['day', 'region', 'macroevent']).describe('what to count by') })
+  .strict()
+  .superRefine(dateOrder);
+
+export const RoundupQuery = z
+  .object({
+    date: isoDate.optional().describe('the day (YYYY-MM-DD)'),
+    macroevent: z.string().min(1).max(200).optional().describe('campaign or day of action'),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (!v.date && !v.macroevent) ctx.addIssue({ code: 'custom', path: ['date'], message: 'date or macroevent is required' });
+  });
+
+export const EventIdParam = z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 hexadecimal characters');
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+
+const nullableString = z.string().nullable();
+
+export const SourceRefSchema = z.object({
+  id: z.string().describe('article id'),
+  url: nullableString,
+  file: nullableString.describe('file name when the article came from a file'),
+  title: nullableString,
+  publisher: nullableString,
+  published: nullableString.describe('YYYY-MM-DD'),
+});
+
+export const EvidenceSchema = z.object({
+  field: z.string().describe('the event field this quote supports'),
+  source: z.string().describe('the id of the source article (sources[].id)'),
+  quote: z.string().describe('the sentence or caption, with private names redacted'),
+  start: z.number().int(),
+  end: z.number().int(),
+});
+
+export const EventRecordSchema = z.object({
+  id: z.string(),
+  date: nullableString,
+  date_precision: z.enum(['day', 'week', 'month']),
+  status: z.enum(['occurred', 'planned']),
+  locality: nullableString,
+  region: nullableString,
+  country: nullableString,
+  lat: z.number().nullable(),
+  lon: z.number().nullable(),
+  county: nullableString,
+  fips: nullableString,
+  geo_precision: z.enum(['venue', 'locality', 'county', 'state', 'country']),
+  location_detail: nullableString,
+  event_type: z.array(z.string()),
+  title: nullableString,
+  macroevent: nullableString,
+  organizations: z.array(z.string()),
+  claims: z.array(z.string()),
+  size_text: nullableString,
+  size_low: z.number().nullable(),
+  size_high: z.number().nullable(),
+  size_mean: z.number().nullable(),
+  size_cat: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
+  arrests: z.number().nullable(),
+  arrests_text: nullableString,
+  injuries_text: nullableString,
+  police_measures: z.array(z.string()),
+  property_damage: z.array(z.string()),
+  sources: z.array(SourceRefSchema),
+  evidence: z.array(EvidenceSchema),
+  confidence: z.number().min(0).max(1),
+  flags: z.array(z.string()),
+});
+
+// The schema and the TypeScript type must describe the same record: this fails to compile when they drift.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const recordSchemaMatchesType: Same<z.infer<typeof EventRecordSchema>, EventRecord> = true;
+void recordSchemaMatchesType;
+
+export const EventListSchema = z.object({
+  events: z.array(EventRecordSchema),
+  next_cursor: nullableString.describe('pass as cursor for the next page; null on the last page'),
+  total: z.number().int().describe('events matching the filters, over all pages'),
+});
+
+export const PointsSchema = z.object({
+  fields: z.array(z.string()),
+  rows: z.array(z.tuple([z.string(), z.number(), z.number(), nullableString, z.enum(['occurred', 'planned']), z.number().nullable(), nullableString, nullableString])),
+});
+
+export const StatsSchema = z.object({
+  group: z.enum(['day', 'region', 'macroevent']),
+  rows: z.array(z.object({ key: nullableString, events: z.number().int(), size_low: z.number(), size_high: z.number() })),
+});
+
+export const RoundupSchema = z.object({
+  date: nullableString,
+  macroevent: nullableString,
+  summary: z.string(),
+  events: z.number().int(),
+  states: z.number().int(),
+  countries: z.number().int().describe('countries other than the US'),
+  groups: z.array(
+    z.object({
+      region: z.string(),
+      country: z.string(),
+      name: z.string(),
+      events: z.array(
+        z.object({
+          id: z.string(),
+          locality: nullableString,
+          location_detail: nullableString,
+          date: nullableString,
+          status: z.enum(['occurred', 'planned']),
+          size_text: nullableString,
+          size_low: z.number().nullable(),
+          size_high: z.number().nullable(),
+          sources: z.array(SourceRefSchema),
+        }),
+      ),
+    }),
+  ),
+});
+
+export const ProblemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  instance: z.string().optional(),
+  param: z.string().optional().describe('the query or path parameter at fault'),
+});
