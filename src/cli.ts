@@ -1,13 +1,14 @@
 // The `turnout` command.
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { EventRecord, Status } from './core/types.js';
 import { parseIso } from './extract/dates.js';
 import { IngestError } from './ingest/index.js';
 import { articleEvents, ingestInto, processInput, type RawInput } from './pipeline.js';
 import { loadGazetteer } from './resolve/gazetteer.js';
 import { geocodeLines } from './resolve/geocode.js';
-import type { EventFilter } from './store/repository.js';
+import type { EventFilter, Repository } from './store/repository.js';
 import { openStore } from './store/sqlite/index.js';
 import { toCsv } from './serve/export/csv.js';
 import { toGeoJson } from './serve/export/geojson.js';
@@ -28,6 +29,7 @@ Commands:
   export                write stored events as CSV, GeoJSON or JSON
   geocode PLACE...      resolve place names (or one per line on stdin) to gazetteer places
   eval GOLD.json        score extraction against hand-coded gold events
+  serve                 serve the web map, event pages, roundups and the JSON API
 
 Run "turnout <command> --help" for a command's options.
 The store is ./turnout.db unless --db FILE or TURNOUT_DB says otherwise.`,
@@ -57,6 +59,12 @@ alternatives considered. Examples: "Portland", "Bozeman, Montana", "Cook County,
 
 Runs extract on each article the gold file names (looked up next to the gold file, in ../seeds beside
 it, or in --articles DIR) and prints precision, recall and F1 per file, with misses and false positives.`,
+  serve: `Usage: turnout serve [--db FILE] [--host 127.0.0.1] [--port 8080] [--samples]
+
+Serves the web app (map, timeline, event pages with their evidence, roundups) and the read-only JSON API
+(described at /api/openapi.json) from the store. Builds the web app first when it is missing or older
+than its sources. --samples ingests the project's sample articles (samples/) when the store is empty,
+which is what "npm start" does. Listens on 127.0.0.1 unless --host says otherwise; stop with Ctrl-C.`,
 };
 
 interface Args {
@@ -65,8 +73,8 @@ interface Args {
   flags: Set<string>;
 }
 
-const VALUE_OPTS = new Set(['db', 'url', 'published', 'format', 'out', 'from', 'to', 'region', 'locality', 'status', 'text', 'articles', 'macroevent']);
-const FLAG_OPTS = new Set(['help', 'version', 'quiet']);
+const VALUE_OPTS = new Set(['host', 'port', 'db', 'url', 'published', 'format', 'out', 'from', 'to', 'region', 'locality', 'status', 'text', 'articles', 'macroevent']);
+const FLAG_OPTS = new Set(['help', 'version', 'quiet', 'samples']);
 
 class UsageError extends Error {}
 
@@ -185,14 +193,20 @@ function progress(): { tick(i: number, n: number, name: string): void; done(): v
   };
 }
 
-function cmdIngest(a: Args): number {
-  const paths = expandPaths(a.positional);
-  if (!paths.length) throw new UsageError('ingest needs at least one PATH (a file, a directory, or - for stdin)');
+interface Tally {
+  new: number;
+  unchanged: number;
+  failed: number;
+  mentions: number;
+  eventsNew: number;
+  eventsUpdated: number;
+}
+
+/** Ingests files into an open store, one line on stderr per failure and a progress line on a terminal. */
+function ingestPaths(repo: Repository, paths: string[], a: Args): Tally {
   const single = paths.length === 1;
-  if (!single && (a.opts.has('url') || a.opts.has('published'))) throw new UsageError('--url and --published apply to a single input only');
-  const repo = openStore(dbPath(a));
   const gaz = loadGazetteer();
-  const tally = { new: 0, unchanged: 0, failed: 0, mentions: 0, eventsNew: 0, eventsUpdated: 0 };
+  const tally: Tally = { new: 0, unchanged: 0, failed: 0, mentions: 0, eventsNew: 0, eventsUpdated: 0 };
   const bar = progress();
   try {
     paths.forEach((p, i) => {
@@ -212,6 +226,19 @@ function cmdIngest(a: Args): number {
     });
   } finally {
     bar.done();
+  }
+  return tally;
+}
+
+function cmdIngest(a: Args): number {
+  const paths = expandPaths(a.positional);
+  if (!paths.length) throw new UsageError('ingest needs at least one PATH (a file, a directory, or - for stdin)');
+  if (paths.length > 1 && (a.opts.has('url') || a.opts.has('published'))) throw new UsageError('--url and --published apply to a single input only');
+  const repo = openStore(dbPath(a));
+  let tally: Tally;
+  try {
+    tally = ingestPaths(repo, paths, a);
+  } finally {
     repo.close();
   }
   if (!a.flags.has('quiet')) {
@@ -362,7 +389,47 @@ function cmdEval(a: Args): number {
   return failed ? 2 : 0;
 }
 
-const COMMANDS: Record<string, (a: Args) => number> = {
+const SAMPLES_DIR = fileURLToPath(new URL('../samples', import.meta.url));
+
+async function cmdServe(a: Args): Promise<number> {
+  const host = a.opts.get('host') ?? '127.0.0.1';
+  const portText = a.opts.get('port') ?? '8080';
+  const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
+  if (!(port >= 0 && port <= 65535)) throw new UsageError(`--port must be a number from 0 to 65535, got "${portText}"`);
+  const { ensureWebBuilt } = await import('./serve/build.js');
+  const { startServer } = await import('./serve/server.js');
+  const webRoot = await ensureWebBuilt();
+  const repo = openStore(dbPath(a));
+  if (a.flags.has('samples') && repo.counts().articles === 0) {
+    const t = ingestPaths(repo, expandPaths([SAMPLES_DIR]), a);
+    process.stderr.write(`turnout: the store was empty: ingested ${t.new} sample articles (${t.eventsNew} events)\n`);
+  }
+  let server;
+  try {
+    server = await startServer({ repo, host, port, webRoot });
+  } catch (e) {
+    repo.close();
+    const err = e as NodeJS.ErrnoException;
+    process.stderr.write(`turnout: cannot listen on ${host}:${port}: ${err.code === 'EADDRINUSE' ? 'the port is in use (try --port)' : err.message}\n`);
+    return 2;
+  }
+  const { events } = repo.counts();
+  process.stdout.write(`turnout: serving ${events} events from ${dbPath(a)} at ${server.url}/ (API: ${server.url}/api/openapi.json)\n`);
+  await new Promise<void>((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void server.close().then(done);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  repo.close();
+  return 0;
+}
+
+const COMMANDS: Record<string, (a: Args) => number | Promise<number>> = {
+  serve: cmdServe,
   ingest: cmdIngest,
   extract: cmdExtract,
   events: cmdEvents,
@@ -371,7 +438,7 @@ const COMMANDS: Record<string, (a: Args) => number> = {
   eval: cmdEval,
 };
 
-export function main(argv: string[]): number {
+export function main(argv: string[]): number | Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
@@ -390,17 +457,20 @@ export function main(argv: string[]): number {
       process.stdout.write(HELP[cmd] + '\n');
       return 0;
     }
-    return run(a);
+    const r = run(a);
+    return r instanceof Promise ? r.catch((e: unknown) => usageFailure(e, cmd)) : r;
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`turnout: ${e.message}\nRun "turnout ${cmd && COMMANDS[cmd] ? cmd + ' ' : ''}--help" for usage.\n`);
-      return 1;
-    }
-    throw e;
+    return usageFailure(e, cmd);
   }
+}
+
+function usageFailure(e: unknown, cmd: string): number {
+  if (!(e instanceof UsageError)) throw e;
+  process.stderr.write(`turnout: ${e.message}\nRun "turnout ${COMMANDS[cmd] ? cmd + ' ' : ''}--help" for usage.\n`);
+  return 1;
 }
 
 const isMain = process.argv[1] && resolve(process.argv[1]).replace(/\.[cm]?[jt]s$/, '') === resolve(new URL(import.meta.url).pathname).replace(/\.[cm]?[jt]s$/, '');
 if (isMain) {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2));
 }
