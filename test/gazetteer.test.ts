@@ -7,6 +7,7 @@ import { loadGazetteer, normalizeName } from '../src/resolve/gazetteer.js';
 test('normalizeName folds case, diacritics, punctuation and St/Ft/Mt', () => {
   assert.equal(normalizeName('St. Paul'), 'saint paul');
   assert.equal(normalizeName('Saint  Paul'), 'saint paul');
+  assert.equal(normalizeName('St.Paul'), 'saint paul');
   assert.equal(normalizeName('Ft. Collins'), 'fort collins');
   assert.equal(normalizeName('Mt. Vernon'), 'mount vernon');
   assert.equal(normalizeName('Winston-Salem'), 'winston salem');

@@ -11,12 +11,13 @@ import { geocode, geocodeLines, rankPlaces } from '../src/resolve/geocode.js';
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CCC_LOOKUP = join(REPO_ROOT, '..', 'shared', 'data', 'ccc', 'ccc-location-lookup.csv');
 /**
- * The acceptance target from the brief. NOT met: GeoNames (cities500, postal codes) has no townships, county
- * subdivisions, CDPs or neighbourhoods, and no npm package here ships the Census Gazetteer or GNIS files.
+ * The acceptance target from the brief. NOT met: GeoNames (cities500, its alternate names, postal codes) has no
+ * townships, county subdivisions, most CDPs or neighbourhoods, and no npm or Debian package reachable here ships the
+ * Census Gazetteer, GNIS or the full GeoNames US dump.
  */
 const CCC_TARGET = 0.97;
-/** Regression guard at the rate measured now (90.57%); raise it as coverage improves. CCC_STRICT=1 enforces the target. */
-const CCC_FLOOR = process.env.CCC_STRICT ? CCC_TARGET : 0.905;
+/** Regression guard at the rate measured now (91.09%); raise it as coverage improves. CCC_STRICT=1 enforces the target. */
+const CCC_FLOOR = process.env.CCC_STRICT ? CCC_TARGET : 0.91;
 
 function expectPlace(query: string, locality: string | null, region: string, extra: { county?: string; fips?: string } = {}): void {
   const r = geocode(query);
@@ -98,6 +99,18 @@ test('geocode: a state qualifier with no such place: border towns and unique big
   assert.equal(geocode('Boston, ME')?.precision, 'state');
   // a real place in the named state always wins
   expectPlace('Portland, Maine', 'Portland', 'ME');
+});
+
+test('geocode: alternate names, a town before the county of its bare name, county centroids', () => {
+  // a GeoNames alternate name, asked only when no main name matches in the state
+  expectPlace('Utqiagvik, AK', 'Barrow', 'AK');
+  expectPlace('St.Paul, Minn.', 'Saint Paul', 'MN');
+  // "Butler" alone is the village; the county is written "Butler County"
+  assert.equal(geocode('Butler, OH')?.precision, 'locality');
+  assert.equal(geocode('Butler County, OH')?.precision, 'county');
+  // a county's point is the centroid of its boundary (Cook County, IL: about 41.84, -87.82)
+  const cook = geocode('Cook County, IL');
+  assert.ok(cook && haversineKm(cook.lat, cook.lon, 41.84, -87.82) < 10);
 });
 
 test('geocode: context decides between same-named places', () => {

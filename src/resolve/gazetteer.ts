@@ -82,7 +82,7 @@ const SPECIAL_LETTERS: Record<string, string> = {
 /**
  * The lookup key for a place name: lower case, diacritics folded, apostrophes and periods dropped,
  * other punctuation and whitespace folded to one space, "St"/"Ft"/"Mt" spelled out, a leading "The" dropped.
- * "St. Paul" -> "saint paul"; "Winston-Salem" -> "winston salem"; "Washington, D.C." -> "washington dc".
+ * "St. Paul" and "St.Paul" -> "saint paul"; "Winston-Salem" -> "winston salem"; "Washington, D.C." -> "washington dc".
  */
 export function normalizeName(s: string): string {
   let t = s
@@ -90,6 +90,8 @@ export function normalizeName(s: string): string {
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase();
   t = t.replace(/[ßøæœłđðþı]/g, (c) => SPECIAL_LETTERS[c] ?? c);
+  // "St.Paul", "Ft.Myers": an abbreviation run into the next word with only a period between
+  if (t.includes('.')) t = t.replace(/\b(st|ste|ft|mt|mtn|pt)\.(?=[a-z])/g, '$1 ');
   t = t.replace(/['’‘`´ʻ.]/g, '').replace(/&/g, ' and ');
   t = t.replace(/[^a-z0-9]+/g, ' ').trim();
   if (t === '') return '';
