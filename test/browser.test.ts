@@ -1,0 +1,268 @@
+// Browser tests of the web app in Debian's chromium (playwright-core): the map, filters, event page and
+// roundup over the seed articles, phone width, and an article carrying script payloads. Screenshots of each
+// step go to test-output/ (git-ignored).
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { foreignHosts, launchChromium, NO_CHROMIUM, serveStore, shot, storeWith, watch, type PageLog, type TestServer } from './helpers/browser.js';
+import { NO_SHARED, SEEDS_DIR, tempDir } from './helpers/shared.js';
+
+const CA = ['Los Angeles', 'Pasadena', 'San Francisco', 'Santa Monica'];
+
+async function listedLocalities(page: Page): Promise<string[]> {
+  return page.locator('.event-list li .ev-locality').allTextContents();
+}
+
+async function waitForList(page: Page, n: number): Promise<void> {
+  await page.waitForFunction((count) => document.querySelectorAll('.event-list li').length === count && !document.querySelector('.event-list-section[aria-busy="true"]'), n, {
+    timeout: 15_000,
+  });
+}
+
+async function assertClean(page: Page, log: PageLog): Promise<void> {
+  const csp = await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? []);
+  assert.deepEqual(foreignHosts(log.requests), [], 'requests outside localhost');
+  assert.deepEqual([...log.cspViolations, ...csp], [], 'CSP violations');
+  assert.deepEqual(log.consoleErrors, [], 'console errors');
+  assert.deepEqual(log.pageErrors, [], 'uncaught page errors');
+  assert.deepEqual(log.dialogs, [], 'dialogs');
+}
+
+describe('web app over the seed articles', { skip: NO_CHROMIUM ?? NO_SHARED ?? false }, () => {
+  let server: TestServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let log: PageLog;
+
+  before(async () => {
+    server = await serveStore(storeWith([SEEDS_DIR]));
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    log = await watch(context, page);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('opens the map, and the list shows the 20 events', async () => {
+    await page.goto(`${server.url}/`);
+    await waitForList(page, 20);
+    assert.match((await page.locator('.list-count').textContent()) ?? '', /Showing 20 of 20/);
+    // the map draws the mapped events from the offline basemap
+    await page.waitForSelector('.map[data-rendered="true"]', { timeout: 20_000 });
+    const mapped = Number(await page.locator('.map').getAttribute('data-points'));
+    assert.ok(mapped >= 19, `${mapped} events on the map`);
+    await shot(page, '01-map.png');
+  });
+
+  it('filters to region CA with the Region control, in the URL: the four California events remain', async () => {
+    await page.selectOption('#f-region', 'CA');
+    await page.waitForURL(/[?&]region=CA(&|$)/);
+    await waitForList(page, 4);
+    assert.deepEqual((await listedLocalities(page)).sort(), CA);
+    assert.equal(new URL(page.url()).searchParams.get('region'), 'CA');
+    await shot(page, '02-region-ca.png');
+
+    // the URL is a shareable link: loading it applies the filter
+    await page.goto(`${server.url}/?region=CA`);
+    await waitForList(page, 4);
+    assert.equal(await page.locator('#f-region').inputValue(), 'CA');
+    assert.deepEqual((await listedLocalities(page)).sort(), CA);
+  });
+
+  it('sets the date range from the keyboard inputs and by brushing the timeline', async () => {
+    await page.goto(`${server.url}/`);
+    await waitForList(page, 20);
+    const expected = server.repo.listEvents().filter((e) => e.date === '2026-01-26').length;
+    await page.fill('#f-from', '2026-01-26');
+    await page.waitForURL(/from=2026-01-26/);
+    await page.fill('#f-to', '2026-01-26');
+    await page.waitForURL(/to=2026-01-26/);
+    await waitForList(page, expected);
+    await shot(page, '03-dates.png');
+
+    await page.goto(`${server.url}/`);
+    await waitForList(page, 20);
+    await page.locator('.timeline-svg').scrollIntoViewIfNeeded();
+    const box = (await page.locator('.timeline-svg').boundingBox())!;
+    await page.mouse.move(box.x + 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForURL(/from=\d{4}-\d{2}-\d{2}.*to=\d{4}-\d{2}-\d{2}/);
+    const dated = server.repo.listEvents().filter((e) => e.date).length;
+    await waitForList(page, dated);
+    await shot(page, '04-brushed.png');
+  });
+
+  it("opens Los Angeles's event page from the list and finds the arrests value with its quote", async () => {
+    await page.goto(`${server.url}/?region=CA`);
+    await waitForList(page, 4);
+    await page.locator('.event-list a', { hasText: 'Los Angeles' }).click();
+    await page.waitForURL(/\/event\/[^/]+$/);
+    const la = server.repo.listEvents().find((e) => e.locality === 'Los Angeles' && e.region === 'CA')!;
+    assert.ok(page.url().endsWith(`/event/${la.id}`));
+    const row = page.locator('[data-field="arrests"]');
+    await row.waitFor();
+    const value = ((await row.locator('.value').textContent()) ?? '').trim();
+    assert.ok(value && value !== 'Not reported', `arrests value: "${value}"`);
+    assert.ok(value.includes(la.arrests != null ? String(la.arrests) : la.arrests_text!), value);
+    const quotes = (await row.locator('blockquote').allTextContents()).map((q) => q.trim());
+    const expected = la.evidence.filter((e) => e.field === 'arrests').map((e) => e.quote);
+    assert.ok(expected.length > 0, 'the record has evidence for its arrests');
+    assert.ok(quotes.length > 0, 'the arrests row shows a quote');
+    for (const q of quotes) assert.ok(expected.includes(q), `quote not in the record's evidence: ${q}`);
+    // each quote names its source
+    assert.match((await row.locator('figcaption').first().textContent()) ?? '', /\S/);
+    // flags in plain words
+    for (const f of la.flags) assert.ok(!(await page.locator(`[data-flag="${f}"]`).textContent())?.includes('_'), f);
+    await shot(page, '05-event-los-angeles.png');
+  });
+
+  it('shows the roundup for 2026-01-30 with places grouped by state', async () => {
+    await page.goto(`${server.url}/roundup?date=2026-01-30`);
+    const h1 = page.locator('h1#roundup-heading');
+    await h1.waitFor();
+    assert.match((await h1.textContent()) ?? '', /^\d+ demonstrations? in \d+ states?/);
+    const california = page.locator('section.roundup-group', { has: page.locator('h2', { hasText: /^California$/ }) });
+    assert.equal(await california.count(), 1);
+    const lines = california.locator('li[data-region="CA"]');
+    const text = await lines.allTextContents();
+    assert.ok(
+      text.some((t) => t.startsWith('Los Angeles')),
+      text.join(' | '),
+    );
+    const day = server.repo.listEvents().filter((e) => e.date === '2026-01-30' && e.region === 'CA');
+    assert.equal(await lines.count(), day.length);
+    // every group is a section headed by its state or country
+    const headings = await page.locator('section.roundup-group h2').allTextContents();
+    assert.ok(headings.length >= 2 && headings.every((h) => !/^[A-Z]{2}$/.test(h)), headings.join(', '));
+    await page.getByRole('button', { name: 'Copy as text' }).click();
+    await page.waitForFunction(() => /Cop/.test(document.querySelector('.roundup-actions [aria-live]')?.textContent ?? ''));
+    await shot(page, '06-roundup-2026-01-30.png');
+  });
+
+  it('works at phone width (375 px) without horizontal scrolling', async () => {
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.goto(`${server.url}/`);
+    await waitForList(page, 20);
+    await page.waitForSelector('.map[data-rendered="true"]', { timeout: 20_000 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+    await shot(page, '07-phone-map.png', false);
+    await shot(page, '08-phone-map-full.png');
+    await page.locator('.event-list a', { hasText: 'Los Angeles' }).click();
+    await page.locator('[data-field="arrests"] blockquote').first().waitFor();
+    assert.ok((await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)) <= 0, 'event page fits the phone');
+    await shot(page, '09-phone-event.png');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('is keyboard navigable: the first Tab reaches the skip link, then the nav', async () => {
+    await page.goto(`${server.url}/`);
+    await waitForList(page, 20);
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Map');
+  });
+
+  it('made no request outside localhost, no CSP violation and no console error', async () => {
+    assert.ok(log.requests.length > 10, `${log.requests.length} requests recorded`);
+    await assertClean(page, log);
+  });
+});
+
+// An article whose text carries markup: everything from it must be shown as text and nothing may run.
+const HOSTILE = `<!doctype html>
+<html><head><meta charset="utf-8">
+<title>Hundreds march in Duluth &lt;script&gt;alert(1)&lt;/script&gt;</title>
+<meta property="article:published_time" content="2026-02-09">
+<meta property="og:site_name" content="North Shore &lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt; Ledger">
+</head><body><article>
+<h1>Hundreds march in Duluth &lt;script&gt;alert(1)&lt;/script&gt;</h1>
+<p>Hundreds of people marched in Duluth, Minnesota on Saturday, February 7, 2026, carrying signs that read &lt;img src=x onerror="window.__pwned=1"&gt; and &lt;script&gt;alert(1)&lt;/script&gt; to protest the closure of a public library. <script>window.__pwned = 2; alert(2)</script></p>
+<p>Police arrested 3 people near the &lt;a href="javascript:alert(1)"&gt;Aerial Lift Bridge&lt;/a&gt; during the march in Duluth, Minnesota, and organizers from the Library Defense &lt;b onmouseover=alert(1)&gt;Coalition&lt;/b&gt; said more rallies would follow. See <a href="javascript:alert(1)">javascript:alert(1)</a> for details.</p>
+<p><img src=x onerror="window.__pwned=3">A photo caption of the protest in Duluth.</p>
+</article></body></html>
+`;
+
+describe('web app and an article carrying script payloads', { skip: NO_CHROMIUM ?? false }, () => {
+  let server: TestServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let log: PageLog;
+
+  before(async () => {
+    const file = join(tempDir('turnout-hostile-'), 'duluth.html');
+    writeFileSync(file, HOSTILE);
+    server = await serveStore(storeWith([file]));
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    log = await watch(context, page);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function assertInert(): Promise<void> {
+    const found = await page.evaluate(() => ({
+      pwned: (window as unknown as { __pwned?: unknown }).__pwned,
+      img: document.querySelectorAll('img[src="x"], img[onerror]').length,
+      js: document.querySelectorAll('a[href^="javascript:" i], [href^="javascript:" i]').length,
+      handlers: document.querySelectorAll('[onerror], [onmouseover], [onclick], [onload]').length,
+      inlineScripts: document.querySelectorAll('script:not([src])').length,
+      bold: document.querySelectorAll('#main b').length,
+    }));
+    assert.deepEqual(found, { pwned: undefined, img: 0, js: 0, handlers: 0, inlineScripts: 0, bold: 0 });
+    assert.deepEqual(log.dialogs, [], 'no dialog opened');
+  }
+
+  it('lists the event, and its page shows the payloads as text without running them', async () => {
+    const [event] = server.repo.listEvents();
+    assert.ok(event, 'the hostile article yields an event');
+    assert.ok(
+      event.evidence.some((e) => e.quote.includes('<img src=x onerror=')),
+      'the payload reached the stored quotes (so the page has to escape it)',
+    );
+
+    await page.goto(`${server.url}/`);
+    await waitForList(page, 1);
+    await page.waitForSelector('.map[data-rendered="true"]', { timeout: 20_000 });
+    await assertInert();
+
+    await page.locator('.event-list a').first().click();
+    await page.locator('[data-field="arrests"] blockquote').first().waitFor();
+    await page.waitForTimeout(300);
+    await assertInert();
+    const quotes = (await page.locator('blockquote').allTextContents()).join('\n');
+    assert.ok(quotes.includes('<img src=x onerror="window.__pwned=1">'), 'the img payload is shown as text');
+    assert.ok(quotes.includes('<a href="javascript:alert(1)">'), 'the link payload is shown as text');
+    await shot(page, '10-hostile-event.png');
+
+    await page.goto(`${server.url}/roundup?date=${event.date}`);
+    await page.locator('li[data-region="MN"]').first().waitFor();
+    await assertInert();
+    await shot(page, '11-hostile-roundup.png');
+
+    await page.goto(`${server.url}/?q=${encodeURIComponent('<script>alert(1)</script>')}`);
+    await page.waitForFunction(() => !document.querySelector('.event-list-section[aria-busy="true"]'));
+    await assertInert();
+  });
+
+  it('made no request outside localhost and nothing was blocked by the CSP', async () => {
+    await assertClean(page, log);
+  });
+});

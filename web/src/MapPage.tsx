@@ -1,0 +1,80 @@
+// "/": filters, map, timeline and the list of events, all driven by the filters in the URL query.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { api, isAbort, type PointsResponse, type StatsRow } from './api.ts';
+import { EventList } from './EventList.tsx';
+import { FilterBar, type Options } from './FilterBar.tsx';
+import { isFiltered, parseFilters, toParams, toSearch, type Filters } from './filters.ts';
+import { MapView } from './MapView.tsx';
+import { navigate } from './router.ts';
+import { Timeline } from './Timeline.tsx';
+
+export function MapPage({ search }: { search: string }) {
+  const filters = useMemo(() => parseFilters(search), [search]);
+  const key = toParams(filters).toString();
+  const undatedKey = toParams(filters, { dates: false }).toString();
+
+  const [points, setPoints] = useState<PointsResponse | null>(null);
+  const [pointsError, setPointsError] = useState<string | null>(null);
+  const [days, setDays] = useState<StatsRow[] | null>(null);
+  const [options, setOptions] = useState<Options>({ regions: [], macroevents: [] });
+
+  const update = (patch: Partial<Filters>) => {
+    const next = { ...filters, ...patch };
+    navigate(`/${toSearch(next)}`, { keepScroll: true });
+  };
+
+  // The filter choices: every region and macro-event in the store, with counts.
+  useEffect(() => {
+    const ctl = new AbortController();
+    const none = new URLSearchParams();
+    Promise.all([api.stats('region', none, ctl.signal), api.stats('macroevent', none, ctl.signal)])
+      .then(([r, m]) => setOptions({ regions: r.rows, macroevents: m.rows }))
+      .catch(() => undefined);
+    return () => ctl.abort();
+  }, []);
+
+  useEffect(() => {
+    const ctl = new AbortController();
+    setPointsError(null);
+    api
+      .points(new URLSearchParams(key), ctl.signal)
+      .then(setPoints)
+      .catch((e) => {
+        if (!isAbort(e)) setPointsError(String((e as Error).message));
+      });
+    return () => ctl.abort();
+  }, [key]);
+
+  // The timeline shows every day of the set without the date filters, so a brushed range can be widened.
+  useEffect(() => {
+    const ctl = new AbortController();
+    api
+      .stats('day', new URLSearchParams(undatedKey), ctl.signal)
+      .then((s) => setDays(s.rows))
+      .catch((e) => {
+        if (!isAbort(e)) setDays([]);
+      });
+    return () => ctl.abort();
+  }, [undatedKey]);
+
+  return (
+    <div class="map-page">
+      <h1 class="visually-hidden">Demonstrations: map, timeline and list</h1>
+      <FilterBar filters={filters} options={options} onChange={update} />
+      <div class="map-layout">
+        <div class="map-col">
+          <MapView points={points} fitKey={key} />
+          {pointsError && (
+            <p class="error" role="alert">
+              Map data could not be loaded: {pointsError}
+            </p>
+          )}
+          <Timeline rows={days} from={filters.from} to={filters.to} onRange={(from, to) => update({ from, to })} />
+        </div>
+        <div class="list-col">
+          <EventList query={key} filtered={isFiltered(filters)} />
+        </div>
+      </div>
+    </div>
+  );
+}

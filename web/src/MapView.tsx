@@ -1,0 +1,76 @@
+// The map panel: loads maplibre (and the basemap) only when the map page is shown.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { PointsResponse } from './api.ts';
+import type { EventMap } from './mapgl.ts';
+
+export function MapView({ points, fitKey }: { points: PointsResponse | null; fitKey: string }) {
+  const box = useRef<HTMLDivElement>(null);
+  const [map, setMap] = useState<EventMap | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  useEffect(() => {
+    let disposed = false;
+    let created: EventMap | null = null;
+    import('./mapgl.ts')
+      .then(({ createEventMap }) => createEventMap(box.current!))
+      .then((m) => {
+        if (disposed) m.destroy();
+        else {
+          created = m;
+          setMap(m);
+        }
+      })
+      .catch((e: unknown) => {
+        if (!disposed) setFailure(e instanceof Error ? e.message : String(e));
+      });
+    return () => {
+      disposed = true;
+      created?.destroy();
+    };
+  }, []);
+
+  useEffect(() => {
+    if (map && points) map.setPoints(points, fitKey);
+  }, [map, points]);
+
+  const count = points?.rows.length;
+
+  return (
+    <section class="map-panel" aria-labelledby="map-heading">
+      <h2 id="map-heading" class="visually-hidden">
+        Map
+      </h2>
+      <div class="map-tools">
+        <div class="presets" role="group" aria-label="Zoom to">
+          <button type="button" disabled={!map} onClick={() => map?.zoomTo('us')}>
+            US
+          </button>
+          <button type="button" disabled={!map} onClick={() => map?.zoomTo('world')}>
+            World
+          </button>
+        </div>
+        <ul class="legend" aria-label="Legend">
+          <li>
+            <span class="swatch swatch-occurred" aria-hidden="true" />
+            Occurred
+          </li>
+          <li>
+            <span class="swatch swatch-planned" aria-hidden="true" />
+            Planned
+          </li>
+          <li>
+            <span class="swatch swatch-mixed" aria-hidden="true" />
+            Group with both
+          </li>
+          <li class="legend-size">Bigger circle: bigger crowd; numbers: events grouped</li>
+        </ul>
+      </div>
+      <div ref={box} class="map" role="region" aria-label={count == null ? 'Map of demonstrations' : `Map of ${count} mapped demonstrations; the list has every event`} />
+      {failure && (
+        <p class="error" role="alert">
+          The map could not be shown ({failure}). The list below has every event.
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,97 @@
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api } from './api.ts';
+import { EventView } from './EventView.tsx';
+import { todayIso } from './format.ts';
+import { MapPage } from './MapPage.tsx';
+import { RoundupPage } from './RoundupPage.tsx';
+import { onLinkClick, useLocation } from './router.ts';
+import './app.css';
+
+/** The roundup the nav links to: today's if there is one, else the latest day up to today, else the latest. */
+function useRoundupDate(): string | null {
+  const [date, setDate] = useState<string | null>(null);
+  useEffect(() => {
+    const ctl = new AbortController();
+    api
+      .stats('day', new URLSearchParams(), ctl.signal)
+      .then((s) => {
+        const days = s.rows.map((r) => r.key).filter((k): k is string => !!k).sort();
+        const today = todayIso();
+        const past = days.filter((d) => d <= today);
+        setDate(past.at(-1) ?? days.at(-1) ?? null);
+      })
+      .catch(() => undefined);
+    return () => ctl.abort();
+  }, []);
+  return date;
+}
+
+function App() {
+  const loc = useLocation();
+  const roundupDate = useRoundupDate();
+  const path = loc.path.replace(/\/+$/, '') || '/';
+  const eventMatch = /^\/event\/([^/]+)$/.exec(path);
+
+  let page;
+  let section: 'map' | 'roundup' | 'event' | 'none' = 'none';
+  if (path === '/') {
+    section = 'map';
+    page = <MapPage search={loc.search} />;
+  } else if (eventMatch) {
+    section = 'event';
+    page = <EventView id={decodeURIComponent(eventMatch[1])} />;
+  } else if (path === '/roundup') {
+    section = 'roundup';
+    page = <RoundupPage search={loc.search} fallbackDate={roundupDate} />;
+  } else {
+    page = (
+      <section class="page narrow">
+        <h1>Page not found</h1>
+        <p>
+          There is nothing at this address. <a href="/" onClick={onLinkClick}>Go to the map</a>.
+        </p>
+      </section>
+    );
+  }
+
+  useEffect(() => {
+    const titles = { map: 'Map', roundup: 'Roundup', event: 'Event', none: 'Not found' };
+    if (section !== 'event') document.title = `${titles[section]} · Turnout`;
+  }, [section]);
+
+  return (
+    <>
+      <header class="site-header">
+        <a class="brand" href="/" onClick={onLinkClick}>
+          Turnout
+        </a>
+        <nav aria-label="Main">
+          <ul>
+            <li>
+              <a href="/" onClick={onLinkClick} aria-current={section === 'map' ? 'page' : undefined}>
+                Map
+              </a>
+            </li>
+            <li>
+              <a href={roundupDate ? `/roundup?date=${roundupDate}` : '/roundup'} onClick={onLinkClick} aria-current={section === 'roundup' ? 'page' : undefined}>
+                Roundup
+              </a>
+            </li>
+          </ul>
+        </nav>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {page}
+      </main>
+      <footer class="site-footer">
+        <p>
+          Data read from news coverage by Turnout. Size conventions follow the Crowd Counting Consortium. Basemap: Natural Earth and US Census boundaries (via world-atlas and
+          us-atlas). Download: <a href="/api/events.csv">CSV</a> · <a href="/api/events.geojson">GeoJSON</a>
+        </p>
+      </footer>
+    </>
+  );
+}
+
+render(<App />, document.getElementById('app')!);
