@@ -21,82 +21,89 @@ export function FilterBar({ filters, options, onChange }: { filters: Filters; op
   const macro = options.macroevents.filter((r): r is StatsRow & { key: string } => !!r.key);
   const count = (r: StatsRow) => ` (${formatNumber(r.events)})`;
 
+  const active = (['region', 'status', 'macroevent', 'from', 'to', 'q'] as const).filter((k) => filters[k]).length;
+  // open on wide screens; on a phone the filters fold away above the map
+  const [open] = useState(() => typeof matchMedia !== 'function' || matchMedia('(min-width: 600px)').matches);
+
   return (
-    <form
-      class="filters"
-      role="search"
-      aria-label="Filter demonstrations"
-      onSubmit={(e) => {
-        e.preventDefault();
-        onChange({ q: q.trim() });
-      }}
-    >
-      <div class="field-q">
-        <label for="f-q">Search</label>
-        <input id="f-q" name="q" type="search" value={q} placeholder="Words in titles, claims, quotes" onInput={(e) => setQ(e.currentTarget.value)} />
-      </div>
-      <div>
-        <label for="f-region">Region</label>
-        <select id="f-region" name="region" value={filters.region} onChange={(e) => onChange({ region: e.currentTarget.value })}>
-          <option value="">All regions</option>
-          {filters.region && !regions.some((r) => r.key === filters.region) && <option value={filters.region}>{regionName(filters.region)}</option>}
-          {states.length > 0 && (
-            <optgroup label="US states">
-              {states.map((r) => (
-                <option key={r.key} value={r.key}>
-                  {regionName(r.key)}
-                  {count(r)}
-                </option>
-              ))}
-            </optgroup>
-          )}
-          {abroad.length > 0 && (
-            <optgroup label="Other countries">
-              {abroad.map((r) => (
-                <option key={r.key} value={r.key}>
-                  {regionName(r.key, r.key)}
-                  {count(r)}
-                </option>
-              ))}
-            </optgroup>
-          )}
-        </select>
-      </div>
-      <div>
-        <label for="f-status">Status</label>
-        <select id="f-status" name="status" value={filters.status} onChange={(e) => onChange({ status: e.currentTarget.value })}>
-          <option value="">Any</option>
-          <option value="occurred">Occurred</option>
-          <option value="planned">Planned</option>
-        </select>
-      </div>
-      <div>
-        <label for="f-macroevent">Day of action</label>
-        <select id="f-macroevent" name="macroevent" value={filters.macroevent} onChange={(e) => onChange({ macroevent: e.currentTarget.value })}>
-          <option value="">Any</option>
-          {filters.macroevent && !macro.some((r) => r.key === filters.macroevent) && <option value={filters.macroevent}>{filters.macroevent}</option>}
-          {macro.map((r) => (
-            <option key={r.key} value={r.key}>
-              {r.key}
-              {count(r)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label for="f-from">From</label>
-        <input id="f-from" name="from" type="date" value={filters.from} max={filters.to || undefined} onChange={(e) => onChange({ from: e.currentTarget.value })} />
-      </div>
-      <div>
-        <label for="f-to">To</label>
-        <input id="f-to" name="to" type="date" value={filters.to} min={filters.from || undefined} onChange={(e) => onChange({ to: e.currentTarget.value })} />
-      </div>
-      <div class="filter-actions">
-        <button type="submit">Search</button>
-        <button type="button" class="secondary" disabled={!isFiltered(filters) && !q} onClick={() => onChange(EMPTY)}>
-          Clear all
-        </button>
-      </div>
-    </form>
+    <details class="filters-wrap" open={open}>
+      <summary>Filters{active > 0 ? ` (${active} active)` : ''}</summary>
+      <form
+        class="filters"
+        role="search"
+        aria-label="Filter demonstrations"
+        onSubmit={(e) => {
+          e.preventDefault();
+          onChange({ q: q.trim() });
+        }}
+      >
+        <div class="field-q">
+          <label for="f-q">Search</label>
+          <input id="f-q" name="q" type="search" value={q} placeholder="Words in titles, claims, quotes" onInput={(e) => setQ(e.currentTarget.value)} />
+        </div>
+        <div>
+          <label for="f-region">Region</label>
+          <select id="f-region" name="region" value={filters.region} onChange={(e) => onChange({ region: e.currentTarget.value })}>
+            <option value="">All regions</option>
+            {filters.region && !regions.some((r) => r.key === filters.region) && <option value={filters.region}>{regionName(filters.region)}</option>}
+            {states.length > 0 && (
+              <optgroup label="US states">
+                {states.map((r) => (
+                  <option key={r.key} value={r.key}>
+                    {regionName(r.key)}
+                    {count(r)}
+                  </option>
+                ))}
+              </optgroup>
+            )}
+            {abroad.length > 0 && (
+              <optgroup label="Other countries">
+                {abroad.map((r) => (
+                  <option key={r.key} value={r.key}>
+                    {regionName(r.key, r.key)}
+                    {count(r)}
+                  </option>
+                ))}
+              </optgroup>
+            )}
+          </select>
+        </div>
+        <div>
+          <label for="f-status">Status</label>
+          <select id="f-status" name="status" value={filters.status} onChange={(e) => onChange({ status: e.currentTarget.value })}>
+            <option value="">Any</option>
+            <option value="occurred">Occurred</option>
+            <option value="planned">Planned</option>
+          </select>
+        </div>
+        <div>
+          <label for="f-macroevent">Day of action</label>
+          <select id="f-macroevent" name="macroevent" value={filters.macroevent} onChange={(e) => onChange({ macroevent: e.currentTarget.value })}>
+            <option value="">Any</option>
+            {filters.macroevent && !macro.some((r) => r.key === filters.macroevent) && <option value={filters.macroevent}>{filters.macroevent}</option>}
+            {macro.map((r) => (
+              <option key={r.key} value={r.key}>
+                {r.key}
+                {count(r)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label for="f-from">From</label>
+          <input id="f-from" name="from" type="date" value={filters.from} max={filters.to || undefined} onChange={(e) => onChange({ from: e.currentTarget.value })} />
+        </div>
+        <div>
+          <label for="f-to">To</label>
+          <input id="f-to" name="to" type="date" value={filters.to} min={filters.from || undefined} onChange={(e) => onChange({ to: e.currentTarget.value })} />
+        </div>
+        <div class="filter-actions">
+          <button type="submit">Search</button>
+          <button type="button" class="secondary" disabled={!isFiltered(filters) && !q} onClick={() => onChange(EMPTY)}>
+            Clear all
+          </button>
+        </div>
+      </form>
+    </details>
   );
 }
