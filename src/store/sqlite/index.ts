@@ -211,7 +211,7 @@ function whereOf(filter: EventFilter): { sql: string; args: unknown[] } {
   if (filter.q) {
     const match = ftsQuery(filter.q);
     // text without a single word matches nothing rather than everything
-    where.push(match ? 'id IN (SELECT event_id FROM events_fts WHERE events_fts MATCH ?)' : '0');
+    where.push(match ? 'rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)' : '0');
     if (match) args.push(match);
   }
   if (filter.bbox) {

@@ -74,7 +74,8 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX events_sort ON events(sort_key);
       CREATE INDEX events_lon ON events(lon, lat);
       CREATE INDEX events_macroevent ON events(macroevent, sort_key);
-      CREATE VIRTUAL TABLE events_fts USING fts5(event_id UNINDEXED, body, tokenize = 'unicode61 remove_diacritics 2');
+      -- one row per event, keyed by the events table's rowid
+      CREATE VIRTUAL TABLE events_fts USING fts5(body, tokenize = 'unicode61 remove_diacritics 2');
     `,
     backfill: (db) => {
       const rows = db.prepare('SELECT id, record FROM events').all() as Array<{ id: string; record: string }>;
@@ -117,6 +118,7 @@ export function writeQueryColumns(db: Database.Database, id: string, record: Eve
     record.size_mean,
     id,
   );
-  db.prepare('DELETE FROM events_fts WHERE event_id = ?').run(id);
-  db.prepare('INSERT INTO events_fts (event_id, body) VALUES (?, ?)').run(id, searchBody(record));
+  const { rowid } = db.prepare('SELECT rowid FROM events WHERE id = ?').get(id) as { rowid: number };
+  db.prepare('DELETE FROM events_fts WHERE rowid = ?').run(rowid);
+  db.prepare('INSERT INTO events_fts (rowid, body) VALUES (?, ?)').run(rowid, searchBody(record));
 }
