@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import Ajv2020Module from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parseCsv } from '../src/core/csv.js';
 import type { EventRecord } from '../src/core/types.js';
 import { createApp } from '../src/serve/server.js';
@@ -15,8 +15,6 @@ import { storeFrom } from './helpers/store.js';
 
 type App = ReturnType<typeof createApp>;
 type Json = Record<string, any>;
-
-const Ajv2020 = (Ajv2020Module as unknown as { default?: typeof Ajv2020Module }).default ?? Ajv2020Module;
 
 async function get(app: App, path: string): Promise<{ status: number; type: string; body: any; res: Response }> {
   const res = await app.request(path);
