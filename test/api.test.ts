@@ -81,6 +81,15 @@ describe('API on the sample articles', () => {
       assert.equal(paged.pages, Math.ceil(all.length / limit));
       assert.ok(paged.totals.every((t) => t === all.length));
     }
+    // a box holding most events is paged by walking the sort order, a small one through the coordinate index
+    for (const bbox of ['-130,20,-60,50', '-125,42,-116,49']) {
+      const want = (await get(app, `/api/events?bbox=${bbox}&limit=1000`)).body.events.map((e: EventRecord) => e.id);
+      assert.ok(want.length > 0);
+      for (const limit of [1, 3]) {
+        const paged = await allPages(app, `bbox=${bbox}`, limit);
+        assert.deepEqual(paged.events.map((e) => e.id), want, `bbox ${bbox}, limit ${limit}`);
+      }
+    }
   });
 
   test('filters: region, status, dates, locality, bbox and q select exactly the matching events', async () => {
@@ -182,8 +191,16 @@ describe('API on the sample articles', () => {
     const points = await get(app, '/api/points');
     assert.deepEqual(points.body.fields, ['id', 'lon', 'lat', 'date', 'status', 'size', 'locality', 'region']);
     assert.deepEqual(
-      points.body.rows.map((r: unknown[]) => r[0]),
-      all.filter((e) => e.lat !== null).map((e) => e.id),
+      points.body.rows.map((r: unknown[]) => r[0]).sort(),
+      all
+        .filter((e) => e.lat !== null)
+        .map((e) => e.id)
+        .sort(),
+    );
+    const oh = all.find((e) => e.region === 'OH' && e.lat !== null)!;
+    assert.deepEqual(
+      points.body.rows.find((r: unknown[]) => r[0] === oh.id),
+      [oh.id, oh.lon, oh.lat, oh.date, oh.status, oh.size_mean, oh.locality, oh.region],
     );
 
     const geo = await get(app, '/api/events.geojson?region=OH');

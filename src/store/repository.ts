@@ -21,8 +21,8 @@ export interface PageRequest {
   cursor?: string | null;
 }
 
-export interface EventPage {
-  events: EventRecord[];
+export interface EventPage<T = EventRecord> {
+  events: T[];
   nextCursor: string | null;
   /** events matching the filter, over all pages */
   total: number;
@@ -68,8 +68,12 @@ export interface Repository {
   listEvents(filter?: EventFilter): EventRecord[];
   /** one page of listEvents, with keyset pagination; throws CursorError for a cursor it did not issue */
   pageEvents(filter: EventFilter, page: PageRequest): EventPage;
-  /** compact rows of every matching event that has coordinates, for maps */
-  points(filter: EventFilter): PointRow[];
+  /** pageEvents with each record as its stored JSON text, for serving without a parse and a re-serialisation */
+  pageEventsJson(filter: EventFilter, page: PageRequest): EventPage<string>;
+  /** a JSON array of compact rows (PointRow), one per matching event with coordinates, in no set order: for maps */
+  pointsJson(filter: EventFilter): string;
+  /** changes whenever the stored data may have changed (by this connection or another): for caches */
+  version(): string;
   /** counts and size sums of matching events per day, region or macro-event, sorted by key */
   stats(group: StatsGroup, filter: EventFilter): StatsRow[];
   getEvent(id: string): EventRecord | null;

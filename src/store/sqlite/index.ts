@@ -8,7 +8,6 @@ import {
   type EventFilter,
   type EventPage,
   type PageRequest,
-  type PointRow,
   type Repository,
   type SaveOutcome,
   type StatsGroup,
@@ -16,17 +15,24 @@ import {
   type StoreCounts,
   type StoreEffects,
 } from '../repository.js';
-import { MIGRATIONS, writeQueryColumns } from './migrations.js';
+import { MIGRATIONS, UNDATED_SORT_KEY, writeQueryColumns } from './migrations.js';
 
-/** Each plain filter and the SQL condition it adds to the events query. */
-const FILTER_CLAUSES: Array<[keyof EventFilter & ('from' | 'to' | 'region' | 'locality' | 'status' | 'macroevent'), string]> = [
-  ['from', 'date >= ?'],
-  ['to', 'date <= ?'],
-  ['region', 'region = ? COLLATE NOCASE'],
-  ['locality', 'locality = ? COLLATE NOCASE'],
-  ['status', 'status = ?'],
-  ['macroevent', 'macroevent = ? COLLATE NOCASE'],
+/**
+ * Each plain filter, the SQL condition it adds to a query on the search table `s`, and its arguments. Dates
+ * bound the sort key, which starts with the date, so that an index on (column, sort_key) answers both.
+ */
+const FILTER_CLAUSES: Array<[keyof EventFilter & ('from' | 'to' | 'region' | 'locality' | 'status' | 'macroevent'), string, (v: string) => unknown[]]> = [
+  // undated events sort last, under UNDATED_SORT_KEY: a date range never includes them
+  ['from', 's.sort_key >= ? AND s.sort_key < ?', (v) => [v, UNDATED_SORT_KEY]],
+  ['to', 's.sort_key < ?', (v) => [v + '\u0020']],
+  ['region', 's.region = ?', (v) => [v.toUpperCase()]],
+  ['locality', 's.locality = ?', (v) => [v]],
+  ['status', 's.status = ?', (v) => [v]],
+  ['macroevent', 's.macroevent = ?', (v) => [v]],
 ];
+
+/** The search table joined to the records: filters and order on `s`, records read only for rows returned. */
+const FROM_SEARCH = 'event_search s JOIN events e ON e.rowid = s.event_rowid';
 
 export class SqliteRepository implements Repository {
   private db: Database.Database;
@@ -119,36 +125,58 @@ export class SqliteRepository implements Repository {
   listEvents(filter: EventFilter = {}): EventRecord[] {
     const { sql, args } = whereOf(filter);
     const limit = filter.limit ? ' LIMIT ' + Math.max(1, Math.floor(filter.limit)) : '';
-    return this.records(`SELECT record FROM events ${sql} ORDER BY sort_key${limit}`, args);
+    const rows = this.db.prepare(`SELECT e.record FROM ${FROM_SEARCH} ${sql} ORDER BY s.sort_key${limit}`).pluck().all(...args) as string[];
+    return rows.map((r) => JSON.parse(r) as EventRecord);
   }
 
   pageEvents(filter: EventFilter, page: PageRequest): EventPage {
-    const { sql, args } = whereOf(filter);
-    const total = (this.db.prepare(`SELECT count(*) AS n FROM events ${sql}`).get(...args) as { n: number }).n;
+    const p = this.pageEventsJson(filter, page);
+    return { ...p, events: p.events.map((r) => JSON.parse(r) as EventRecord) };
+  }
+
+  pageEventsJson(filter: EventFilter, page: PageRequest): EventPage<string> {
+    const counted = whereOf(filter);
+    const total = this.db.prepare(`SELECT count(*) FROM event_search s ${counted.sql}`).pluck().get(...counted.args) as number;
     const limit = Math.max(1, Math.floor(page.limit));
+    // A box holding many events is answered fastest by walking the sort order until the page is full (about
+    // limit * all / total rows); a small box by its coordinate index, then sorting its `total` rows.
+    const all = filter.bbox ? (this.db.prepare('SELECT count(*) FROM event_search').pluck().get() as number) : 0;
+    const walk = filter.bbox !== undefined && total * total > limit * all;
+    const { sql, args } = walk ? whereOf(filter, false) : counted;
     let where = sql;
     const pageArgs = [...args];
     if (page.cursor) {
-      where += (where ? ' AND ' : 'WHERE ') + 'sort_key > ?';
+      where += (where ? ' AND ' : 'WHERE ') + 's.sort_key > ?';
       pageArgs.push(decodeCursor(page.cursor));
     }
-    const rows = this.db.prepare(`SELECT sort_key, record FROM events ${where} ORDER BY sort_key LIMIT ?`).all(...pageArgs, limit + 1) as Array<{ sort_key: string; record: string }>;
+    // the page is chosen on the narrow table first; only its records are read
+    const rows = this.db
+      .prepare(
+        `SELECT p.sort_key, e.record FROM (SELECT s.event_rowid, s.sort_key FROM event_search s ${where} ORDER BY s.sort_key LIMIT ?) p
+         JOIN events e ON e.rowid = p.event_rowid ORDER BY p.sort_key`,
+      )
+      .all(...pageArgs, limit + 1) as Array<{ sort_key: string; record: string }>;
     const more = rows.length > limit;
     const shown = more ? rows.slice(0, limit) : rows;
     return {
-      events: shown.map((r) => JSON.parse(r.record) as EventRecord),
+      events: shown.map((r) => r.record),
       nextCursor: more ? encodeCursor(shown[shown.length - 1]!.sort_key) : null,
       total,
     };
   }
 
-  points(filter: EventFilter): PointRow[] {
+  pointsJson(filter: EventFilter): string {
     const { sql, args } = whereOf(filter);
-    const where = (sql ? sql + ' AND ' : 'WHERE ') + 'lat IS NOT NULL AND lon IS NOT NULL';
+    const where = (sql ? sql + ' AND ' : 'WHERE ') + 's.lat IS NOT NULL AND s.lon IS NOT NULL';
+    // SQLite writes the JSON itself: a hundred thousand rows never become JavaScript objects
     return this.db
-      .prepare(`SELECT id, lon, lat, date, status, size_mean, locality, region FROM events ${where} ORDER BY sort_key`)
-      .raw(true)
-      .all(...args) as PointRow[];
+      .prepare(`SELECT json_group_array(json_array(s.id, s.lon, s.lat, s.date, s.status, s.size_mean, s.locality, s.region)) FROM event_search s ${where}`)
+      .pluck()
+      .get(...args) as string;
+  }
+
+  version(): string {
+    return `${this.db.pragma('data_version', { simple: true })}:${this.db.prepare('SELECT total_changes()').pluck().get()}`;
   }
 
   stats(group: StatsGroup, filter: EventFilter): StatsRow[] {
@@ -156,13 +184,9 @@ export class SqliteRepository implements Repository {
     const { sql, args } = whereOf(filter);
     return this.db
       .prepare(
-        `SELECT ${column} AS key, count(*) AS events, coalesce(sum(size_low), 0) AS size_low, coalesce(sum(size_high), 0) AS size_high FROM events ${sql} GROUP BY ${column} ORDER BY ${column} IS NULL, ${column}`,
+        `SELECT ${column} AS key, count(*) AS events, coalesce(sum(s.size_low), 0) AS size_low, coalesce(sum(s.size_high), 0) AS size_high FROM event_search s ${sql} GROUP BY ${column} ORDER BY ${column} IS NULL, ${column}`,
       )
       .all(...args) as StatsRow[];
-  }
-
-  private records(sql: string, args: unknown[]): EventRecord[] {
-    return (this.db.prepare(sql).all(...args) as Array<{ record: string }>).map((r) => JSON.parse(r.record) as EventRecord);
   }
 
   getEvent(id: string): EventRecord | null {
@@ -190,7 +214,7 @@ export class SqliteRepository implements Repository {
 }
 
 /** Stats groups and the column each one groups by (a fixed table: never user text in SQL). */
-const STATS_COLUMNS: Record<StatsGroup, string> = { day: 'date', region: 'region', macroevent: 'macroevent' };
+const STATS_COLUMNS: Record<StatsGroup, string> = { day: 's.date', region: 's.region', macroevent: 's.macroevent' };
 
 /** The FTS5 query for free text: its words, each quoted (so no operator syntax gets through), all required. */
 export function ftsQuery(q: string): string | null {
@@ -199,24 +223,27 @@ export function ftsQuery(q: string): string | null {
   return words.slice(0, 16).map((w) => `"${w}"`).join(' ');
 }
 
-function whereOf(filter: EventFilter): { sql: string; args: unknown[] } {
+/** The WHERE clause of a filter; `coordinateIndex` false keeps SQLite off the lon/lat index (see pageEventsJson). */
+function whereOf(filter: EventFilter, coordinateIndex = true): { sql: string; args: unknown[] } {
   const where: string[] = [];
   const args: unknown[] = [];
-  for (const [key, clause] of FILTER_CLAUSES) {
+  for (const [key, clause, values] of FILTER_CLAUSES) {
     const v = filter[key];
     if (v === undefined || v === null || v === '') continue;
     where.push(clause);
-    args.push(v);
+    args.push(...values(v));
   }
   if (filter.q) {
     const match = ftsQuery(filter.q);
     // text without a single word matches nothing rather than everything
-    where.push(match ? 'rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)' : '0');
+    where.push(match ? 's.event_rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)' : '0');
     if (match) args.push(match);
   }
   if (filter.bbox) {
     const [w, s, e, n] = filter.bbox;
-    where.push(w <= e ? 'lon BETWEEN ? AND ?' : '(lon >= ? OR lon <= ?)', 'lat BETWEEN ? AND ?');
+    // a unary + makes a column expression that no index serves
+    const [lon, lat] = coordinateIndex ? ['s.lon', 's.lat'] : ['+s.lon', '+s.lat'];
+    where.push(w <= e ? `${lon} BETWEEN ? AND ?` : `(${lon} >= ? OR ${lon} <= ?)`, `${lat} BETWEEN ? AND ?`);
     args.push(w, e, s, n);
   }
   return { sql: where.length ? 'WHERE ' + where.join(' AND ') : '', args };

@@ -63,18 +63,30 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     version: 2,
-    name: 'query columns (sort key, coordinates, sizes) and full-text index for the API',
+    name: 'compact search table (sort key, filters, coordinates, sizes) and full-text index for the API',
+    // The events table keeps the whole record (kilobytes of JSON, spilling onto overflow pages); queries filter
+    // and sort on this narrow copy instead, keyed by the events rowid, and read records only for the rows shown.
     sql: `
-      ALTER TABLE events ADD COLUMN sort_key TEXT NOT NULL DEFAULT '';
-      ALTER TABLE events ADD COLUMN lat REAL;
-      ALTER TABLE events ADD COLUMN lon REAL;
-      ALTER TABLE events ADD COLUMN size_low INTEGER;
-      ALTER TABLE events ADD COLUMN size_high INTEGER;
-      ALTER TABLE events ADD COLUMN size_mean REAL;
-      CREATE INDEX events_sort ON events(sort_key);
-      CREATE INDEX events_lon ON events(lon, lat);
-      CREATE INDEX events_macroevent ON events(macroevent, sort_key);
-      -- one row per event, keyed by the events table's rowid
+      CREATE TABLE event_search (
+        event_rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL,
+        sort_key TEXT NOT NULL,
+        date TEXT,
+        region TEXT,
+        locality TEXT COLLATE NOCASE,
+        status TEXT NOT NULL,
+        macroevent TEXT COLLATE NOCASE,
+        lat REAL,
+        lon REAL,
+        size_low INTEGER,
+        size_high INTEGER,
+        size_mean REAL
+      );
+      CREATE INDEX event_search_sort ON event_search(sort_key);
+      CREATE INDEX event_search_region ON event_search(region, sort_key);
+      CREATE INDEX event_search_locality ON event_search(locality, sort_key);
+      CREATE INDEX event_search_macroevent ON event_search(macroevent, sort_key);
+      CREATE INDEX event_search_lon ON event_search(lon, lat);
       CREATE VIRTUAL TABLE events_fts USING fts5(body, tokenize = 'unicode61 remove_diacritics 2');
     `,
     backfill: (db) => {
@@ -102,23 +114,21 @@ export function searchBody(record: EventRecord): string {
     .join('\n');
 }
 
+/** The date part of an undated event's sort key: after every date. */
+export const UNDATED_SORT_KEY = '9999-99-99';
+
 /** Sort order of the API and the CLI: date, region, locality, id; undated events last. */
 export function sortKey(record: EventRecord): string {
-  return [record.date ?? '9999-99-99', record.region ?? '~', (record.locality ?? '~').toLowerCase(), record.id].join('\u001f');
+  return [record.date ?? UNDATED_SORT_KEY, record.region ?? '~', (record.locality ?? '~').toLowerCase(), record.id].join('\u001f');
 }
 
-/** Keeps the events table's query columns and the full-text row in step with the stored record. */
+/** Keeps the search row and the full-text row of an event in step with its stored record. */
 export function writeQueryColumns(db: Database.Database, id: string, record: EventRecord): void {
-  db.prepare('UPDATE events SET sort_key = ?, lat = ?, lon = ?, size_low = ?, size_high = ?, size_mean = ? WHERE id = ?').run(
-    sortKey(record),
-    record.lat,
-    record.lon,
-    record.size_low,
-    record.size_high,
-    record.size_mean,
-    id,
-  );
   const { rowid } = db.prepare('SELECT rowid FROM events WHERE id = ?').get(id) as { rowid: number };
+  db.prepare(
+    `INSERT OR REPLACE INTO event_search (event_rowid, id, sort_key, date, region, locality, status, macroevent, lat, lon, size_low, size_high, size_mean)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(rowid, id, sortKey(record), record.date, record.region, record.locality, record.status, record.macroevent, record.lat, record.lon, record.size_low, record.size_high, record.size_mean);
   db.prepare('DELETE FROM events_fts WHERE rowid = ?').run(rowid);
   db.prepare('INSERT INTO events_fts (rowid, body) VALUES (?, ?)').run(rowid, searchBody(record));
 }
