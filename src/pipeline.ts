@@ -36,6 +36,6 @@ export function articleEvents(p: Processed): EventRecord[] {
 /** ingest + extract + store: re-ingesting the same article is a no-op. */
 export function ingestInto(repo: Repository, input: RawInput, gaz: Gazetteer = loadGazetteer()): SaveOutcome & { articleId: string } {
   const p = processInput(input, gaz);
-  if (repo.hasArticle(p.article.id)) return { article: 'unchanged', mentions: 0, eventsNew: 0, eventsUpdated: 0, articleId: p.article.id };
+  if (repo.hasArticle(p.article.id)) return { article: 'unchanged', mentions: 0, eventsNew: 0, eventsUpdated: 0, changed: [], articleId: p.article.id };
   return { ...repo.saveArticle(p.article, p.mentions), articleId: p.article.id };
 }

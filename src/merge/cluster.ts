@@ -45,12 +45,16 @@ function mostCommon(values: Array<string | null>): string | null {
 
 /**
  * Builds the event record for one key from all its mentions. `sources` maps article id to the source
- * reference. Deterministic: the same mentions give the same record, whatever their order.
+ * reference. `copyOf` maps an article to the earlier article it is a near-duplicate of (syndicated wire
+ * copy): its quotes count as evidence, but not as another independent source. Deterministic: the same
+ * mentions give the same record, whatever their order.
  */
-export function mergeMentions(key: string, mentionsIn: Mention[], sources: Map<string, SourceRef>): EventRecord {
+export function mergeMentions(key: string, mentionsIn: Mention[], sources: Map<string, SourceRef>, copyOf: Map<string, string> = new Map()): EventRecord {
   const mentions = [...mentionsIn].sort((a, b) => (a.articleId < b.articleId ? -1 : a.articleId > b.articleId ? 1 : 0));
   const first = mentions[0]!;
   const articleIds = [...new Set(mentions.map((m) => m.articleId))];
+  const copies = articleIds.filter((id) => articleIds.includes(copyOf.get(id) ?? ''));
+  const independent = articleIds.length - copies.length;
   const sized = mentions.filter((m) => m.size_text !== null);
   const size = sized.length
     ? combineSizes(sized.map((m) => ({ size_text: m.size_text!, size_low: m.size_low, size_high: m.size_high })))
@@ -62,7 +66,8 @@ export function mergeMentions(key: string, mentionsIn: Mention[], sources: Map<s
   const flags = union(mentions.map((m) => m.flags.filter((f) => f !== 'date_from_article')));
   if (arrestNums.length > 1 || (arrestTexts.length > 1 && arrestNums.length)) flags.push('arrests_disagree');
   if (sized.length > 1 && new Set(sized.map((m) => `${m.size_low}-${m.size_high}`)).size > 1) flags.push('sizes_disagree');
-  if (articleIds.length === 1) flags.push('single_source');
+  if (independent === 1) flags.push('single_source');
+  if (copies.length) flags.push('syndicated_copies');
   const statuses = new Set(mentions.map((m) => m.status));
 
   const evidence: Evidence[] = [];
@@ -77,7 +82,7 @@ export function mergeMentions(key: string, mentionsIn: Mention[], sources: Map<s
     }
 
   let miss = 1;
-  for (const m of mentions) miss *= 1 - m.confidence;
+  for (const m of mentions) if (!copies.includes(m.articleId)) miss *= 1 - m.confidence;
   const confidence = Math.round(Math.min(0.99, 1 - miss) * 100) / 100;
 
   return {

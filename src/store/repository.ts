@@ -1,5 +1,6 @@
 // The storage interface. SQLite (src/store/sqlite) implements it today; PostgreSQL will implement the same.
 import type { Article, EventRecord, Mention, Status } from '../core/types.js';
+import type { LiveStore } from './live.js';
 
 export interface EventFilter {
   from?: string;
@@ -48,6 +49,16 @@ export interface SaveOutcome {
   mentions: number;
   eventsNew: number;
   eventsUpdated: number;
+  /** the events this save created or changed, with their new revision numbers */
+  changed: Array<{ id: string; revision: number; created: boolean }>;
+}
+
+/** An event with when it last changed, for feeds of new and updated events. */
+export interface EventChange {
+  record: EventRecord;
+  revision: number;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface StoreCounts {
@@ -64,6 +75,13 @@ export interface Repository {
    * leaves either all of it or none of it. Saving an article already stored changes nothing.
    */
   saveArticle(article: Article, mentions: Mention[]): SaveOutcome;
+  /**
+   * Records that an article is a near-duplicate (syndicated copy) of an earlier one, and re-merges the events
+   * both report, so the copy strengthens the evidence without counting as a second independent source.
+   */
+  linkDuplicate(articleId: string, originalId: string, distance: number): SaveOutcome['changed'];
+  /** events matching the filter, most recently changed first */
+  recentChanges(filter: EventFilter, limit: number): EventChange[];
   /** every event matching the filter (up to filter.limit), sorted by date, region, locality */
   listEvents(filter?: EventFilter): EventRecord[];
   /** one page of listEvents, with keyset pagination; throws CursorError for a cursor it did not issue */
@@ -78,6 +96,8 @@ export interface Repository {
   stats(group: StatsGroup, filter: EventFilter): StatsRow[];
   getEvent(id: string): EventRecord | null;
   counts(): StoreCounts;
+  /** the live record's tables (sources, items, jobs, webhooks) on the same store and transactions */
+  live(): LiveStore;
   /** "ok" when the underlying store checks out */
   integrityCheck(): string;
   close(): void;

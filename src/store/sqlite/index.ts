@@ -6,6 +6,7 @@ import {
   CursorError,
   systemClock,
   type EventFilter,
+  type EventChange,
   type EventPage,
   type PageRequest,
   type Repository,
@@ -15,6 +16,8 @@ import {
   type StoreCounts,
   type StoreEffects,
 } from '../repository.js';
+import type { LiveStore } from '../live.js';
+import { SqliteLiveStore } from './live.js';
 import { MIGRATIONS, UNDATED_SORT_KEY, writeQueryColumns } from './migrations.js';
 
 /**
@@ -67,7 +70,7 @@ export class SqliteRepository implements Repository {
 
   saveArticle(article: Article, mentions: Mention[]): SaveOutcome {
     return this.db.transaction((): SaveOutcome => {
-      if (this.hasArticle(article.id)) return { article: 'unchanged', mentions: 0, eventsNew: 0, eventsUpdated: 0 };
+      if (this.hasArticle(article.id)) return { article: 'unchanged', mentions: 0, eventsNew: 0, eventsUpdated: 0, changed: [] };
       const now = this.effects.now();
       this.db
         .prepare(
@@ -81,19 +84,59 @@ export class SqliteRepository implements Repository {
         keys.add(k);
         insertMention.run(article.id, k, JSON.stringify(m));
       }
-      let eventsNew = 0;
-      let eventsUpdated = 0;
-      for (const k of keys) {
-        const r = this.remerge(k, now, `article ${article.id}`);
-        if (r === 'new') eventsNew++;
-        else if (r === 'updated') eventsUpdated++;
-      }
-      return { article: 'new', mentions: mentions.length, eventsNew, eventsUpdated };
+      const changed = this.remergeAll(keys, now, `article ${article.id}`);
+      return {
+        article: 'new',
+        mentions: mentions.length,
+        eventsNew: changed.filter((c) => c.created).length,
+        eventsUpdated: changed.filter((c) => !c.created).length,
+        changed,
+      };
     })();
   }
 
+  private remergeAll(keys: Iterable<string>, now: string, reason: string): SaveOutcome['changed'] {
+    const changed: SaveOutcome['changed'] = [];
+    for (const k of keys) {
+      const r = this.remerge(k, now, reason);
+      if (r) changed.push(r);
+    }
+    return changed;
+  }
+
+  linkDuplicate(articleId: string, originalId: string, distance: number): SaveOutcome['changed'] {
+    return this.db.transaction(() => {
+      const added = this.db.prepare('INSERT OR IGNORE INTO article_duplicates (article_id, duplicate_of, distance) VALUES (?, ?, ?)').run(articleId, originalId, distance);
+      if (!added.changes) return [];
+      const keys = this.db.prepare('SELECT DISTINCT event_key FROM mentions WHERE article_id = ?').pluck().all(articleId) as string[];
+      return this.remergeAll(keys, this.effects.now(), `article ${articleId} is a copy of ${originalId}`);
+    })();
+  }
+
+  recentChanges(filter: EventFilter, limit: number): EventChange[] {
+    const { sql, args } = whereOf(filter);
+    const rows = this.db
+      .prepare(
+        `SELECT e.record, e.revision, e.created_at, e.updated_at FROM ${FROM_SEARCH} ${sql} ORDER BY e.updated_at DESC, e.id LIMIT ?`,
+      )
+      .all(...args, Math.max(1, Math.floor(limit))) as Array<{ record: string; revision: number; created_at: string; updated_at: string }>;
+    return rows.map((r) => ({ record: JSON.parse(r.record) as EventRecord, revision: r.revision, created_at: r.created_at, updated_at: r.updated_at }));
+  }
+
+  private liveStore: SqliteLiveStore | null = null;
+
+  live(): LiveStore {
+    this.liveStore ??= new SqliteLiveStore(this, () => this.effects.now());
+    return this.liveStore;
+  }
+
+  /** The database handle, for the live-record tables (src/store/sqlite/live.ts) that share its transactions. */
+  get handle(): Database.Database {
+    return this.db;
+  }
+
   /** Rebuilds the event for one key from all its stored mentions; writes a revision when it changed. */
-  private remerge(key: string, now: string, reason: string): 'new' | 'updated' | 'same' {
+  private remerge(key: string, now: string, reason: string): SaveOutcome['changed'][number] | null {
     const rows = this.db
       .prepare(
         `SELECT m.data, a.id, a.name, a.url, a.title, a.publisher, a.published FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.event_key = ?`,
@@ -101,10 +144,16 @@ export class SqliteRepository implements Repository {
       .all(key) as Array<{ data: string; id: string; name: string; url: string | null; title: string | null; publisher: string | null; published: string | null }>;
     const sources = new Map<string, SourceRef>();
     for (const r of rows) sources.set(r.id, sourceRef(r));
-    const record = mergeMentions(key, rows.map((r) => JSON.parse(r.data) as Mention), sources);
+    const copyOf = new Map(
+      (this.db
+        .prepare(`SELECT article_id, duplicate_of FROM article_duplicates WHERE article_id IN (SELECT article_id FROM mentions WHERE event_key = ?)`)
+        .raw(true)
+        .all(key) as Array<[string, string]>),
+    );
+    const record = mergeMentions(key, rows.map((r) => JSON.parse(r.data) as Mention), sources, copyOf);
     const json = JSON.stringify(record);
     const existing = this.db.prepare('SELECT id, revision, record FROM events WHERE event_key = ?').get(key) as { id: string; revision: number; record: string } | undefined;
-    if (existing && existing.record === json) return 'same';
+    if (existing && existing.record === json) return null;
     const revision = existing ? existing.revision + 1 : 1;
     if (existing) {
       this.db
@@ -119,7 +168,7 @@ export class SqliteRepository implements Repository {
     }
     writeQueryColumns(this.db, record.id, record);
     this.db.prepare('INSERT INTO event_revisions (event_id, revision, record, reason, created_at) VALUES (?, ?, ?, ?, ?)').run(record.id, revision, json, reason, now);
-    return existing ? 'updated' : 'new';
+    return { id: record.id, revision, created: !existing };
   }
 
   listEvents(filter: EventFilter = {}): EventRecord[] {

@@ -94,6 +94,103 @@ export const MIGRATIONS: Migration[] = [
       for (const r of rows) writeQueryColumns(db, r.id, JSON.parse(r.record));
     },
   },
+  {
+    version: 3,
+    name: 'live record: feed sources, fetch log, feed items, durable jobs, near-duplicate links, webhooks and deliveries',
+    sql: `
+      CREATE TABLE article_duplicates (
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        duplicate_of TEXT NOT NULL REFERENCES articles(id),
+        distance INTEGER NOT NULL,
+        PRIMARY KEY (article_id, duplicate_of)
+      );
+      CREATE TABLE article_hashes (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id),
+        simhash TEXT NOT NULL
+      );
+      -- the SimHash cut into four 16-bit bands: two hashes within 3 bits share at least one band
+      CREATE TABLE article_hash_bands (
+        band INTEGER NOT NULL,
+        value INTEGER NOT NULL,
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        PRIMARY KEY (band, value, article_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE sources (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        every_seconds INTEGER NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        next_poll_at TEXT NOT NULL,
+        last_polled_at TEXT,
+        last_status TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        added_at TEXT NOT NULL
+      );
+      CREATE TABLE fetch_log (
+        id INTEGER PRIMARY KEY,
+        source_id INTEGER REFERENCES sources(id) ON DELETE SET NULL,
+        url TEXT NOT NULL,
+        at TEXT NOT NULL,
+        status INTEGER,
+        items_new INTEGER NOT NULL DEFAULT 0,
+        items_skipped INTEGER NOT NULL DEFAULT 0,
+        error TEXT
+      );
+      CREATE INDEX fetch_log_source ON fetch_log(source_id, id);
+      CREATE TABLE items (
+        id INTEGER PRIMARY KEY,
+        source_id INTEGER REFERENCES sources(id) ON DELETE SET NULL,
+        item_key TEXT NOT NULL,
+        url TEXT,
+        title TEXT,
+        published TEXT,
+        state TEXT NOT NULL,
+        reason TEXT,
+        article_id TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (source_id, item_key)
+      );
+      CREATE TABLE jobs (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        dedupe_key TEXT UNIQUE,
+        state TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        run_after TEXT NOT NULL,
+        locked_by TEXT,
+        locked_until TEXT,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        finished_at TEXT
+      );
+      CREATE INDEX jobs_due ON jobs(state, run_after);
+      CREATE TABLE webhooks (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        filter TEXT NOT NULL DEFAULT '{}',
+        active INTEGER NOT NULL DEFAULT 1,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        disabled_reason TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY,
+        webhook_id INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+        event_id TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        attempt INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        status INTEGER,
+        ok INTEGER NOT NULL,
+        error TEXT
+      );
+      CREATE INDEX events_updated ON events(updated_at);
+    `,
+  },
 ];
 
 /** The text the full-text search (`q`) looks in: titles, claims, organizations, evidence quotes, places. */

@@ -1,0 +1,271 @@
+// The live record's tables on SQLite (migration 3), sharing the Repository's connection and transactions.
+import { randomUUID } from 'node:crypto';
+import type { EventRecord } from '../../core/types.js';
+import type { DeliverPayload, Delivery, FetchLogEntry, ItemPayload, Job, JobKind, LiveStore, PollOutcome, Source, Webhook } from '../live.js';
+import type { EventFilter, SaveOutcome } from '../repository.js';
+import { searchBody } from './migrations.js';
+import type { SqliteRepository } from './index.js';
+
+const BANDS = 4;
+const bandsOf = (h: bigint): number[] => Array.from({ length: BANDS }, (_, i) => Number((h >> BigInt(16 * i)) & 0xffffn));
+
+/** Whether an event passes a webhook's filter (the same fields as the API's). */
+export function matchesFilter(e: EventRecord, f: EventFilter): boolean {
+  if (f.region && e.region?.toUpperCase() !== f.region.toUpperCase()) return false;
+  if (f.status && e.status !== f.status) return false;
+  if (f.locality && e.locality?.toLowerCase() !== f.locality.toLowerCase()) return false;
+  if (f.macroevent && e.macroevent?.toLowerCase() !== f.macroevent.toLowerCase()) return false;
+  if (f.from && (!e.date || e.date < f.from)) return false;
+  if (f.to && (!e.date || e.date > f.to)) return false;
+  if (f.q) {
+    const body = searchBody(e).toLowerCase();
+    if (!(f.q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).every((w) => body.includes(w))) return false;
+  }
+  return true;
+}
+
+export class SqliteLiveStore implements LiveStore {
+  constructor(
+    private readonly repo: SqliteRepository,
+    private readonly now: () => string,
+  ) {}
+
+  private get db() {
+    return this.repo.handle;
+  }
+
+  private later(ms: number): string {
+    return new Date(Date.parse(this.now()) + ms).toISOString();
+  }
+
+  addSource(url: string, everySeconds: number): { source: Source; added: boolean } {
+    const r = this.db
+      .prepare('INSERT OR IGNORE INTO sources (url, every_seconds, next_poll_at, added_at) VALUES (?, ?, ?, ?)')
+      .run(url, everySeconds, this.now(), this.now());
+    const source = this.db.prepare('SELECT * FROM sources WHERE url = ?').get(url) as Source;
+    return { source, added: r.changes > 0 };
+  }
+
+  listSources(): Source[] {
+    return this.db.prepare('SELECT * FROM sources ORDER BY id').all() as Source[];
+  }
+
+  getSource(id: number): Source | null {
+    return (this.db.prepare('SELECT * FROM sources WHERE id = ?').get(id) as Source | undefined) ?? null;
+  }
+
+  removeSource(idOrUrl: string): boolean {
+    const r = /^\d+$/.test(idOrUrl)
+      ? this.db.prepare('DELETE FROM sources WHERE id = ?').run(Number(idOrUrl))
+      : this.db.prepare('DELETE FROM sources WHERE url = ?').run(idOrUrl);
+    return r.changes > 0;
+  }
+
+  fetchLog(sourceId: number | null, limit: number): FetchLogEntry[] {
+    const where = sourceId === null ? '' : 'WHERE source_id = ?';
+    const args = sourceId === null ? [] : [sourceId];
+    return this.db.prepare(`SELECT * FROM fetch_log ${where} ORDER BY id DESC LIMIT ?`).all(...args, limit) as FetchLogEntry[];
+  }
+
+  logFetch(e: Omit<FetchLogEntry, 'id' | 'at' | 'source_id'> & { source_id?: number | null }): void {
+    this.db
+      .prepare('INSERT INTO fetch_log (source_id, url, at, status, items_new, items_skipped, error) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(e.source_id ?? null, e.url, this.now(), e.status, e.items_new, e.items_skipped, e.error);
+  }
+
+  enqueue(kind: JobKind, payload: object, dedupeKey: string | null, runAfter?: string): boolean {
+    const r = this.db
+      .prepare('INSERT OR IGNORE INTO jobs (kind, payload, dedupe_key, run_after, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(kind, JSON.stringify(payload), dedupeKey, runAfter ?? this.now(), this.now());
+    return r.changes > 0;
+  }
+
+  enqueueDuePolls(): number {
+    return this.db.transaction(() => {
+      const now = this.now();
+      const due = this.db.prepare('SELECT id, every_seconds, next_poll_at FROM sources WHERE next_poll_at <= ?').all(now) as Array<Pick<Source, 'id' | 'every_seconds' | 'next_poll_at'>>;
+      let n = 0;
+      for (const s of due) {
+        if (this.enqueue('poll', { sourceId: s.id }, `poll:${s.id}:${s.next_poll_at}`)) n++;
+        this.db.prepare('UPDATE sources SET next_poll_at = ? WHERE id = ?').run(this.later(s.every_seconds * 1000), s.id);
+      }
+      return n;
+    })();
+  }
+
+  enqueueAllPolls(run: string): number {
+    return this.db.transaction(() => {
+      let n = 0;
+      for (const s of this.listSources()) if (this.enqueue('poll', { sourceId: s.id }, `poll:${s.id}:once:${run}`)) n++;
+      return n;
+    })();
+  }
+
+  claim(worker: string, leaseMs: number): Job | null {
+    // IMMEDIATE: two watchers on one store cannot both read the same job as free
+    const claim = this.db.transaction((): Job | null => {
+      const now = this.now();
+      const job = this.db
+        .prepare(
+          `SELECT id, kind, payload, attempts FROM jobs
+           WHERE (state = 'pending' AND run_after <= ?) OR (state = 'running' AND locked_until < ?)
+           ORDER BY run_after, id LIMIT 1`,
+        )
+        .get(now, now) as Job | undefined;
+      if (!job) return null;
+      this.db.prepare(`UPDATE jobs SET state = 'running', locked_by = ?, locked_until = ?, attempts = attempts + 1 WHERE id = ?`).run(worker, this.later(leaseMs), job.id);
+      return { ...job, attempts: job.attempts + 1 };
+    });
+    return claim.immediate();
+  }
+
+  openJobs(): number {
+    return this.db.prepare(`SELECT count(*) FROM jobs WHERE state IN ('pending', 'running')`).pluck().get() as number;
+  }
+
+  completeJob(jobId: number): void {
+    this.db.prepare(`UPDATE jobs SET state = 'done', finished_at = ?, locked_by = NULL, locked_until = NULL WHERE id = ?`).run(this.now(), jobId);
+  }
+
+  failJob(jobId: number, error: string, retryAt: string | null): void {
+    if (retryAt) this.db.prepare(`UPDATE jobs SET state = 'pending', run_after = ?, last_error = ?, locked_by = NULL, locked_until = NULL WHERE id = ?`).run(retryAt, error, jobId);
+    else this.db.prepare(`UPDATE jobs SET state = 'failed', last_error = ?, finished_at = ?, locked_by = NULL, locked_until = NULL WHERE id = ?`).run(error, this.now(), jobId);
+  }
+
+  finishPoll(jobId: number, sourceId: number, o: PollOutcome): { itemsNew: number; itemsSkipped: number } {
+    return this.db.transaction(() => {
+      const now = this.now();
+      let itemsNew = 0;
+      let itemsSkipped = 0;
+      for (const it of o.items ?? []) {
+        const r = this.db
+          .prepare('INSERT OR IGNORE INTO items (source_id, item_key, url, title, published, state, reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(sourceId, it.key, it.url, it.title, it.published, it.skipReason ? 'skipped' : 'queued', it.skipReason, now, now);
+        if (!r.changes) continue; // seen before: nothing to do, whatever the feed says now
+        if (it.skipReason) {
+          itemsSkipped++;
+          continue;
+        }
+        itemsNew++;
+        const payload: ItemPayload = { itemId: Number(r.lastInsertRowid), url: it.url, content: it.content, contentType: it.contentType, published: it.published, title: it.title };
+        this.enqueue('item', payload, `item:${r.lastInsertRowid}`);
+      }
+      this.logFetch({ source_id: sourceId, url: this.getSource(sourceId)?.url ?? '', status: o.status, items_new: itemsNew, items_skipped: itemsSkipped, error: o.error ?? null });
+      if (o.error) {
+        this.db.prepare('UPDATE sources SET last_polled_at = ?, last_status = ?, failures = failures + 1 WHERE id = ?').run(now, `error: ${o.error}`, sourceId);
+      } else {
+        this.db
+          .prepare('UPDATE sources SET last_polled_at = ?, last_status = ?, failures = 0, etag = coalesce(?, etag), last_modified = coalesce(?, last_modified) WHERE id = ?')
+          .run(now, String(o.status), o.etag ?? null, o.lastModified ?? null, sourceId);
+      }
+      this.completeJob(jobId);
+      return { itemsNew, itemsSkipped };
+    })();
+  }
+
+  finishItem(
+    jobId: number,
+    itemId: number | null,
+    result: Parameters<LiveStore['finishItem']>[2],
+  ): SaveOutcome | null {
+    return this.db.transaction(() => {
+      const now = this.now();
+      if ('error' in result) {
+        if (itemId !== null) this.db.prepare(`UPDATE items SET state = 'failed', reason = ?, updated_at = ? WHERE id = ?`).run(result.error, now, itemId);
+        this.completeJob(jobId);
+        return null;
+      }
+      const { article, mentions, simhash, duplicateOf } = result;
+      const outcome = this.repo.saveArticle(article, mentions);
+      if (outcome.article === 'new') {
+        this.db.prepare('INSERT OR IGNORE INTO article_hashes (article_id, simhash) VALUES (?, ?)').run(article.id, simhash.toString(16));
+        bandsOf(simhash).forEach((v, band) => this.db.prepare('INSERT OR IGNORE INTO article_hash_bands (band, value, article_id) VALUES (?, ?, ?)').run(band, v, article.id));
+      }
+      const changed = [...outcome.changed];
+      if (duplicateOf && duplicateOf.id !== article.id) changed.push(...this.repo.linkDuplicate(article.id, duplicateOf.id, duplicateOf.distance));
+      if (itemId !== null) {
+        const state = outcome.article === 'new' ? (duplicateOf ? 'duplicate' : 'ingested') : 'unchanged';
+        this.db.prepare('UPDATE items SET state = ?, reason = ?, article_id = ?, updated_at = ? WHERE id = ?').run(state, duplicateOf ? `near-duplicate of ${duplicateOf.id}` : null, article.id, now, itemId);
+      }
+      this.queueDeliveries(changed);
+      this.completeJob(jobId);
+      return { ...outcome, changed };
+    })();
+  }
+
+  /** one delivery job per (active webhook whose filter the event passes, event revision) */
+  private queueDeliveries(changed: SaveOutcome['changed']): void {
+    const hooks = this.listWebhooks().filter((h) => h.active);
+    if (!hooks.length) return;
+    for (const c of changed) {
+      const record = this.repo.getEvent(c.id);
+      if (!record) continue;
+      for (const h of hooks) {
+        if (!matchesFilter(record, h.filter)) continue;
+        const payload: DeliverPayload = { webhookId: h.id, eventId: c.id, revision: c.revision, created: c.created };
+        this.enqueue('deliver', payload, `deliver:${h.id}:${c.id}:${c.revision}`);
+      }
+    }
+  }
+
+  similarArticles(simhash: bigint): Array<{ articleId: string; simhash: bigint }> {
+    const ids = new Set<string>();
+    bandsOf(simhash).forEach((v, band) => {
+      for (const id of this.db.prepare('SELECT article_id FROM article_hash_bands WHERE band = ? AND value = ?').pluck().all(band, v) as string[]) ids.add(id);
+    });
+    const get = this.db.prepare('SELECT simhash FROM article_hashes WHERE article_id = ?').pluck();
+    return [...ids].map((articleId) => ({ articleId, simhash: BigInt('0x' + (get.get(articleId) as string)) }));
+  }
+
+  itemCounts(): Record<string, number> {
+    const rows = this.db.prepare('SELECT state, count(*) AS n FROM items GROUP BY state').all() as Array<{ state: string; n: number }>;
+    return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+  }
+
+  addWebhook(url: string, secret: string, filter: EventFilter): Webhook {
+    const r = this.db.prepare('INSERT INTO webhooks (url, secret, filter, created_at) VALUES (?, ?, ?, ?)').run(url, secret, JSON.stringify(filter), this.now());
+    return this.getWebhook(Number(r.lastInsertRowid))!;
+  }
+
+  listWebhooks(): Webhook[] {
+    return (this.db.prepare('SELECT * FROM webhooks ORDER BY id').all() as Array<Record<string, unknown>>).map(webhookRow);
+  }
+
+  getWebhook(id: number): Webhook | null {
+    const r = this.db.prepare('SELECT * FROM webhooks WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+    return r ? webhookRow(r) : null;
+  }
+
+  removeWebhook(id: number): boolean {
+    return this.db.prepare('DELETE FROM webhooks WHERE id = ?').run(id).changes > 0;
+  }
+
+  logDelivery(d: Omit<Delivery, 'id' | 'at'>, disableAfter: number): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO deliveries (webhook_id, event_id, revision, attempt, at, status, ok, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(d.webhook_id, d.event_id, d.revision, d.attempt, this.now(), d.status, d.ok ? 1 : 0, d.error);
+      if (d.ok) {
+        this.db.prepare('UPDATE webhooks SET consecutive_failures = 0 WHERE id = ?').run(d.webhook_id);
+        return;
+      }
+      this.db.prepare('UPDATE webhooks SET consecutive_failures = consecutive_failures + 1 WHERE id = ?').run(d.webhook_id);
+      this.db
+        .prepare(`UPDATE webhooks SET active = 0, disabled_reason = ? WHERE id = ? AND active = 1 AND consecutive_failures >= ?`)
+        .run(`disabled after ${disableAfter} failed deliveries in a row (last: ${d.error ?? d.status})`, d.webhook_id, disableAfter);
+    })();
+  }
+
+  deliveries(webhookId: number): Delivery[] {
+    return (this.db.prepare('SELECT * FROM deliveries WHERE webhook_id = ? ORDER BY id').all(webhookId) as Array<Record<string, unknown>>).map((r) => ({ ...(r as unknown as Delivery), ok: r.ok === 1 }));
+  }
+}
+
+function webhookRow(r: Record<string, unknown>): Webhook {
+  return { ...(r as unknown as Webhook), filter: JSON.parse(String(r.filter)) as EventFilter, active: r.active === 1 };
+}
+
+/** A worker id for job leases: unique per process and run. */
+export function workerId(): string {
+  return `${process.pid}-${randomUUID().slice(0, 8)}`;
+}
