@@ -2,7 +2,9 @@
 // decompression, conditional GET, robots.txt and politeness. All traffic goes to servers this file starts on
 // 127.0.0.1; the only name resolved is "localhost".
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import dns from 'node:dns';
+import net from 'node:net';
 import { Readable, pipeline } from 'node:stream';
 import { after, describe, test } from 'node:test';
 import zlib from 'node:zlib';
@@ -358,6 +360,30 @@ describe('hostile servers: no hang past the limits', () => {
     const took = Date.now() - t;
     assert.ok(took >= 250 && took < 1200, `took ${took} ms`);
     assert.match(e.message, /300 ms/);
+  });
+
+  test('a listener that never accepts ends as connect_timeout', { skip: process.platform !== 'linux' && 'relies on Linux dropping SYNs when the accept queue is full' }, async () => {
+    // A child process listens on 127.0.0.1 with a backlog of 1 and blocks its event loop, so it accepts
+    // nothing: once a few connections fill its accept queue, the kernel drops further SYNs.
+    const child = spawn(
+      process.execPath,
+      ['-e', `const s = require('net').createServer(); s.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
+        console.log(s.address().port); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20000); });`],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const fillers: net.Socket[] = [];
+    try {
+      const port = await new Promise<number>((resolve) => child.stdout.once('data', (d) => resolve(Number(String(d).trim()))));
+      for (let i = 0; i < 4; i++) fillers.push(net.connect(port, '127.0.0.1').on('error', () => {}));
+      await new Promise((r) => setTimeout(r, 100));
+      const t = Date.now();
+      const e = await refusal(safeFetch(`http://127.0.0.1:${port}/`, { allowHosts: [`127.0.0.1:${port}`], connectTimeoutMs: 200, timeoutMs: 5000 }), 'connect_timeout');
+      assert.ok(Date.now() - t < 1000, `took ${Date.now() - t} ms`);
+      assert.match(e.message, /connect timeout/);
+    } finally {
+      for (const f of fillers) f.destroy();
+      child.kill();
+    }
   });
 
   test('a Content-Length over the cap is refused before reading the body', async () => {
