@@ -10,7 +10,8 @@ import { BadParameter, parseQuery, problem } from './problem.js';
 import { buildRoundup } from './roundup.js';
 import { EventIdParam, EventsQuery, FilterQuery, parseBbox, RoundupQuery, StatsQuery } from './schemas.js';
 
-export const POINT_FIELDS = ['id', 'lon', 'lat', 'date', 'status', 'size', 'locality', 'region'];
+/** What the map draws at first: where, occurred or planned, and how big. The rest is in /api/events. */
+export const POINT_FIELDS = ['id', 'lon', 'lat', 'status', 'size'];
 
 /** The store's filter from a validated query. */
 export function filterFrom(q: z.output<typeof FilterQuery>): EventFilter {

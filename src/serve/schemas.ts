@@ -145,7 +145,9 @@ export const EventListSchema = z.object({
 
 export const PointsSchema = z.object({
   fields: z.array(z.string()),
-  rows: z.array(z.tuple([z.string(), z.number(), z.number(), nullableString, z.enum(['occurred', 'planned']), z.number().nullable(), nullableString, nullableString])),
+  rows: z
+    .array(z.tuple([z.string(), z.number(), z.number(), z.enum(['occurred', 'planned']), z.number().nullable()]))
+    .describe('one row per event with coordinates: [id, lon, lat, status, size (size_mean)]; the event itself is at /api/events/{id}'),
 });
 
 export const StatsSchema = z.object({

@@ -29,8 +29,8 @@ export interface EventPage<T = EventRecord> {
   total: number;
 }
 
-/** One map point: [id, lon, lat, date, status, size (size_mean), locality, region]. */
-export type PointRow = [string, number, number, string | null, Status, number | null, string | null, string | null];
+/** One map point: [id, lon, lat, status, size (size_mean)]: what the map draws; the rest is in the event. */
+export type PointRow = [string, number, number, Status, number | null];
 
 export type StatsGroup = 'day' | 'region' | 'macroevent';
 

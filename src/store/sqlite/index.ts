@@ -219,7 +219,7 @@ export class SqliteRepository implements Repository {
     const where = (sql ? sql + ' AND ' : 'WHERE ') + 's.lat IS NOT NULL AND s.lon IS NOT NULL';
     // SQLite writes the JSON itself: a hundred thousand rows never become JavaScript objects
     return this.db
-      .prepare(`SELECT json_group_array(json_array(s.id, s.lon, s.lat, s.date, s.status, s.size_mean, s.locality, s.region)) FROM event_search s ${where}`)
+      .prepare(`SELECT json_group_array(json_array(s.id, s.lon, s.lat, s.status, s.size_mean)) FROM event_search s ${where}`)
       .pluck()
       .get(...args) as string;
   }
