@@ -8,6 +8,18 @@ import { MapView } from './MapView.tsx';
 import { navigate } from './router.ts';
 import { Timeline } from './Timeline.tsx';
 
+/**
+ * The map's points are the page's biggest response: on a load of the map page, ask for them as soon as this
+ * module runs, before the list, the timeline and the filter choices put their requests in the queue.
+ */
+let early: { key: string; points: Promise<PointsResponse> } | null = null;
+if (typeof location !== 'undefined' && location.pathname.replace(/\/+$/, '') === '') {
+  const key = toParams(parseFilters(location.search)).toString();
+  const points = api.points(new URLSearchParams(key));
+  points.catch(() => undefined);
+  early = { key, points };
+}
+
 export function MapPage({ search }: { search: string }) {
   const filters = useMemo(() => parseFilters(search), [search]);
   const key = toParams(filters).toString();
@@ -36,13 +48,18 @@ export function MapPage({ search }: { search: string }) {
   useEffect(() => {
     const ctl = new AbortController();
     setPointsError(null);
-    api
-      .points(new URLSearchParams(key), ctl.signal)
-      .then(setPoints)
+    let alive = true;
+    const pending = early?.key === key ? early.points : api.points(new URLSearchParams(key), ctl.signal);
+    early = null;
+    pending
+      .then((p) => alive && setPoints(p))
       .catch((e) => {
-        if (!isAbort(e)) setPointsError(String((e as Error).message));
+        if (alive && !isAbort(e)) setPointsError(String((e as Error).message));
       });
-    return () => ctl.abort();
+    return () => {
+      alive = false;
+      ctl.abort();
+    };
   }, [key]);
 
   // The timeline shows every day of the set without the date filters, so a brushed range can be widened.

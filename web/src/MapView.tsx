@@ -7,6 +7,11 @@ export function MapView({ points, fitKey }: { points: PointsResponse | null; fit
   const box = useRef<HTMLDivElement>(null);
   const [map, setMap] = useState<EventMap | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
+  // the points and key of the latest render, and what the map was last given: when the map is ready and the
+  // points are already here, they go to it at once rather than an effect (a frame or more) later
+  const latest = useRef({ points, fitKey });
+  latest.current = { points, fitKey };
+  const given = useRef<PointsResponse | null>(null);
 
   useEffect(() => {
     let disposed = false;
@@ -17,6 +22,11 @@ export function MapView({ points, fitKey }: { points: PointsResponse | null; fit
         if (disposed) m.destroy();
         else {
           created = m;
+          const { points: now, fitKey: key } = latest.current;
+          if (now) {
+            given.current = now;
+            m.setPoints(now, key);
+          }
           setMap(m);
         }
       })
@@ -30,7 +40,10 @@ export function MapView({ points, fitKey }: { points: PointsResponse | null; fit
   }, []);
 
   useEffect(() => {
-    if (map && points) map.setPoints(points, fitKey);
+    if (map && points && points !== given.current) {
+      given.current = points;
+      map.setPoints(points, fitKey);
+    }
   }, [map, points]);
 
   const count = points?.rows.length;

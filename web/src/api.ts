@@ -90,6 +90,30 @@ async function getJson<T>(path: string, params?: URLSearchParams, signal?: Abort
   return (await res.json()) as T;
 }
 
+/**
+ * Identical GETs in flight share one request (the app asks for the day counts in two places at start-up).
+ * Each caller's signal still aborts its own promise; the shared request finishes for the others.
+ */
+const inFlight = new Map<string, Promise<unknown>>();
+
+function sharedJson<T>(path: string, params: URLSearchParams, signal?: AbortSignal): Promise<T> {
+  const key = `${path}?${params.toString()}`;
+  let shared = inFlight.get(key) as Promise<T> | undefined;
+  if (!shared) {
+    shared = getJson<T>(path, params);
+    inFlight.set(key, shared);
+    const forget = () => inFlight.delete(key);
+    shared.then(forget, forget);
+  }
+  if (!signal) return shared;
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(new DOMException('The operation was aborted.', 'AbortError'));
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort, { once: true });
+    shared.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}
+
 export const api = {
   events: (params: URLSearchParams, signal?: AbortSignal) => getJson<EventPage>('/api/events', params, signal),
   event: (id: string, signal?: AbortSignal) => getJson<EventRecord>(`/api/events/${encodeURIComponent(id)}`, undefined, signal),
@@ -97,7 +121,7 @@ export const api = {
   stats: (group: StatsResponse['group'], params: URLSearchParams, signal?: AbortSignal) => {
     const p = new URLSearchParams(params);
     p.set('group', group);
-    return getJson<StatsResponse>('/api/stats', p, signal);
+    return sharedJson<StatsResponse>('/api/stats', p, signal);
   },
   roundup: (params: URLSearchParams, signal?: AbortSignal) => getJson<RoundupResponse>('/api/roundup', params, signal),
 };

@@ -10,11 +10,13 @@ import type { Topology } from 'topojson-specification';
 import type { FeatureCollection, Point } from 'geojson';
 import countriesUrl from 'world-atlas/countries-110m.json?url';
 import statesUrl from 'us-atlas/states-10m.json?url';
-import type { PointsResponse } from './api.ts';
+import { api, isAbort, type EventRecord, type PointsResponse } from './api.ts';
 import { longDate, placeLabel, sizeText } from './format.ts';
 import { onLinkClick } from './router.ts';
 
 maplibregl.setWorkerUrl(workerUrl);
+// start the worker (fetched from this origin) while the basemap downloads
+maplibregl.prewarm();
 
 export const COLORS = { water: '#c6d9e6', land: '#f4f1ea', border: '#8a857b', state: '#b3ada2', occurred: '#b3261e', planned: '#1f4e9c', mixed: '#3d3d3d' };
 
@@ -68,47 +70,97 @@ function unwrapRings(fc: FeatureCollection): FeatureCollection {
   return { ...fc, features };
 }
 
-type Props = { id: string; status: string; size: number | null; locality: string | null; region: string | null; date: string | null };
+/**
+ * The map's features: one per place (events sharing exact coordinates, as events geocoded to the same town do).
+ * A hundred thousand events fall on a few thousand places, so maplibre's worker clusters places, not events:
+ * `n` counts the events at a place (summed over a cluster), `planned` the planned ones, and `size` is the
+ * largest crowd. A popup reads the place's events from /api/events when it opens.
+ */
+type SiteProps = { n: number; planned: number; status: 'occurred' | 'planned'; size: number };
 
-function toGeoJson(p: PointsResponse): FeatureCollection<Point, Props> {
+function toSites(p: PointsResponse): { data: FeatureCollection<Point, SiteProps>; events: number } {
   const at = (name: string) => p.fields.indexOf(name);
-  const [iId, iLon, iLat, iDate, iStatus, iSize, iLoc, iRegion] = ['id', 'lon', 'lat', 'date', 'status', 'size', 'locality', 'region'].map(at);
-  const features: FeatureCollection<Point, Props>['features'] = [];
+  const [iLon, iLat, iStatus, iSize] = ['lon', 'lat', 'status', 'size'].map(at);
+  const bySpot = new Map<string, SiteProps>();
+  const features: FeatureCollection<Point, SiteProps>['features'] = [];
+  let events = 0;
   for (const r of p.rows) {
     const lon = Number(r[iLon]);
     const lat = Number(r[iLat]);
     if (!Number.isFinite(lon) || !Number.isFinite(lat)) continue;
-    const size = r[iSize] == null ? null : Number(r[iSize]);
-    features.push({
-      type: 'Feature',
-      geometry: { type: 'Point', coordinates: [lon, lat] },
-      properties: {
-        id: String(r[iId]),
-        status: r[iStatus] === 'planned' ? 'planned' : 'occurred',
-        size: Number.isFinite(size) ? size : null,
-        locality: r[iLoc] == null ? null : String(r[iLoc]),
-        region: r[iRegion] == null ? null : String(r[iRegion]),
-        date: r[iDate] == null ? null : String(r[iDate]),
-      },
-    });
+    const key = `${lon},${lat}`;
+    let props = bySpot.get(key);
+    if (!props) {
+      props = { n: 0, planned: 0, status: 'occurred', size: 0 };
+      bySpot.set(key, props);
+      features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties: props });
+    }
+    props.n++;
+    if (r[iStatus] === 'planned') props.planned++;
+    props.status = props.planned === props.n ? 'planned' : 'occurred';
+    const size = r[iSize] == null ? NaN : Number(r[iSize]);
+    if (size > props.size) props.size = size;
+    events++;
   }
-  return { type: 'FeatureCollection', features };
+  return { data: { type: 'FeatureCollection', features }, events };
 }
 
-function popupContent(p: Props): HTMLElement {
-  const root = document.createElement('div');
-  root.className = 'popup';
-  const title = document.createElement('p');
-  title.className = 'popup-title';
-  title.textContent = placeLabel(p.locality, p.region, null);
-  const meta = document.createElement('p');
-  meta.textContent = `${longDate(p.date)} · ${p.status === 'planned' ? 'Planned' : 'Occurred'} · ${p.size == null ? 'size not reported' : `about ${sizeText(null, p.size, p.size)}`}`;
+/** Events listed in the popup of a place with several: the API's first page for that spot. */
+const POPUP_LIST = 8;
+
+function eventMeta(e: EventRecord): string {
+  const size = e.size_low == null ? 'size not reported' : `about ${sizeText(e.size_text, e.size_low, e.size_high)}`;
+  return `${longDate(e.date)} · ${e.status === 'planned' ? 'Planned' : 'Occurred'} · ${size}`;
+}
+
+function eventLink(e: EventRecord, text: string): HTMLAnchorElement {
   const link = document.createElement('a');
-  link.href = `/event/${encodeURIComponent(p.id)}`;
-  link.textContent = 'Event page and sources';
+  link.href = `/event/${encodeURIComponent(e.id)}`;
+  link.textContent = text;
   link.addEventListener('click', onLinkClick);
-  root.append(title, meta, link);
-  return root;
+  return link;
+}
+
+function para(text: string, className?: string): HTMLParagraphElement {
+  const p = document.createElement('p');
+  if (className) p.className = className;
+  p.textContent = text;
+  return p;
+}
+
+/** Fills a popup with the events at one spot (under the map's filters), read from the API. */
+async function fillPopup(root: HTMLElement, [lon, lat]: [number, number], filters: string, signal: AbortSignal): Promise<void> {
+  const params = new URLSearchParams(filters);
+  // the exact point, widened by about a decimetre against rounding in the JSON
+  const d = 1e-6;
+  params.set('bbox', [lon - d, lat - d, lon + d, lat + d].map((v) => v.toFixed(7)).join(','));
+  params.set('limit', String(POPUP_LIST));
+  let page;
+  try {
+    page = await api.events(params, signal);
+  } catch (e) {
+    if (!isAbort(e)) root.replaceChildren(para('The events here could not be loaded.'));
+    return;
+  }
+  const first = page.events[0];
+  if (!first) {
+    root.replaceChildren(para('No events here.'));
+    return;
+  }
+  const title = para(placeLabel(first.locality, first.region, null), 'popup-title');
+  if (page.total === 1) {
+    root.replaceChildren(title, para(eventMeta(first)), eventLink(first, 'Event page and sources'));
+    return;
+  }
+  const list = document.createElement('ul');
+  list.className = 'popup-list';
+  for (const e of page.events) {
+    const li = document.createElement('li');
+    li.append(eventLink(e, eventMeta(e)));
+    list.append(li);
+  }
+  root.replaceChildren(title, para(`${page.total.toLocaleString('en-US')} events here`), list);
+  if (page.total > page.events.length) root.append(para(`and ${(page.total - page.events.length).toLocaleString('en-US')} more: the list has every event`));
 }
 
 export async function createEventMap(container: HTMLElement): Promise<EventMap> {
@@ -126,17 +178,18 @@ export async function createEventMap(container: HTMLElement): Promise<EventMap> 
     style: {
       version: 8,
       sources: {
-        countries: { type: 'geojson', data: countries },
-        states: { type: 'geojson', data: states },
+        // the basemap is coarse (110m countries, 10m states) and drawn up to zoom 12: tiling it to zoom 8 and
+        // simplifying a little more than the default makes the first frame cheaper
+        countries: { type: 'geojson', data: countries, maxzoom: 8, tolerance: 0.6 },
+        states: { type: 'geojson', data: states, maxzoom: 8, tolerance: 0.6 },
         events: {
           type: 'geojson',
           data: { type: 'FeatureCollection', features: [] },
           cluster: true,
           clusterRadius: 40,
           clusterMaxZoom: 9,
-          clusterProperties: {
-            planned: ['+', ['case', ['==', ['get', 'status'], 'planned'], 1, 0]],
-          },
+          // clusters of places: events and planned events summed; plain sums, no per-point expression
+          clusterProperties: { n: ['+', ['get', 'n']], planned: ['+', ['get', 'planned']] },
         },
       },
       layers: [
@@ -148,10 +201,11 @@ export async function createEventMap(container: HTMLElement): Promise<EventMap> 
           id: 'clusters',
           type: 'circle',
           source: 'events',
-          filter: ['has', 'point_count'],
+          // a cluster, or a place with several events: a count
+          filter: ['>', ['get', 'n'], 1],
           paint: {
-            'circle-color': ['case', ['==', ['get', 'planned'], 0], COLORS.occurred, ['==', ['get', 'planned'], ['get', 'point_count']], COLORS.planned, COLORS.mixed],
-            'circle-radius': ['step', ['get', 'point_count'], 13, 10, 16, 100, 21, 1000, 27],
+            'circle-color': ['case', ['==', ['get', 'planned'], 0], COLORS.occurred, ['==', ['get', 'planned'], ['get', 'n']], COLORS.planned, COLORS.mixed],
+            'circle-radius': ['step', ['get', 'n'], 13, 10, 16, 100, 21, 1000, 27],
             'circle-stroke-color': '#ffffff',
             'circle-stroke-width': 2,
             'circle-opacity': 0.92,
@@ -161,7 +215,8 @@ export async function createEventMap(container: HTMLElement): Promise<EventMap> 
           id: 'points',
           type: 'circle',
           source: 'events',
-          filter: ['!', ['has', 'point_count']],
+          // a place with one event: coloured by its status, sized by its crowd
+          filter: ['==', ['get', 'n'], 1],
           paint: {
             'circle-color': ['match', ['get', 'status'], 'planned', COLORS.planned, COLORS.occurred],
             // area grows with the crowd: radius by the square root of the size
@@ -176,18 +231,25 @@ export async function createEventMap(container: HTMLElement): Promise<EventMap> 
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
 
+  // Once the style is parsed the sources exist: points set from here on are processed with the basemap, in
+  // the same first frames, rather than after it has been drawn.
   await new Promise<void>((resolve, reject) => {
-    map.once('load', () => resolve());
-    map.once('error', (e) => reject(e.error ?? new Error('map error')));
+    const fail = (e: { error?: unknown }) => reject(e.error ?? new Error('map error'));
+    map.once('error', fail);
+    map.once('style.load', () => {
+      map.off('error', fail);
+      resolve();
+    });
   });
 
   // Cluster counts as HTML markers (no glyphs needed).
-  const markers = new Map<number, maplibregl.Marker>();
+  const markers = new Map<string, maplibregl.Marker>();
   const updateMarkers = () => {
-    const seen = new Set<number>();
+    const seen = new Set<string>();
     for (const f of map.queryRenderedFeatures({ layers: ['clusters'] })) {
-      const props = f.properties as { cluster_id: number; point_count: number };
-      const id = props.cluster_id;
+      const props = f.properties as { cluster_id?: number; n: number };
+      const at = (f.geometry as Point).coordinates as [number, number];
+      const id = props.cluster_id != null ? `c${props.cluster_id}` : `p${at[0]},${at[1]}`;
       if (seen.has(id)) continue;
       seen.add(id);
       let m = markers.get(id);
@@ -195,7 +257,7 @@ export async function createEventMap(container: HTMLElement): Promise<EventMap> 
         const el = document.createElement('div');
         el.className = 'cluster-count';
         el.setAttribute('aria-hidden', 'true');
-        el.textContent = props.point_count >= 1000 ? `${Math.round(props.point_count / 100) / 10}k` : String(props.point_count);
+        el.textContent = props.n >= 1000 ? `${Math.round(props.n / 100) / 10}k` : String(props.n);
         m = new maplibregl.Marker({ element: el }).setLngLat((f.geometry as Point).coordinates as [number, number]);
         markers.set(id, m);
       }
@@ -216,19 +278,32 @@ export async function createEventMap(container: HTMLElement): Promise<EventMap> 
   map.on('idle', updateMarkers);
 
   const popup = new maplibregl.Popup({ closeButton: true, maxWidth: '260px', focusAfterOpen: true });
+  let filters = '';
+  let popupCtl: AbortController | null = null;
+  popup.on('close', () => popupCtl?.abort());
+  const openPlace = (f: { geometry: unknown }) => {
+    const at = (f.geometry as Point).coordinates as [number, number];
+    popupCtl?.abort();
+    const ctl = new AbortController();
+    const root = document.createElement('div');
+    root.className = 'popup';
+    root.append(para('Loading…'));
+    popup.setLngLat(at).setDOMContent(root).addTo(map);
+    popupCtl = ctl;
+    void fillPopup(root, at, filters, ctl.signal);
+  };
   map.on('click', 'points', (e: MapLayerMouseEvent) => {
     const f = e.features?.[0];
-    if (!f) return;
-    popup
-      .setLngLat((f.geometry as Point).coordinates as [number, number])
-      .setDOMContent(popupContent(f.properties as Props))
-      .addTo(map);
+    if (f) openPlace(f);
   });
   map.on('click', 'clusters', async (e: MapLayerMouseEvent) => {
     const f = e.features?.[0];
     if (!f) return;
+    const clusterId = (f.properties as { cluster_id?: number }).cluster_id;
+    // a place with several events cannot be split by zooming: list them
+    if (clusterId == null) return openPlace(f);
     const src = map.getSource('events') as GeoJSONSource;
-    const zoom = await src.getClusterExpansionZoom((f.properties as { cluster_id: number }).cluster_id);
+    const zoom = await src.getClusterExpansionZoom(clusterId);
     map.easeTo({ center: (f.geometry as Point).coordinates as [number, number], zoom });
   });
   for (const layer of ['points', 'clusters']) {
@@ -239,11 +314,13 @@ export async function createEventMap(container: HTMLElement): Promise<EventMap> 
   let lastKey: string | null = null;
   return {
     setPoints(p, key) {
-      const data = toGeoJson(p);
+      const { data, events } = toSites(p);
+      filters = key;
       popup.remove();
       resetMarkers();
       container.removeAttribute('data-rendered');
-      container.dataset.points = String(data.features.length);
+      // events drawn (grouped by place)
+      container.dataset.points = String(events);
       (map.getSource('events') as GeoJSONSource).setData(data);
       // for tests and benchmarks: the new points are drawn once the map is idle
       map.once('idle', () => container.setAttribute('data-rendered', 'true'));
