@@ -1,0 +1,103 @@
+// Events as an Atom 1.0 feed (RFC 4287), written with the `feed` package.
+// - feed id is the self URL (a filtered feed is a different feed); links rel=self and rel=alternate;
+// - one entry per event: id urn:turnout:event:<id>:r<12 hex of the record's sha-256>, so an updated record is
+//   a new entry to a feed reader; link to `${baseUrl}/event/<id>`; updated = the latest source's publication
+//   day (else opts.updated, else now); summary "date — locality, region: size_text (status)";
+// - `feed` writes titles and summaries as type="html" in CDATA, so their text is HTML-escaped here first: a
+//   hostile "<script>" in a title reaches the reader as text, never as markup. Characters XML 1.0 forbids
+//   (control characters, lone surrogates) are removed.
+import { createHash } from 'node:crypto';
+import { Feed } from 'feed';
+import type { EventRecord, SourceRef } from '../../core/types.js';
+
+const XML_ILLEGAL = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Text safe for XML 1.0 (illegal characters removed). */
+function xmlSafe(s: string): string {
+  return s.replace(XML_ILLEGAL, '');
+}
+
+/** Plain text as HTML (for type="html" elements): the reader shows it as text. */
+function asHtml(s: string): string {
+  return xmlSafe(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+export function placeText(e: EventRecord): string {
+  const parts = [e.locality, e.region ?? (e.country && e.country !== 'US' ? e.country : null)].filter(Boolean);
+  return parts.length ? parts.join(', ') : (e.country ?? 'place unknown');
+}
+
+/** "2026-02-14 — Dayton, OH: hundreds (occurred)" */
+export function eventSummary(e: EventRecord): string {
+  const date = e.date ? (e.date_precision === 'day' ? e.date : `${e.date} (${e.date_precision})`) : 'date unknown';
+  return `${date} — ${placeText(e)}: ${e.size_text ?? 'size not reported'} (${e.status})`;
+}
+
+export function eventTitle(e: EventRecord): string {
+  if (e.title) return e.title;
+  const what = e.event_type.length ? e.event_type.join(', ') : 'protest';
+  return `${what[0].toUpperCase()}${what.slice(1)} in ${placeText(e)}${e.date ? `, ${e.date}` : ''}`;
+}
+
+function revision(e: EventRecord): string {
+  return createHash('sha256').update(JSON.stringify(e)).digest('hex').slice(0, 12);
+}
+
+function latestSourceDate(e: EventRecord): Date | null {
+  let best: string | null = null;
+  for (const s of e.sources) if (s.published && /^\d{4}-\d{2}-\d{2}$/.test(s.published) && (!best || s.published > best)) best = s.published;
+  return best ? new Date(`${best}T00:00:00Z`) : null;
+}
+
+/** A source's name for the public: its title or URL, never a local file path (that stays private). */
+export function sourceLabel(s: SourceRef): string {
+  return s.title ?? s.url ?? `article ${s.id.slice(0, 12)}`;
+}
+
+function sourcesHtml(e: EventRecord): string {
+  if (!e.sources.length) return '';
+  const items = e.sources.map((s) => {
+    const label = asHtml([sourceLabel(s), s.publisher, s.published].filter(Boolean).join(' — '));
+    const href = safeHttp(s.url);
+    return href ? `<li><a href="${asHtml(href)}">${label}</a></li>` : `<li>${label}</li>`;
+  });
+  return `<p>Sources:</p><ul>${items.join('')}</ul>`;
+}
+
+function safeHttp(u: string | null): string | null {
+  if (!u) return null;
+  try {
+    const p = new URL(u);
+    return p.protocol === 'http:' || p.protocol === 'https:' ? p.href : null;
+  } catch {
+    return null;
+  }
+}
+
+export function eventsAtom(events: EventRecord[], opts: { baseUrl: string; selfUrl: string; updated?: Date; title?: string }): string {
+  const base = opts.baseUrl.replace(/\/+$/, '');
+  const now = opts.updated ?? new Date();
+  const entries = events.map((e) => ({ e, updated: latestSourceDate(e) ?? now }));
+  const feedUpdated = opts.updated ?? entries.reduce<Date | null>((m, x) => (!m || x.updated > m ? x.updated : m), null) ?? now;
+  const feed = new Feed({
+    id: opts.selfUrl,
+    title: xmlSafe(opts.title ?? 'Turnout: protest events'),
+    updated: feedUpdated,
+    generator: 'Turnout',
+    author: { name: 'Turnout' }, // RFC 4287: a feed needs an author unless every entry has one
+    link: `${base}/`,
+    feedLinks: { atom: opts.selfUrl },
+  });
+  for (const { e, updated } of entries) {
+    const summary = eventSummary(e);
+    feed.addItem({
+      title: asHtml(eventTitle(e)),
+      id: `urn:turnout:event:${encodeURIComponent(e.id)}:r${revision(e)}`,
+      link: `${base}/event/${encodeURIComponent(e.id)}`,
+      date: updated,
+      description: asHtml(summary),
+      content: `<p>${asHtml(summary)}</p>${sourcesHtml(e)}`,
+    });
+  }
+  return feed.atom1();
+}
