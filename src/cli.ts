@@ -10,6 +10,10 @@ import { loadGazetteer } from './resolve/gazetteer.js';
 import { geocodeLines } from './resolve/geocode.js';
 import type { EventFilter, Repository } from './store/repository.js';
 import { openStore } from './store/sqlite/index.js';
+import { allowHostsFromEnv } from './fetch/address.js';
+import { checkUrl } from './fetch/http.js';
+import { Watcher, type DrainSummary, type WatchOptions } from './live/watch.js';
+import { newSecret } from './live/webhooks.js';
 import { toCsv } from './serve/export/csv.js';
 import { toGeoJson } from './serve/export/geojson.js';
 import { formatScore, scoreFile, type GoldArticle } from './eval.js';
@@ -29,7 +33,13 @@ Commands:
   export                write stored events as CSV, GeoJSON or JSON
   geocode PLACE...      resolve place names (or one per line on stdin) to gazetteer places
   eval GOLD.json        score extraction against hand-coded gold events
-  serve                 serve the web map, event pages, roundups and the JSON API
+  serve                 serve the web map, event pages, roundups, feeds and the JSON API
+  fetch URL...          fetch web pages and ingest them
+  sources add|list|log|remove
+                        manage the RSS, Atom and JSON Feed sources that watch polls
+  watch                 poll due sources, ingest new items, deliver webhooks (--once: one round)
+  webhooks add|list|log|remove
+                        POST signed JSON to a URL for each new or updated event
 
 Run "turnout <command> --help" for a command's options.
 The store is ./turnout.db unless --db FILE or TURNOUT_DB says otherwise.`,
@@ -59,27 +69,55 @@ alternatives considered. Examples: "Portland", "Bozeman, Montana", "Cook County,
 
 Runs extract on each article the gold file names (looked up next to the gold file, in ../seeds beside
 it, or in --articles DIR) and prints precision, recall and F1 per file, with misses and false positives.`,
-  serve: `Usage: turnout serve [--db FILE] [--host 127.0.0.1] [--port 8080] [--samples]
+  serve: `Usage: turnout serve [--db FILE] [--host 127.0.0.1] [--port 8080] [--samples] [--no-watch] [--allow-host HOST]...
 
-Serves the web app (map, timeline, event pages with their evidence, roundups) and the read-only JSON API
-(described at /api/openapi.json) from the store. Builds the web app first when it is missing or older
-than its sources. --samples ingests the project's sample articles (samples/) when the store is empty,
-which is what "npm start" does. Listens on 127.0.0.1 unless --host says otherwise; stop with Ctrl-C.`,
+Serves the web app (map, timeline, event pages with their evidence, roundups), the read-only JSON API
+(described at /api/openapi.json) and the feeds /feeds/events.atom (same filters as /api/events) and
+/feeds/planned.ics. Builds the web app first when it is missing or older than its sources. --samples
+ingests the project's sample articles (samples/) when the store is empty, which is what "npm start" does.
+Unless --no-watch, it also runs the scheduler of "turnout watch". Listens on 127.0.0.1 unless --host says
+otherwise; stop with Ctrl-C.`,
+  fetch: `Usage: turnout fetch URL... [--db FILE] [--allow-host HOST]...
+
+Fetches each page (http/https only; robots.txt respected; 10 MB cap; addresses that resolve to loopback,
+private or link-local networks refused unless the host is allowed with --allow-host or TURNOUT_ALLOW_HOSTS)
+and ingests it as "turnout ingest" would. Exit code 2 when some URL failed.`,
+  sources: `Usage: turnout sources add URL [--every 15m] | sources list | sources log [ID] | sources remove ID|URL   [--db FILE]
+
+Feed sources (RSS, Atom, JSON Feed) that "turnout watch" polls. --every takes s, m, h or d (at least 1m;
+default 15m). "sources log" prints the fetch log: time, status, items new and skipped, error.`,
+  watch: `Usage: turnout watch [--once] [--db FILE] [--allow-host HOST]...
+
+Polls every due source (conditional GET), records items that are not about protests as skipped with the
+reason, fetches and ingests the others (near-duplicate wire copy is linked to its original), and delivers
+webhooks. Work goes through a job table in the store: a killed watcher resumes where it stopped, and two
+watchers on one store never take the same job. --once polls each source once, finishes the work, exits.
+Environment: TURNOUT_ALLOW_HOSTS (comma-separated), TURNOUT_POLITENESS_MS (default 1000 per host),
+TURNOUT_RETRY_BASE_MS (first retry delay, default 30000, doubling), TURNOUT_LEASE_MS (default 120000).`,
+  webhooks: `Usage: turnout webhooks add URL [--filter KEY=VALUE]... [--secret S] | webhooks list | webhooks log ID | webhooks remove ID   [--db FILE]
+
+Each new or updated event that passes the filters (keys: from, to, region, locality, status, macroevent, q)
+is POSTed to URL as JSON, with the header Turnout-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of
+"<t>.<body>"> keyed by the secret (printed by "add"). Failed deliveries are retried with exponential
+backoff; after 5 failures in a row the hook is disabled. "webhooks log" prints the delivery log.`,
 };
 
 interface Args {
   positional: string[];
   opts: Map<string, string>;
   flags: Set<string>;
+  lists: Map<string, string[]>;
 }
 
-const VALUE_OPTS = new Set(['host', 'port', 'db', 'url', 'published', 'format', 'out', 'from', 'to', 'region', 'locality', 'status', 'text', 'articles', 'macroevent']);
-const FLAG_OPTS = new Set(['help', 'version', 'quiet', 'samples']);
+const VALUE_OPTS = new Set(['every', 'secret', 'host', 'port', 'db', 'url', 'published', 'format', 'out', 'from', 'to', 'region', 'locality', 'status', 'text', 'articles', 'macroevent']);
+const FLAG_OPTS = new Set(['help', 'version', 'quiet', 'samples', 'once', 'no-watch']);
+/** Options that may be given more than once: their values are kept in order. */
+const LIST_OPTS = new Set(['allow-host', 'filter']);
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { positional: [], opts: new Map(), flags: new Set() };
+  const a: Args = { positional: [], opts: new Map(), flags: new Set(), lists: new Map() };
   for (let i = 0; i < argv.length; i++) {
     const t = argv[i]!;
     if (t === '--') {
@@ -90,7 +128,11 @@ function parseArgs(argv: string[]): Args {
       const eq = t.indexOf('=');
       const name = t.slice(2, eq > 0 ? eq : undefined);
       if (FLAG_OPTS.has(name)) a.flags.add(name);
-      else if (VALUE_OPTS.has(name)) {
+      else if (LIST_OPTS.has(name)) {
+        const v = eq > 0 ? t.slice(eq + 1) : argv[++i];
+        if (v === undefined) throw new UsageError(`option --${name} needs a value`);
+        a.lists.set(name, [...(a.lists.get(name) ?? []), v]);
+      } else if (VALUE_OPTS.has(name)) {
         const v = eq > 0 ? t.slice(eq + 1) : argv[++i];
         if (v === undefined) throw new UsageError(`option --${name} needs a value`);
         a.opts.set(name, v);
@@ -389,6 +431,191 @@ function cmdEval(a: Args): number {
   return failed ? 2 : 0;
 }
 
+/** Hosts admitted to fetch despite private addresses: --allow-host (repeatable, or comma-separated) and TURNOUT_ALLOW_HOSTS. */
+function allowHosts(a: Args): string[] {
+  const given = (a.lists.get('allow-host') ?? []).flatMap((h) => h.split(',')).map((h) => h.trim()).filter(Boolean);
+  return [...given, ...allowHostsFromEnv()];
+}
+
+function envMs(name: string, fallback: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === '') return fallback;
+  if (!/^\d{1,9}$/.test(v)) throw new UsageError(`${name} must be a whole number of milliseconds, got "${v}"`);
+  return Number(v);
+}
+
+function watcherFor(repo: Repository, a: Args, extra: Partial<WatchOptions> = {}): Watcher {
+  return new Watcher(repo, {
+    ...extra,
+    allowHosts: allowHosts(a),
+    politenessMs: envMs('TURNOUT_POLITENESS_MS', 1_000),
+    retryBaseMs: envMs('TURNOUT_RETRY_BASE_MS', 30_000),
+    leaseMs: envMs('TURNOUT_LEASE_MS', 120_000),
+    log: a.flags.has('quiet') ? undefined : (line) => process.stderr.write(`turnout: ${line}\n`),
+  });
+}
+
+function printDrain(s: DrainSummary, extra = ''): void {
+  process.stdout.write(`jobs: ${s.jobs} (${s.polls} polls, ${s.items} items of which ${s.itemsFailed} failed, ${s.deliveries} deliveries)${extra}\nevents: ${s.eventsNew} new, ${s.eventsUpdated} updated\n`);
+}
+
+async function cmdFetch(a: Args): Promise<number> {
+  if (!a.positional.length) throw new UsageError('fetch needs at least one URL');
+  const repo = openStore(dbPath(a));
+  try {
+    // one attempt: a page that fails is reported now rather than retried in the background
+    const watcher = watcherFor(repo, a, { maxAttempts: 1 });
+    for (const url of a.positional) watcher.live.enqueue('item', { itemId: null, url, content: null, contentType: null, published: null, title: null }, null);
+    const s = await watcher.drain();
+    printDrain(s);
+    return s.itemsFailed || s.failures ? 2 : 0;
+  } finally {
+    repo.close();
+  }
+}
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+function parseEvery(v: string | undefined): number {
+  if (v === undefined) return 900;
+  const m = /^(\d{1,6})([smhd])$/.exec(v);
+  const secs = m ? Number(m[1]) * DURATION_UNITS[m[2]!]! : NaN;
+  if (!(secs >= 60)) throw new UsageError(`--every must be a duration of at least 1m, like 15m, 1h or 1d; got "${v}"`);
+  return secs;
+}
+
+function cmdSources(a: Args): number {
+  const [sub, arg] = a.positional;
+  const repo = openStore(dbPath(a));
+  try {
+    const live = repo.live();
+    if (sub === 'add') {
+      if (!arg) throw new UsageError('sources add needs a feed URL');
+      let url: string;
+      try {
+        url = checkUrl(arg).href;
+      } catch (e) {
+        process.stderr.write(`turnout: ${(e as Error).message}\n`);
+        return 2;
+      }
+      const { source, added } = live.addSource(url, parseEvery(a.opts.get('every')));
+      process.stdout.write(`${added ? 'added' : 'already there'}: source ${source.id} ${source.url} every ${formatEvery(source.every_seconds)}\n`);
+      return 0;
+    }
+    if (sub === 'list') {
+      const rows = live.listSources();
+      const lines = [`${pad('id', 5)}${pad('every', 7)}${pad('last poll', 22)}${pad('status', 10)}${pad('fails', 6)}url`];
+      for (const r of rows) lines.push(`${pad(String(r.id), 5)}${pad(formatEvery(r.every_seconds), 7)}${pad(r.last_polled_at ?? 'never', 22)}${pad(r.last_status ?? '', 10)}${pad(String(r.failures), 6)}${r.url}`);
+      lines.push(`${rows.length} source${rows.length === 1 ? '' : 's'}`);
+      process.stdout.write(lines.join('\n') + '\n');
+      return 0;
+    }
+    if (sub === 'log') {
+      const id = arg === undefined ? null : Number(arg);
+      if (id !== null && !Number.isInteger(id)) throw new UsageError(`sources log takes a source id, got "${arg}"`);
+      for (const e of live.fetchLog(id, 50).reverse()) {
+        process.stdout.write(`${e.at}  ${pad(String(e.status ?? '-'), 5)}new ${pad(String(e.items_new), 6)}skipped ${pad(String(e.items_skipped), 6)}${e.url}${e.error ? '  error: ' + e.error : ''}\n`);
+      }
+      return 0;
+    }
+    if (sub === 'remove') {
+      if (!arg) throw new UsageError('sources remove needs a source id or URL');
+      if (!live.removeSource(arg)) {
+        process.stderr.write(`turnout: no source ${arg}\n`);
+        return 2;
+      }
+      process.stdout.write(`removed source ${arg}\n`);
+      return 0;
+    }
+    throw new UsageError(`sources needs add, list, log or remove${sub ? `, not "${sub}"` : ''}`);
+  } finally {
+    repo.close();
+  }
+}
+
+function formatEvery(secs: number): string {
+  for (const [u, n] of Object.entries(DURATION_UNITS).reverse()) if (secs % n === 0) return `${secs / n}${u}`;
+  return `${secs}s`;
+}
+
+async function cmdWatch(a: Args): Promise<number> {
+  const repo = openStore(dbPath(a));
+  try {
+    const watcher = watcherFor(repo, a);
+    if (a.flags.has('once')) {
+      const s = await watcher.once();
+      const c = watcher.live.itemCounts();
+      printDrain(s, `\nitems: ${Object.entries(c).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}`);
+      return 0;
+    }
+    const stop = new AbortController();
+    const onSignal = () => stop.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    process.stderr.write(`turnout: watching ${watcher.live.listSources().length} sources; stop with Ctrl-C\n`);
+    await watcher.run(stop.signal);
+    return 0;
+  } finally {
+    repo.close();
+  }
+}
+
+const FILTER_KEYS = new Set(['from', 'to', 'region', 'locality', 'status', 'macroevent', 'q']);
+
+function cmdWebhooks(a: Args): number {
+  const [sub, arg] = a.positional;
+  const repo = openStore(dbPath(a));
+  try {
+    const live = repo.live();
+    if (sub === 'add') {
+      if (!arg) throw new UsageError('webhooks add needs a URL');
+      try {
+        checkUrl(arg);
+      } catch (e) {
+        process.stderr.write(`turnout: ${(e as Error).message}\n`);
+        return 2;
+      }
+      const raw: Record<string, string> = {};
+      for (const f of a.lists.get('filter') ?? []) {
+        const eq = f.indexOf('=');
+        const key = eq > 0 ? f.slice(0, eq) : '';
+        if (!FILTER_KEYS.has(key)) throw new UsageError(`--filter takes KEY=VALUE with KEY one of ${[...FILTER_KEYS].join(', ')}; got "${f}"`);
+        raw[key] = f.slice(eq + 1);
+      }
+      const filter = filterOf({ ...a, opts: new Map(Object.entries(raw).filter(([k]) => k !== 'q')) });
+      if (raw.q) filter.q = raw.q;
+      const hook = live.addWebhook(arg, a.opts.get('secret') ?? newSecret(), filter);
+      process.stdout.write(`added webhook ${hook.id} ${hook.url}\nsecret: ${hook.secret}\n`);
+      return 0;
+    }
+    if (sub === 'list') {
+      for (const h of live.listWebhooks()) {
+        const f = Object.entries(h.filter).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`).join(' ');
+        process.stdout.write(`${pad(String(h.id), 5)}${pad(h.active ? 'active' : 'disabled', 10)}${h.url}${f ? '  ' + f : ''}${h.disabled_reason ? '  (' + h.disabled_reason + ')' : ''}\n`);
+      }
+      return 0;
+    }
+    if (sub === 'log' || sub === 'remove') {
+      const id = Number(arg);
+      if (!arg || !Number.isInteger(id)) throw new UsageError(`webhooks ${sub} needs a webhook id`);
+      if (!live.getWebhook(id)) {
+        process.stderr.write(`turnout: no webhook ${arg}\n`);
+        return 2;
+      }
+      if (sub === 'remove') {
+        live.removeWebhook(id);
+        process.stdout.write(`removed webhook ${id}\n`);
+      } else {
+        for (const d of live.deliveries(id)) process.stdout.write(`${d.at}  ${d.ok ? 'ok  ' : 'FAIL'} ${pad(String(d.status ?? '-'), 5)}event ${d.event_id} r${d.revision} attempt ${d.attempt}${d.error ? '  ' + d.error : ''}\n`);
+      }
+      return 0;
+    }
+    throw new UsageError(`webhooks needs add, list, log or remove${sub ? `, not "${sub}"` : ''}`);
+  } finally {
+    repo.close();
+  }
+}
+
 const SAMPLES_DIR = fileURLToPath(new URL('../samples', import.meta.url));
 
 async function cmdServe(a: Args): Promise<number> {
@@ -415,21 +642,35 @@ async function cmdServe(a: Args): Promise<number> {
   }
   const { events } = repo.counts();
   process.stdout.write(`turnout: serving ${events} events from ${dbPath(a)} at ${server.url}/ (API: ${server.url}/api/openapi.json)\n`);
+  // the scheduler of `turnout watch`, on its own connection to the store
+  const watchStop = new AbortController();
+  let watching: Promise<void> = Promise.resolve();
+  let watchRepo: Repository | null = null;
+  if (!a.flags.has('no-watch')) {
+    watchRepo = openStore(dbPath(a));
+    watching = watcherFor(watchRepo, a).run(watchStop.signal);
+  }
   await new Promise<void>((done) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      void server.close().then(done);
+      watchStop.abort();
+      void Promise.all([server.close(), watching]).then(() => done());
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  watchRepo?.close();
   repo.close();
   return 0;
 }
 
 const COMMANDS: Record<string, (a: Args) => number | Promise<number>> = {
   serve: cmdServe,
+  fetch: cmdFetch,
+  sources: cmdSources,
+  watch: cmdWatch,
+  webhooks: cmdWebhooks,
   ingest: cmdIngest,
   extract: cmdExtract,
   events: cmdEvents,

@@ -42,7 +42,8 @@ export interface PollPayload {
 }
 
 export interface ItemPayload {
-  itemId: number;
+  /** the feed item; null for a page fetched on its own (turnout fetch URL) */
+  itemId: number | null;
   url: string | null;
   /** the feed's own full text, when it carries one and there is no page to fetch */
   content: string | null;
@@ -120,6 +121,8 @@ export interface LiveStore {
   claim(worker: string, leaseMs: number): Job | null;
   /** jobs not done or failed for good */
   openJobs(): number;
+  /** when the earliest pending job becomes due (ISO time), or null when none is pending */
+  nextRetry(): string | null;
   /** the job failed: retried at `retryAt`, or failed for good when retryAt is null */
   failJob(jobId: number, error: string, retryAt: string | null): void;
   /** a poll's outcome in one transaction: log, source state, new items recorded and their item jobs queued, job done */
@@ -133,8 +136,8 @@ export interface LiveStore {
     itemId: number | null,
     result: { article: Article; mentions: Mention[]; simhash: bigint; duplicateOf: { id: string; distance: number } | null } | { error: string },
   ): SaveOutcome | null;
-  /** articles whose SimHash may lie within `maxBits` of this one (candidates share a 16-bit band) */
-  similarArticles(simhash: bigint): Array<{ articleId: string; simhash: bigint }>;
+  /** the stored article whose SimHash is nearest to this one, if within `maxBits`; `except` is never returned */
+  nearestArticle(simhash: bigint, maxBits: number, except: string): { id: string; distance: number } | null;
   itemCounts(): Record<string, number>;
 
   addWebhook(url: string, secret: string, filter: EventFilter): Webhook;

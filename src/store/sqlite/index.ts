@@ -92,7 +92,7 @@ export class SqliteRepository implements Repository {
         eventsUpdated: changed.filter((c) => !c.created).length,
         changed,
       };
-    })();
+    }).immediate();
   }
 
   private remergeAll(keys: Iterable<string>, now: string, reason: string): SaveOutcome['changed'] {
@@ -110,7 +110,7 @@ export class SqliteRepository implements Repository {
       if (!added.changes) return [];
       const keys = this.db.prepare('SELECT DISTINCT event_key FROM mentions WHERE article_id = ?').pluck().all(articleId) as string[];
       return this.remergeAll(keys, this.effects.now(), `article ${articleId} is a copy of ${originalId}`);
-    })();
+    }).immediate();
   }
 
   recentChanges(filter: EventFilter, limit: number): EventChange[] {

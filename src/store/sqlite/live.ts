@@ -1,13 +1,18 @@
 // The live record's tables on SQLite (migration 3), sharing the Repository's connection and transactions.
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { EventRecord } from '../../core/types.js';
 import type { DeliverPayload, Delivery, FetchLogEntry, ItemPayload, Job, JobKind, LiveStore, PollOutcome, Source, Webhook } from '../live.js';
 import type { EventFilter, SaveOutcome } from '../repository.js';
 import { searchBody } from './migrations.js';
 import type { SqliteRepository } from './index.js';
 
-const BANDS = 4;
-const bandsOf = (h: bigint): number[] => Array.from({ length: BANDS }, (_, i) => Number((h >> BigInt(16 * i)) & 0xffffn));
+/** Set bits of a 32-bit integer. */
+function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
 
 /** Whether an event passes a webhook's filter (the same fields as the API's). */
 export function matchesFilter(e: EventRecord, f: EventFilter): boolean {
@@ -29,6 +34,9 @@ export class SqliteLiveStore implements LiveStore {
     private readonly repo: SqliteRepository,
     private readonly now: () => string,
   ) {}
+
+  /** SimHashes of stored articles as 32-bit halves, read incrementally (other processes add to them too). */
+  private hashes = { ids: [] as string[], hi: [] as number[], lo: [] as number[], lastRowid: 0 };
 
   private get db() {
     return this.repo.handle;
@@ -90,7 +98,7 @@ export class SqliteLiveStore implements LiveStore {
         this.db.prepare('UPDATE sources SET next_poll_at = ? WHERE id = ?').run(this.later(s.every_seconds * 1000), s.id);
       }
       return n;
-    })();
+    }).immediate();
   }
 
   enqueueAllPolls(run: string): number {
@@ -98,7 +106,7 @@ export class SqliteLiveStore implements LiveStore {
       let n = 0;
       for (const s of this.listSources()) if (this.enqueue('poll', { sourceId: s.id }, `poll:${s.id}:once:${run}`)) n++;
       return n;
-    })();
+    }).immediate();
   }
 
   claim(worker: string, leaseMs: number): Job | null {
@@ -112,11 +120,22 @@ export class SqliteLiveStore implements LiveStore {
            ORDER BY run_after, id LIMIT 1`,
         )
         .get(now, now) as Job | undefined;
-      if (!job) return null;
-      this.db.prepare(`UPDATE jobs SET state = 'running', locked_by = ?, locked_until = ?, attempts = attempts + 1 WHERE id = ?`).run(worker, this.later(leaseMs), job.id);
-      return { ...job, attempts: job.attempts + 1 };
+      const taken = job ?? this.orphan();
+      if (!taken) return null;
+      this.db.prepare(`UPDATE jobs SET state = 'running', locked_by = ?, locked_until = ?, attempts = attempts + 1 WHERE id = ?`).run(worker, this.later(leaseMs), taken.id);
+      return { id: taken.id, kind: taken.kind, payload: taken.payload, attempts: taken.attempts + 1 };
     });
     return claim.immediate();
+  }
+
+  /** A running job whose worker was a process on this machine that no longer exists (killed mid-job). */
+  private orphan(): Job | null {
+    const running = this.db.prepare(`SELECT id, kind, payload, attempts, locked_by FROM jobs WHERE state = 'running' ORDER BY id LIMIT 200`).all() as Array<Job & { locked_by: string | null }>;
+    return running.find((j) => workerIsGone(j.locked_by)) ?? null;
+  }
+
+  nextRetry(): string | null {
+    return (this.db.prepare(`SELECT min(run_after) FROM jobs WHERE state = 'pending'`).pluck().get() as string | null) ?? null;
   }
 
   openJobs(): number {
@@ -160,7 +179,7 @@ export class SqliteLiveStore implements LiveStore {
       }
       this.completeJob(jobId);
       return { itemsNew, itemsSkipped };
-    })();
+    }).immediate();
   }
 
   finishItem(
@@ -179,7 +198,6 @@ export class SqliteLiveStore implements LiveStore {
       const outcome = this.repo.saveArticle(article, mentions);
       if (outcome.article === 'new') {
         this.db.prepare('INSERT OR IGNORE INTO article_hashes (article_id, simhash) VALUES (?, ?)').run(article.id, simhash.toString(16));
-        bandsOf(simhash).forEach((v, band) => this.db.prepare('INSERT OR IGNORE INTO article_hash_bands (band, value, article_id) VALUES (?, ?, ?)').run(band, v, article.id));
       }
       const changed = [...outcome.changed];
       if (duplicateOf && duplicateOf.id !== article.id) changed.push(...this.repo.linkDuplicate(article.id, duplicateOf.id, duplicateOf.distance));
@@ -190,7 +208,7 @@ export class SqliteLiveStore implements LiveStore {
       this.queueDeliveries(changed);
       this.completeJob(jobId);
       return { ...outcome, changed };
-    })();
+    }).immediate();
   }
 
   /** one delivery job per (active webhook whose filter the event passes, event revision) */
@@ -208,13 +226,24 @@ export class SqliteLiveStore implements LiveStore {
     }
   }
 
-  similarArticles(simhash: bigint): Array<{ articleId: string; simhash: bigint }> {
-    const ids = new Set<string>();
-    bandsOf(simhash).forEach((v, band) => {
-      for (const id of this.db.prepare('SELECT article_id FROM article_hash_bands WHERE band = ? AND value = ?').pluck().all(band, v) as string[]) ids.add(id);
-    });
-    const get = this.db.prepare('SELECT simhash FROM article_hashes WHERE article_id = ?').pluck();
-    return [...ids].map((articleId) => ({ articleId, simhash: BigInt('0x' + (get.get(articleId) as string)) }));
+  nearestArticle(simhash: bigint, maxBits: number, except: string): { id: string; distance: number } | null {
+    const h = this.hashes;
+    const rows = this.db.prepare('SELECT rowid, article_id, simhash FROM article_hashes WHERE rowid > ? ORDER BY rowid').raw(true).all(h.lastRowid) as Array<[number, string, string]>;
+    for (const [rowid, id, hex] of rows) {
+      const v = BigInt('0x' + hex);
+      h.ids.push(id);
+      h.hi.push(Number(v >> 32n));
+      h.lo.push(Number(v & 0xffffffffn));
+      h.lastRowid = rowid;
+    }
+    const hi = Number(simhash >> 32n);
+    const lo = Number(simhash & 0xffffffffn);
+    let best: { id: string; distance: number } | null = null;
+    for (let i = 0; i < h.ids.length; i++) {
+      const d = popcount32((h.hi[i]! ^ hi) >>> 0) + popcount32((h.lo[i]! ^ lo) >>> 0);
+      if (d <= maxBits && (!best || d < best.distance) && h.ids[i] !== except) best = { id: h.ids[i]!, distance: d };
+    }
+    return best;
   }
 
   itemCounts(): Record<string, number> {
@@ -253,7 +282,7 @@ export class SqliteLiveStore implements LiveStore {
       this.db
         .prepare(`UPDATE webhooks SET active = 0, disabled_reason = ? WHERE id = ? AND active = 1 AND consecutive_failures >= ?`)
         .run(`disabled after ${disableAfter} failed deliveries in a row (last: ${d.error ?? d.status})`, d.webhook_id, disableAfter);
-    })();
+    }).immediate();
   }
 
   deliveries(webhookId: number): Delivery[] {
@@ -265,7 +294,21 @@ function webhookRow(r: Record<string, unknown>): Webhook {
   return { ...(r as unknown as Webhook), filter: JSON.parse(String(r.filter)) as EventFilter, active: r.active === 1 };
 }
 
-/** A worker id for job leases: unique per process and run. */
+/** A worker id for job leases: host, process and run, so a dead local worker's jobs can be taken over at once. */
 export function workerId(): string {
-  return `${process.pid}-${randomUUID().slice(0, 8)}`;
+  return `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+}
+
+/** Whether a worker id names a process of this machine that has exited. Other machines' workers wait for their lease. */
+export function workerIsGone(worker: string | null): boolean {
+  const m = /^(.*)\/(\d+)\/[0-9a-f]{8}$/.exec(worker ?? '');
+  if (!m || m[1] !== hostname()) return false;
+  const pid = Number(m[2]);
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }

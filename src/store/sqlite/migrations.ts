@@ -108,13 +108,6 @@ export const MIGRATIONS: Migration[] = [
         article_id TEXT PRIMARY KEY REFERENCES articles(id),
         simhash TEXT NOT NULL
       );
-      -- the SimHash cut into four 16-bit bands: two hashes within 3 bits share at least one band
-      CREATE TABLE article_hash_bands (
-        band INTEGER NOT NULL,
-        value INTEGER NOT NULL,
-        article_id TEXT NOT NULL REFERENCES articles(id),
-        PRIMARY KEY (band, value, article_id)
-      ) WITHOUT ROWID;
       CREATE TABLE sources (
         id INTEGER PRIMARY KEY,
         url TEXT NOT NULL UNIQUE,
