@@ -10,6 +10,7 @@ import { parseFeed } from '../src/feeds/parse.js';
 import { elementChildren, parseXml, textContent, type XmlElement } from '../src/feeds/xml.js';
 import { ingestInto } from '../src/pipeline.js';
 import { eventsAtom } from '../src/serve/feeds/atom.js';
+import { createApp } from '../src/serve/server.js';
 import { plannedIcs } from '../src/serve/feeds/ics.js';
 import type { Repository } from '../src/store/repository.js';
 import { REPO_ROOT } from './helpers/shared.js';
@@ -247,5 +248,40 @@ describe('iCalendar of planned events', () => {
     const base = events.find((e) => e.status === 'planned')!;
     const lines = parseIcs(plannedIcs([{ ...base, date: '2026-03-02', date_precision: 'week' }], { baseUrl: BASE, now: NOW }));
     assert.equal(lines.find((l) => l.name === 'DTEND')!.value, '20260309');
+  });
+});
+
+// ------------------------------------------------------------------ the served feeds
+
+describe('served feeds: /feeds/events.atom and /feeds/planned.ics', () => {
+  test('the Atom feed takes the API filters and lists the changed events with links to their pages', async () => {
+    const app = createApp(repo);
+    const res = await app.request('http://127.0.0.1:8080/feeds/events.atom?region=OH');
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^application\/atom\+xml/);
+    assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+    const feed = parseXml(await res.text()).root;
+    assert.equal(feed.local, 'feed');
+    const self = kids(feed, 'link').find((l) => l.attrs.find((a) => a.name === 'rel')?.value === 'self');
+    assert.equal(self?.attrs.find((a) => a.name === 'href')?.value, 'http://127.0.0.1:8080/feeds/events.atom?region=OH');
+    const ohio = events.filter((e) => e.region === 'OH');
+    const entries = kids(feed, 'entry');
+    assert.equal(entries.length, ohio.length);
+    const links = entries.map((en) => one(en, 'link').attrs.find((a) => a.name === 'href')!.value).sort();
+    assert.deepEqual(links, ohio.map((e) => `http://127.0.0.1:8080/event/${e.id}`).sort());
+    for (const en of entries) assert.match(textContent(one(en, 'updated')), RFC3339);
+    const bad = await app.request('/feeds/events.atom?status=soon');
+    assert.equal(bad.status, 400);
+    assert.equal((await bad.json()).param, 'status');
+  });
+
+  test('the iCalendar lists the planned events only, and parses', async () => {
+    const res = await createApp(repo).request('http://127.0.0.1:8080/feeds/planned.ics');
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/calendar/);
+    const lines = parseIcs(await res.text());
+    const uids = lines.filter((l) => l.name === 'UID').map((l) => l.value.replace(/@turnout$/, '')).sort();
+    assert.deepEqual(uids, events.filter((e) => e.status === 'planned').map((e) => e.id).sort());
+    assert.ok(uids.length >= 1);
   });
 });

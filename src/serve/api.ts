@@ -1,6 +1,6 @@
 // The read-only JSON API. Every handler validates its query with the zod schemas in schemas.ts; bad input is a
 // 400 problem naming the parameter, an unknown id a 404.
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { z } from 'zod';
 import { CursorError, type EventFilter, type Repository } from '../store/repository.js';
 import { toCsv } from './export/csv.js';
@@ -27,15 +27,17 @@ export function filterFrom(q: z.output<typeof FilterQuery>): EventFilter {
   };
 }
 
+/** Bad input is a 400 naming the parameter; anything else is logged and answered with a 500. */
+export function apiError(err: Error, c: Context): Response {
+  if (err instanceof BadParameter) return problem(c, 400, err.message, err.param);
+  if (err instanceof CursorError) return problem(c, 400, err.message, 'cursor');
+  console.error(`turnout serve: ${c.req.method} ${new URL(c.req.url).pathname}: ${err.stack ?? err}`);
+  return problem(c, 500, 'the server failed to answer this request');
+}
+
 export function apiRoutes(repo: Repository): Hono {
   const api = new Hono();
-
-  api.onError((err, c) => {
-    if (err instanceof BadParameter) return problem(c, 400, err.message, err.param);
-    if (err instanceof CursorError) return problem(c, 400, err.message, 'cursor');
-    console.error(`turnout serve: ${c.req.method} ${new URL(c.req.url).pathname}: ${err.stack ?? err}`);
-    return problem(c, 500, 'the server failed to answer this request');
-  });
+  api.onError(apiError);
 
   api.get('/openapi.json', (c) => c.json(openApiDocument()));
 

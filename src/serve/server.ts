@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import type { Repository } from '../store/repository.js';
 import { apiRoutes } from './api.js';
+import { feedRoutes } from './feeds.js';
 import { problem } from './problem.js';
 import { staticHandler } from './static.js';
 
@@ -38,8 +39,6 @@ const MAX_URL = 8192;
 export interface AppOptions {
   /** the built web app (dist/web); when absent only the API is served */
   webRoot?: string | null;
-  /** more routes mounted before the web app (feeds, for example) */
-  extend?: (app: Hono) => void;
 }
 
 export function createApp(repo: Repository, opts: AppOptions = {}): Hono {
@@ -55,7 +54,7 @@ export function createApp(repo: Repository, opts: AppOptions = {}): Hono {
   });
   app.use('*', compress());
   app.route('/api', apiRoutes(repo));
-  opts.extend?.(app);
+  app.route('/feeds', feedRoutes(repo));
   if (opts.webRoot) app.get('*', staticHandler(opts.webRoot));
   return app;
 }

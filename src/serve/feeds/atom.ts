@@ -74,10 +74,14 @@ function safeHttp(u: string | null): string | null {
   }
 }
 
-export function eventsAtom(events: EventRecord[], opts: { baseUrl: string; selfUrl: string; updated?: Date; title?: string }): string {
+export function eventsAtom(
+  events: EventRecord[],
+  opts: { baseUrl: string; selfUrl: string; updated?: Date; title?: string; updatedAt?: (e: EventRecord) => Date | null },
+): string {
   const base = opts.baseUrl.replace(/\/+$/, '');
   const now = opts.updated ?? new Date();
-  const entries = events.map((e) => ({ e, updated: latestSourceDate(e) ?? now }));
+  // when the record last changed in the store, if the caller knows; else its latest source's publication day
+  const entries = events.map((e) => ({ e, updated: opts.updatedAt?.(e) ?? latestSourceDate(e) ?? now }));
   const feedUpdated = opts.updated ?? entries.reduce<Date | null>((m, x) => (!m || x.updated > m ? x.updated : m), null) ?? now;
   const feed = new Feed({
     id: opts.selfUrl,
