@@ -13,7 +13,7 @@ export const CCC_FILE = join(SHARED, 'data', 'ccc', 'ccc-phase3-2025-01-01_2025-
 const OUT = join(REPO_ROOT, 'bench', 'out');
 const PER_ARTICLE = 500;
 
-interface Row {
+export interface Row {
   date: string;
   locality: string;
   state: string;
@@ -35,7 +35,7 @@ interface Row {
 const na = (v: string | null | undefined) => (v === undefined || v === null || v === 'NA' || v === '' ? null : v);
 const num = (v: string | null | undefined) => (na(v) === null ? null : Number(v));
 
-function cccRows(): Row[] {
+export function cccRows(): Row[] {
   const rows = parseCsvRecords(readFileSync(CCC_FILE, 'latin1'));
   const out: Row[] = [];
   for (const r of rows) {
@@ -66,7 +66,7 @@ function cccRows(): Row[] {
   return out;
 }
 
-function shiftDate(iso: string, days: number): string {
+export function shiftDate(iso: string, days: number): string {
   const d = new Date(iso + 'T00:00:00Z');
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);

@@ -7,6 +7,7 @@ import { protestRelevance } from '../feeds/relevance.js';
 import { NEAR_DUPLICATE_BITS, simhash } from '../feeds/simhash.js';
 import { FetchError, Politeness, RobotsCache, safeFetch, type FetchResult } from '../fetch/index.js';
 import { IngestError } from '../ingest/index.js';
+import { eventKey } from '../merge/cluster.js';
 import { processInput } from '../pipeline.js';
 import { loadGazetteer, type Gazetteer } from '../resolve/gazetteer.js';
 import type { DeliverPayload, ItemPayload, Job, LiveStore, NewItem, PollPayload } from '../store/live.js';
@@ -256,8 +257,13 @@ export class Watcher {
       this.live.finishItem(jobId, itemId, { error: msg });
       return null;
     }
+    // a near-duplicate is close in text AND reports some of the same events: templated local stories about
+    // different places read alike, but only syndicated copies of one story report the same demonstrations
     const hash = simhash(processed.article.text);
-    const duplicateOf = this.live.nearestArticle(hash, NEAR_DUPLICATE_BITS, processed.article.id);
+    const keys = new Set(processed.mentions.map(eventKey));
+    const duplicateOf = keys.size
+      ? (this.live.nearArticles(hash, NEAR_DUPLICATE_BITS, processed.article.id).find((c) => this.live.articleEventKeys(c.id).some((k) => keys.has(k))) ?? null)
+      : null;
     const out = this.live.finishItem(jobId, itemId, { article: processed.article, mentions: processed.mentions, simhash: hash, duplicateOf });
     if (out) this.log(`${input.name}: ${out.article}, ${out.eventsNew} events new, ${out.eventsUpdated} updated${duplicateOf ? `, near-duplicate of ${duplicateOf.id.slice(0, 12)}` : ''}`);
     return out;

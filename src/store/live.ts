@@ -136,8 +136,10 @@ export interface LiveStore {
     itemId: number | null,
     result: { article: Article; mentions: Mention[]; simhash: bigint; duplicateOf: { id: string; distance: number } | null } | { error: string },
   ): SaveOutcome | null;
-  /** the stored article whose SimHash is nearest to this one, if within `maxBits`; `except` is never returned */
-  nearestArticle(simhash: bigint, maxBits: number, except: string): { id: string; distance: number } | null;
+  /** stored articles whose SimHash lies within `maxBits` of this one, nearest first; `except` is left out */
+  nearArticles(simhash: bigint, maxBits: number, except: string): Array<{ id: string; distance: number }>;
+  /** the event keys an article's mentions belong to */
+  articleEventKeys(articleId: string): string[];
   itemCounts(): Record<string, number>;
 
   addWebhook(url: string, secret: string, filter: EventFilter): Webhook;

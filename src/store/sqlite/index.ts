@@ -51,6 +51,18 @@ export class SqliteRepository implements Repository {
     this.migrate();
   }
 
+  private statements = new Map<string, Database.Statement>();
+
+  /** A prepared statement, prepared once per connection and reused (callers set pluck/raw on every use). */
+  sql(source: string): Database.Statement {
+    let st = this.statements.get(source);
+    if (!st) {
+      st = this.db.prepare(source);
+      this.statements.set(source, st);
+    }
+    return st;
+  }
+
   private migrate(): void {
     this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
     const done = new Set(this.db.prepare('SELECT version FROM schema_migrations').all().map((r) => (r as { version: number }).version));
@@ -65,7 +77,7 @@ export class SqliteRepository implements Repository {
   }
 
   hasArticle(id: string): boolean {
-    return this.db.prepare('SELECT 1 FROM articles WHERE id = ?').get(id) !== undefined;
+    return this.sql('SELECT 1 FROM articles WHERE id = ?').get(id) !== undefined;
   }
 
   saveArticle(article: Article, mentions: Mention[]): SaveOutcome {
@@ -77,7 +89,7 @@ export class SqliteRepository implements Repository {
           'INSERT INTO articles (id, name, url, title, publisher, published, published_source, text, flags, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         )
         .run(article.id, article.name, article.url, article.title, article.publisher, article.published, article.publishedSource, article.text, JSON.stringify(article.flags), now);
-      const insertMention = this.db.prepare('INSERT INTO mentions (article_id, event_key, data) VALUES (?, ?, ?)');
+      const insertMention = this.sql('INSERT INTO mentions (article_id, event_key, data) VALUES (?, ?, ?)');
       const keys = new Set<string>();
       for (const m of mentions) {
         const k = eventKey(m);
@@ -106,9 +118,9 @@ export class SqliteRepository implements Repository {
 
   linkDuplicate(articleId: string, originalId: string, distance: number): SaveOutcome['changed'] {
     return this.db.transaction(() => {
-      const added = this.db.prepare('INSERT OR IGNORE INTO article_duplicates (article_id, duplicate_of, distance) VALUES (?, ?, ?)').run(articleId, originalId, distance);
+      const added = this.sql('INSERT OR IGNORE INTO article_duplicates (article_id, duplicate_of, distance) VALUES (?, ?, ?)').run(articleId, originalId, distance);
       if (!added.changes) return [];
-      const keys = this.db.prepare('SELECT DISTINCT event_key FROM mentions WHERE article_id = ?').pluck().all(articleId) as string[];
+      const keys = this.sql('SELECT DISTINCT event_key FROM mentions WHERE article_id = ?').pluck().all(articleId) as string[];
       return this.remergeAll(keys, this.effects.now(), `article ${articleId} is a copy of ${originalId}`);
     }).immediate();
   }
@@ -152,7 +164,7 @@ export class SqliteRepository implements Repository {
     );
     const record = mergeMentions(key, rows.map((r) => JSON.parse(r.data) as Mention), sources, copyOf);
     const json = JSON.stringify(record);
-    const existing = this.db.prepare('SELECT id, revision, record FROM events WHERE event_key = ?').get(key) as { id: string; revision: number; record: string } | undefined;
+    const existing = this.sql('SELECT id, revision, record FROM events WHERE event_key = ?').get(key) as { id: string; revision: number; record: string } | undefined;
     if (existing && existing.record === json) return null;
     const revision = existing ? existing.revision + 1 : 1;
     if (existing) {
@@ -166,15 +178,15 @@ export class SqliteRepository implements Repository {
         )
         .run(eventId(key), key, record.date, record.region, record.locality, record.status, record.macroevent, revision, json, now, now);
     }
-    writeQueryColumns(this.db, record.id, record);
-    this.db.prepare('INSERT INTO event_revisions (event_id, revision, record, reason, created_at) VALUES (?, ?, ?, ?, ?)').run(record.id, revision, json, reason, now);
+    writeQueryColumns(this.db, record.id, record, (q) => this.sql(q));
+    this.sql('INSERT INTO event_revisions (event_id, revision, record, reason, created_at) VALUES (?, ?, ?, ?, ?)').run(record.id, revision, json, reason, now);
     return { id: record.id, revision, created: !existing };
   }
 
   listEvents(filter: EventFilter = {}): EventRecord[] {
     const { sql, args } = whereOf(filter);
     const limit = filter.limit ? ' LIMIT ' + Math.max(1, Math.floor(filter.limit)) : '';
-    const rows = this.db.prepare(`SELECT e.record FROM ${FROM_SEARCH} ${sql} ORDER BY s.sort_key${limit}`).pluck().all(...args) as string[];
+    const rows = this.sql(`SELECT e.record FROM ${FROM_SEARCH} ${sql} ORDER BY s.sort_key${limit}`).pluck().all(...args) as string[];
     return rows.map((r) => JSON.parse(r) as EventRecord);
   }
 
@@ -185,11 +197,11 @@ export class SqliteRepository implements Repository {
 
   pageEventsJson(filter: EventFilter, page: PageRequest): EventPage<string> {
     const counted = whereOf(filter);
-    const total = this.db.prepare(`SELECT count(*) FROM event_search s ${counted.sql}`).pluck().get(...counted.args) as number;
+    const total = this.sql(`SELECT count(*) FROM event_search s ${counted.sql}`).pluck().get(...counted.args) as number;
     const limit = Math.max(1, Math.floor(page.limit));
     // A box holding many events is answered fastest by walking the sort order until the page is full (about
     // limit * all / total rows); a small box by its coordinate index, then sorting its `total` rows.
-    const all = filter.bbox ? (this.db.prepare('SELECT count(*) FROM event_search').pluck().get() as number) : 0;
+    const all = filter.bbox ? (this.sql('SELECT count(*) FROM event_search').pluck().get() as number) : 0;
     const walk = filter.bbox !== undefined && total * total > limit * all;
     const { sql, args } = walk ? whereOf(filter, false) : counted;
     let where = sql;
@@ -225,7 +237,7 @@ export class SqliteRepository implements Repository {
   }
 
   version(): string {
-    return `${this.db.pragma('data_version', { simple: true })}:${this.db.prepare('SELECT total_changes()').pluck().get()}`;
+    return `${this.db.pragma('data_version', { simple: true })}:${this.sql('SELECT total_changes()').pluck().get()}`;
   }
 
   stats(group: StatsGroup, filter: EventFilter): StatsRow[] {
@@ -239,12 +251,12 @@ export class SqliteRepository implements Repository {
   }
 
   getEvent(id: string): EventRecord | null {
-    const row = this.db.prepare('SELECT record FROM events WHERE id = ?').get(id) as { record: string } | undefined;
+    const row = this.sql('SELECT record FROM events WHERE id = ?').get(id) as { record: string } | undefined;
     return row ? (JSON.parse(row.record) as EventRecord) : null;
   }
 
   counts(): StoreCounts {
-    const one = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
+    const one = (sql: string) => (this.sql(sql).get() as { n: number }).n;
     return {
       articles: one('SELECT count(*) AS n FROM articles'),
       mentions: one('SELECT count(*) AS n FROM mentions'),

@@ -50,29 +50,29 @@ export class SqliteLiveStore implements LiveStore {
     const r = this.db
       .prepare('INSERT OR IGNORE INTO sources (url, every_seconds, next_poll_at, added_at) VALUES (?, ?, ?, ?)')
       .run(url, everySeconds, this.now(), this.now());
-    const source = this.db.prepare('SELECT * FROM sources WHERE url = ?').get(url) as Source;
+    const source = this.repo.sql('SELECT * FROM sources WHERE url = ?').get(url) as Source;
     return { source, added: r.changes > 0 };
   }
 
   listSources(): Source[] {
-    return this.db.prepare('SELECT * FROM sources ORDER BY id').all() as Source[];
+    return this.repo.sql('SELECT * FROM sources ORDER BY id').all() as Source[];
   }
 
   getSource(id: number): Source | null {
-    return (this.db.prepare('SELECT * FROM sources WHERE id = ?').get(id) as Source | undefined) ?? null;
+    return (this.repo.sql('SELECT * FROM sources WHERE id = ?').get(id) as Source | undefined) ?? null;
   }
 
   removeSource(idOrUrl: string): boolean {
     const r = /^\d+$/.test(idOrUrl)
-      ? this.db.prepare('DELETE FROM sources WHERE id = ?').run(Number(idOrUrl))
-      : this.db.prepare('DELETE FROM sources WHERE url = ?').run(idOrUrl);
+      ? this.repo.sql('DELETE FROM sources WHERE id = ?').run(Number(idOrUrl))
+      : this.repo.sql('DELETE FROM sources WHERE url = ?').run(idOrUrl);
     return r.changes > 0;
   }
 
   fetchLog(sourceId: number | null, limit: number): FetchLogEntry[] {
     const where = sourceId === null ? '' : 'WHERE source_id = ?';
     const args = sourceId === null ? [] : [sourceId];
-    return this.db.prepare(`SELECT * FROM fetch_log ${where} ORDER BY id DESC LIMIT ?`).all(...args, limit) as FetchLogEntry[];
+    return this.repo.sql(`SELECT * FROM fetch_log ${where} ORDER BY id DESC LIMIT ?`).all(...args, limit) as FetchLogEntry[];
   }
 
   logFetch(e: Omit<FetchLogEntry, 'id' | 'at' | 'source_id'> & { source_id?: number | null }): void {
@@ -91,11 +91,11 @@ export class SqliteLiveStore implements LiveStore {
   enqueueDuePolls(): number {
     return this.db.transaction(() => {
       const now = this.now();
-      const due = this.db.prepare('SELECT id, every_seconds, next_poll_at FROM sources WHERE next_poll_at <= ?').all(now) as Array<Pick<Source, 'id' | 'every_seconds' | 'next_poll_at'>>;
+      const due = this.repo.sql('SELECT id, every_seconds, next_poll_at FROM sources WHERE next_poll_at <= ?').all(now) as Array<Pick<Source, 'id' | 'every_seconds' | 'next_poll_at'>>;
       let n = 0;
       for (const s of due) {
         if (this.enqueue('poll', { sourceId: s.id }, `poll:${s.id}:${s.next_poll_at}`)) n++;
-        this.db.prepare('UPDATE sources SET next_poll_at = ? WHERE id = ?').run(this.later(s.every_seconds * 1000), s.id);
+        this.repo.sql('UPDATE sources SET next_poll_at = ? WHERE id = ?').run(this.later(s.every_seconds * 1000), s.id);
       }
       return n;
     }).immediate();
@@ -122,7 +122,7 @@ export class SqliteLiveStore implements LiveStore {
         .get(now, now) as Job | undefined;
       const taken = job ?? this.orphan();
       if (!taken) return null;
-      this.db.prepare(`UPDATE jobs SET state = 'running', locked_by = ?, locked_until = ?, attempts = attempts + 1 WHERE id = ?`).run(worker, this.later(leaseMs), taken.id);
+      this.repo.sql(`UPDATE jobs SET state = 'running', locked_by = ?, locked_until = ?, attempts = attempts + 1 WHERE id = ?`).run(worker, this.later(leaseMs), taken.id);
       return { id: taken.id, kind: taken.kind, payload: taken.payload, attempts: taken.attempts + 1 };
     });
     return claim.immediate();
@@ -130,25 +130,25 @@ export class SqliteLiveStore implements LiveStore {
 
   /** A running job whose worker was a process on this machine that no longer exists (killed mid-job). */
   private orphan(): Job | null {
-    const running = this.db.prepare(`SELECT id, kind, payload, attempts, locked_by FROM jobs WHERE state = 'running' ORDER BY id LIMIT 200`).all() as Array<Job & { locked_by: string | null }>;
+    const running = this.repo.sql(`SELECT id, kind, payload, attempts, locked_by FROM jobs WHERE state = 'running' ORDER BY id LIMIT 200`).all() as Array<Job & { locked_by: string | null }>;
     return running.find((j) => workerIsGone(j.locked_by)) ?? null;
   }
 
   nextRetry(): string | null {
-    return (this.db.prepare(`SELECT min(run_after) FROM jobs WHERE state = 'pending'`).pluck().get() as string | null) ?? null;
+    return (this.repo.sql(`SELECT min(run_after) FROM jobs WHERE state = 'pending'`).pluck().get() as string | null) ?? null;
   }
 
   openJobs(): number {
-    return this.db.prepare(`SELECT count(*) FROM jobs WHERE state IN ('pending', 'running')`).pluck().get() as number;
+    return this.repo.sql(`SELECT count(*) FROM jobs WHERE state IN ('pending', 'running')`).pluck().get() as number;
   }
 
   completeJob(jobId: number): void {
-    this.db.prepare(`UPDATE jobs SET state = 'done', finished_at = ?, locked_by = NULL, locked_until = NULL WHERE id = ?`).run(this.now(), jobId);
+    this.repo.sql(`UPDATE jobs SET state = 'done', finished_at = ?, locked_by = NULL, locked_until = NULL WHERE id = ?`).run(this.now(), jobId);
   }
 
   failJob(jobId: number, error: string, retryAt: string | null): void {
-    if (retryAt) this.db.prepare(`UPDATE jobs SET state = 'pending', run_after = ?, last_error = ?, locked_by = NULL, locked_until = NULL WHERE id = ?`).run(retryAt, error, jobId);
-    else this.db.prepare(`UPDATE jobs SET state = 'failed', last_error = ?, finished_at = ?, locked_by = NULL, locked_until = NULL WHERE id = ?`).run(error, this.now(), jobId);
+    if (retryAt) this.repo.sql(`UPDATE jobs SET state = 'pending', run_after = ?, last_error = ?, locked_by = NULL, locked_until = NULL WHERE id = ?`).run(retryAt, error, jobId);
+    else this.repo.sql(`UPDATE jobs SET state = 'failed', last_error = ?, finished_at = ?, locked_by = NULL, locked_until = NULL WHERE id = ?`).run(error, this.now(), jobId);
   }
 
   finishPoll(jobId: number, sourceId: number, o: PollOutcome): { itemsNew: number; itemsSkipped: number } {
@@ -171,7 +171,7 @@ export class SqliteLiveStore implements LiveStore {
       }
       this.logFetch({ source_id: sourceId, url: this.getSource(sourceId)?.url ?? '', status: o.status, items_new: itemsNew, items_skipped: itemsSkipped, error: o.error ?? null });
       if (o.error) {
-        this.db.prepare('UPDATE sources SET last_polled_at = ?, last_status = ?, failures = failures + 1 WHERE id = ?').run(now, `error: ${o.error}`, sourceId);
+        this.repo.sql('UPDATE sources SET last_polled_at = ?, last_status = ?, failures = failures + 1 WHERE id = ?').run(now, `error: ${o.error}`, sourceId);
       } else {
         this.db
           .prepare('UPDATE sources SET last_polled_at = ?, last_status = ?, failures = 0, etag = coalesce(?, etag), last_modified = coalesce(?, last_modified) WHERE id = ?')
@@ -190,20 +190,20 @@ export class SqliteLiveStore implements LiveStore {
     return this.db.transaction(() => {
       const now = this.now();
       if ('error' in result) {
-        if (itemId !== null) this.db.prepare(`UPDATE items SET state = 'failed', reason = ?, updated_at = ? WHERE id = ?`).run(result.error, now, itemId);
+        if (itemId !== null) this.repo.sql(`UPDATE items SET state = 'failed', reason = ?, updated_at = ? WHERE id = ?`).run(result.error, now, itemId);
         this.completeJob(jobId);
         return null;
       }
       const { article, mentions, simhash, duplicateOf } = result;
       const outcome = this.repo.saveArticle(article, mentions);
       if (outcome.article === 'new') {
-        this.db.prepare('INSERT OR IGNORE INTO article_hashes (article_id, simhash) VALUES (?, ?)').run(article.id, simhash.toString(16));
+        this.repo.sql('INSERT OR IGNORE INTO article_hashes (article_id, simhash) VALUES (?, ?)').run(article.id, simhash.toString(16));
       }
       const changed = [...outcome.changed];
       if (duplicateOf && duplicateOf.id !== article.id) changed.push(...this.repo.linkDuplicate(article.id, duplicateOf.id, duplicateOf.distance));
       if (itemId !== null) {
         const state = outcome.article === 'new' ? (duplicateOf ? 'duplicate' : 'ingested') : 'unchanged';
-        this.db.prepare('UPDATE items SET state = ?, reason = ?, article_id = ?, updated_at = ? WHERE id = ?').run(state, duplicateOf ? `near-duplicate of ${duplicateOf.id}` : null, article.id, now, itemId);
+        this.repo.sql('UPDATE items SET state = ?, reason = ?, article_id = ?, updated_at = ? WHERE id = ?').run(state, duplicateOf ? `near-duplicate of ${duplicateOf.id}` : null, article.id, now, itemId);
       }
       this.queueDeliveries(changed);
       this.completeJob(jobId);
@@ -226,9 +226,13 @@ export class SqliteLiveStore implements LiveStore {
     }
   }
 
-  nearestArticle(simhash: bigint, maxBits: number, except: string): { id: string; distance: number } | null {
+  articleEventKeys(articleId: string): string[] {
+    return this.repo.sql('SELECT DISTINCT event_key FROM mentions WHERE article_id = ?').pluck().all(articleId) as string[];
+  }
+
+  nearArticles(simhash: bigint, maxBits: number, except: string): Array<{ id: string; distance: number }> {
     const h = this.hashes;
-    const rows = this.db.prepare('SELECT rowid, article_id, simhash FROM article_hashes WHERE rowid > ? ORDER BY rowid').raw(true).all(h.lastRowid) as Array<[number, string, string]>;
+    const rows = this.repo.sql('SELECT rowid, article_id, simhash FROM article_hashes WHERE rowid > ? ORDER BY rowid').raw(true).all(h.lastRowid) as Array<[number, string, string]>;
     for (const [rowid, id, hex] of rows) {
       const v = BigInt('0x' + hex);
       h.ids.push(id);
@@ -238,35 +242,35 @@ export class SqliteLiveStore implements LiveStore {
     }
     const hi = Number(simhash >> 32n);
     const lo = Number(simhash & 0xffffffffn);
-    let best: { id: string; distance: number } | null = null;
+    const near: Array<{ id: string; distance: number }> = [];
     for (let i = 0; i < h.ids.length; i++) {
       const d = popcount32((h.hi[i]! ^ hi) >>> 0) + popcount32((h.lo[i]! ^ lo) >>> 0);
-      if (d <= maxBits && (!best || d < best.distance) && h.ids[i] !== except) best = { id: h.ids[i]!, distance: d };
+      if (d <= maxBits && h.ids[i] !== except) near.push({ id: h.ids[i]!, distance: d });
     }
-    return best;
+    return near.sort((a, b) => a.distance - b.distance);
   }
 
   itemCounts(): Record<string, number> {
-    const rows = this.db.prepare('SELECT state, count(*) AS n FROM items GROUP BY state').all() as Array<{ state: string; n: number }>;
+    const rows = this.repo.sql('SELECT state, count(*) AS n FROM items GROUP BY state').all() as Array<{ state: string; n: number }>;
     return Object.fromEntries(rows.map((r) => [r.state, r.n]));
   }
 
   addWebhook(url: string, secret: string, filter: EventFilter): Webhook {
-    const r = this.db.prepare('INSERT INTO webhooks (url, secret, filter, created_at) VALUES (?, ?, ?, ?)').run(url, secret, JSON.stringify(filter), this.now());
+    const r = this.repo.sql('INSERT INTO webhooks (url, secret, filter, created_at) VALUES (?, ?, ?, ?)').run(url, secret, JSON.stringify(filter), this.now());
     return this.getWebhook(Number(r.lastInsertRowid))!;
   }
 
   listWebhooks(): Webhook[] {
-    return (this.db.prepare('SELECT * FROM webhooks ORDER BY id').all() as Array<Record<string, unknown>>).map(webhookRow);
+    return (this.repo.sql('SELECT * FROM webhooks ORDER BY id').all() as Array<Record<string, unknown>>).map(webhookRow);
   }
 
   getWebhook(id: number): Webhook | null {
-    const r = this.db.prepare('SELECT * FROM webhooks WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+    const r = this.repo.sql('SELECT * FROM webhooks WHERE id = ?').get(id) as Record<string, unknown> | undefined;
     return r ? webhookRow(r) : null;
   }
 
   removeWebhook(id: number): boolean {
-    return this.db.prepare('DELETE FROM webhooks WHERE id = ?').run(id).changes > 0;
+    return this.repo.sql('DELETE FROM webhooks WHERE id = ?').run(id).changes > 0;
   }
 
   logDelivery(d: Omit<Delivery, 'id' | 'at'>, disableAfter: number): void {
@@ -275,10 +279,10 @@ export class SqliteLiveStore implements LiveStore {
         .prepare('INSERT INTO deliveries (webhook_id, event_id, revision, attempt, at, status, ok, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         .run(d.webhook_id, d.event_id, d.revision, d.attempt, this.now(), d.status, d.ok ? 1 : 0, d.error);
       if (d.ok) {
-        this.db.prepare('UPDATE webhooks SET consecutive_failures = 0 WHERE id = ?').run(d.webhook_id);
+        this.repo.sql('UPDATE webhooks SET consecutive_failures = 0 WHERE id = ?').run(d.webhook_id);
         return;
       }
-      this.db.prepare('UPDATE webhooks SET consecutive_failures = consecutive_failures + 1 WHERE id = ?').run(d.webhook_id);
+      this.repo.sql('UPDATE webhooks SET consecutive_failures = consecutive_failures + 1 WHERE id = ?').run(d.webhook_id);
       this.db
         .prepare(`UPDATE webhooks SET active = 0, disabled_reason = ? WHERE id = ? AND active = 1 AND consecutive_failures >= ?`)
         .run(`disabled after ${disableAfter} failed deliveries in a row (last: ${d.error ?? d.status})`, d.webhook_id, disableAfter);
@@ -286,7 +290,7 @@ export class SqliteLiveStore implements LiveStore {
   }
 
   deliveries(webhookId: number): Delivery[] {
-    return (this.db.prepare('SELECT * FROM deliveries WHERE webhook_id = ? ORDER BY id').all(webhookId) as Array<Record<string, unknown>>).map((r) => ({ ...(r as unknown as Delivery), ok: r.ok === 1 }));
+    return (this.repo.sql('SELECT * FROM deliveries WHERE webhook_id = ? ORDER BY id').all(webhookId) as Array<Record<string, unknown>>).map((r) => ({ ...(r as unknown as Delivery), ok: r.ok === 1 }));
   }
 }
 

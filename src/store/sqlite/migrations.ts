@@ -213,12 +213,12 @@ export function sortKey(record: EventRecord): string {
 }
 
 /** Keeps the search row and the full-text row of an event in step with its stored record. */
-export function writeQueryColumns(db: Database.Database, id: string, record: EventRecord): void {
-  const { rowid } = db.prepare('SELECT rowid FROM events WHERE id = ?').get(id) as { rowid: number };
-  db.prepare(
+export function writeQueryColumns(db: Database.Database, id: string, record: EventRecord, prepare: (sql: string) => Database.Statement = (sql) => db.prepare(sql)): void {
+  const { rowid } = prepare('SELECT rowid FROM events WHERE id = ?').get(id) as { rowid: number };
+  prepare(
     `INSERT OR REPLACE INTO event_search (event_rowid, id, sort_key, date, region, locality, status, macroevent, lat, lon, size_low, size_high, size_mean)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(rowid, id, sortKey(record), record.date, record.region, record.locality, record.status, record.macroevent, record.lat, record.lon, record.size_low, record.size_high, record.size_mean);
-  db.prepare('DELETE FROM events_fts WHERE rowid = ?').run(rowid);
-  db.prepare('INSERT INTO events_fts (rowid, body) VALUES (?, ?)').run(rowid, searchBody(record));
+  prepare('DELETE FROM events_fts WHERE rowid = ?').run(rowid);
+  prepare('INSERT INTO events_fts (rowid, body) VALUES (?, ?)').run(rowid, searchBody(record));
 }
