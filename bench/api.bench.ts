@@ -17,7 +17,8 @@ import { CCC_FILE, largeStore } from './large-store.js';
 
 const N = Number(process.env.BENCH_EVENTS ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = 8;
+/** Concurrent connections of the loopback load: one client, a few, and more than the server has cores. */
+const LOADS = [1, 4, 8];
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -37,12 +38,12 @@ async function startServe(db: string): Promise<{ url: string; stop(): void }> {
   return { url, stop: () => child.kill('SIGTERM') };
 }
 
-async function load(url: string, label: string): Promise<void> {
+async function load(url: string, label: string, connections: number): Promise<void> {
   const latencies: number[] = [];
   let bytes = 0;
   let errors = 0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url, connections: CONNECTIONS, duration: SECONDS }, (err, r) => (err ? reject(err) : resolve(r)));
+    const instance = autocannon({ url, connections, duration: SECONDS }, (err, r) => (err ? reject(err) : resolve(r)));
     instance.on('response', (_client, status, resBytes, ms) => {
       if (status !== 200) errors++;
       latencies.push(ms);
@@ -52,7 +53,7 @@ async function load(url: string, label: string): Promise<void> {
   latencies.sort((a, b) => a - b);
   const rps = latencies.length / (result.duration || SECONDS);
   console.log(
-    `  ${label.padEnd(34)} p50 ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms, ` +
+    `  ${label.padEnd(38)} ${String(connections).padStart(2)} conn: p50 ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms, ` +
       `${rps.toFixed(0)} req/s, ${(bytes / latencies.length / 1024).toFixed(0)} KB/response${errors ? `, ${errors} non-200` : ''}`,
   );
 }
@@ -96,7 +97,7 @@ function bundleSize(dist: string): void {
 if (!existsSync(CCC_FILE)) {
   console.log(`api benchmark: skipped (needs ${CCC_FILE})`);
 } else {
-  console.log(`api benchmark: ${N} events generated from the CCC rows, ${CONNECTIONS} connections, ${SECONDS} s per scenario`);
+  console.log(`api benchmark: ${N} events generated from the CCC rows, ${SECONDS} s per scenario; the server is a separate turnout serve process`);
   const db = largeStore(N, (s) => console.log(s));
   const dist = await ensureWebBuilt({ quiet: true });
   const server = await startServe(db);
@@ -105,10 +106,10 @@ if (!existsSync(CCC_FILE)) {
     const points = await fetch(server.url + '/api/points');
     const body = await points.arrayBuffer();
     console.log(`  GET /api/points (all ${N})         ${(performance.now() - t0).toFixed(0)} ms, ${(body.byteLength / 1024 / 1024).toFixed(1)} MB`);
-    await load(`${server.url}/api/events?limit=500`, 'GET /api/events?limit=500');
-    await load(`${server.url}/api/events?limit=500&bbox=-80,38,-70,43`, 'GET /api/events bbox (Northeast), 500');
-    await load(`${server.url}/api/events?limit=500&region=CA&from=2025-03-01`, 'GET /api/events region+from, 500');
-    await load(`${server.url}/api/events?limit=100&q=gaza`, 'GET /api/events?q=gaza, 100');
+    for (const c of LOADS) await load(`${server.url}/api/events?limit=500`, 'GET /api/events?limit=500', c);
+    for (const c of LOADS) await load(`${server.url}/api/events?limit=500&bbox=-80,38,-70,43`, 'GET /api/events bbox (Northeast), 500', c);
+    await load(`${server.url}/api/events?limit=500&region=CA&from=2025-03-01`, 'GET /api/events region+from, 500', 4);
+    await load(`${server.url}/api/events?limit=100&q=gaza`, 'GET /api/events?q=gaza, 100', 4);
     await mapRender(server.url);
     bundleSize(dist);
   } finally {

@@ -119,8 +119,13 @@ export class Watcher {
       this.live.enqueueDuePolls();
       await this.drain(signal);
       await new Promise<void>((done) => {
-        const t = setTimeout(done, tickMs);
-        signal.addEventListener('abort', () => (clearTimeout(t), done()), { once: true });
+        const wake = () => {
+          clearTimeout(t);
+          signal.removeEventListener('abort', wake);
+          done();
+        };
+        const t = setTimeout(wake, tickMs);
+        signal.addEventListener('abort', wake, { once: true });
       });
     }
   }

@@ -1,30 +1,21 @@
 // Browser-test plumbing: Debian's chromium through playwright-core, an in-process server over a temporary
 // store, and a watcher that records every request, console error, CSP violation and dialog of a page.
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { ingestInto } from '../../src/pipeline.js';
 import { ensureWebBuilt } from '../../src/serve/build.js';
 import { startServer } from '../../src/serve/server.js';
 import type { Repository } from '../../src/store/repository.js';
-import { openStore } from '../../src/store/sqlite/index.js';
-import { REPO_ROOT, tempDir } from './shared.js';
+import { REPO_ROOT } from './shared.js';
+import { storeFrom } from './store.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const NO_CHROMIUM = existsSync(CHROMIUM) ? null : `needs a chromium binary at ${CHROMIUM} (Debian package "chromium"; or set CHROMIUM_PATH)`;
 export const SHOTS_DIR = join(REPO_ROOT, 'test-output');
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.htm': 'text/html', '.md': 'text/markdown', '.txt': 'text/plain' };
-
 /** A store in a temporary directory holding the given article files (or every article in given directories). */
 export function storeWith(paths: string[]): Repository {
-  const repo = openStore(join(tempDir('turnout-browser-'), 'turnout.db'));
-  const files = paths.flatMap((p) => (statSync(p).isDirectory() ? readdirSync(p).sort().map((f) => join(p, f)) : [p]));
-  for (const file of files) {
-    const contentType = TYPES[extname(file).toLowerCase()];
-    if (contentType) ingestInto(repo, { bytes: readFileSync(file), name: file, contentType });
-  }
-  return repo;
+  return storeFrom(...paths).repo;
 }
 
 export interface TestServer {

@@ -1,5 +1,5 @@
 // A temporary store filled from a directory of articles, through the same pipeline as `turnout ingest`.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { ingestInto } from '../../src/pipeline.js';
 import type { Repository } from '../../src/store/repository.js';
@@ -8,16 +8,14 @@ import { tempDir } from './shared.js';
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.htm': 'text/html', '.md': 'text/markdown', '.txt': 'text/plain' };
 
-export function storeFrom(...dirs: string[]): { repo: Repository; path: string } {
+/** A new store holding the given article files, and every article file in the given directories. */
+export function storeFrom(...paths: string[]): { repo: Repository; path: string } {
   const path = join(tempDir(), 'turnout.db');
   const repo = openStore(path);
-  for (const dir of dirs) {
-    for (const name of readdirSync(dir).sort()) {
-      const type = TYPES[extname(name).toLowerCase()];
-      if (!type) continue;
-      const file = join(dir, name);
-      ingestInto(repo, { bytes: readFileSync(file), name: file, contentType: type });
-    }
+  const files = paths.flatMap((p) => (statSync(p).isDirectory() ? readdirSync(p).sort().map((f) => join(p, f)) : [p]));
+  for (const file of files) {
+    const type = TYPES[extname(file).toLowerCase()];
+    if (type) ingestInto(repo, { bytes: readFileSync(file), name: file, contentType: type });
   }
   return { repo, path };
 }
