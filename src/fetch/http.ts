@@ -11,7 +11,11 @@ import zlib from 'node:zlib';
 import { allowHostsFromEnv, classifyAddress, hostAllowed, parseIpv4Loose } from './address.js';
 import type { Politeness, RobotsCache } from './robots.js';
 
-export const USER_AGENT = 'Turnout/0.1 (+https://github.com/turnout; open protest-event record)';
+/**
+ * Names the project and what it does; an operator adds how to reach them (a URL or an address) with
+ * TURNOUT_CONTACT, as site owners expect of a crawler.
+ */
+export const USER_AGENT = `Turnout/0.1 (open protest-event record${process.env.TURNOUT_CONTACT ? `; +${process.env.TURNOUT_CONTACT.replace(/[^\x20-\x7e]/g, '').slice(0, 200)}` : ''})`;
 
 /** The product token robots.txt groups are matched against. */
 export const ROBOTS_TOKEN = 'Turnout';
