@@ -3,6 +3,7 @@
 // ingested end to end by `turnout watch --once`'s watcher in-process: poll, relevance, fetch of every page,
 // extract, near-duplicate check, store. Prints items/s and peak RSS. Talks to 127.0.0.1 only.
 import { join } from 'node:path';
+import { parseFeed } from '../src/feeds/parse.js';
 import { Watcher } from '../src/live/watch.js';
 import { openStore } from '../src/store/sqlite/index.js';
 import { existsSync } from 'node:fs';
@@ -63,6 +64,10 @@ const items = pages
 const xml = `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Benchmark feed (made up)</title>${items}</channel></rss>`;
 server.route('/feed.xml', (_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(xml));
 
+const tp = performance.now();
+const parsed = parseFeed(Buffer.from(xml));
+const parseMs = performance.now() - tp;
+
 const repo = openStore(join(tempDir('turnout-bench-'), 'turnout.db'));
 const watcher = new Watcher(repo, { allowHosts: [server.host], politenessMs: 0 });
 watcher.live.addSource(`${server.url}/feed.xml`, 900);
@@ -71,6 +76,7 @@ const t0 = performance.now();
 const s = await watcher.once();
 const secs = (performance.now() - t0) / 1000;
 const states = watcher.live.itemCounts();
+console.log(`  feed parse   ${parsed.items.length} items in ${parseMs.toFixed(0)} ms (cold)`);
 console.log(`  items        ${JSON.stringify(states)}; ${s.eventsNew} events new, ${s.eventsUpdated} updated`);
 console.log(`  throughput   ${(N / secs).toFixed(0)} items/s end to end (${secs.toFixed(1)} s)`);
 console.log(`  peak RSS     ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (server, watcher and store in one process)`);

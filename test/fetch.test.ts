@@ -541,15 +541,16 @@ describe('robots.txt', () => {
 
 describe('politeness', () => {
   test('request starts to one host are spaced; other hosts do not wait', async () => {
-    const p = new Politeness(40);
+    const p = new Politeness(300);
     const t = Date.now();
     const starts: number[] = [];
     await Promise.all([0, 1, 2].map(() => p.wait('a.example').then(() => starts.push(Date.now() - t))));
     starts.sort((x, y) => x - y);
-    assert.ok(starts[1] >= 35 && starts[2] >= 75, starts.join(','));
+    assert.ok(starts[1] >= 290 && starts[2] >= 590, starts.join(','));
+    // another host's turn is now: far less than the interval, however busy the machine
     const u = Date.now();
     await p.wait('b.example');
-    assert.ok(Date.now() - u < 20);
+    assert.ok(Date.now() - u < 150);
   });
 
   test('safeFetch waits for the host turn on each hop', async () => {

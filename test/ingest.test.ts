@@ -126,17 +126,6 @@ test('seeds: the same bytes give the same id; ids differ between articles', { sk
   assert.equal(crlf.id, c.id);
 });
 
-test('plain text of 5 KB ingests in well under a millisecond', { skip: noSeeds ?? false }, () => {
-  const { raw } = seed('001');
-  const bytes = bytesOf(raw.slice(0, 5000));
-  for (let i = 0; i < 50; i++) ingest({ bytes, name: 'x.txt' });
-  const n = 300;
-  const t = performance.now();
-  for (let i = 0; i < n; i++) ingest({ bytes, name: 'x.txt' });
-  const ms = (performance.now() - t) / n;
-  assert.ok(ms < 1, `${ms.toFixed(3)} ms per 5 KB text`);
-});
-
 // ------------------------------------------------------------------ text rules on project-written lines
 
 test('text: generic furniture, credits, captions and headings', () => {
