@@ -199,10 +199,11 @@ export class SqliteRepository implements Repository {
     const counted = whereOf(filter);
     const total = this.sql(`SELECT count(*) FROM event_search s ${counted.sql}`).pluck().get(...counted.args) as number;
     const limit = Math.max(1, Math.floor(page.limit));
-    // A box holding many events is answered fastest by walking the sort order until the page is full (about
-    // limit * all / total rows); a small box by its coordinate index, then sorting its `total` rows.
-    const all = filter.bbox ? (this.sql('SELECT count(*) FROM event_search').pluck().get() as number) : 0;
-    const walk = filter.bbox !== undefined && total * total > limit * all;
+    // A box or a search matching many events is answered fastest by walking the sort order until the page is
+    // full (about limit * all / total rows); a narrow one through its index, then sorting its `total` rows.
+    const selective = filter.bbox !== undefined || Boolean(filter.q);
+    const all = selective ? (this.sql('SELECT count(*) FROM event_search').pluck().get() as number) : 0;
+    const walk = selective && total * total > limit * all;
     const { sql, args } = walk ? whereOf(filter, false) : counted;
     let where = sql;
     const pageArgs = [...args];
@@ -284,8 +285,11 @@ export function ftsQuery(q: string): string | null {
   return words.slice(0, 16).map((w) => `"${w}"`).join(' ');
 }
 
-/** The WHERE clause of a filter; `coordinateIndex` false keeps SQLite off the lon/lat index (see pageEventsJson). */
-function whereOf(filter: EventFilter, coordinateIndex = true): { sql: string; args: unknown[] } {
+/**
+ * The WHERE clause of a filter. `driving` false keeps SQLite from starting at the lon/lat index or the
+ * full-text matches, so that it walks the sort order instead (see pageEventsJson).
+ */
+function whereOf(filter: EventFilter, driving = true): { sql: string; args: unknown[] } {
   const where: string[] = [];
   const args: unknown[] = [];
   for (const [key, clause, values] of FILTER_CLAUSES) {
@@ -297,13 +301,13 @@ function whereOf(filter: EventFilter, coordinateIndex = true): { sql: string; ar
   if (filter.q) {
     const match = ftsQuery(filter.q);
     // text without a single word matches nothing rather than everything
-    where.push(match ? 's.event_rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)' : '0');
+    // a unary + makes a column expression that no index serves
+    where.push(match ? `${driving ? '' : '+'}s.event_rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)` : '0');
     if (match) args.push(match);
   }
   if (filter.bbox) {
     const [w, s, e, n] = filter.bbox;
-    // a unary + makes a column expression that no index serves
-    const [lon, lat] = coordinateIndex ? ['s.lon', 's.lat'] : ['+s.lon', '+s.lat'];
+    const [lon, lat] = driving ? ['s.lon', 's.lat'] : ['+s.lon', '+s.lat'];
     where.push(w <= e ? `${lon} BETWEEN ? AND ?` : `(${lon} >= ? OR ${lon} <= ?)`, `${lat} BETWEEN ? AND ?`);
     args.push(w, e, s, n);
   }
