@@ -8,6 +8,7 @@ import { IngestError } from './ingest/index.js';
 import { articleEvents, ingestInto, processInput, type RawInput } from './pipeline.js';
 import { loadGazetteer } from './resolve/gazetteer.js';
 import { geocodeLines } from './resolve/geocode.js';
+import type { LiveStore } from './store/live.js';
 import type { EventFilter, Repository } from './store/repository.js';
 import { openStore } from './store/sqlite/index.js';
 import { allowHostsFromEnv } from './fetch/address.js';
@@ -484,20 +485,33 @@ function parseEvery(v: string | undefined): number {
   return secs;
 }
 
-function cmdSources(a: Args): number {
+/** Runs a subcommand on the store's live-record tables, and closes the store. */
+function withLive(a: Args, run: (live: LiveStore, sub: string | undefined, arg: string | undefined) => number): number {
   const [sub, arg] = a.positional;
   const repo = openStore(dbPath(a));
   try {
-    const live = repo.live();
+    return run(repo.live(), sub, arg);
+  } finally {
+    repo.close();
+  }
+}
+
+/** The URL as fetched, or null after saying on stderr why it is refused. */
+function urlOrReport(arg: string): string | null {
+  try {
+    return checkUrl(arg).href;
+  } catch (e) {
+    process.stderr.write(`turnout: ${(e as Error).message}\n`);
+    return null;
+  }
+}
+
+function cmdSources(a: Args): number {
+  return withLive(a, (live, sub, arg) => {
     if (sub === 'add') {
       if (!arg) throw new UsageError('sources add needs a feed URL');
-      let url: string;
-      try {
-        url = checkUrl(arg).href;
-      } catch (e) {
-        process.stderr.write(`turnout: ${(e as Error).message}\n`);
-        return 2;
-      }
+      const url = urlOrReport(arg);
+      if (!url) return 2;
       const { source, added } = live.addSource(url, parseEvery(a.opts.get('every')));
       process.stdout.write(`${added ? 'added' : 'already there'}: source ${source.id} ${source.url} every ${formatEvery(source.every_seconds)}\n`);
       return 0;
@@ -528,9 +542,7 @@ function cmdSources(a: Args): number {
       return 0;
     }
     throw new UsageError(`sources needs add, list, log or remove${sub ? `, not "${sub}"` : ''}`);
-  } finally {
-    repo.close();
-  }
+  });
 }
 
 function formatEvery(secs: number): string {
@@ -563,18 +575,11 @@ async function cmdWatch(a: Args): Promise<number> {
 const FILTER_KEYS = new Set(['from', 'to', 'region', 'locality', 'status', 'macroevent', 'q']);
 
 function cmdWebhooks(a: Args): number {
-  const [sub, arg] = a.positional;
-  const repo = openStore(dbPath(a));
-  try {
-    const live = repo.live();
+  return withLive(a, (live, sub, arg) => {
     if (sub === 'add') {
       if (!arg) throw new UsageError('webhooks add needs a URL');
-      try {
-        checkUrl(arg);
-      } catch (e) {
-        process.stderr.write(`turnout: ${(e as Error).message}\n`);
-        return 2;
-      }
+      const url = urlOrReport(arg);
+      if (!url) return 2;
       const raw: Record<string, string> = {};
       for (const f of a.lists.get('filter') ?? []) {
         const eq = f.indexOf('=');
@@ -584,7 +589,7 @@ function cmdWebhooks(a: Args): number {
       }
       const filter = filterOf({ ...a, opts: new Map(Object.entries(raw).filter(([k]) => k !== 'q')) });
       if (raw.q) filter.q = raw.q;
-      const hook = live.addWebhook(arg, a.opts.get('secret') ?? newSecret(), filter);
+      const hook = live.addWebhook(url, a.opts.get('secret') ?? newSecret(), filter);
       process.stdout.write(`added webhook ${hook.id} ${hook.url}\nsecret: ${hook.secret}\n`);
       return 0;
     }
@@ -611,9 +616,7 @@ function cmdWebhooks(a: Args): number {
       return 0;
     }
     throw new UsageError(`webhooks needs add, list, log or remove${sub ? `, not "${sub}"` : ''}`);
-  } finally {
-    repo.close();
-  }
+  });
 }
 
 const SAMPLES_DIR = fileURLToPath(new URL('../samples', import.meta.url));
