@@ -1,12 +1,13 @@
 // Browser tests of the web app in Debian's chromium (playwright-core): the map, filters, event page and
-// roundup over the seed articles, phone width, and an article carrying script payloads. Screenshots of each
+// roundup over the seed articles, phone width, WCAG AA contrast and focus indicators, keyboard-only use, map
+// popups, and an article carrying script payloads. Screenshots of each
 // step go to test-output/ (git-ignored).
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { foreignHosts, launchChromium, NO_CHROMIUM, serveStore, shot, storeWith, watch, type PageLog, type TestServer } from './helpers/browser.js';
+import { contrastAudit, focusProblem, foreignHosts, launchChromium, NO_CHROMIUM, serveStore, shot, storeWith, watch, type PageLog, type TestServer } from './helpers/browser.js';
 import { NO_SHARED, SEEDS_DIR, tempDir } from './helpers/shared.js';
 
 const CA = ['Los Angeles', 'Pasadena', 'San Francisco', 'Santa Monica'];
@@ -173,6 +174,147 @@ describe('web app over the seed articles', { skip: NO_CHROMIUM ?? NO_SHARED ?? f
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Map');
+  });
+
+  it('meets WCAG AA text contrast on the map, an event page and the roundup, at 1280 and 375 px', async () => {
+    const la = server.repo.listEvents().find((e) => e.locality === 'Los Angeles' && e.region === 'CA')!;
+    const pages: { name: string; path: string; ready: () => Promise<unknown> }[] = [
+      {
+        name: 'map',
+        path: '/',
+        ready: async () => {
+          await waitForList(page, 20);
+          await page.waitForSelector('.map[data-rendered="true"]', { timeout: 20_000 });
+          await page.waitForSelector('.timeline-svg');
+        },
+      },
+      { name: 'event', path: `/event/${la.id}`, ready: () => page.locator('[data-field="arrests"] blockquote').first().waitFor() },
+      { name: 'roundup', path: '/roundup?date=2026-01-30', ready: () => page.locator('li[data-region="CA"]').first().waitFor() },
+    ];
+    const offenders: string[] = [];
+    let clusterCounts = 0;
+    for (const width of [1280, 375]) {
+      await page.setViewportSize({ width, height: width > 600 ? 900 : 812 });
+      for (const p of pages) {
+        await page.goto(`${server.url}${p.path}`);
+        await p.ready();
+        const report = await contrastAudit(page);
+        assert.ok(report.checked >= 10, `${p.name} at ${width}px: only ${report.checked} text elements measured`);
+        clusterCounts += report.clusterCounts;
+        offenders.push(...report.offenders.map((o) => `${p.name} @${width}px: ${o}`));
+        await shot(page, `12-contrast-${p.name}-${width}.png`, false);
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+    assert.ok(clusterCounts > 0, 'the map drew cluster counts, measured against the cluster colours');
+    assert.deepEqual(offenders, [], `text under WCAG AA contrast:\n${offenders.join('\n')}`);
+  });
+
+  it('shows a visible focus indicator on every Tab stop of the map, an event page and the roundup', async () => {
+    const la = server.repo.listEvents().find((e) => e.locality === 'Los Angeles' && e.region === 'CA')!;
+    const problems: string[] = [];
+    for (const path of ['/', `/event/${la.id}`, '/roundup?date=2026-01-30']) {
+      await page.goto(`${server.url}${path}`);
+      if (path === '/') {
+        await waitForList(page, 20);
+        await page.waitForSelector('.map[data-rendered="true"]', { timeout: 20_000 });
+      } else await page.locator('main h1').first().waitFor();
+      const seen: string[] = [];
+      // every stop until focus leaves the page or comes back to the first one
+      for (let i = 0; i < 80; i++) {
+        await page.keyboard.press('Tab');
+        const f = await focusProblem(page);
+        if (!f || (seen.length > 0 && f.where === seen[0])) break;
+        seen.push(f.where);
+        if (f.problem) problems.push(`${path}: ${f.where}: ${f.problem}`);
+      }
+      assert.ok(seen.length >= 5, `${path}: only ${seen.length} Tab stops (${seen.join(', ')})`);
+      if (path === '/') assert.ok(seen.length >= 20 + 8, `the map page's Tab stops reach the list: ${seen.length}`);
+    }
+    assert.deepEqual(problems, [], `focused elements without a visible focus indicator:\n${problems.join('\n')}`);
+  });
+
+  it('with the keyboard alone, filters the map to California and opens an event page from the list', async () => {
+    await page.goto(`${server.url}/`);
+    await waitForList(page, 20);
+    // options are loaded from the stats API: wait for California to be one of them
+    await page.waitForSelector('#f-region option[value="CA"]', { state: 'attached' });
+    const focused = () => page.evaluate(() => ({ id: document.activeElement?.id ?? '', text: document.activeElement?.textContent?.trim() ?? '' }));
+    let steps = 0;
+    while ((await focused()).id !== 'f-region') {
+      assert.ok(++steps < 30, 'Tab never reached the Region filter');
+      await page.keyboard.press('Tab');
+    }
+    // a closed select takes type-ahead: typing the state's name picks it
+    await page.keyboard.type('California');
+    await page.waitForURL(/[?&]region=CA(&|$)/);
+    await waitForList(page, 4);
+    assert.equal((await focused()).id, 'f-region', 'focus stays on the filter that was changed');
+    assert.deepEqual((await listedLocalities(page)).sort(), CA);
+
+    steps = 0;
+    while ((await page.evaluate(() => document.activeElement?.closest('.event-list a')?.querySelector('.ev-locality')?.textContent)) !== 'Los Angeles') {
+      assert.ok(++steps < 40, 'Tab never reached the Los Angeles entry of the list');
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/event\/[^/]+$/);
+    const la = server.repo.listEvents().find((e) => e.locality === 'Los Angeles' && e.region === 'CA')!;
+    assert.equal(new URL(page.url()).pathname, `/event/${encodeURIComponent(la.id)}`);
+    await page.locator('[data-field="arrests"] blockquote').first().waitFor();
+    assert.match((await page.locator('main h1').first().textContent()) ?? '', /Los Angeles/);
+    // the keyboard user is taken to the new page's content, not left on a link that no longer exists
+    const inMain = await page.evaluate(() => !!document.activeElement?.closest('main'));
+    assert.ok(inMain, `focus after opening the event page: ${await page.evaluate(() => document.activeElement?.tagName)}`);
+    await page.keyboard.press('Tab');
+    assert.ok(await page.evaluate(() => !!document.activeElement?.closest('main')), 'the next Tab stays in the event page');
+    await shot(page, '13-keyboard-event.png');
+  });
+
+  it('opens a popup for a clicked map point with its locality and a link to its event page, as text', async () => {
+    const la = server.repo.listEvents().find((e) => e.locality === 'Los Angeles' && e.region === 'CA')!;
+    assert.ok(la.lon != null && la.lat != null, 'Los Angeles is mapped');
+    // the popup's events come from the API: put markup into the locality it receives, which must stay text
+    const payload = '<img src=x onerror="window.__pwned=1"><b>bold</b>';
+    await page.route(/\/api\/events\?.*bbox=/, async (route) => {
+      const res = await route.fetch();
+      const body = (await res.json()) as { events: { locality: string | null }[] };
+      for (const e of body.events) e.locality = `${e.locality} ${payload}`;
+      await route.fulfill({ response: res, json: body });
+    });
+    try {
+      await page.goto(`${server.url}/?test-hooks`);
+      await waitForList(page, 20);
+      await page.waitForSelector('.map[data-rendered="true"]', { timeout: 20_000 });
+      const popup = page.locator('.maplibregl-popup');
+      // click where Los Angeles is drawn; a cluster zooms in instead, so click again where it is then
+      for (let i = 0; i < 8 && !(await popup.count()); i++) {
+        await page.evaluate(() => (window as unknown as { __turnoutMap: { whenIdle(): Promise<void> } }).__turnoutMap.whenIdle());
+        const [x, y] = await page.evaluate(([lon, lat]) => (window as unknown as { __turnoutMap: { project(a: number, b: number): [number, number] } }).__turnoutMap.project(lon, lat), [la.lon!, la.lat!] as const);
+        await page.mouse.click(x, y);
+        await popup.waitFor({ timeout: 800 }).catch(() => undefined);
+      }
+      await popup.locator('a[href^="/event/"]').first().waitFor({ timeout: 5_000 });
+      const text = (await popup.textContent()) ?? '';
+      assert.ok(text.includes('Los Angeles'), text);
+      assert.ok(text.includes(payload), `the markup in the locality is shown as text: ${text}`);
+      const links = await popup.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      assert.ok(links.includes(`/event/${encodeURIComponent(la.id)}`), links.join(', '));
+      const tags = await popup.evaluate((el) => [...new Set([...el.querySelectorAll('.popup *')].map((n) => n.tagName.toLowerCase()))].sort());
+      assert.ok(
+        tags.every((t) => ['a', 'li', 'p', 'ul'].includes(t)),
+        `the popup holds only the elements it builds: ${tags.join(', ')}`,
+      );
+      assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), undefined);
+      const report = await contrastAudit(page);
+      assert.deepEqual(report.offenders, [], `popup contrast:\n${report.offenders.join('\n')}`);
+      await shot(page, '14-map-popup.png', false);
+      await popup.locator(`a[href="/event/${encodeURIComponent(la.id)}"]`).click();
+      await page.waitForURL(new RegExp(`/event/${encodeURIComponent(la.id)}$`));
+      await page.locator('[data-field="arrests"]').waitFor();
+    } finally {
+      await page.unroute(/\/api\/events\?.*bbox=/);
+    }
   });
 
   it('made no request outside localhost, no CSP violation and no console error', async () => {

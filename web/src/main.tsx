@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api.ts';
 import { EventView } from './EventView.tsx';
 import { todayIso } from './format.ts';
@@ -54,6 +54,15 @@ function App() {
       </section>
     );
   }
+
+  // Another page shown without a page load: take keyboard and screen-reader users to its content, as a load
+  // would, rather than leaving focus on a link that is gone. A change of query only (a filter) keeps focus.
+  const shownPath = useRef(path);
+  useEffect(() => {
+    if (shownPath.current === path) return;
+    shownPath.current = path;
+    document.getElementById('main')?.focus({ preventScroll: true });
+  }, [path]);
 
   useEffect(() => {
     const titles = { map: 'Map', roundup: 'Roundup', event: 'Event', none: 'Not found' };

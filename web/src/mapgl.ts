@@ -31,6 +31,14 @@ const VIEWS: Record<'us' | 'world', LngLatBoundsLike> = {
   ],
 };
 
+/** window.__turnoutMap, set only on a page opened with ?test-hooks (browser tests). */
+export interface MapTestHooks {
+  /** viewport coordinates (CSS px) of a place */
+  project(lon: number, lat: number): [number, number];
+  /** resolves once the map is loaded and not moving */
+  whenIdle(): Promise<void>;
+}
+
 export interface EventMap {
   setPoints(p: PointsResponse, key: string): void;
   zoomTo(view: 'us' | 'world'): void;
@@ -74,9 +82,11 @@ function unwrapRings(fc: FeatureCollection): FeatureCollection {
  * The map's features: one per place (events sharing exact coordinates, as events geocoded to the same town do).
  * A hundred thousand events fall on a few thousand places, so maplibre's worker clusters places, not events:
  * `n` counts the events at a place (summed over a cluster), `planned` the planned ones, and `size` is the
- * largest crowd. A popup reads the place's events from /api/events when it opens.
+ * largest crowd. A popup reads the place's events from /api/events when it opens. `lon` and `lat` keep the
+ * place's exact position: the geometry of a rendered feature is rounded to its tile's grid (some 30 m at zoom 7),
+ * too coarse to find the place's events by.
  */
-type SiteProps = { n: number; planned: number; status: 'occurred' | 'planned'; size: number };
+type SiteProps = { n: number; planned: number; status: 'occurred' | 'planned'; size: number; lon: number; lat: number };
 
 function toSites(p: PointsResponse): { data: FeatureCollection<Point, SiteProps>; events: number } {
   const at = (name: string) => p.fields.indexOf(name);
@@ -91,7 +101,7 @@ function toSites(p: PointsResponse): { data: FeatureCollection<Point, SiteProps>
     const key = `${lon},${lat}`;
     let props = bySpot.get(key);
     if (!props) {
-      props = { n: 0, planned: 0, status: 'occurred', size: 0 };
+      props = { n: 0, planned: 0, status: 'occurred', size: 0, lon, lat };
       bySpot.set(key, props);
       features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties: props });
     }
@@ -281,8 +291,9 @@ export async function createEventMap(container: HTMLElement): Promise<EventMap> 
   let filters = '';
   let popupCtl: AbortController | null = null;
   popup.on('close', () => popupCtl?.abort());
-  const openPlace = (f: { geometry: unknown }) => {
-    const at = (f.geometry as Point).coordinates as [number, number];
+  const openPlace = (f: { geometry: unknown; properties: unknown }) => {
+    const exact = f.properties as Partial<SiteProps>;
+    const at: [number, number] = typeof exact.lon === 'number' && typeof exact.lat === 'number' ? [exact.lon, exact.lat] : ((f.geometry as Point).coordinates as [number, number]);
     popupCtl?.abort();
     const ctl = new AbortController();
     const root = document.createElement('div');
@@ -309,6 +320,20 @@ export async function createEventMap(container: HTMLElement): Promise<EventMap> 
   for (const layer of ['points', 'clusters']) {
     map.on('mouseenter', layer, () => (map.getCanvas().style.cursor = 'pointer'));
     map.on('mouseleave', layer, () => (map.getCanvas().style.cursor = ''));
+  }
+
+  // For browser tests only, when the page was opened with ?test-hooks: where a place is on the screen, and
+  // when the map has stopped moving, so a test can click a point with the mouse as a person would.
+  if (new URLSearchParams(location.search).has('test-hooks')) {
+    const hooks: MapTestHooks = {
+      project(lon, lat) {
+        const p = map.project([lon, lat]);
+        const r = map.getCanvas().getBoundingClientRect();
+        return [r.left + p.x, r.top + p.y];
+      },
+      whenIdle: () => new Promise<void>((resolve) => (map.loaded() && !map.isMoving() ? resolve() : map.once('idle', () => resolve()))),
+    };
+    (window as unknown as { __turnoutMap?: MapTestHooks }).__turnoutMap = hooks;
   }
 
   let lastKey: string | null = null;
