@@ -3,11 +3,14 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parseCsv } from '../src/core/csv.js';
 import type { EventRecord } from '../src/core/types.js';
+import { ingestInto } from '../src/pipeline.js';
 import { createApp } from '../src/serve/server.js';
+import { openStore } from '../src/store/sqlite/index.js';
 import { searchBody } from '../src/store/sqlite/migrations.js';
 import type { Repository } from '../src/store/repository.js';
 import { NO_SHARED, REPO_ROOT, SEEDS_DIR, tempDir } from './helpers/shared.js';
@@ -71,8 +74,10 @@ describe(`API on ${label}`, { skip: skip ?? false }, () => {
   let region: string;
   let anchor: EventRecord;
 
+  let storePath: string;
+
   before(() => {
-    repo = storeFrom(dir).repo;
+    ({ repo, path: storePath } = storeFrom(dir));
     app = createApp(repo);
     all = repo.listEvents();
     assert.ok(all.length >= 6, `the articles give events (${all.length})`);
@@ -225,6 +230,11 @@ describe(`API on ${label}`, { skip: skip ?? false }, () => {
       [anchor.id, anchor.lon, anchor.lat, anchor.status, anchor.size_mean],
     );
 
+    // the same points gzipped for a client that accepts it
+    const gz = await app.request('/api/points', { headers: { 'accept-encoding': 'gzip, br' } });
+    assert.equal(gz.headers.get('content-encoding'), 'gzip');
+    assert.deepEqual(JSON.parse(gunzipSync(Buffer.from(await gz.arrayBuffer())).toString('utf8')), points.body);
+
     const geo = await get(app, `/api/events.geojson?region=${region}`);
     assert.match(geo.type, /^application\/geo\+json/);
     assert.equal(geo.body.type, 'FeatureCollection');
@@ -241,6 +251,18 @@ describe(`API on ${label}`, { skip: skip ?? false }, () => {
     assert.equal(roundup.body.events, onDay.length);
     assert.deepEqual(roundup.body.groups.flatMap((g: Json) => g.events.map((e: Json) => e.id)).sort(), onDay.map((e) => e.id).sort());
     for (const g of roundup.body.groups) assert.ok(g.events.every((e: Json) => onDay.find((x) => x.id === e.id)!.region === g.region));
+  });
+
+  test('map points follow the store: an article ingested after a request shows up in the next one', async () => {
+    const before = (await get(app, '/api/points')).body.rows.length;
+    // written through a second connection, as serve's scheduler writes
+    const writer = openStore(storePath);
+    const text = 'Hundreds of people rallied in Duluth, Minnesota, on Saturday, Feb. 7, 2026, against a plan to close the city library. (A made-up test article.)';
+    const r = ingestInto(writer, { bytes: Buffer.from(text), name: 'made-up-duluth.txt', published: '2026-02-08', contentType: 'text/plain' });
+    writer.close();
+    assert.ok(r.eventsNew >= 1);
+    const after = (await get(app, '/api/points')).body.rows.length;
+    assert.equal(after, before + r.eventsNew);
   });
 
   test('OpenAPI 3.1 document describes the endpoints, and real responses validate against it', async () => {
@@ -274,6 +296,15 @@ describe(`API on ${label}`, { skip: skip ?? false }, () => {
     const mjs = await web.request('/assets/worker.mjs');
     assert.equal(mjs.status, 200);
     assert.match(mjs.headers.get('content-type')!, /^text\/javascript/);
+    // larger text files go out gzipped to a client that accepts it
+    const big = `export const words = ${JSON.stringify('protest '.repeat(2000))};\n`;
+    writeFileSync(join(root, 'assets', 'big.js'), big);
+    const gz = await web.request('/assets/big.js', { headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(gz.headers.get('content-encoding'), 'gzip');
+    assert.equal(gunzipSync(Buffer.from(await gz.arrayBuffer())).toString('utf8'), big);
+    const plain = await web.request('/assets/big.js', { headers: { 'accept-encoding': 'gzip;q=0' } });
+    assert.equal(plain.headers.get('content-encoding'), null);
+    assert.equal(await plain.text(), big);
     for (const route of ['/', '/event/abc', '/roundup?date=2026-01-30']) {
       const r = await web.request(route);
       assert.equal(r.status, 200, route);

@@ -1,8 +1,10 @@
 // The read-only JSON API. Every handler validates its query with the zod schemas in schemas.ts; bad input is a
 // 400 problem naming the parameter, an unknown id a 404.
+import { gzipSync } from 'node:zlib';
 import { Hono, type Context } from 'hono';
 import type { z } from 'zod';
 import { CursorError, type EventFilter, type Repository } from '../store/repository.js';
+import { acceptsGzip } from './encoding.js';
 import { toCsv } from './export/csv.js';
 import { toGeoJson } from './export/geojson.js';
 import { openApiDocument } from './openapi.js';
@@ -11,6 +13,9 @@ import { buildRoundup } from './roundup.js';
 import { EventIdParam, EventsQuery, FilterQuery, parseBbox, RoundupQuery, StatsQuery } from './schemas.js';
 
 /** What the map draws at first: where, occurred or planned, and how big. The rest is in /api/events. */
+/** Distinct filters whose map points are kept. */
+const POINTS_CACHE_ENTRIES = 16;
+
 export const POINT_FIELDS = ['id', 'lon', 'lat', 'status', 'size'];
 
 /** The store's filter from a validated query. */
@@ -69,9 +74,24 @@ export function apiRoutes(repo: Repository): Hono {
     return event ? c.json(event) : problem(c, 404, `no event has id ${id}`, 'id');
   });
 
+  // Every map load asks for all its points: the body (megabytes for a large store) is kept, with a fast gzip
+  // of it, until the store changes.
+  const pointsCache = new Map<string, { version: string; json: Buffer; gzip: Buffer | null }>();
   api.get('/points', (c) => {
-    const rows = repo.pointsJson(filterFrom(parseQuery(FilterQuery, c.req.url)));
-    return c.body(Buffer.from(`{"fields":${JSON.stringify(POINT_FIELDS)},"rows":${rows}}`), 200, { 'content-type': 'application/json; charset=utf-8' });
+    const filter = filterFrom(parseQuery(FilterQuery, c.req.url));
+    const key = new URL(c.req.url).search;
+    const version = repo.version();
+    let hit = pointsCache.get(key);
+    if (!hit || hit.version !== version) {
+      hit = { version, json: Buffer.from(`{"fields":${JSON.stringify(POINT_FIELDS)},"rows":${repo.pointsJson(filter)}}`), gzip: null };
+      pointsCache.delete(key);
+      pointsCache.set(key, hit);
+      if (pointsCache.size > POINTS_CACHE_ENTRIES) pointsCache.delete(pointsCache.keys().next().value!);
+    }
+    const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', vary: 'Accept-Encoding' };
+    if (!acceptsGzip(c.req.header('accept-encoding'))) return c.body(new Uint8Array(hit.json), 200, headers);
+    hit.gzip ??= gzipSync(hit.json, { level: 1 });
+    return c.body(new Uint8Array(hit.gzip), 200, { ...headers, 'content-encoding': 'gzip' });
   });
 
   api.get('/stats', (c) => {

@@ -1,7 +1,9 @@
 // Serves the built web app (dist/web): files as they are, and index.html for the app's own routes.
 import { readFileSync, statSync } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
+import { acceptsGzip } from './encoding.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -19,6 +21,9 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
   '.webmanifest': 'application/manifest+json',
 };
+
+/** Text formats worth compressing (images and fonts already are). */
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.map', '.svg', '.txt', '.webmanifest']);
 
 export function contentType(path: string): string {
   return TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
@@ -44,6 +49,16 @@ export function staticHandler(webRoot: string) {
     if (!cache.has(path)) cache.set(path, readFile(path));
     return cache.get(path)!;
   };
+  // the built files do not change while the server runs: each is compressed once, at the highest level
+  const gzipped = new Map<string, Buffer>();
+  const gzipOf = (path: string, body: Buffer) => {
+    let gz = gzipped.get(path);
+    if (!gz) {
+      gz = gzipSync(body, { level: 9 });
+      gzipped.set(path, gz);
+    }
+    return gz;
+  };
   return (c: Context): Response => {
     let path: string;
     try {
@@ -57,10 +72,15 @@ export function staticHandler(webRoot: string) {
     const body = path.endsWith('/') ? null : load(file);
     if (body) {
       const immutable = path.startsWith('/assets/');
-      return c.body(new Uint8Array(body), 200, {
+      const headers: Record<string, string> = {
         'content-type': contentType(file),
         'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-      });
+        vary: 'Accept-Encoding',
+      };
+      if (body.length > 1024 && COMPRESSIBLE.has(extname(file).toLowerCase()) && acceptsGzip(c.req.header('accept-encoding'))) {
+        return c.body(new Uint8Array(gzipOf(file, body)), 200, { ...headers, 'content-encoding': 'gzip' });
+      }
+      return c.body(new Uint8Array(body), 200, headers);
     }
     // a missing file (anything with an extension) is a 404; any other path is one of the app's routes
     if (extname(path)) return c.text('not found', 404);

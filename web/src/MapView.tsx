@@ -1,7 +1,21 @@
 // The map panel: loads maplibre (and the basemap) only when the map page is shown.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import countriesUrl from 'world-atlas/countries-110m.json?url';
+import statesUrl from 'us-atlas/states-10m.json?url';
 import type { PointsResponse } from './api.ts';
 import type { EventMap } from './mapgl.ts';
+
+/**
+ * The map's worker and basemap are fetched as soon as the map page loads, in parallel with maplibre's own
+ * code, so that they come from the browser's cache (they are immutable assets) when maplibre asks for them.
+ */
+let warmed = false;
+function warmMapAssets(): void {
+  if (warmed) return;
+  warmed = true;
+  for (const url of [workerUrl, countriesUrl, statesUrl]) void fetch(url).catch(() => undefined);
+}
 
 export function MapView({ points, fitKey }: { points: PointsResponse | null; fitKey: string }) {
   const box = useRef<HTMLDivElement>(null);
@@ -16,6 +30,7 @@ export function MapView({ points, fitKey }: { points: PointsResponse | null; fit
   useEffect(() => {
     let disposed = false;
     let created: EventMap | null = null;
+    warmMapAssets();
     import('./mapgl.ts')
       .then(({ createEventMap }) => createEventMap(box.current!))
       .then((m) => {
