@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { EventRecord, Status } from './core/types.js';
 import { parseIso } from './extract/dates.js';
 import { IngestError } from './ingest/index.js';
@@ -645,27 +646,50 @@ async function cmdServe(a: Args): Promise<number> {
   }
   const { events } = repo.counts();
   process.stdout.write(`turnout: serving ${events} events from ${dbPath(a)} at ${server.url}/ (API: ${server.url}/api/openapi.json)\n`);
-  // the scheduler of `turnout watch`, on its own connection to the store
-  const watchStop = new AbortController();
-  let watching: Promise<void> = Promise.resolve();
-  let watchRepo: Repository | null = null;
-  if (!a.flags.has('no-watch')) {
-    watchRepo = openStore(dbPath(a));
-    watching = watcherFor(watchRepo, a).run(watchStop.signal);
-  }
+  // the scheduler is `turnout watch` in a child process: extracting a burst of articles never stalls the
+  // server's answers, and a crash of one does not take down the other
+  const scheduler = a.flags.has('no-watch') ? null : superviseWatch(a);
   await new Promise<void>((done) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      watchStop.abort();
-      void Promise.all([server.close(), watching]).then(() => done());
+      void Promise.all([server.close(), scheduler?.stop()]).then(() => done());
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  watchRepo?.close();
   repo.close();
   return 0;
+}
+
+/** Runs `turnout watch` on the same store as a child process, restarting it (after a pause) if it dies. */
+function superviseWatch(a: Args): { stop(): Promise<void> } {
+  // tsx by absolute URL, so that the child starts from any working directory
+  const args = ['--import', import.meta.resolve('tsx'), fileURLToPath(import.meta.url), 'watch', '--db', dbPath(a), ...(a.flags.has('quiet') ? ['--quiet'] : [])];
+  for (const h of a.lists.get('allow-host') ?? []) args.push('--allow-host', h);
+  let child: ChildProcess | null = null;
+  let stopping = false;
+  let restart: NodeJS.Timeout | null = null;
+  const start = () => {
+    child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    child.once('exit', (code, signal) => {
+      child = null;
+      if (stopping) return;
+      process.stderr.write(`turnout: the scheduler stopped (${signal ?? `exit code ${code}`}); restarting it in 5 s\n`);
+      restart = setTimeout(start, 5_000);
+    });
+  };
+  start();
+  return {
+    stop: () =>
+      new Promise<void>((done) => {
+        stopping = true;
+        if (restart) clearTimeout(restart);
+        if (!child) return done();
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      }),
+  };
 }
 
 const COMMANDS: Record<string, (a: Args) => number | Promise<number>> = {
