@@ -3,6 +3,8 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn, type ChildProcess } from 'node:child_process';
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import type { EventRecord, Status } from './core/types.js';
 import { parseIso } from './extract/dates.js';
 import { IngestError } from './ingest/index.js';
@@ -71,14 +73,15 @@ alternatives considered. Examples: "Portland", "Bozeman, Montana", "Cook County,
 
 Runs extract on each article the gold file names (looked up next to the gold file, in ../seeds beside
 it, or in --articles DIR) and prints precision, recall and F1 per file, with misses and false positives.`,
-  serve: `Usage: turnout serve [--db FILE] [--host 127.0.0.1] [--port 8080] [--samples] [--no-watch] [--allow-host HOST]...
+  serve: `Usage: turnout serve [--db FILE] [--host 127.0.0.1] [--port 8080] [--workers 1] [--samples] [--no-watch] [--allow-host HOST]...
 
 Serves the web app (map, timeline, event pages with their evidence, roundups), the read-only JSON API
 (described at /api/openapi.json) and the feeds /feeds/events.atom (same filters as /api/events) and
 /feeds/planned.ics. Builds the web app first when it is missing or older than its sources. --samples
 ingests the project's sample articles (samples/) when the store is empty, which is what "npm start" does.
-Unless --no-watch, it also runs the scheduler of "turnout watch". Listens on 127.0.0.1 unless --host says
-otherwise; stop with Ctrl-C.`,
+Unless --no-watch, it also runs "turnout watch" as a child process. --workers N runs N server processes
+on the one port (one per core suits a busy map). Listens on 127.0.0.1 unless --host says otherwise; stop
+with Ctrl-C.`,
   fetch: `Usage: turnout fetch URL... [--db FILE] [--allow-host HOST]...
 
 Fetches each page (http/https only; robots.txt respected; 10 MB cap; addresses that resolve to loopback,
@@ -111,7 +114,7 @@ interface Args {
   lists: Map<string, string[]>;
 }
 
-const VALUE_OPTS = new Set(['every', 'secret', 'host', 'port', 'db', 'url', 'published', 'format', 'out', 'from', 'to', 'region', 'locality', 'status', 'text', 'articles', 'macroevent']);
+const VALUE_OPTS = new Set(['workers', 'every', 'secret', 'host', 'port', 'db', 'url', 'published', 'format', 'out', 'from', 'to', 'region', 'locality', 'status', 'text', 'articles', 'macroevent']);
 const FLAG_OPTS = new Set(['help', 'version', 'quiet', 'samples', 'once', 'no-watch']);
 /** Options that may be given more than once: their values are kept in order. */
 const LIST_OPTS = new Set(['allow-host', 'filter']);
@@ -627,28 +630,35 @@ async function cmdServe(a: Args): Promise<number> {
   const portText = a.opts.get('port') ?? '8080';
   const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
   if (!(port >= 0 && port <= 65535)) throw new UsageError(`--port must be a number from 0 to 65535, got "${portText}"`);
+  const workersText = a.opts.get('workers') ?? '1';
+  const workers = /^\d{1,3}$/.test(workersText) ? Number(workersText) : NaN;
+  if (!(workers >= 1 && workers <= availableParallelism() * 4)) throw new UsageError(`--workers must be a number from 1 to ${availableParallelism() * 4}, got "${workersText}"`);
   const { ensureWebBuilt } = await import('./serve/build.js');
   const { startServer } = await import('./serve/server.js');
-  const webRoot = await ensureWebBuilt();
+  const webRoot = cluster.isWorker ? process.env.TURNOUT_WEB_ROOT! : await ensureWebBuilt();
   const repo = openStore(dbPath(a));
-  if (a.flags.has('samples') && repo.counts().articles === 0) {
+  if (!cluster.isWorker && a.flags.has('samples') && repo.counts().articles === 0) {
     const t = ingestPaths(repo, expandPaths([SAMPLES_DIR]), a);
     process.stderr.write(`turnout: the store was empty: ingested ${t.new} sample articles (${t.eventsNew} events)\n`);
   }
-  let server;
+  let server: { url: string; close(): Promise<void> };
   try {
-    server = await startServer({ repo, host, port, webRoot });
+    server = workers > 1 && cluster.isPrimary ? await forkServers(workers, webRoot) : await startServer({ repo, host, port, webRoot });
   } catch (e) {
     repo.close();
     const err = e as NodeJS.ErrnoException;
     process.stderr.write(`turnout: cannot listen on ${host}:${port}: ${err.code === 'EADDRINUSE' ? 'the port is in use (try --port)' : err.message}\n`);
     return 2;
   }
-  const { events } = repo.counts();
-  process.stdout.write(`turnout: serving ${events} events from ${dbPath(a)} at ${server.url}/ (API: ${server.url}/api/openapi.json)\n`);
+  if (cluster.isWorker) {
+    process.send?.({ url: server.url });
+  } else {
+    const { events } = repo.counts();
+    process.stdout.write(`turnout: serving ${events} events from ${dbPath(a)} at ${server.url}/ (API: ${server.url}/api/openapi.json)${workers > 1 ? `, ${workers} server processes` : ''}\n`);
+  }
   // the scheduler is `turnout watch` in a child process: extracting a burst of articles never stalls the
   // server's answers, and a crash of one does not take down the other
-  const scheduler = a.flags.has('no-watch') ? null : superviseWatch(a);
+  const scheduler = a.flags.has('no-watch') || cluster.isWorker ? null : superviseWatch(a);
   await new Promise<void>((done) => {
     const stop = () => {
       process.off('SIGINT', stop);
@@ -659,7 +669,39 @@ async function cmdServe(a: Args): Promise<number> {
     process.on('SIGTERM', stop);
   });
   repo.close();
+  // a server process's channel to the primary would keep it alive
+  if (cluster.isWorker && process.connected) process.disconnect();
   return 0;
+}
+
+/**
+ * `serve --workers N`: N server processes share the port (node:cluster), each with its own connection to the
+ * store (SQLite in WAL mode serves many readers at once). Resolves with the URL once every one listens.
+ */
+function forkServers(n: number, webRoot: string): Promise<{ url: string; close(): Promise<void> }> {
+  cluster.setupPrimary({ exec: fileURLToPath(import.meta.url), execArgv: ['--import', import.meta.resolve('tsx')], args: process.argv.slice(process.argv.indexOf('serve')) });
+  const forked = Array.from({ length: n }, () => cluster.fork({ TURNOUT_WEB_ROOT: webRoot }));
+  let stopping = false;
+  return new Promise((resolve, reject) => {
+    let url = '';
+    let listening = 0;
+    for (const w of forked) {
+      w.once('message', (m: { url?: string }) => {
+        url = m.url ?? url;
+        if (++listening === n) resolve({ url, close: () => Promise.all(forked.map((f) => stopWorker(f))).then(() => undefined) });
+      });
+      w.once('exit', (code) => {
+        if (!stopping && listening < n) reject(Object.assign(new Error(`a server process exited with code ${code}`), { code: code === 2 ? 'EADDRINUSE' : undefined }));
+      });
+    }
+    const stopWorker = (w: (typeof forked)[number]) =>
+      new Promise<void>((done) => {
+        stopping = true;
+        if (w.isDead()) return done();
+        w.once('exit', () => done());
+        w.kill('SIGTERM');
+      });
+  });
 }
 
 /** Runs `turnout watch` on the same store as a child process, restarting it (after a pause) if it dies. */

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { openStore } from '../src/store/sqlite/index.js';
 import { makeArticle } from './helpers/corpus.js';
 import { startServer, type TestServer } from './helpers/http-server.js';
 import { REPO_ROOT, tempDir } from './helpers/shared.js';
@@ -150,5 +151,32 @@ describe('live-record commands', () => {
     } finally {
       await base.close();
     }
+  });
+
+  test('serve --workers 2 answers from two processes on one port and stops cleanly', async () => {
+    const store = join(tempDir(), 'turnout.db');
+    assert.equal((await turnout(['ingest', join(REPO_ROOT, 'samples'), '--db', store])).code, 0);
+    const p = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--db', store, '--port', '0', '--workers', '2', '--no-watch'], { cwd: REPO_ROOT });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      p.stdout.on('data', (d) => {
+        out += d;
+        const m = /at (http:\/\/127\.0\.0\.1:\d+)\/.*2 server processes/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      p.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+    });
+    const totals = await Promise.all(Array.from({ length: 8 }, async () => ((await (await fetch(`${url}/api/events`)).json()) as { total: number }).total));
+    const stored = openStore(store);
+    const expected = stored.counts().events;
+    stored.close();
+    assert.ok(expected > 0);
+    assert.deepEqual(new Set(totals), new Set([expected]));
+    const bad = await turnout(['serve', '--workers', '0', '--db', store]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /--workers must be a number/);
+    p.kill('SIGTERM');
+    const code = await new Promise((r) => p.once('exit', r));
+    assert.equal(code, 0);
   });
 });
