@@ -24,8 +24,8 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function startServe(db: string): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli.ts'), 'serve', '--db', db, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startServe(db: string, extra: string[] = []): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli.ts'), 'serve', '--db', db, '--port', '0', '--no-watch', ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -35,7 +35,7 @@ async function startServe(db: string): Promise<{ url: string; stop(): void }> {
     });
     child.once('exit', (code) => reject(new Error(`turnout serve exited with ${code}`)));
   });
-  return { url, stop: () => child.kill('SIGTERM') };
+  return { url, stop: () => new Promise<void>((done) => (child.once('exit', () => done()), child.kill('SIGTERM'))) };
 }
 
 async function load(url: string, label: string, connections: number): Promise<void> {
@@ -113,7 +113,14 @@ if (!existsSync(CCC_FILE)) {
     await mapRender(server.url);
     bundleSize(dist);
   } finally {
-    server.stop();
+    await server.stop();
+  }
+  const two = await startServe(db, ['--workers', '2']);
+  try {
+    await load(`${two.url}/api/events?limit=500`, 'serve --workers 2: page of 500', 8);
+    await load(`${two.url}/api/events?limit=500&bbox=-80,38,-70,43`, 'serve --workers 2: bbox, 500', 8);
+  } finally {
+    await two.stop();
   }
   console.log(`  peak RSS of this process (load generator, browser driver): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 }
