@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { contrastAudit, focusProblem, foreignHosts, launchChromium, NO_CHROMIUM, serveStore, shot, storeWith, watch, type PageLog, type TestServer } from './helpers/browser.js';
+import { contrastAudit, focusProblem, foreignHosts, NO_CHROMIUM, openSession, shot, type BrowserSession, type PageLog, type TestServer } from './helpers/browser.js';
 import { NO_SHARED, SEEDS_DIR, tempDir } from './helpers/shared.js';
 
 const CA = ['Los Angeles', 'Pasadena', 'San Francisco', 'Santa Monica'];
@@ -38,18 +38,14 @@ describe('web app over the seed articles', { skip: NO_CHROMIUM ?? NO_SHARED ?? f
   let page: Page;
   let log: PageLog;
 
+  let session: BrowserSession;
+
   before(async () => {
-    server = await serveStore(storeWith([SEEDS_DIR]));
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    log = await watch(context, page);
+    session = await openSession([SEEDS_DIR]);
+    ({ server, browser, context, page, log } = session);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => session?.close());
 
   it('opens the map, and the list shows the 20 events', async () => {
     await page.goto(`${server.url}/`);
@@ -344,20 +340,16 @@ describe('web app and an article carrying script payloads', { skip: NO_CHROMIUM 
   let page: Page;
   let log: PageLog;
 
+  let session: BrowserSession;
+
   before(async () => {
     const file = join(tempDir('turnout-hostile-'), 'duluth.html');
     writeFileSync(file, HOSTILE);
-    server = await serveStore(storeWith([file]));
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    log = await watch(context, page);
+    session = await openSession([file]);
+    ({ server, browser, context, page, log } = session);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => session?.close());
 
   async function assertInert(): Promise<void> {
     const found = await page.evaluate(() => ({

@@ -362,3 +362,32 @@ export async function focusProblem(page: Page): Promise<{ where: string; problem
   }
   return { where: f.where, problem: outline ? 'its outline is clipped away by an overflow:hidden ancestor' : 'no outline and no box-shadow' };
 }
+
+export interface BrowserSession {
+  server: TestServer;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  log: PageLog;
+  close(): Promise<void>;
+}
+
+/** A server over a new store of these articles, and a chromium page (1280 x 900) on it that logs what it does. */
+export async function openSession(paths: string[]): Promise<BrowserSession> {
+  const server = await serveStore(storeWith(paths));
+  const browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const log = await watch(context, page);
+  return {
+    server,
+    browser,
+    context,
+    page,
+    log,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
