@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import type { EventRecord } from '../src/core/types.js';
 import { Watcher, type WatchOptions } from '../src/live/watch.js';
+import { ingestInto } from '../src/pipeline.js';
 import { SIGNATURE_HEADER, verifySignature } from '../src/live/webhooks.js';
 import type { Repository } from '../src/store/repository.js';
 import { openStore } from '../src/store/sqlite/index.js';
@@ -367,5 +368,31 @@ describe('webhooks out', () => {
     repo.close();
     await receiver.close();
     await feedServer.close();
+  });
+
+  test('events changed by a plain file ingest are delivered too, by the next watcher run', async () => {
+    const bodies: string[] = [];
+    const receiver = await startServer({
+      '/hook': (req, res) => {
+        let b = '';
+        req.on('data', (d) => (b += d));
+        req.on('end', () => {
+          bodies.push(b);
+          res.writeHead(204).end();
+        });
+      },
+    });
+    const repo = freshStore();
+    const w = watcher(repo, receiver);
+    w.live.addWebhook(`${receiver.url}/hook`, 's3cret', {});
+    const file = join(SAMPLES, readdirSync(SAMPLES).find((f) => f.endsWith('.txt'))!);
+    const saved = ingestInto(repo, { bytes: readFileSync(file), name: file, contentType: 'text/plain' });
+    assert.ok(saved.changed.length > 0);
+    await drainAll(w);
+    const delivered = bodies.map((b) => JSON.parse(b) as { type: string; event: EventRecord });
+    assert.deepEqual(delivered.map((d) => d.event.id).sort(), saved.changed.map((c) => c.id).sort());
+    assert.ok(delivered.every((d) => d.type === 'event.created'));
+    repo.close();
+    await receiver.close();
   });
 });

@@ -16,7 +16,6 @@ import {
   type StoreCounts,
   type StoreEffects,
 } from '../repository.js';
-import type { LiveStore } from '../live.js';
 import { SqliteLiveStore } from './live.js';
 import { MIGRATIONS, UNDATED_SORT_KEY, writeQueryColumns } from './migrations.js';
 
@@ -97,6 +96,8 @@ export class SqliteRepository implements Repository {
         insertMention.run(article.id, k, JSON.stringify(m));
       }
       const changed = this.remergeAll(keys, now, `article ${article.id}`);
+      // however the article came in (a file, a page, a feed item), webhooks hear of the events it changed
+      this.live().queueDeliveries(changed);
       return {
         article: 'new',
         mentions: mentions.length,
@@ -121,7 +122,9 @@ export class SqliteRepository implements Repository {
       const added = this.sql('INSERT OR IGNORE INTO article_duplicates (article_id, duplicate_of, distance) VALUES (?, ?, ?)').run(articleId, originalId, distance);
       if (!added.changes) return [];
       const keys = this.sql('SELECT DISTINCT event_key FROM mentions WHERE article_id = ?').pluck().all(articleId) as string[];
-      return this.remergeAll(keys, this.effects.now(), `article ${articleId} is a copy of ${originalId}`);
+      const changed = this.remergeAll(keys, this.effects.now(), `article ${articleId} is a copy of ${originalId}`);
+      this.live().queueDeliveries(changed);
+      return changed;
     }).immediate();
   }
 
@@ -137,7 +140,7 @@ export class SqliteRepository implements Repository {
 
   private liveStore: SqliteLiveStore | null = null;
 
-  live(): LiveStore {
+  live(): SqliteLiveStore {
     this.liveStore ??= new SqliteLiveStore(this, () => this.effects.now());
     return this.liveStore;
   }

@@ -205,14 +205,13 @@ export class SqliteLiveStore implements LiveStore {
         const state = outcome.article === 'new' ? (duplicateOf ? 'duplicate' : 'ingested') : 'unchanged';
         this.repo.sql('UPDATE items SET state = ?, reason = ?, article_id = ?, updated_at = ? WHERE id = ?').run(state, duplicateOf ? `near-duplicate of ${duplicateOf.id}` : null, article.id, now, itemId);
       }
-      this.queueDeliveries(changed);
       this.completeJob(jobId);
       return { ...outcome, changed };
     }).immediate();
   }
 
   /** one delivery job per (active webhook whose filter the event passes, event revision) */
-  private queueDeliveries(changed: SaveOutcome['changed']): void {
+  queueDeliveries(changed: SaveOutcome['changed']): void {
     const hooks = this.listWebhooks().filter((h) => h.active);
     if (!hooks.length) return;
     for (const c of changed) {
