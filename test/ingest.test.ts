@@ -386,7 +386,7 @@ test('html: a page with no text is refused with no_text', () => {
   expectError(() => ingest({ bytes: bytesOf('<html><head><title></title></head><body><img src="x.png"><script>var a=1</script></body></html>'), name: 'x.html' }), 'no_text');
 });
 
-test('html: a 10 MB page parses in reasonable time', () => {
+test('html: a 10 MB page parses completely and does not hang (no quadratic path)', () => {
   const parts: string[] = ['<!doctype html><html><head><title>Big page</title></head><body><article>'];
   let size = 0;
   for (let i = 0; size < 10 * 1024 * 1024; i++) {
@@ -400,5 +400,7 @@ test('html: a 10 MB page parses in reasonable time', () => {
   const a = ingest({ bytes, name: 'big.html' });
   const ms = performance.now() - t;
   assert.ok(a.text.includes('Paragraph 100: people marched'));
-  assert.ok(ms < 5000, `${ms.toFixed(0)} ms for ${(bytes.length / 1048576).toFixed(1)} MB`);
+  // a guard against a hang, not a speed measurement (the benchmarks measure speed): a quadratic path over
+  // 10 MB would take minutes
+  assert.ok(ms < 20_000, `${ms.toFixed(0)} ms for ${(bytes.length / 1048576).toFixed(1)} MB`);
 });
