@@ -253,8 +253,9 @@ describe(`API on ${label}`, { skip: skip ?? false }, () => {
     for (const g of roundup.body.groups) assert.ok(g.events.every((e: Json) => onDay.find((x) => x.id === e.id)!.region === g.region));
   });
 
-  test('map points follow the store: an article ingested after a request shows up in the next one', async () => {
+  test('map points and counts follow the store: an article ingested after a request shows up in the next one', async () => {
     const before = (await get(app, '/api/points')).body.rows.length;
+    const totalBefore = (await get(app, '/api/events?limit=1')).body.total;
     // written through a second connection, as serve's scheduler writes
     const writer = openStore(storePath);
     const text = 'Hundreds of people rallied in Duluth, Minnesota, on Saturday, Feb. 7, 2026, against a plan to close the city library. (A made-up test article.)';
@@ -263,6 +264,7 @@ describe(`API on ${label}`, { skip: skip ?? false }, () => {
     assert.ok(r.eventsNew >= 1);
     const after = (await get(app, '/api/points')).body.rows.length;
     assert.equal(after, before + r.eventsNew);
+    assert.equal((await get(app, '/api/events?limit=1')).body.total, totalBefore + r.eventsNew, 'counts follow the store too');
   });
 
   test('OpenAPI 3.1 document describes the endpoints, and real responses validate against it', async () => {

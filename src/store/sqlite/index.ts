@@ -33,6 +33,9 @@ const FILTER_CLAUSES: Array<[keyof EventFilter & ('from' | 'to' | 'region' | 'lo
   ['macroevent', 's.macroevent = ?', (v) => [v]],
 ];
 
+/** Distinct filters whose counts are kept. */
+const COUNT_CACHE_ENTRIES = 256;
+
 /** The search table joined to the records: filters and order on `s`, records read only for rows returned. */
 const FROM_SEARCH = 'event_search s JOIN events e ON e.rowid = s.event_rowid';
 
@@ -200,7 +203,7 @@ export class SqliteRepository implements Repository {
 
   pageEventsJson(filter: EventFilter, page: PageRequest): EventPage<string> {
     const counted = whereOf(filter);
-    const total = this.sql(`SELECT count(*) FROM event_search s ${counted.sql}`).pluck().get(...counted.args) as number;
+    const total = this.count(counted.sql, counted.args);
     const limit = Math.max(1, Math.floor(page.limit));
     // A box or a search matching many events is answered fastest by walking the sort order until the page is
     // full (about limit * all / total rows); a narrow one through its index, then sorting its `total` rows.
@@ -229,6 +232,26 @@ export class SqliteRepository implements Repository {
       total,
     };
   }
+
+  /** Matching events for a WHERE clause; counts are kept until the store changes (paging repeats them). */
+  private count(where: string, args: unknown[]): number {
+    const version = this.version();
+    if (version !== this.countsVersion) {
+      this.countCache.clear();
+      this.countsVersion = version;
+    }
+    const key = where + '\u0000' + JSON.stringify(args);
+    let n = this.countCache.get(key);
+    if (n === undefined) {
+      n = this.sql(`SELECT count(*) FROM event_search s ${where}`).pluck().get(...args) as number;
+      if (this.countCache.size >= COUNT_CACHE_ENTRIES) this.countCache.delete(this.countCache.keys().next().value!);
+      this.countCache.set(key, n);
+    }
+    return n;
+  }
+
+  private countCache = new Map<string, number>();
+  private countsVersion = '';
 
   pointsJson(filter: EventFilter): string {
     const { sql, args } = whereOf(filter);
