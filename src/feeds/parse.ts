@@ -9,6 +9,7 @@
 // Limits: MAX_FEED_BYTES of input; at most MAX_FEED_ITEMS items are returned. A longer feed is truncated
 // (its first MAX_FEED_ITEMS items, which in a feed are the newest) and ParsedFeed.truncated says how many
 // were dropped, so a poller can log it; it is not an error.
+import { httpUrl } from '../core/url.js';
 import { createHash } from 'node:crypto';
 import { parseDateValue } from '../ingest/dates.js';
 import { decodeEntities } from '../ingest/html.js';
@@ -155,19 +156,6 @@ function xmlBase(el: XmlElement, base: string | null): string | null {
 }
 
 // ---------------------------------------------------------------- text helpers
-
-/** An absolute http(s) URL, resolved against base; null for anything else. */
-function httpUrl(u: string | null, base: string | null): string | null {
-  if (!u) return null;
-  const s = u.trim();
-  if (!s) return null;
-  try {
-    const parsed = base ? new URL(s, base) : new URL(s);
-    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : null;
-  } catch {
-    return null;
-  }
-}
 
 /** HTML (or plain text) -> plain text: scripts, styles and tags removed, entities decoded, spaces collapsed. */
 export function htmlToText(s: string | null): string | null {

@@ -2,6 +2,7 @@
 // too deep or too large for a DOM). The body goes through linkedom + Readability when the page is of a sane
 // size and depth, else through a streaming tag scanner. Both produce the same lines for the classifier.
 
+import { httpUrl } from '../core/url.js';
 import { createRequire } from 'node:module';
 import type { BlockKind } from '../core/types.js';
 import { classifyLines, layout, publishedFromLines, type Line, type TextDate } from './classify.js';
@@ -58,7 +59,7 @@ export function extractHtml(html: string, opts: { url: string | null }): HtmlFie
   const cls = classifyLines(lines, { findTitle: !title });
   const { text, blocks } = layout(lines, cls.pieces);
 
-  const url = absoluteUrl(meta.canonical, opts.url) ?? absoluteUrl(meta.ogUrl, opts.url) ?? absoluteUrl(opts.url, null);
+  const url = httpUrl(meta.canonical, opts.url) ?? httpUrl(meta.ogUrl, opts.url) ?? httpUrl(opts.url, null);
   const publisher = clean(meta.siteName) ?? clean(meta.jsonld.publisher) ?? hostOf(url ?? opts.url);
 
   const date = publishedFromMarkup(meta, [url, opts.url]) ?? publishedFromLines(lines, cls);
@@ -574,16 +575,6 @@ function placeTitle(lines: Line[], title: string): void {
   }
   lines.unshift({ text: title, hint: 'title', gap: 0 });
   if (lines[1]) lines[1].gap = 2;
-}
-
-function absoluteUrl(u: string | null | undefined, base: string | null): string | null {
-  if (!u) return null;
-  try {
-    const parsed = base ? new URL(u, base) : new URL(u);
-    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : null;
-  } catch {
-    return null;
-  }
 }
 
 function hostOf(u: string | null | undefined): string | null {

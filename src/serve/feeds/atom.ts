@@ -6,6 +6,7 @@
 // - `feed` writes titles and summaries as type="html" in CDATA, so their text is HTML-escaped here first: a
 //   hostile "<script>" in a title reaches the reader as text, never as markup. Characters XML 1.0 forbids
 //   (control characters, lone surrogates) are removed.
+import { httpUrl } from '../../core/url.js';
 import { createHash } from 'node:crypto';
 import { Feed } from 'feed';
 import type { EventRecord, SourceRef } from '../../core/types.js';
@@ -58,20 +59,10 @@ function sourcesHtml(e: EventRecord): string {
   if (!e.sources.length) return '';
   const items = e.sources.map((s) => {
     const label = asHtml([sourceLabel(s), s.publisher, s.published].filter(Boolean).join(' — '));
-    const href = safeHttp(s.url);
+    const href = httpUrl(s.url);
     return href ? `<li><a href="${asHtml(href)}">${label}</a></li>` : `<li>${label}</li>`;
   });
   return `<p>Sources:</p><ul>${items.join('')}</ul>`;
-}
-
-function safeHttp(u: string | null): string | null {
-  if (!u) return null;
-  try {
-    const p = new URL(u);
-    return p.protocol === 'http:' || p.protocol === 'https:' ? p.href : null;
-  } catch {
-    return null;
-  }
 }
 
 export function eventsAtom(
