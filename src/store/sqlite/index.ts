@@ -233,6 +233,13 @@ export class SqliteRepository implements Repository {
     };
   }
 
+  /** Whether one event passes a filter: the same conditions as every query here (webhooks use it). */
+  eventMatches(id: string, filter: EventFilter): boolean {
+    const { sql, args } = whereOf(filter);
+    const where = (sql ? sql + ' AND ' : 'WHERE ') + 's.event_rowid = (SELECT rowid FROM events WHERE id = ?)';
+    return this.sql(`SELECT 1 FROM event_search s ${where}`).get(...args, id) !== undefined;
+  }
+
   /** Matching events for a WHERE clause; counts are kept until the store changes (paging repeats them). */
   private count(where: string, args: unknown[]): number {
     const version = this.version();

@@ -1,10 +1,8 @@
 // The live record's tables on SQLite (migration 3), sharing the Repository's connection and transactions.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { EventRecord } from '../../core/types.js';
 import type { DeliverPayload, Delivery, FetchLogEntry, ItemPayload, Job, JobKind, LiveStore, PollOutcome, Source, Webhook } from '../live.js';
 import type { EventFilter, SaveOutcome } from '../repository.js';
-import { searchBody } from './migrations.js';
 import type { SqliteRepository } from './index.js';
 
 /** Set bits of a 32-bit integer. */
@@ -12,21 +10,6 @@ function popcount32(x: number): number {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-}
-
-/** Whether an event passes a webhook's filter (the same fields as the API's). */
-export function matchesFilter(e: EventRecord, f: EventFilter): boolean {
-  if (f.region && e.region?.toUpperCase() !== f.region.toUpperCase()) return false;
-  if (f.status && e.status !== f.status) return false;
-  if (f.locality && e.locality?.toLowerCase() !== f.locality.toLowerCase()) return false;
-  if (f.macroevent && e.macroevent?.toLowerCase() !== f.macroevent.toLowerCase()) return false;
-  if (f.from && (!e.date || e.date < f.from)) return false;
-  if (f.to && (!e.date || e.date > f.to)) return false;
-  if (f.q) {
-    const body = searchBody(e).toLowerCase();
-    if (!(f.q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).every((w) => body.includes(w))) return false;
-  }
-  return true;
 }
 
 export class SqliteLiveStore implements LiveStore {
@@ -215,10 +198,8 @@ export class SqliteLiveStore implements LiveStore {
     const hooks = this.listWebhooks().filter((h) => h.active);
     if (!hooks.length) return;
     for (const c of changed) {
-      const record = this.repo.getEvent(c.id);
-      if (!record) continue;
       for (const h of hooks) {
-        if (!matchesFilter(record, h.filter)) continue;
+        if (!this.repo.eventMatches(c.id, h.filter)) continue;
         const payload: DeliverPayload = { webhookId: h.id, eventId: c.id, revision: c.revision, created: c.created };
         this.enqueue('deliver', payload, `deliver:${h.id}:${c.id}:${c.revision}`);
       }
