@@ -30,7 +30,6 @@ export interface WatchOptions {
   disableAfter?: number;
   respectRobots?: boolean;
   log?: (line: string) => void;
-  now?: () => number;
 }
 
 export interface DrainSummary {
@@ -67,7 +66,7 @@ export class Watcher {
   private readonly gaz: Gazetteer;
   private readonly robots: RobotsCache | null;
   private readonly politeness: Politeness;
-  private readonly o: Required<Omit<WatchOptions, 'log' | 'now'>> & Pick<WatchOptions, 'log' | 'now'>;
+  private readonly o: Required<Omit<WatchOptions, 'log'>> & Pick<WatchOptions, 'log'>;
 
   constructor(
     private readonly repo: Repository,
@@ -105,7 +104,7 @@ export class Watcher {
     const total = await this.drain();
     for (;;) {
       const next = this.live.nextRetry();
-      const wait = next === null ? Infinity : Date.parse(next) - (this.o.now?.() ?? Date.now());
+      const wait = next === null ? Infinity : Date.parse(next) - Date.now();
       if (wait > waitMs) return total;
       await new Promise((r) => setTimeout(r, Math.max(0, wait)));
       const more = await this.drain();
@@ -165,8 +164,7 @@ export class Watcher {
 
   private retryAt(job: Job): string | null {
     if (job.attempts >= this.o.maxAttempts) return null;
-    const now = this.o.now?.() ?? Date.now();
-    return new Date(now + this.o.retryBaseMs * 2 ** (job.attempts - 1)).toISOString();
+    return new Date(Date.now() + this.o.retryBaseMs * 2 ** (job.attempts - 1)).toISOString();
   }
 
   private retryOrFail(job: Job, error: string): boolean {
@@ -186,11 +184,14 @@ export class Watcher {
     try {
       res = await this.fetch(source.url, { etag: source.etag, lastModified: source.last_modified, accept: FEED_ACCEPT });
     } catch (e) {
-      this.log(`poll ${source.url}: ${describe(e)}`);
-      if (retryable(e) && this.retryAt(job)) {
-        this.live.logFetch({ source_id: sourceId, url: source.url, status: e instanceof FetchError ? (e.status ?? null) : null, items_new: 0, items_skipped: 0, error: `${describe(e)} (will retry)` });
-        this.retryOrFail(job, describe(e));
-      } else this.live.finishPoll(job.id, sourceId, { status: e instanceof FetchError ? (e.status ?? null) : null, error: describe(e) });
+      const error = describe(e);
+      const status = e instanceof FetchError ? (e.status ?? null) : null;
+      const retry = retryable(e) ? this.retryAt(job) : null;
+      this.log(`poll ${source.url}: ${error}`);
+      if (retry) {
+        this.live.logFetch({ source_id: sourceId, url: source.url, status, items_new: 0, items_skipped: 0, error: `${error} (will retry)` });
+        this.live.failJob(job.id, error, retry);
+      } else this.live.finishPoll(job.id, sourceId, { status, error });
       return;
     }
     if (res.notModified) {
@@ -252,7 +253,7 @@ export class Watcher {
   }
 
   /** Extracts one fetched page and saves it with its near-duplicate link, in the job's transaction. */
-  ingest(jobId: number, itemId: number | null, input: { bytes: Uint8Array; name: string; url: string | null; contentType: string | null }): SaveOutcome | null {
+  private ingest(jobId: number, itemId: number | null, input: { bytes: Uint8Array; name: string; url: string | null; contentType: string | null }): SaveOutcome | null {
     let processed;
     try {
       processed = processInput({ bytes: input.bytes, name: input.name, url: input.url, contentType: input.contentType }, this.gaz);
@@ -282,7 +283,7 @@ export class Watcher {
       this.live.completeJob(job.id);
       return;
     }
-    const r = await deliver(hook, { type: p.created ? 'event.created' : 'event.updated', revision: p.revision, event }, { allowHosts: this.o.allowHosts, now: this.o.now });
+    const r = await deliver(hook, { type: p.created ? 'event.created' : 'event.updated', revision: p.revision, event }, { allowHosts: this.o.allowHosts });
     this.live.logDelivery({ webhook_id: hook.id, event_id: p.eventId, revision: p.revision, attempt: job.attempts, status: r.status, ok: r.ok, error: r.error }, this.o.disableAfter);
     if (r.ok) {
       this.live.completeJob(job.id);

@@ -47,8 +47,8 @@ export interface DeliveryResult {
 }
 
 /** POSTs one signed delivery. Never throws: every failure is a result with its reason. */
-export async function deliver(hook: Webhook, payload: WebhookBody, opts: { allowHosts: string[]; now?: () => number }): Promise<DeliveryResult> {
-  const now = opts.now?.() ?? Date.now();
+export async function deliver(hook: Webhook, payload: WebhookBody, opts: { allowHosts: string[] }): Promise<DeliveryResult> {
+  const now = Date.now();
   const body = JSON.stringify({ ...payload, delivered_at: new Date(now).toISOString() });
   let url: URL;
   let addresses;
