@@ -1,26 +1,15 @@
 // extract(article): the demonstrations an article reports, as mentions: one per (place, date) per sentence,
 // each field with the quoted sentence it came from. Pure: the gazetteer is read-only reference data.
-import type { Article, Block, Evidence, Mention, Place, Status } from '../core/types.js';
+import type { Article, Mention, Place, Status } from '../core/types.js';
 import type { Gazetteer } from '../resolve/gazetteer.js';
 import { rankPlaces, type GeoContext } from '../resolve/geocode.js';
-import { addDays, findDates, iso, parseIso, type DateHit } from './dates.js';
-import {
-  ABROAD,
-  AGENCY_WORDS,
-  FUTURE_CUES,
-  NATIONWIDE,
-  NON_PROTEST_DATE_VERBS,
-  ORG_HEADS,
-  PAST_CUES,
-  POLICE_MEASURES,
-  PROPERTY_DAMAGE,
-  TRIGGERS,
-  WEAK_TRIGGERS,
-} from './lexicon.js';
-import { creditPlace, scanSentence, capitalRuns, type RawPlace, type SentencePlaces } from './places.js';
+import { addDays, iso, parseIso, type DateHit } from './dates.js';
+import { addEvidence, attachFacts } from './facts.js';
+import { ABROAD, NATIONWIDE, PAST_CUES } from './lexicon.js';
+import { type RawPlace } from './places.js';
 import { findPrivateNames, makeRedactor } from './privacy.js';
-import { findArrests, findInjuries, findSizes } from './size.js';
-import { quotedRanges, splitSentences, tokenize, type Sentence, type Token } from './text.js';
+import { type Sentence } from './text.js';
+import { readUnits, type Unit } from './units.js';
 
 export interface ExtractResult {
   mentions: Mention[];
@@ -28,20 +17,6 @@ export interface ExtractResult {
   flags: string[];
   /** the macro-event the article is about ("National Shutdown"), if it names one */
   macroevent: string | null;
-}
-
-interface Unit {
-  sentence: Sentence;
-  block: number;
-  kind: Block['kind'];
-  tokens: Token[];
-  scan: SentencePlaces;
-  triggers: string[];
-  /** words that report a demonstration only in an article about demonstrations ("gathered") */
-  weak: string[];
-  dates: DateHit[];
-  future: boolean;
-  title: string | null;
 }
 
 interface Resolved {
@@ -64,36 +39,7 @@ const MIN_UNQUALIFIED_POP = 15000;
 export function extract(article: Article, gaz: Gazetteer): ExtractResult {
   const text = article.text;
   const published = article.published;
-  const units: Unit[] = [];
-  const creditPlaces = new Map<number, RawPlace>(); // block index of a caption -> the place glued to its credit
-
-  // ---- pass 1: read every sentence ------------------------------------------------------------
-  article.blocks.forEach((b, bi) => {
-    if (b.kind === 'furniture') return;
-    const body = text.slice(b.start, b.end);
-    if (b.kind === 'credit') {
-      const cp = creditPlace(gaz, tokenize(body, b.start));
-      // the caption this credit belongs to is the nearest caption block above it
-      for (let k = bi - 1; k >= 0 && k >= bi - 2; k--) {
-        if (article.blocks[k]!.kind === 'caption') {
-          if (cp) creditPlaces.set(k, cp);
-          break;
-        }
-      }
-      return;
-    }
-    for (const s of splitSentences(body, b.start)) {
-      const tokens = tokenize(s.text, s.start);
-      const quotes = quotedRanges(s.text, s.start);
-      const inQuote = (t: Token) => quotes.some(([qs, qe]) => t.start >= qs && t.end <= qe);
-      const scan = scanSentence(gaz, tokens, s.start, inQuote);
-      const triggers = findTriggers(s.text, TRIGGERS);
-      const weak = findTriggers(s.text, WEAK_TRIGGERS);
-      const future = FUTURE_CUES.test(s.text);
-      const dates = findDates(s.text, s.start, published, future).filter((d) => !nonProtestDate(text, s.start, d));
-      units.push({ sentence: s, block: bi, kind: b.kind, tokens, scan, triggers, weak, dates, future, title: findTitle(s.text) });
-    }
-  });
+  const { units, creditPlaces } = readUnits(article, gaz);
 
   const ctx = articleContext(units);
   const nameUnits = units.filter((u) => u.kind !== 'title' && u.kind !== 'heading');
@@ -238,25 +184,8 @@ export function extract(article: Article, gaz: Gazetteer): ExtractResult {
 
 // ---------------------------------------------------------------------------------------------------
 
-function findTriggers(s: string, list: Array<[RegExp, string | null]>): string[] {
-  const out: string[] = [];
-  for (const [re, tactic] of list) {
-    if (re.test(s)) out.push(tactic ?? '');
-  }
-  return out;
-}
 
-/** A date right after "was arrested", "were killed", ...: the date of that act, not of a demonstration. */
-function nonProtestDate(text: string, sentenceStart: number, d: DateHit): boolean {
-  const before = text.slice(Math.max(sentenceStart, d.start - 60), d.start);
-  return NON_PROTEST_DATE_VERBS.test(before);
-}
 
-/** A quoted Title Case name of an action: "National Shutdown" protest. */
-function findTitle(s: string): string | null {
-  const m = /["“'‘]((?:[A-Z][\w’'-]*\s?){1,5})["”'’]\s*(?:protests?|demonstrations?|events?|day of action|strike|march|rally|campaign|movement|general strike)/.exec(s);
-  return m ? m[1]!.trim() : null;
-}
 
 function dominantTitle(units: Unit[]): string | null {
   const counts = new Map<string, number>();
@@ -541,95 +470,3 @@ function nationwideMention(articleId: string, d: DateHit, u: Unit): Mention {
   return m;
 }
 
-function addEvidence(m: Mention, field: string, quote: string, u: Unit, source: string): void {
-  if (m.evidence.some((e) => e.field === field && e.start === u.sentence.start)) return;
-  const ev: Evidence = { field, source, quote, start: u.sentence.start, end: u.sentence.end };
-  m.evidence.push(ev);
-}
-
-function pushUnique(list: string[], v: string): boolean {
-  if (list.some((x) => x.toLowerCase() === v.toLowerCase())) return false;
-  list.push(v);
-  return true;
-}
-
-/** Sizes, arrests, injuries, police measures, damage, tactics, organizations, claims, venues. */
-function attachFacts(m: Mention, u: Unit, quote: string, source: string, single: boolean, redact: (s: string) => string): void {
-  const s = u.sentence.text;
-  for (const t of u.triggers) if (t && t !== 'protest') pushUnique(m.event_type, t);
-  if (u.triggers.includes('protest') && !m.event_type.length) m.event_type.push('protest');
-  if (u.triggers.length && !m.event_type.length) m.event_type.push('demonstration');
-  if (single) {
-    const sizes = findSizes(s);
-    if (sizes.length && m.size_low === null) {
-      const big = sizes.reduce((a, b) => ((b.high ?? b.low) > (a.high ?? a.low) ? b : a));
-      m.size_text = big.text;
-      m.size_low = big.low;
-      m.size_high = big.high;
-      addEvidence(m, 'size', quote, u, source);
-    }
-    const arrests = findArrests(s);
-    if (arrests.length && m.arrests_text === null) {
-      const a = arrests[0]!;
-      m.arrests_text = a.text;
-      m.arrests = a.low !== null && a.low === a.high && /^\d+$/.test(a.text) ? a.low : null;
-      addEvidence(m, 'arrests', quote, u, source);
-    }
-    const injuries = findInjuries(s);
-    if (injuries.length && m.injuries_text === null) {
-      m.injuries_text = injuries[0]!.text;
-      addEvidence(m, 'injuries', quote, u, source);
-    }
-    for (const [re, label] of POLICE_MEASURES) {
-      if (re.test(s) && pushUnique(m.police_measures, label)) addEvidence(m, 'police_measures', quote, u, source);
-    }
-    for (const [re, label] of PROPERTY_DAMAGE) {
-      if (re.test(s) && pushUnique(m.property_damage, label)) addEvidence(m, 'property_damage', quote, u, source);
-    }
-    for (const v of u.scan.venues) {
-      if (m.locality && v.text.toLowerCase() === m.locality.toLowerCase()) continue;
-      if (pushUnique(m.location_detail, v.text)) addEvidence(m, 'location_detail', quote, u, source);
-    }
-  }
-  for (const o of findOrganizations(u)) if (pushUnique(m.organizations, o)) addEvidence(m, 'organizations', quote, u, source);
-  for (const c of findClaims(s)) if (pushUnique(m.claims, redact(c))) addEvidence(m, 'claims', quote, u, source);
-  if (m.event_type.length) addEvidence(m, 'event_type', quote, u, source);
-}
-
-const ORG_NOUN_AFTER = /^\s+(coalition|movement|alliance|network|union|collective|committee|campaign|group)\b/i;
-
-/** Organizations: proper names ending in an organization word, or followed by one ("No Kings coalition"). */
-function findOrganizations(u: Unit): string[] {
-  const out: string[] = [];
-  const s = u.sentence.text;
-  for (const run of capitalRuns(u.tokens, () => false)) {
-    const name = run.map((t) => t.text).join(' ');
-    if (AGENCY_WORDS.test(name)) continue;
-    const last = run[run.length - 1]!.text;
-    const after = s.slice(run[run.length - 1]!.end - u.sentence.start);
-    const noun = ORG_NOUN_AFTER.exec(after);
-    if (ORG_HEADS.has(last) && run.length >= 2) out.push(name);
-    else if (noun) out.push(`${name} ${noun[1]}`);
-  }
-  return out;
-}
-
-const CLAIM_RE =
-  /\b(against|calling for|demanding|to demand|in solidarity with|in protest (?:of|against)|to protest|to stop|for)\s+((?:an?\s+|the\s+)?(?:end to |halt to )?[A-Za-z][^,.;:—"“”()]{2,70}?)(?=[,.;:—"“”()]|\s+(?:and|as|while|on|in|at|after|before|during|when|where)\s|$)/g;
-
-/** Demands as CCC phrases: "against ICE", "for an end to ICE operations". Only from a protest's own sentence. */
-function findClaims(s: string): string[] {
-  const out: string[] = [];
-  CLAIM_RE.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = CLAIM_RE.exec(s))) {
-    const verb = m[1]!.toLowerCase();
-    const obj = m[2]!.trim();
-    if (verb === 'for' && !/^(?:an?\s+)?(?:end|halt|removal|abolition|justice|the removal|the end)/i.test(obj)) continue;
-    const lead = verb === 'against' || verb.startsWith('in protest') || verb === 'to protest' || verb === 'to stop' ? 'against' : verb === 'in solidarity with' ? 'in solidarity with' : 'for';
-    const target = obj.replace(/^(?:the\s+)?(?:US\s+|U\.S\.\s+)?/i, (x) => x);
-    if (target.split(/\s+/).length > 12) continue;
-    out.push(`${lead} ${target}`);
-  }
-  return out.slice(0, 3);
-}

@@ -428,6 +428,11 @@ export function publishedFromLines(lines: Line[], cls: Classified): TextDate | n
   }
   if (updated) return updated;
 
+  // a labelled stamp inside a header line that also carries a byline, an outlet or the title:
+  // " date 2025-06-11 Jane Doe", "By Staff | Published 5:04 PM EST, Jan. 30, 2026", "Posted May 7, 2025 ..."
+  const labelled = labelledStamp(lines.slice(0, Math.min(lines.length, 12)).map((l) => l.text));
+  if (labelled) return labelled;
+
   // "MINNEAPOLIS, Jan. 30, 2026 (Reuters) — ..." at the start of one of the first paragraphs
   let paragraphs = 0;
   for (let i = 0; i < lines.length && paragraphs < 3; i++) {
@@ -450,4 +455,37 @@ export function publishedFromLines(lines: Line[], cls: Classified): TextDate | n
     }
   }
   return null;
+}
+
+const STAMP_IN_LINE = /(?:^|[\s|•·,(])(date|published(?: on)?|first published(?: on)?|originally published(?: on)?|posted(?: on)?|updated(?: on)?|last updated(?: on)?)\s*:?\s+/gi;
+/** "Thursday, January 29, 2026" in the first characters of the page: a dated masthead. */
+const WEEKDAY_FULL_DATE = /\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+/g;
+
+/**
+ * A full date right after a stamp label ("date", "Published", "Posted", "Updated") or a weekday, in the first
+ * characters of the page's first lines. A published or posted stamp wins over an updated one.
+ */
+export function labelledStamp(lines: string[]): TextDate | null {
+  let updated: TextDate | null = null;
+  let seen = 0;
+  for (const line of lines) {
+    const head = line.slice(0, Math.max(0, 600 - seen));
+    seen += line.length;
+    for (const re of [STAMP_IN_LINE, WEEKDAY_FULL_DATE]) {
+      re.lastIndex = 0;
+      let m: RegExpExecArray | null;
+      while ((m = re.exec(head))) {
+        const rest = head.slice(m.index + m[0].length, m.index + m[0].length + 60);
+        // a time may stand before the date: "Published 5:04 PM EST, Jan. 30, 2026"
+        const time = /^(?:\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4}\b)?[,\s]*)?(?:on\s+)?/i.exec(rest)![0].length;
+        const full = findFullDate(rest.slice(time));
+        if (!full || full.index > 12) continue;
+        const found: TextDate = { published: full.iso, source: 'header', evidence: head.slice(m.index, m.index + m[0].length + time + full.index + full.length).trim() };
+        if (/updated/i.test(m[1] ?? '')) updated ??= found;
+        else return found;
+      }
+    }
+    if (seen >= 600) break;
+  }
+  return updated;
 }

@@ -1,0 +1,100 @@
+// Facts of a demonstration read from one sentence: tactics, size, arrests, injuries, police measures, damage,
+// venues, organizations and claims, each with the quoted sentence as evidence. Pure.
+import type { Evidence, Mention } from '../core/types.js';
+import { AGENCY_WORDS, ORG_HEADS, POLICE_MEASURES, PROPERTY_DAMAGE } from './lexicon.js';
+import { capitalRuns } from './places.js';
+import { findArrests, findInjuries, findSizes } from './size.js';
+import type { Unit } from './units.js';
+
+export function addEvidence(m: Mention, field: string, quote: string, u: Unit, source: string): void {
+  if (m.evidence.some((e) => e.field === field && e.start === u.sentence.start)) return;
+  const ev: Evidence = { field, source, quote, start: u.sentence.start, end: u.sentence.end };
+  m.evidence.push(ev);
+}
+
+export function pushUnique(list: string[], v: string): boolean {
+  if (list.some((x) => x.toLowerCase() === v.toLowerCase())) return false;
+  list.push(v);
+  return true;
+}
+
+/** Sizes, arrests, injuries, police measures, damage, tactics, organizations, claims, venues. */
+export function attachFacts(m: Mention, u: Unit, quote: string, source: string, single: boolean, redact: (s: string) => string): void {
+  const s = u.sentence.text;
+  for (const t of u.triggers) if (t && t !== 'protest') pushUnique(m.event_type, t);
+  if (u.triggers.includes('protest') && !m.event_type.length) m.event_type.push('protest');
+  if (u.triggers.length && !m.event_type.length) m.event_type.push('demonstration');
+  if (single) {
+    const sizes = findSizes(s);
+    if (sizes.length && m.size_low === null) {
+      const big = sizes.reduce((a, b) => ((b.high ?? b.low) > (a.high ?? a.low) ? b : a));
+      m.size_text = big.text;
+      m.size_low = big.low;
+      m.size_high = big.high;
+      addEvidence(m, 'size', quote, u, source);
+    }
+    const arrests = findArrests(s);
+    if (arrests.length && m.arrests_text === null) {
+      const a = arrests[0]!;
+      m.arrests_text = a.text;
+      m.arrests = a.low !== null && a.low === a.high && /^\d+$/.test(a.text) ? a.low : null;
+      addEvidence(m, 'arrests', quote, u, source);
+    }
+    const injuries = findInjuries(s);
+    if (injuries.length && m.injuries_text === null) {
+      m.injuries_text = injuries[0]!.text;
+      addEvidence(m, 'injuries', quote, u, source);
+    }
+    for (const [re, label] of POLICE_MEASURES) {
+      if (re.test(s) && pushUnique(m.police_measures, label)) addEvidence(m, 'police_measures', quote, u, source);
+    }
+    for (const [re, label] of PROPERTY_DAMAGE) {
+      if (re.test(s) && pushUnique(m.property_damage, label)) addEvidence(m, 'property_damage', quote, u, source);
+    }
+    for (const v of u.scan.venues) {
+      if (m.locality && v.text.toLowerCase() === m.locality.toLowerCase()) continue;
+      if (pushUnique(m.location_detail, v.text)) addEvidence(m, 'location_detail', quote, u, source);
+    }
+  }
+  for (const o of findOrganizations(u)) if (pushUnique(m.organizations, o)) addEvidence(m, 'organizations', quote, u, source);
+  for (const c of findClaims(s)) if (pushUnique(m.claims, redact(c))) addEvidence(m, 'claims', quote, u, source);
+  if (m.event_type.length) addEvidence(m, 'event_type', quote, u, source);
+}
+
+const ORG_NOUN_AFTER = /^\s+(coalition|movement|alliance|network|union|collective|committee|campaign|group)\b/i;
+
+/** Organizations: proper names ending in an organization word, or followed by one ("No Kings coalition"). */
+function findOrganizations(u: Unit): string[] {
+  const out: string[] = [];
+  const s = u.sentence.text;
+  for (const run of capitalRuns(u.tokens, () => false)) {
+    const name = run.map((t) => t.text).join(' ');
+    if (AGENCY_WORDS.test(name)) continue;
+    const last = run[run.length - 1]!.text;
+    const after = s.slice(run[run.length - 1]!.end - u.sentence.start);
+    const noun = ORG_NOUN_AFTER.exec(after);
+    if (ORG_HEADS.has(last) && run.length >= 2) out.push(name);
+    else if (noun) out.push(`${name} ${noun[1]}`);
+  }
+  return out;
+}
+
+const CLAIM_RE =
+  /\b(against|calling for|demanding|to demand|in solidarity with|in protest (?:of|against)|to protest|to stop|for)\s+((?:an?\s+|the\s+)?(?:end to |halt to )?[A-Za-z][^,.;:—"“”()]{2,70}?)(?=[,.;:—"“”()]|\s+(?:and|as|while|on|in|at|after|before|during|when|where)\s|$)/g;
+
+/** Demands as CCC phrases: "against ICE", "for an end to ICE operations". Only from a protest's own sentence. */
+function findClaims(s: string): string[] {
+  const out: string[] = [];
+  CLAIM_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = CLAIM_RE.exec(s))) {
+    const verb = m[1]!.toLowerCase();
+    const obj = m[2]!.trim();
+    if (verb === 'for' && !/^(?:an?\s+)?(?:end|halt|removal|abolition|justice|the removal|the end)/i.test(obj)) continue;
+    const lead = verb === 'against' || verb.startsWith('in protest') || verb === 'to protest' || verb === 'to stop' ? 'against' : verb === 'in solidarity with' ? 'in solidarity with' : 'for';
+    const target = obj.replace(/^(?:the\s+)?(?:US\s+|U\.S\.\s+)?/i, (x) => x);
+    if (target.split(/\s+/).length > 12) continue;
+    out.push(`${lead} ${target}`);
+  }
+  return out.slice(0, 3);
+}

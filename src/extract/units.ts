@@ -1,0 +1,83 @@
+// Pass 1 of extraction: the article read as units, one per sentence, each with its tokens, the places and
+// regions it names, its protest words, its dates and whether it speaks of the future. Pure.
+import type { Article, Block } from '../core/types.js';
+import type { Gazetteer } from '../resolve/gazetteer.js';
+import { findDates, type DateHit } from './dates.js';
+import { FUTURE_CUES, NON_PROTEST_DATE_VERBS, TRIGGERS, WEAK_TRIGGERS } from './lexicon.js';
+import { creditPlace, scanSentence, type RawPlace, type SentencePlaces } from './places.js';
+import { quotedRanges, splitSentences, tokenize, type Sentence, type Token } from './text.js';
+
+export interface Unit {
+  sentence: Sentence;
+  block: number;
+  kind: Block['kind'];
+  tokens: Token[];
+  scan: SentencePlaces;
+  triggers: string[];
+  /** words that report a demonstration only in an article about demonstrations ("gathered") */
+  weak: string[];
+  dates: DateHit[];
+  future: boolean;
+  title: string | null;
+}
+
+export interface ReadArticle {
+  units: Unit[];
+  /** block index of a caption -> the place glued to the front of its credit line */
+  creditPlaces: Map<number, RawPlace>;
+}
+
+export function readUnits(article: Article, gaz: Gazetteer): ReadArticle {
+  const text = article.text;
+  const published = article.published;
+  const units: Unit[] = [];
+  const creditPlaces = new Map<number, RawPlace>();
+  article.blocks.forEach((b, bi) => {
+    if (b.kind === 'furniture') return;
+    const body = text.slice(b.start, b.end);
+    if (b.kind === 'credit') {
+      const cp = creditPlace(gaz, tokenize(body, b.start));
+      // the caption this credit belongs to is the nearest caption block above it
+      for (let k = bi - 1; k >= 0 && k >= bi - 2; k--) {
+        if (article.blocks[k]!.kind === 'caption') {
+          if (cp) creditPlaces.set(k, cp);
+          break;
+        }
+      }
+      return;
+    }
+    for (const s of splitSentences(body, b.start)) {
+      const tokens = tokenize(s.text, s.start);
+      const quotes = quotedRanges(s.text, s.start);
+      const inQuote = (t: Token) => quotes.some(([qs, qe]) => t.start >= qs && t.end <= qe);
+      const scan = scanSentence(gaz, tokens, s.start, inQuote);
+      const triggers = findTriggers(s.text, TRIGGERS);
+      const weak = findTriggers(s.text, WEAK_TRIGGERS);
+      const future = FUTURE_CUES.test(s.text);
+      const dates = findDates(s.text, s.start, published, future).filter((d) => !nonProtestDate(text, s.start, d));
+      units.push({ sentence: s, block: bi, kind: b.kind, tokens, scan, triggers, weak, dates, future, title: findTitle(s.text) });
+    }
+  });
+
+  return { units, creditPlaces };
+}
+
+function findTriggers(s: string, list: Array<[RegExp, string | null]>): string[] {
+  const out: string[] = [];
+  for (const [re, tactic] of list) {
+    if (re.test(s)) out.push(tactic ?? '');
+  }
+  return out;
+}
+
+/** A date right after "was arrested", "were killed", ...: the date of that act, not of a demonstration. */
+function nonProtestDate(text: string, sentenceStart: number, d: DateHit): boolean {
+  const before = text.slice(Math.max(sentenceStart, d.start - 60), d.start);
+  return NON_PROTEST_DATE_VERBS.test(before);
+}
+
+/** A quoted Title Case name of an action: "National Shutdown" protest. */
+function findTitle(s: string): string | null {
+  const m = /["“'‘]((?:[A-Z][\w’'-]*\s?){1,5})["”'’]\s*(?:protests?|demonstrations?|events?|day of action|strike|march|rally|campaign|movement|general strike)/.exec(s);
+  return m ? m[1]!.trim() : null;
+}
