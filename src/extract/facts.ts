@@ -19,6 +19,18 @@ export function pushUnique(list: string[], v: string): boolean {
 }
 
 /** Sizes, arrests, injuries, police measures, damage, tactics, organizations, claims, venues. */
+/** "Police reported no arrests", "no one was arrested", "ended without arrests". */
+const NO_ARRESTS = /\bno (?:immediate |reported )?arrests?\b|\bno(?:body| one) (?:was|were|has been|had been) (?:arrested|detained)\b|\bwithout (?:any )?arrests\b|\bzero arrests\b/i;
+
+/** The size phrase as the sentence words it, trimmed to the phrase and a following "members"-like noun. */
+function sizeWords(s: string, hit: { start: number; end: number; text: string }): string {
+  let end = hit.end;
+  const more = /^\s+(?:members|supporters|workers|leaders|activists|residents|students)\b/i.exec(s.slice(end));
+  if (more) end += more[0].length;
+  const words = s.slice(hit.start, end).replace(/\s+/g, ' ').trim();
+  return words || hit.text;
+}
+
 export function attachFacts(m: Mention, u: Unit, quote: string, source: string, single: boolean, redact: (s: string) => string): void {
   const s = u.sentence.text;
   for (const t of u.triggers) if (t && t !== 'protest') pushUnique(m.event_type, t);
@@ -28,12 +40,18 @@ export function attachFacts(m: Mention, u: Unit, quote: string, source: string, 
     const sizes = findSizes(s);
     if (sizes.length && m.size_low === null) {
       const big = sizes.reduce((a, b) => ((b.high ?? b.low) > (a.high ?? a.low) ? b : a));
-      m.size_text = big.text;
+      // the wording as written, with its noun ("at least 200 people"): CCC's size_text is the reporter's words
+      m.size_text = sizeWords(s, big);
       m.size_low = big.low;
       m.size_high = big.high;
       addEvidence(m, 'size', quote, u, source);
     }
     const arrests = findArrests(s);
+    if (!arrests.length && m.arrests_text === null && NO_ARRESTS.test(s)) {
+      m.arrests_text = 'no arrests';
+      m.arrests = 0;
+      addEvidence(m, 'arrests', quote, u, source);
+    }
     if (arrests.length && m.arrests_text === null) {
       const a = arrests[0]!;
       m.arrests_text = a.text;
