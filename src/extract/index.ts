@@ -7,6 +7,7 @@ import { addDays, iso, parseIso, type DateHit } from './dates.js';
 import { addEvidence, attachFacts } from './facts.js';
 import { ABROAD, NATIONWIDE, PAST_CUES } from './lexicon.js';
 import { type RawPlace } from './places.js';
+import { contextPlaces } from './attach.js';
 import { findPrivateNames, makeRedactor } from './privacy.js';
 import { type Sentence } from './text.js';
 import { readUnits, type Unit } from './units.js';
@@ -101,10 +102,13 @@ export function extract(article: Article, gaz: Gazetteer): ExtractResult {
     const nationwide = NATIONWIDE.test(u.sentence.text);
 
     // which places does this sentence report a demonstration at?
-    let places: Resolved[] = resolved;
+    // only the places attached to a protest word are sites; the others are context
+    const context = contextPlaces(u.sentence, resolved.map((r) => ({ start: r.raw.start, end: r.raw.qualifier?.end ?? r.raw.end })));
+    const sites = resolved.filter((_, k) => !context[k]);
+    let places: Resolved[] = sites;
     let inherited = false;
     const namesCountry = u.scan.regions.some((r) => r.kind === 'country');
-    if (!places.length && isEventSentence && !nationwide && !namesCountry) {
+    if (!places.length && !resolved.length && isEventSentence && !nationwide && !namesCountry) {
       const credit = u.kind === 'caption' ? creditPlaces.get(u.block) : undefined;
       const fromCredit = credit ? resolvePlace(credit, gaz, geo, section, explicitLocalities, -1) : null;
       const fallback = paraPlace ?? fromCredit ?? section.locality;
@@ -113,7 +117,7 @@ export function extract(article: Article, gaz: Gazetteer): ExtractResult {
         inherited = true;
       }
     }
-    if (resolved.length) paraPlace = resolved[resolved.length - 1]!;
+    if (sites.length) paraPlace = sites[sites.length - 1]!;
 
     if (!isEventSentence) {
       // facts without a protest word ("officers arrested 12 people") belong to the demonstration the text

@@ -1,0 +1,49 @@
+// Place attachment: which of the places a protest sentence names are where a demonstration happened, and
+// which are context ("after the killing in X", "ICE's operations in X", "in solidarity with X"). A place is
+// attached to the nearest protest word before it unless a word for something other than a demonstration
+// stands between them, in which case the place belongs to that word instead. Pure.
+import type { Sentence } from './text.js';
+
+/** Every protest word of a sentence, as [start, end) offsets relative to the sentence. */
+const PROTEST_WORD =
+  /\b(?:protest(?:s|ed|ing|ers?|ors?)?|demonstrat(?:ion|ions|ors?|ed|ing|e)|march(?:es|ed|ing|ers)?|rall(?:y|ies|ied|ying)|walk(?:outs?|ed out|ing out| out)|strikes?|striking|strikers|boycott(?:s|ed|ing)?|vigils?|sit-ins?|die-ins?|blockad(?:e|es|ed|ing)|encampments?|picket(?:s|ed|ing|ers)?|gather(?:ed|ing|ings|s)?|crowds?|took to the streets|turned out|showed up|assembled)\b/gi;
+
+/**
+ * Words that head a phrase about something other than the demonstration: what it protests (a killing, a raid,
+ * the agency's presence) or who it is about (a resident, citizens). A place right after them is theirs.
+ */
+const CONTEXT_HEAD =
+  /\b(?:kill(?:ing|ings|ed)|shoot(?:ing|ings)|shot|deaths?|died|murder(?:s|ed)?|slaying|crackdowns?|raids?|operations?|presence|actions|surge|deployments?|occupation|invasion|incursion|detentions?|deportations?|policies|agents|officers|troops|residents?|citizens|nationals|being|last (?:year|month|week))\b/i;
+
+/** "in solidarity with", "stand with", "in support of": the place after them is who the protest supports. */
+const SOLIDARITY = /\b(?:solidarity with|stand(?:s|ing)? with|stood with|in support of|support for)\b/i;
+
+export function protestWordSpans(text: string): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  PROTEST_WORD.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = PROTEST_WORD.exec(text))) out.push([m.index, m.index + m[0].length]);
+  return out;
+}
+
+/**
+ * For each place of a sentence (in order, absolute offsets), is it context rather than the site of a
+ * demonstration? A place listed right after another ("in Minneapolis and Portland") shares its verdict.
+ */
+export function contextPlaces(s: Sentence, places: Array<{ start: number; end: number }>): boolean[] {
+  const spans = protestWordSpans(s.text);
+  const out: boolean[] = [];
+  for (let k = 0; k < places.length; k++) {
+    const at = places[k]!.start - s.start;
+    const prevEnd = k > 0 ? places[k - 1]!.end - s.start : -1;
+    if (prevEnd >= 0 && prevEnd <= at && /^\s*(?:,|and|or|, and|, or|&)?\s*$/.test(s.text.slice(prevEnd, at))) {
+      out.push(out[k - 1]!);
+      continue;
+    }
+    let from = Math.max(0, prevEnd);
+    for (const [, e] of spans) if (e <= at && e > from) from = e;
+    const between = s.text.slice(from, at);
+    out.push(CONTEXT_HEAD.test(between) || SOLIDARITY.test(s.text.slice(Math.max(0, prevEnd), at)));
+  }
+  return out;
+}
