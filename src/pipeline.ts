@@ -13,6 +13,8 @@ export interface RawInput {
   url?: string | null;
   published?: string | null;
   contentType?: string | null;
+  /** the day the input was read (YYYY-MM-DD); defaults to today */
+  today?: string | null;
 }
 
 export interface Processed {
@@ -23,7 +25,7 @@ export interface Processed {
 /** ingest + extract + resolve for one input. Throws IngestError for input it cannot read. */
 export function processInput(input: RawInput, gaz: Gazetteer = loadGazetteer()): Processed {
   const article = ingest(input);
-  const result = extract(article, gaz);
+  const result = extract(article, gaz, { today: input.today === undefined ? new Date().toISOString().slice(0, 10) : input.today });
   for (const f of result.flags) if (!article.flags.includes(f)) article.flags.push(f);
   return { article, mentions: result.mentions };
 }

@@ -25,7 +25,7 @@ const WEEKDAY_RE = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)
 
 interface Pattern {
   re: RegExp;
-  resolve: (m: RegExpExecArray, pub: Date | null, future: boolean) => { date: string | null; precision: DatePrecision; explicit: boolean } | null;
+  resolve: (m: RegExpExecArray, pub: Date | null, future: boolean, yearHint: YearHint) => { date: string | null; precision: DatePrecision; explicit: boolean } | null;
 }
 
 const PATTERNS: Pattern[] = [
@@ -40,8 +40,8 @@ const PATTERNS: Pattern[] = [
       `\\b(?:${WEEKDAY_RE},?\\s+)?(?:${MONTH_RE}\\s+\\d{1,2}(?:st|nd|rd|th)?(?:,?\\s+(?:20|19)\\d\\d)?|\\d{1,2}(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH_RE}(?:,?\\s+(?:20|19)\\d\\d)?)(?![\\w-])`,
       'g',
     ),
-    resolve: (m, pub) => {
-      const day = chronoDay(m[0], pub);
+    resolve: (m, pub, _future, yearHint) => {
+      const day = pub ? chronoDay(m[0], pub) : dayWithoutPublication(m[0], yearHint);
       return day ? { date: day, precision: 'day', explicit: true } : null;
     },
   },
@@ -124,7 +124,18 @@ const PATTERNS: Pattern[] = [
 ];
 
 /** All date expressions in `text` (offsets are absolute: base + index), longest first where they overlap. */
-export function findDates(text: string, base: number, published: string | null, future: boolean): DateHit[] {
+/**
+ * What an undated article's month-day dates are read with: the year it is about (from its URL or text), and the
+ * day it was read (no report is dated after it: a weekday written with the date then picks the year).
+ */
+export interface YearHint {
+  year: number | null;
+  today: string | null;
+}
+
+const NO_HINT: YearHint = { year: null, today: null };
+
+export function findDates(text: string, base: number, published: string | null, future: boolean, yearHint: YearHint = NO_HINT): DateHit[] {
   const pub = published ? parseIso(published) : null;
   const hits: DateHit[] = [];
   for (const p of PATTERNS) {
@@ -134,7 +145,7 @@ export function findDates(text: string, base: number, published: string | null, 
       const s = m.index;
       const e = s + m[0].length;
       if (hits.some((h) => h.start - base < e && s < h.end - base)) continue;
-      const r = p.resolve(m, pub, future);
+      const r = p.resolve(m, pub, future, yearHint);
       if (!r) continue;
       hits.push({ start: base + s, end: base + e, text: m[0], ...r });
     }
@@ -170,6 +181,45 @@ function chronoDayUncached(span: string, pub: Date | null): string | null {
     year = nearestYear(month, day, pub);
   }
   return `${year}-${pad(month)}-${pad(day)}`;
+}
+
+/**
+ * A month and day read with no publication date: a written year wins; else the year (of the hint and the
+ * years around it) in which the written weekday falls on that day ("Tuesday, November 18"); else the hint.
+ */
+function dayWithoutPublication(span: string, hint: YearHint): string | null {
+  const res = chrono.en.parse(span, { instant: new Date(Date.UTC(hint.year ?? 2000, 6, 1)), timezone: 0 })[0];
+  if (!res) return null;
+  const day = res.start.get('day');
+  const month = res.start.get('month');
+  if (!day || !month) return null;
+  if (res.start.isCertain('year')) return `${res.start.get('year')}-${pad(month)}-${pad(day)}`;
+  const wd = /(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)/.exec(span)?.[1];
+  const fits = (y: number) => !wd || new Date(Date.UTC(y, month - 1, day)).getUTCDay() === WEEKDAYS.indexOf(wd.toLowerCase());
+  if (hint.year !== null) {
+    for (const y of [hint.year, hint.year - 1, hint.year + 1]) if (fits(y)) return `${y}-${pad(month)}-${pad(day)}`;
+    return null;
+  }
+  const today = hint.today ? parseIso(hint.today) : null;
+  if (!wd || !today) return null;
+  // the latest such day not after the day the article was read
+  for (let y = today.getUTCFullYear(); y >= today.getUTCFullYear() - 6; y--) {
+    const d = `${y}-${pad(month)}-${pad(day)}`;
+    if (fits(y) && d <= hint.today!) return d;
+  }
+  return null;
+}
+
+/** The year an undated article is most likely about: the year in its URL, else the year it writes most often. */
+export function yearHintOf(text: string, url: string | null): number | null {
+  const fromUrl = url ? /\/((?:19|20)\d\d)[/-]/.exec(url)?.[1] : undefined;
+  if (fromUrl) return +fromUrl;
+  const counts = new Map<number, number>();
+  for (const m of text.matchAll(/\b((?:19|20)\d\d)\b/g)) counts.set(+m[1]!, (counts.get(+m[1]!) ?? 0) + 1);
+  let best: number | null = null;
+  let n = 0;
+  for (const [y, c] of counts) if (c > n || (c === n && best !== null && y > best)) [best, n] = [y, c];
+  return best;
 }
 
 function nearestYear(month: number, day: number, pub: Date): number {

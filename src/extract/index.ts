@@ -3,7 +3,7 @@
 import type { Article, Mention, Place, Status } from '../core/types.js';
 import type { Gazetteer } from '../resolve/gazetteer.js';
 import { rankPlaces, type GeoContext } from '../resolve/geocode.js';
-import { addDays, iso, parseIso, type DateHit } from './dates.js';
+import { addDays, iso, parseIso, yearHintOf, type DateHit } from './dates.js';
 import { addEvidence, attachFacts } from './facts.js';
 import { ABROAD, NATIONWIDE, PAST_CUES } from './lexicon.js';
 import { type RawPlace } from './places.js';
@@ -37,10 +37,23 @@ interface Section {
 
 const MIN_UNQUALIFIED_POP = 15000;
 
-export function extract(article: Article, gaz: Gazetteer): ExtractResult {
+export interface ExtractOptions {
+  /** the day the article was read (YYYY-MM-DD): an undated article reports nothing after it */
+  today?: string | null;
+}
+
+export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions = {}): ExtractResult {
   const text = article.text;
   const published = article.published;
-  const { units, creditPlaces } = readUnits(article, gaz);
+  let { units, creditPlaces } = readUnits(article, gaz);
+  if (!published) {
+    // an undated article: month-day dates take the year it writes, and weekday words count from the day of
+    // the demonstrations it dates explicitly
+    const hint = { year: yearHintOf(text, article.url), today: opts.today ?? null };
+    ({ units, creditPlaces } = readUnits(article, gaz, null, hint));
+    const anchor = dominantDate(units.map((u) => ({ ...u, dates: u.dates.filter((d) => d.explicit) })));
+    if (anchor?.date) ({ units, creditPlaces } = readUnits(article, gaz, anchor.date, hint));
+  }
 
   const ctx = articleContext(units);
   const nameUnits = units.filter((u) => u.kind !== 'title' && u.kind !== 'heading');

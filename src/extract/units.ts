@@ -2,7 +2,7 @@
 // regions it names, its protest words, its dates and whether it speaks of the future. Pure.
 import type { Article, Block } from '../core/types.js';
 import type { Gazetteer } from '../resolve/gazetteer.js';
-import { findDates, type DateHit } from './dates.js';
+import { findDates, type DateHit, type YearHint } from './dates.js';
 import { FUTURE_CUES, NON_PROTEST_DATE_VERBS, TRIGGERS, WEAK_TRIGGERS } from './lexicon.js';
 import { creditPlace, scanSentence, type RawPlace, type SentencePlaces } from './places.js';
 import { quotedRanges, splitSentences, tokenize, type Sentence, type Token } from './text.js';
@@ -27,9 +27,12 @@ export interface ReadArticle {
   creditPlaces: Map<number, RawPlace>;
 }
 
-export function readUnits(article: Article, gaz: Gazetteer): ReadArticle {
+/**
+ * `published` is the day relative words count from: the article's publication date, or for an undated article
+ * the day its reports are anchored to (see index.ts); `yearHint` dates "November 18" when neither is known.
+ */
+export function readUnits(article: Article, gaz: Gazetteer, published: string | null = article.published, yearHint?: YearHint): ReadArticle {
   const text = article.text;
-  const published = article.published;
   const units: Unit[] = [];
   const creditPlaces = new Map<number, RawPlace>();
   article.blocks.forEach((b, bi) => {
@@ -54,7 +57,7 @@ export function readUnits(article: Article, gaz: Gazetteer): ReadArticle {
       const triggers = findTriggers(s.text, TRIGGERS);
       const weak = findTriggers(s.text, WEAK_TRIGGERS);
       const future = FUTURE_CUES.test(s.text);
-      const dates = findDates(s.text, s.start, published, future).filter((d) => !nonProtestDate(text, s.start, d));
+      const dates = findDates(s.text, s.start, published, future, yearHint).filter((d) => !nonProtestDate(text, s.start, d));
       units.push({ sentence: s, block: bi, kind: b.kind, tokens, scan, triggers, weak, dates, future, title: findTitle(s.text) });
     }
   });
