@@ -10,10 +10,11 @@ const PROTEST_WORD =
 
 /**
  * Words that head a phrase about something other than the demonstration: what it protests (a killing, a raid,
- * the agency's presence) or who it is about (a resident, citizens). A place right after them is theirs.
+ * the agency's presence) or who it is about (a resident, citizens). A place right after them is theirs. Lower
+ * case only: a capitalised word is part of a name ("Metropolitan Detention Center").
  */
 const CONTEXT_HEAD =
-  /\b(?:kill(?:ing|ings|ed)|shoot(?:ing|ings)|shot|deaths?|died|murder(?:s|ed)?|slaying|crackdowns?|raids?|operations?|presence|actions|surge|deployments?|occupation|invasion|incursion|detentions?|deportations?|policies|agents|officers|troops|residents?|citizens|nationals|being|last (?:year|month|week))\b/i;
+  /\b(?:kill(?:ing|ings|ed)|shoot(?:ing|ings)|shot|deaths?|died|murder(?:s|ed)?|slaying|crackdowns?|raids?|operations?|presence|actions|surge|deployments?|occupation|invasion|incursion|detentions?|deportations?|policies|agents|officers|troops|residents?|citizens|nationals|being|last (?:year|month|week))\b/;
 
 /** "in solidarity with", "stand with", "in support of": the place after them is who the protest supports. */
 const SOLIDARITY = /\b(?:solidarity with|stand(?:s|ing)? with|stood with|in support of|support for)\b/i;
