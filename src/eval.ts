@@ -36,8 +36,10 @@ function norm(s: string | null | undefined): string {
   return (s ?? '').normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\bst\.?\s/g, 'saint ').replace(/[^a-z0-9]+/g, ' ').trim();
 }
 
-export function sameEvent(g: GoldEvent, e: Pick<EventRecord, 'date' | 'date_precision' | 'locality' | 'region'>): boolean {
-  if (norm(g.region) !== norm(e.region) || norm(g.locality) !== norm(e.locality)) return false;
+export function sameEvent(g: GoldEvent, e: Pick<EventRecord, 'date' | 'date_precision' | 'locality' | 'region'> & { country?: string | null }): boolean {
+  // abroad an event's region is the country's name and its country the ISO code: gold may use either
+  const region = norm(g.region);
+  if ((region !== norm(e.region) && region !== norm(e.country)) || norm(g.locality) !== norm(e.locality)) return false;
   if (!g.date || !e.date) return g.date === e.date;
   // a week or a month is a different event from one of its days
   if (g.date_precision !== e.date_precision) return false;

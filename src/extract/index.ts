@@ -196,8 +196,16 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       if (contradicted) m.flags.push('date_after_publication');
     }
   }
+  // abroad, the region is the country's name, as coders write it ("Toronto, Canada"): a two-letter code would
+  // collide with a US state's (CA is California and Canada)
+  for (const m of mentions) {
+    if (m.country && !US_AREAS.has(m.country)) m.region = gaz.country(m.country)?.name ?? m.country;
+  }
   return { mentions, flags, macroevent };
 }
+
+/** The United States and its territories, whose places keep their two-letter region code. */
+const US_AREAS = new Set(['US', 'PR', 'GU', 'VI', 'AS', 'MP']);
 
 // ---------------------------------------------------------------------------------------------------
 
