@@ -80,7 +80,8 @@ const PATTERNS: Pattern[] = [
       const pubWd = pub.getUTCDay();
       let delta: number;
       if (mod === 'next' || mod === 'this coming' || (future && mod !== 'last' && mod !== 'this past')) {
-        delta = (wd - pubWd + 7) % 7 || 7;
+        // "protests are expected Friday", said on a Friday, is that day; "next Friday" is a week on
+        delta = (wd - pubWd + 7) % 7 || (mod === 'next' || mod === 'this coming' ? 7 : 0);
         if (mod === 'next' && delta < 7 && wd > pubWd) delta += 0; // "next Friday" said on a Tuesday: this week's
       } else if (mod === 'last' || mod === 'this past') {
         delta = -((pubWd - wd + 7) % 7 || 7);

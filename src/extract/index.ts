@@ -165,14 +165,18 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       const usedDates = assigned.filter((d): d is DateHit => Boolean(d));
       if (usedDates.length) paraDate = usedDates[usedDates.length - 1]!;
     } else if (nationwide || u.scan.regions.some((r) => r.kind === 'country' && r.country === 'US')) {
-      // a nationwide action: recorded only when planned (a past nationwide day is the sum of its local events)
-      const d = u.dates.find((h) => h.explicit && h.date && published && h.date > published);
-      if (d && u.future) {
-        const m = nationwideMention(article.id, d, u);
+      // a nationwide action: recorded only when planned (a past nationwide day is the sum of its local events);
+      // "across the country" is the article's country
+      const namesUs = u.scan.regions.some((r) => r.kind === 'country' && r.country === 'US') || /\bacross (?:the )?(?:us|usa|u\.s\.|u\.s\.a\.|united states|america)\b/i.test(u.sentence.text);
+      const country = namesUs ? 'US' : ctx.country ?? 'US';
+      const days = plannedNationwideDays(u, published);
+      for (const d of days) {
+        const m = nationwideMention(article.id, d, u, country);
         addEvidence(m, 'date', quote, u, article.id);
         addEvidence(m, 'status', quote, u, article.id);
         sentenceMentions.push(m);
-      } else if (!d && paraMentions.length === 1 && paraMentions[0]!.geo_precision === 'country') {
+      }
+      if (!days.length && !u.dates.length && paraMentions.length === 1 && paraMentions[0]!.geo_precision === 'country') {
         attachFacts(paraMentions[0]!, u, quote, article.id, true, redact);
       }
     }
@@ -480,15 +484,28 @@ function newMention(
   return m;
 }
 
-function nationwideMention(articleId: string, d: DateHit, u: Unit): Mention {
+/** Words that call for a nationwide action to come: "join", "the next national day of action", "tomorrow". */
+const CALL_CUES = /\b(?:join|next|tomorrow|upcoming|calls? for|called for|set to|are set|is set)\b/i;
+
+/**
+ * The days of a nationwide action that a sentence announces: days not before publication, in a sentence that
+ * speaks of the future or calls people to it (with no publication date, the call alone decides).
+ */
+function plannedNationwideDays(u: Unit, published: string | null): DateHit[] {
+  const calls = u.future || CALL_CUES.test(u.sentence.text);
+  const days = u.dates.filter((h) => h.date && h.precision === 'day' && (!published || h.date >= published));
+  return days.filter((h) => (published && h.date! > published && h.explicit) || (calls && (!published || h.date! > published || u.future)));
+}
+
+function nationwideMention(articleId: string, d: DateHit, u: Unit, country: string): Mention {
   const m = emptyMention(articleId);
   m.date = d.date;
   m.date_precision = d.precision;
   m.status = 'planned';
-  m.region = 'US';
-  m.country = 'US';
+  m.region = country;
+  m.country = country;
   m.geo_precision = 'country';
-  m.placeId = 'country:US';
+  m.placeId = `country:${country}`;
   m.location_detail.push('nationwide');
   m.confidence = 0.7;
   m.title = u.title;

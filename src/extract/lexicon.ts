@@ -17,7 +17,7 @@ export const TRIGGERS: Array<[RegExp, string | null]> = [
   [/\bencampments?\b/i, 'encampment'],
   [/\bpicket(?:s|ed|ing|ers)?\b/i, 'picket'],
   [/\btook to the streets\b|\btake to the streets\b/i, null],
-  [/\bday of action\b|\bmobili[sz]ations?\b|\buprising\b|\bshutdown\b/i, null],
+  [/\bdays? of action\b|\bday\(s\) of action\b|\bmobili[sz]ations?\b|\buprising\b|\bshutdown\b/i, null],
   [/\bactivists?\b|\bdemonstrators?\b|\bprotesters?\b/i, null],
 ];
 
@@ -42,7 +42,7 @@ export const PAST_CUES =
 
 /** Words meaning the action happened across the whole country (a macro-event, not one place). */
 export const NATIONWIDE =
-  /\b(?:nationwide|nation-wide|across the (?:country|nation|us|u\.s\.|united states)|around the country|cross-country|national day of action|nationally)\b/i;
+  /\b(?:nationwide|nation-wide|across the (?:country|nation|us|usa|u\.s\.|u\.s\.a\.|united states)|around the country|cross-country|national (?:day|days|day\(s\)) of action|national (?:shutdown|strike|general strike|walkout|boycott)|nationally)\b/i;
 
 /** Words meaning the places that follow are abroad. */
 export const ABROAD = /\b(?:around the world|abroad|overseas|worldwide|internationally|in other countries)\b/i;
