@@ -48,3 +48,25 @@ export function contextPlaces(s: Sentence, places: Array<{ start: number; end: n
   }
   return out;
 }
+
+/** Prepositions that put an action at a place: "in X", "outside X", "through the streets of X". */
+const LOCATIVE_BEFORE =
+  /(?:^|[\s(—–-])(?:in|at|outside|outside of|across|through|throughout|near|around|from|to|into|inside|toward|towards|along|between|of|on|and|or|including|like|via|as well as)(?:\s+(?:the|downtown|central|metro|suburban|nearby|neighboring|neighbouring|uptown|midtown|rural|greater|the city of|the town of|the village of|the streets of|cities like|places like|towns like))*\s+$/i;
+
+const DISTRICT_WORDS = /(?:\s(?:East|West|North|South|Northeast|Northwest|Southeast|Southwest|Downtown|Central|Greater|Lower|Upper|Old|Midtown|Uptown))+\s+$/;
+
+/** Words after a place that make it the home of the people or action named: "Atlanta protesters", "the Denver rally". */
+const AFTER_PLACE =
+  /^(?:['’]s\b|\s*,|\s*;|\s*\(|\s*[—–]|\s+(?:area|region|metro|city|town|county|suburbs?|residents?|people|protesters?|protestors?|demonstrators?|marchers?|activists?|students?|workers?|teachers?|nurses?|families|community|communities|crowds?|rally|rallies|protests?|marches?|march|demonstrations?|vigils?|walkouts?|strikes?|chapter|coalition|groups?|police|organizers?|participants?|locals|streets|downtown|and|or|on|in|at|to|was|were|is|saw|joined|held|drew|hosted|followed|also)\b|\s*$|\s*[.!?])/i;
+
+/**
+ * Is the place written where a place of an action is written: after a locative preposition, or before a word
+ * for its people or its protest ("Denver residents marched")? A place name used as a modifier of anything
+ * else ("a Boston punk band", "the Liberal government", "Woodlawn man") is not a site.
+ */
+export function placeLicensed(s: Sentence, start: number, end: number): boolean {
+  // "in East Boston", "in Downtown Raleigh": a direction or district word may stand between
+  const before = s.text.slice(Math.max(0, start - s.start - 60), start - s.start).replace(DISTRICT_WORDS, ' ');
+  if (start === s.start || LOCATIVE_BEFORE.test(before)) return true;
+  return AFTER_PLACE.test(s.text.slice(end - s.start, end - s.start + 24));
+}

@@ -1,13 +1,14 @@
 // extract(article): the demonstrations an article reports, as mentions: one per (place, date) per sentence,
 // each field with the quoted sentence it came from. Pure: the gazetteer is read-only reference data.
 import type { Article, Mention, Place, Status } from '../core/types.js';
-import type { Gazetteer } from '../resolve/gazetteer.js';
+import { loadGazetteer, type Gazetteer } from '../resolve/gazetteer.js';
 import { rankPlaces, type GeoContext } from '../resolve/geocode.js';
 import { addDays, iso, parseIso, yearHintOf, type DateHit } from './dates.js';
 import { addEvidence, attachFacts } from './facts.js';
 import { ABROAD, NATIONWIDE, PAST_CUES } from './lexicon.js';
 import { type RawPlace } from './places.js';
-import { contextPlaces } from './attach.js';
+import { contextPlaces, placeLicensed } from './attach.js';
+import { findDateline } from './dateline.js';
 import { findPrivateNames, makeRedactor } from './privacy.js';
 import { type Sentence } from './text.js';
 import { readUnits, type Unit } from './units.js';
@@ -56,6 +57,11 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   }
 
   const ctx = articleContext(units);
+  // the dateline's town: the home of the story, and a strong word on the article's region
+  const dateline = findDateline(article, gaz);
+  const home = dateline ? resolveDateline(dateline.place, ctx) : null;
+  if (home && home.locality.country === 'US') ctx.articleRegions = { ...ctx.articleRegions, [home.locality.region]: (ctx.articleRegions?.[home.locality.region] ?? 0) + 4 };
+  else if (home) ctx.countryWeights = { ...ctx.countryWeights, [home.locality.country]: (ctx.countryWeights?.[home.locality.country] ?? 0) + 4 };
   const nameUnits = units.filter((u) => u.kind !== 'title' && u.kind !== 'heading');
   const redact = makeRedactor(findPrivateNames(nameUnits.map((u) => ({ ...u.sentence, tokens: u.tokens })), (s) => isPlaceName(gaz, s)), text);
   const dominant = dominantDate(units);
@@ -117,14 +123,14 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     // which places does this sentence report a demonstration at?
     // only the places attached to a protest word are sites; the others are context
     const context = contextPlaces(u.sentence, resolved.map((r) => ({ start: r.raw.start, end: r.raw.qualifier?.end ?? r.raw.end })));
-    const sites = resolved.filter((_, k) => !context[k]);
+    const sites = resolved.filter((r, k) => !context[k] && placeLicensed(u.sentence, r.raw.start, r.raw.qualifier?.end ?? r.raw.end));
     let places: Resolved[] = sites;
     let inherited = false;
     const namesCountry = u.scan.regions.some((r) => r.kind === 'country');
     if (!places.length && !resolved.length && isEventSentence && !nationwide && !namesCountry) {
       const credit = u.kind === 'caption' ? creditPlaces.get(u.block) : undefined;
       const fromCredit = credit ? resolvePlace(credit, gaz, geo, section, explicitLocalities, -1) : null;
-      const fallback = paraPlace ?? fromCredit ?? section.locality;
+      const fallback = paraPlace ?? fromCredit ?? section.locality ?? home;
       if (fallback) {
         places = [fallback];
         inherited = true;
@@ -339,6 +345,15 @@ function rankSplit(pool: Place[], ctx: GeoContext & { countryWeights?: Record<st
   if (ctx.region && foreign.some((p) => p.country === ctx.region)) foreignCtx.region = ctx.region;
   else if (ctx.region) foreignCtx.region = null;
   return [...rankPlaces(us, ctx), ...rankPlaces(foreign, foreignCtx)].sort((a, b) => b.score - a.score || b.place.population - a.place.population);
+}
+
+/** A dateline names a place by its position: its namesakes are ranked by the article, never refused for size. */
+function resolveDateline(raw: RawPlace, ctx: ArticleGeo): Resolved | null {
+  const pool = raw.cands.filter(isLocalityKind);
+  const best = rankSplit(pool, { ...ctx, region: raw.qualifier?.region ?? null })[0]?.place;
+  if (!best) return null;
+  const locality = best.kind === 'neighbourhood' && best.parentId ? loadGazetteer().byId(best.parentId) ?? best : best;
+  return { raw, place: best, locality, detail: best !== locality ? best.name : null };
 }
 
 function headingSection(u: Unit, gaz: Gazetteer, ctx: ArticleGeo): Section {

@@ -1,0 +1,45 @@
+// The dateline: the place in capitals that opens a news story ("BRATTLEBORO, Vt. — About 400 people rallied",
+// "KANSAS CITY, Mo. —", "PHOENIX (AP) —", "RALEIGH, NORTH CAROLINA:"). It is where the story was reported from:
+// the place of the demonstrations its lede reports without naming a place, and the article's home region.
+import type { Article } from '../core/types.js';
+import type { Gazetteer } from '../resolve/gazetteer.js';
+import type { RawPlace } from './places.js';
+
+export interface Dateline {
+  place: RawPlace;
+  /** index of the block it opens */
+  block: number;
+}
+
+// NAME[, State][ (Agency)][, 1/21/26] — ; the name in capitals, the state as written
+const DATELINE =
+  /^(?:\s*date\s+\d{4}-\d{2}-\d{2}\s+)?\s*([A-Z][A-Z.'’-]*(?:\s+[A-Z][A-Z.'’-]*){0,3})(?:,\s*([A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*){0,2}?)\.?,?)?\s*(?:\([^)\n]{1,40}\)\s*)?(?:,?\s*[\d/.]{6,10}\s*)?(?:[—–:]|--?\s)/;
+
+/** The dateline of the first paragraphs, if one opens a paragraph and names a town the gazetteer knows. */
+export function findDateline(article: Article, gaz: Gazetteer): Dateline | null {
+  let seen = 0;
+  for (let b = 0; b < article.blocks.length && seen < 4; b++) {
+    const block = article.blocks[b]!;
+    if (block.kind !== 'paragraph' && block.kind !== 'title') continue;
+    seen++;
+    const head = article.text.slice(block.start, Math.min(block.end, block.start + 120));
+    const m = DATELINE.exec(head);
+    if (!m || m[1]!.replace(/[^A-Z]/g, '').length < 3) continue;
+    const name = m[1]!.replace(/\s+/g, ' ').trim();
+    const qual = m[2] ? gaz.state(m[2].replace(/\s+/g, ' ').trim()) : null;
+    const country = m[2] && !qual ? gaz.country(m[2].trim()) : null;
+    if (m[2] && !qual && !country) continue;
+    let cands = gaz.lookup(name).filter((p) => p.kind === 'locality' || p.kind === 'neighbourhood');
+    if (qual) cands = cands.filter((p) => p.region === qual.code && p.country === 'US');
+    else if (country) cands = cands.filter((p) => p.country === country.code);
+    if (!cands.length) continue;
+    const start = block.start + head.indexOf(m[1]!);
+    const qualifier = qual
+      ? { region: qual.code, country: 'US', start, end: start + m[0].length }
+      : country
+        ? { region: country.code === 'US' ? null : country.code, country: country.code, start, end: start + m[0].length }
+        : null;
+    return { place: { start, end: start + m[1]!.length, text: name, cands, qualifier, venue: null }, block: b };
+  }
+  return null;
+}
