@@ -14,7 +14,7 @@ const PROTEST_WORD =
  * case only: a capitalised word is part of a name ("Metropolitan Detention Center").
  */
 const CONTEXT_HEAD =
-  /\b(?:kill(?:ing|ings|ed)|shoot(?:ing|ings)|shot|deaths?|died|murder(?:s|ed)?|slaying|crackdowns?|raids?|operations?|presence|actions|surge|deployments?|occupation|invasion|incursion|detentions?|deportations?|policies|agents|officers|troops|residents?|citizens|nationals|being|last (?:year|month|week))\b/;
+  /\b(?:kill(?:ing|ings|ed)|gunned down|agent|shoot(?:ing|ings)|shot|deaths?|died|murder(?:s|ed)?|slaying|crackdowns?|raids?|operations?|presence|actions|surge|deployments?|occupation|invasion|incursion|detentions?|deportations?|policies|agents|officers|troops|residents?|citizens|nationals|being|last (?:year|month|week))\b/;
 
 /** "in solidarity with", "stand with", "in support of": the place after them is who the protest supports. */
 const SOLIDARITY = /\b(?:solidarity with|stand(?:s|ing)? with|stood with|in support of|support for)\b/i;
@@ -29,9 +29,10 @@ export function protestWordSpans(text: string): Array<[number, number]> {
 
 /**
  * For each place of a sentence (in order, absolute offsets), is it context rather than the site of a
- * demonstration? A place listed right after another ("in Minneapolis and Portland") shares its verdict.
+ * demonstration? A place listed right after another ("in Minneapolis and Portland") shares its verdict. `year` is
+ * the article's: a protest word qualified by another year is a past one.
  */
-export function contextPlaces(s: Sentence, places: Array<{ start: number; end: number }>): boolean[] {
+export function contextPlaces(s: Sentence, places: Array<{ start: number; end: number }>, year: number | null = null): boolean[] {
   const spans = protestWordSpans(s.text);
   const out: boolean[] = [];
   for (let k = 0; k < places.length; k++) {
@@ -44,7 +45,10 @@ export function contextPlaces(s: Sentence, places: Array<{ start: number; end: n
     let from = Math.max(0, prevEnd);
     for (const [, e] of spans) if (e <= at && e > from) from = e;
     const between = s.text.slice(from, at);
-    out.push(CONTEXT_HEAD.test(between) || SOLIDARITY.test(s.text.slice(Math.max(0, prevEnd), at)));
+    // "the 1963 March on Washington", "last year's march in X": a demonstration of another year
+    const withModifiers = s.text.slice(Math.max(0, from - 30), at);
+    const otherYear = [...withModifiers.matchAll(/\b(?:19|20)\d\d\b/g)].some((m) => year !== null && +m[0] !== year);
+    out.push(CONTEXT_HEAD.test(between) || otherYear || /\blast year['’]s\b/.test(withModifiers) || SOLIDARITY.test(s.text.slice(Math.max(0, prevEnd), at)));
   }
   return out;
 }
@@ -64,9 +68,12 @@ const AFTER_PLACE =
  * for its people or its protest ("Denver residents marched")? A place name used as a modifier of anything
  * else ("a Boston punk band", "the Liberal government", "Woodlawn man") is not a site.
  */
-export function placeLicensed(s: Sentence, start: number, end: number): boolean {
+export function placeLicensed(s: Sentence, start: number, end: number, qualified = false): boolean {
   // "in East Boston", "in Downtown Raleigh": a direction or district word may stand between
   const before = s.text.slice(Math.max(0, start - s.start - 60), start - s.start).replace(DISTRICT_WORDS, ' ');
   if (start === s.start || LOCATIVE_BEFORE.test(before)) return true;
+  // "…, January 30, 2026, Tucson, Ariz.": a town with its state is a place wherever it stands, unless it
+  // describes someone or something ("a Kenosha, Wisconsin, man")
+  if (qualified) return !/^,?\s*(?:man|woman|boy|girl|resident|native|company|firm|business|couple|family|teen|teenager)\b|^-based\b/i.test(s.text.slice(end - s.start, end - s.start + 20));
   return AFTER_PLACE.test(s.text.slice(end - s.start, end - s.start + 24));
 }

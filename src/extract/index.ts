@@ -47,6 +47,8 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   const text = article.text;
   const published = article.published;
   let { units, creditPlaces } = readUnits(article, gaz);
+  // the year the article reports from: a protest word dated to another year is a past one
+  let year = published ? +published.slice(0, 4) : null;
   if (!published) {
     // an undated article: month-day dates take the year it writes, and weekday words count from the day of
     // the demonstrations it dates explicitly
@@ -54,6 +56,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     ({ units, creditPlaces } = readUnits(article, gaz, null, hint));
     const anchor = dominantDate(units.map((u) => ({ ...u, dates: u.dates.filter((d) => d.explicit) })));
     if (anchor?.date) ({ units, creditPlaces } = readUnits(article, gaz, anchor.date, hint));
+    year = anchor?.date ? +anchor.date.slice(0, 4) : hint.year;
   }
 
   const ctx = articleContext(units);
@@ -122,11 +125,12 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
 
     // which places does this sentence report a demonstration at?
     // only the places attached to a protest word are sites; the others are context
-    const context = contextPlaces(u.sentence, resolved.map((r) => ({ start: r.raw.start, end: r.raw.qualifier?.end ?? r.raw.end })));
-    const sites = resolved.filter((r, k) => !context[k] && placeLicensed(u.sentence, r.raw.start, r.raw.qualifier?.end ?? r.raw.end));
+    const context = contextPlaces(u.sentence, resolved.map((r) => ({ start: r.raw.start, end: r.raw.qualifier?.end ?? r.raw.end })), year);
+    const sites = resolved.filter((r, k) => !context[k] && placeLicensed(u.sentence, r.raw.start, r.raw.qualifier?.end ?? r.raw.end, r.raw.qualifier !== null));
     let places: Resolved[] = sites;
     let inherited = false;
-    const namesCountry = u.scan.regions.some((r) => r.kind === 'country');
+    // a sentence about another country ("protests in France") is not at the running place
+    const namesCountry = u.scan.regions.some((r) => r.kind === 'country' && r.country !== (home?.locality.country ?? ctx.country));
     if (!places.length && !resolved.length && isEventSentence && !nationwide && !namesCountry) {
       const credit = u.kind === 'caption' ? creditPlaces.get(u.block) : undefined;
       const fromCredit = credit ? resolvePlace(credit, gaz, geo, section, explicitLocalities, -1) : null;
@@ -170,7 +174,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       }
       const usedDates = assigned.filter((d): d is DateHit => Boolean(d));
       if (usedDates.length) paraDate = usedDates[usedDates.length - 1]!;
-    } else if (nationwide || u.scan.regions.some((r) => r.kind === 'country' && r.country === 'US')) {
+    } else if (nationwide) {
       // a nationwide action: recorded only when planned (a past nationwide day is the sum of its local events);
       // "across the country" is the article's country
       const namesUs = u.scan.regions.some((r) => r.kind === 'country' && r.country === 'US') || /\bacross (?:the )?(?:us|usa|u\.s\.|u\.s\.a\.|united states|america)\b/i.test(u.sentence.text);
@@ -250,6 +254,8 @@ function dominantDate(units: Unit[]): DateHit | null {
   return best;
 }
 
+const COUNTY_NAME = /\b(?:(?:St\.|Saint|San|Santa|Los|Las|El|La|De|Fond du|Prince)\s)?[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s(?:County|Parish|Borough)\b/g;
+
 /** Regions the article is about, from qualified places, states named, and big unambiguous cities. */
 function articleContext(units: Unit[]): ArticleGeo {
   const weights: Record<string, number> = {};
@@ -281,7 +287,10 @@ function articleContext(units: Unit[]): ArticleGeo {
     }
   }
   const country = Object.entries(countries).sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'US';
-  return { articleRegions: weights, countryWeights, country };
+  // "Fillmore County", "Orleans Parish": the counties the article names settle namesakes inside them
+  const counties = new Set<string>();
+  for (const u of units) for (const m of u.sentence.text.matchAll(COUNTY_NAME)) counties.add(m[0].toLowerCase());
+  return { articleRegions: weights, countryWeights, country, counties: [...counties] };
 }
 
 function isLocalityKind(p: Place): boolean {

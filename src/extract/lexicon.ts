@@ -42,7 +42,7 @@ export const PAST_CUES =
 
 /** Words meaning the action happened across the whole country (a macro-event, not one place). */
 export const NATIONWIDE =
-  /\b(?:nationwide|nation-wide|across the (?:country|nation|us|usa|u\.s\.|u\.s\.a\.|united states)|around the country|cross-country|national (?:day|days|day\(s\)) of action|national (?:shutdown|strike|general strike|walkout|boycott)|nationally)\b/i;
+  /\b(?:nationwide|nation-wide|(?:across|throughout) the (?:country|nation|us|usa|u\.s\.|u\.s\.a\.|united states)|around the country|cross-country|national (?:day|days|day\(s\)) of action|national (?:shutdown|strike|general strike|walkout|boycott)|nationally)\b/i;
 
 /** Words meaning the places that follow are abroad. */
 export const ABROAD = /\b(?:around the world|abroad|overseas|worldwide|internationally|in other countries)\b/i;

@@ -57,7 +57,7 @@ export function readUnits(article: Article, gaz: Gazetteer, published: string | 
       const triggers = findTriggers(s.text, TRIGGERS);
       const weak = findTriggers(s.text, WEAK_TRIGGERS);
       const future = FUTURE_CUES.test(s.text);
-      const dates = findDates(s.text, s.start, published, future, yearHint).filter((d) => !nonProtestDate(text, s.start, d));
+      const dates = findDates(s.text, s.start, published, future, yearHint).filter((d) => !nonProtestDate(text, s.start, d) && !stampDate(text, d));
       units.push({ sentence: s, block: bi, kind: b.kind, tokens, scan, triggers, weak, dates, future, title: findTitle(s.text) });
     }
   });
@@ -77,6 +77,11 @@ function findTriggers(s: string, list: Array<[RegExp, string | null]>): string[]
 function nonProtestDate(text: string, sentenceStart: number, d: DateHit): boolean {
   const before = text.slice(Math.max(sentenceStart, d.start - 60), d.start);
   return NON_PROTEST_DATE_VERBS.test(before);
+}
+
+/** A page's own date stamp ("date 2026-01-24", "Published Jan. 30, 2026"): the day of the page, not of an event. */
+function stampDate(text: string, d: DateHit): boolean {
+  return /(?:^|\s)(?:date|published(?: on)?|posted(?: on)?|updated(?: on)?)[:\s]*$/i.test(text.slice(Math.max(0, d.start - 24), d.start));
 }
 
 /** A quoted Title Case name of an action: "National Shutdown" protest. */

@@ -14,6 +14,8 @@ export interface GeoContext {
   country?: string | null;
   /** the text says "around the world"/"abroad": no home-country bonus */
   abroad?: boolean;
+  /** US counties the article names ("Fillmore County"), lower case: a namesake in one of them is meant */
+  counties?: string[];
 }
 
 export interface GeocodeAlternative {
@@ -103,6 +105,10 @@ export function scorePlace(place: Place, ctx: GeoContext, gaz: Gazetteer | null 
       score += (W_ARTICLE * w) / max;
       inContext ||= w > 0;
     }
+  }
+  if (ctx.counties?.length && place.county && place.country === 'US' && ctx.counties.includes(place.county.toLowerCase())) {
+    score += W_NEARBY;
+    inContext = true;
   }
   if (ctx.country && !ctx.abroad && place.country === ctx.country) score += W_HOME_COUNTRY;
   if (inContext && gaz) score += W_PROMINENCE * gaz.prominence(place);
