@@ -91,7 +91,10 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   const explicitLocalities = new Set<string>();
   for (const u of units) for (const r of u.scan.places) if (r.qualifier) explicitLocalities.add(r.text.toLowerCase());
 
-  for (const u of units) {
+  // the event sentence a list of places may follow ("Cities where protests are planned include:")
+  let listIntro: Unit | null = null;
+  let introBlockFuture = false;
+  for (let u of units) {
     if (u.block !== lastBlock) {
       lastBlock = u.block;
       paraPlace = null;
@@ -120,13 +123,21 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       if (!raw.venue && !resolvedNames.has(key)) resolvedNames.set(key, r);
     }
     const quote = redact(u.sentence.text);
+    // a line that is only a place, in a list after an event sentence: one more site of that sentence's action
+    const listItem = listIntro !== null && !u.triggers.length && isPlaceLine(u, resolved);
+    if (listItem) u = { ...u, triggers: listIntro!.triggers, future: listIntro!.future || introBlockFuture, dates: u.dates.length ? u.dates : listIntro!.dates.map((d) => ({ ...d, start: u.sentence.start, end: u.sentence.start })) };
     const isEventSentence = u.triggers.length > 0 || (protestArticle && u.kind === 'caption' && (resolved.length > 0 || u.dates.length > 0));
+    if (!listItem) {
+      // the list's status is its paragraph's: "Events are planned in every state. Cities confirmed include:"
+      introBlockFuture = isEventSentence && listIntro?.block === u.block ? introBlockFuture || u.future : u.future;
+      listIntro = isEventSentence ? u : null;
+    }
     const nationwide = NATIONWIDE.test(u.sentence.text);
 
     // which places does this sentence report a demonstration at?
     // only the places attached to a protest word are sites; the others are context
     const context = contextPlaces(u.sentence, resolved.map((r) => ({ start: r.raw.start, end: r.raw.qualifier?.end ?? r.raw.end })), year);
-    const sites = resolved.filter((r, k) => !context[k] && placeLicensed(u.sentence, r.raw.start, r.raw.qualifier?.end ?? r.raw.end, r.raw.qualifier !== null));
+    const sites = listItem ? resolved.slice(0, 1) : resolved.filter((r, k) => !context[k] && placeLicensed(u.sentence, r.raw.start, r.raw.qualifier?.end ?? r.raw.end, r.raw.qualifier !== null));
     let places: Resolved[] = sites;
     let inherited = false;
     // a sentence about another country ("protests in France") is not at the running place
@@ -363,6 +374,14 @@ function resolveDateline(raw: RawPlace, ctx: ArticleGeo): Resolved | null {
   if (!best) return null;
   const locality = best.kind === 'neighbourhood' && best.parentId ? loadGazetteer().byId(best.parentId) ?? best : best;
   return { raw, place: best, locality, detail: best !== locality ? best.name : null };
+}
+
+/** "- Portland, Oregon", "2. Chicago, Illinois – noon at Federal Plaza": a list item that starts with a place. */
+function isPlaceLine(u: Unit, resolved: Resolved[]): boolean {
+  const first = resolved[0];
+  if (!first || u.tokens.length > 12) return false;
+  const lead = u.sentence.text.slice(0, first.raw.start - u.sentence.start);
+  return /^[\s\-–—•*·]*(?:\d{1,3}[.)]\s*)?$/.test(lead) && (lead.trim() !== '' || u.tokens.length <= 6);
 }
 
 function headingSection(u: Unit, gaz: Gazetteer, ctx: ArticleGeo): Section {
