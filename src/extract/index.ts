@@ -49,12 +49,13 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   let { units, creditPlaces } = readUnits(article, gaz);
   // the year the article reports from: a protest word dated to another year is a past one
   let year = published ? +published.slice(0, 4) : null;
+  let anchor: DateHit | null = null;
   if (!published) {
     // an undated article: month-day dates take the year it writes, and weekday words count from the day of
     // the demonstrations it dates explicitly
     const hint = { year: yearHintOf(text, article.url), today: opts.today ?? null };
     ({ units, creditPlaces } = readUnits(article, gaz, null, hint));
-    const anchor = dominantDate(units.map((u) => ({ ...u, dates: u.dates.filter((d) => d.explicit) })));
+    anchor = dominantDate(units.map((u) => ({ ...u, dates: u.dates.filter((d) => d.explicit) })), true);
     if (anchor?.date) ({ units, creditPlaces } = readUnits(article, gaz, anchor.date, hint));
     year = anchor?.date ? +anchor.date.slice(0, 4) : hint.year;
   }
@@ -67,7 +68,8 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   else if (home) ctx.countryWeights = { ...ctx.countryWeights, [home.locality.country]: (ctx.countryWeights?.[home.locality.country] ?? 0) + 4 };
   const nameUnits = units.filter((u) => u.kind !== 'title' && u.kind !== 'heading');
   const redact = makeRedactor(findPrivateNames(nameUnits.map((u) => ({ ...u.sentence, tokens: u.tokens })), (s) => isPlaceName(gaz, s)), text);
-  const dominant = dominantDate(units);
+  // the day most reports are dated to; in an undated article, else the day its explicit dates point to
+  const dominant = dominantDate(units) ?? anchor;
   const macroevent = dominantTitle(units);
   const flags: string[] = [];
   if (!published) flags.push('no_publication_date');
@@ -247,12 +249,12 @@ function dominantTitle(units: Unit[]): string | null {
 }
 
 /** The day most demonstrations in the article are dated to: the default for sentences with no date. */
-function dominantDate(units: Unit[]): DateHit | null {
+function dominantDate(units: Unit[], withPlans = false): DateHit | null {
   const counts = new Map<string, { n: number; hit: DateHit }>();
   for (const u of units) {
     if (!u.triggers.length) continue;
     for (const d of u.dates) {
-      if (!d.date || d.precision !== 'day' || u.future) continue;
+      if (!d.date || d.precision !== 'day' || (u.future && !withPlans)) continue;
       const w = d.explicit ? 2 : 1;
       const c = counts.get(d.date);
       if (c) c.n += w;
