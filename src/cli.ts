@@ -21,6 +21,7 @@ import { newSecret } from './live/webhooks.js';
 import { toCsv } from './serve/export/csv.js';
 import { toGeoJson } from './serve/export/geojson.js';
 import { formatScore, scoreFile, type GoldArticle } from './eval.js';
+import { formatTable, GoldError, jsonReport, loadGold, score, systemDocs } from './eval/score.js';
 
 const VERSION = '0.1.0';
 const INPUT_EXTS = new Set(['.txt', '.html', '.htm', '.md']);
@@ -36,7 +37,7 @@ Commands:
   events                list stored events as a table
   export                write stored events as CSV, GeoJSON or JSON
   geocode PLACE...      resolve place names (or one per line on stdin) to gazetteer places
-  eval GOLD.json        score extraction against hand-coded gold events
+  eval GOLD.json        score extraction against hand-coded gold events (seeds or labels format)
   serve                 serve the web map, event pages, roundups, feeds and the JSON API
   fetch URL...          fetch web pages and ingest them
   sources add|list|log|remove
@@ -70,9 +71,19 @@ GeoJSON is an RFC 7946 FeatureCollection of points. JSON is an array of event re
 Prints one JSON line per place: locality, region, country, lat, lon, county, fips, precision and the
 alternatives considered. Examples: "Portland", "Bozeman, Montana", "Cook County, IL", "Paris".`,
   eval: `Usage: turnout eval GOLD.json [--articles DIR] [--format text|json]
+       turnout eval LABELS.json --texts DIR [--by-doc] [--format text|json]
 
-Runs extract on each article the gold file names (looked up next to the gold file, in ../seeds beside
-it, or in --articles DIR) and prints precision, recall and F1 per file, with misses and false positives.`,
+GOLD.json in the seeds format ({"articles": [...]}): runs extract on each article the gold file names
+(looked up next to the gold file, in ../seeds beside it, or in --articles DIR) and prints precision,
+recall and F1 per file, with misses and false positives.
+
+LABELS.json in the hidden-set format (a list of {"id", "url", "negative", "events"}): runs extract on
+DIR/<id>.txt with the item's URL, as "turnout extract FILE --url URL" does, and scores the events as
+../shared/eval/score.py does (same matching, same totals lines; --format json prints score.py's --json
+object). An item whose text is missing counts as zero output. --by-doc adds each document's misses,
+false positives and attribute disagreements.
+Exit code: 0 after scoring, 2 when the gold file, a seeds article or the --texts DIR cannot be read, 1 for a
+usage error.`,
   serve: `Usage: turnout serve [--db FILE] [--host 127.0.0.1] [--port 8080] [--workers 1] [--samples] [--no-watch] [--allow-host HOST]...
 
 Serves the web app (map, timeline, event pages with their evidence, roundups), the read-only JSON API
@@ -114,8 +125,8 @@ interface Args {
   lists: Map<string, string[]>;
 }
 
-const VALUE_OPTS = new Set(['workers', 'every', 'secret', 'host', 'port', 'db', 'url', 'published', 'format', 'out', 'from', 'to', 'region', 'locality', 'status', 'text', 'articles', 'macroevent']);
-const FLAG_OPTS = new Set(['help', 'version', 'quiet', 'samples', 'once', 'no-watch']);
+const VALUE_OPTS = new Set(['workers', 'every', 'secret', 'host', 'port', 'db', 'url', 'published', 'format', 'out', 'from', 'to', 'region', 'locality', 'status', 'text', 'articles', 'texts', 'macroevent']);
+const FLAG_OPTS = new Set(['help', 'version', 'quiet', 'samples', 'once', 'no-watch', 'by-doc']);
 /** Options that may be given more than once: their values are kept in order. */
 const LIST_OPTS = new Set(['allow-host', 'filter']);
 
@@ -403,7 +414,9 @@ function cmdEval(a: Args): number {
     process.stderr.write(`turnout: ${goldPath}: ${describeError(e)}\n`);
     return 2;
   }
-  if (!Array.isArray(gold.articles)) {
+  if (Array.isArray(gold)) return evalLabels(a, goldPath, gold);
+  if (a.opts.has('texts') || a.flags.has('by-doc')) throw new UsageError('--texts and --by-doc apply to a labels list (the hidden-set format), not to a seeds gold file');
+  if (typeof gold !== 'object' || gold === null || !Array.isArray(gold.articles)) {
     process.stderr.write(`turnout: ${goldPath}: no "articles" array\n`);
     return 2;
   }
@@ -434,6 +447,76 @@ function cmdEval(a: Args): number {
     process.stdout.write(scores.map(formatScore).join('\n') + '\n');
   }
   return failed ? 2 : 0;
+}
+
+/**
+ * eval on a labels list (the hidden-set format): each item's DIR/<id>.txt goes through the pipeline as
+ * `turnout extract FILE --url URL` reads it, and the events are scored as ../shared/eval/score.py scores
+ * that command's output (src/eval/score.ts is its port).
+ */
+function evalLabels(a: Args, goldPath: string, items: unknown[]): number {
+  const fmt = a.opts.get('format') ?? 'text';
+  if (fmt !== 'text' && fmt !== 'json') throw new UsageError(`--format must be text or json, got "${fmt}"`);
+  if (a.opts.has('articles')) throw new UsageError('--articles applies to a seeds gold file; a labels list reads its texts from --texts DIR');
+  if (a.positional.length > 1) throw new UsageError(`eval takes one labels file (texts are read from --texts DIR), got ${a.positional.length} arguments`);
+  const texts = a.opts.get('texts');
+  if (texts === undefined || texts === '') throw new UsageError('eval of a labels list needs --texts DIR, the folder holding <id>.txt for each item');
+  let gold;
+  try {
+    gold = loadGold(items);
+  } catch (e) {
+    if (!(e instanceof GoldError)) throw e;
+    process.stderr.write(`turnout: ${goldPath}: ${e.message}\n`);
+    return 2;
+  }
+  try {
+    if (!statSync(texts).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+  } catch (e) {
+    process.stderr.write(`turnout: --texts ${texts}: ${describeError(e)}\n`);
+    return 2;
+  }
+  const gaz = loadGazetteer();
+  const lines: Array<{ where: string; obj: unknown }> = [];
+  let missing = 0;
+  let failed = 0;
+  const bar = progress();
+  try {
+    items.forEach((item, i) => {
+      const { id, url } = item as { id: unknown; url?: unknown };
+      const file = join(texts, `${String(id)}.txt`);
+      bar.tick(i + 1, items.length, file);
+      let isFile = false;
+      try {
+        isFile = statSync(file).isFile();
+      } catch {
+        // missing: zero output, as score.py counts a document absent from the system file
+      }
+      if (!isFile) {
+        missing++;
+        return;
+      }
+      // the input `turnout extract FILE --url URL` builds, and the events it prints
+      const opts = new Map<string, string>(typeof url === 'string' ? [['url', url]] : []);
+      try {
+        const p = processInput(readInput(file, { positional: [file], opts, flags: new Set(), lists: new Map() }, true), gaz);
+        lines.push({ where: file, obj: JSON.parse(JSON.stringify({ doc: file, events: articleEvents(p) })) });
+      } catch (e) {
+        failed++;
+        bar.done();
+        process.stderr.write(`turnout: ${file}: ${describeError(e)} (scored as zero output)\n`);
+      }
+    });
+  } finally {
+    bar.done();
+  }
+  const system = systemDocs(lines, (msg) => process.stderr.write(`turnout: warning: ${msg}\n`));
+  const { tot, perDoc } = score(gold.docs, system);
+  process.stderr.write(`turnout: extracted ${lines.length} texts (${missing} not in ${texts}${failed ? `, ${failed} unreadable` : ''}; they count as zero output)\n`);
+  const sysLabel = `turnout extract ${join(texts, '<id>.txt')}`;
+  const byDoc = a.flags.has('by-doc');
+  if (fmt === 'json') process.stdout.write(jsonReport(goldPath, sysLabel, gold.fmt, tot, perDoc, byDoc) + '\n');
+  else process.stdout.write(formatTable(goldPath, sysLabel, gold.fmt, tot, perDoc, byDoc).join('\n') + '\n');
+  return 0;
 }
 
 /** Hosts admitted to fetch despite private addresses: --allow-host (repeatable, or comma-separated) and TURNOUT_ALLOW_HOSTS. */
