@@ -61,19 +61,37 @@ const DISTRICT_WORDS = /(?:\s(?:East|West|North|South|Northeast|Northwest|Southe
 
 /** Words after a place that make it the home of the people or action named: "Atlanta protesters", "the Denver rally". */
 const AFTER_PLACE =
-  /^(?:['’]s\b|\s*,|\s*;|\s*\(|\s*[—–]|\s+(?:area|region|metro|city|town|county|suburbs?|residents?|people|protesters?|protestors?|demonstrators?|marchers?|activists?|students?|workers?|teachers?|nurses?|families|community|communities|crowds?|rally|rallies|protests?|marches?|march|demonstrations?|vigils?|walkouts?|strikes?|chapter|coalition|groups?|police|organizers?|participants?|locals|streets|downtown|and|or|on|in|at|to|was|were|is|saw|joined|held|drew|hosted|followed|also)\b|\s*$|\s*[.!?])/i;
+  /^(?:['’]s\b|\s*;|\s*\(|\s*[—–]|\s+(?:area|region|metro|city|town|county|suburbs?|residents?|people|protesters?|protestors?|demonstrators?|marchers?|activists?|students?|workers?|teachers?|nurses?|families|community|communities|crowds?|rally|rallies|protests?|marches?|march|demonstrations?|vigils?|walkouts?|strikes?|chapter|coalition|groups?|police|organizers?|participants?|locals|streets|route|downtown|saw|joined|held|drew|hosted|also)\b)/i;
+
+/** "in the capital, Kathmandu", "the capital of Michigan, Lansing", "St. Louis, Chicago, and more": apposition or a list. */
+const APPOSITION_BEFORE = /(?:\b(?:capital|city|town|hometown|village|suburb|county seat)(?:\s+of\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?|[A-Z][\w.]*),\s*$/;
+
+/** Words that make the capitalised word next to them a person: "said Warwick", "Warwick told". */
+const PERSON_BEFORE = /\b(?:said|says|told|according to|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|named|founder|member|resident|organizer)\s+$/;
+const PERSON_AFTER = /^\s*(?:,\s*)?(?:said|says|told|added|explained|wrote|recalled|noted)\b/;
 
 /**
- * Is the place written where a place of an action is written: after a locative preposition, or before a word
- * for its people or its protest ("Denver residents marched")? A place name used as a modifier of anything
- * else ("a Boston punk band", "the Liberal government", "Woodlawn man") is not a site.
+ * Is each place written where a place of an action is written: after a locative preposition, before a word
+ * for its people or its protest ("Denver residents marched"), or listed right after such a place ("in Chicago,
+ * Boston and Denver")? A place name used as a modifier of anything else ("a Boston punk band", "the Liberal
+ * government", "Woodlawn man") or as a person ("said Warwick") is not a site. A town written with its state is
+ * a place wherever it stands ("…, January 30, 2026, Tucson, Ariz."), unless it describes someone.
  */
-export function placeLicensed(s: Sentence, start: number, end: number, qualified = false): boolean {
-  // "in East Boston", "in Downtown Raleigh": a direction or district word may stand between
-  const before = s.text.slice(Math.max(0, start - s.start - 60), start - s.start).replace(DISTRICT_WORDS, ' ');
-  if (start === s.start || LOCATIVE_BEFORE.test(before)) return true;
-  // "…, January 30, 2026, Tucson, Ariz.": a town with its state is a place wherever it stands, unless it
-  // describes someone or something ("a Kenosha, Wisconsin, man")
-  if (qualified) return !/^,?\s*(?:man|woman|boy|girl|resident|native|company|firm|business|couple|family|teen|teenager)\b|^-based\b/i.test(s.text.slice(end - s.start, end - s.start + 20));
-  return AFTER_PLACE.test(s.text.slice(end - s.start, end - s.start + 24));
+export function licensedPlaces(s: Sentence, places: Array<{ start: number; end: number; qualified: boolean }>): boolean[] {
+  const out: boolean[] = [];
+  for (let k = 0; k < places.length; k++) {
+    const { start, end, qualified } = places[k]!;
+    const at = start - s.start;
+    const after = s.text.slice(end - s.start, end - s.start + 24);
+    // "in East Boston", "in Downtown Raleigh": a direction or district word may stand between
+    const before = s.text.slice(Math.max(0, at - 60), at).replace(DISTRICT_WORDS, ' ');
+    const prevEnd = k > 0 ? places[k - 1]!.end - s.start : -1;
+    let ok: boolean;
+    if (PERSON_BEFORE.test(before) || PERSON_AFTER.test(after)) ok = false;
+    else if (prevEnd >= 0 && prevEnd <= at && /^\s*(?:,|;|and|or|, and|, or|&)\s*$/.test(s.text.slice(prevEnd, at))) ok = out[k - 1]!;
+    else if (at === 0 || LOCATIVE_BEFORE.test(before) || APPOSITION_BEFORE.test(before) || AFTER_PLACE.test(after)) ok = true;
+    else ok = qualified && !/^,?\s*(?:man|woman|boy|girl|resident|native|company|firm|business|couple|family|teen|teenager)\b|^-based\b/i.test(after);
+    out.push(ok);
+  }
+  return out;
 }

@@ -7,8 +7,9 @@ import { addDays, iso, parseIso, yearHintOf, type DateHit } from './dates.js';
 import { addEvidence, attachFacts } from './facts.js';
 import { ABROAD, NATIONWIDE, PAST_CUES } from './lexicon.js';
 import { type RawPlace } from './places.js';
-import { contextPlaces, placeLicensed } from './attach.js';
+import { contextPlaces, licensedPlaces } from './attach.js';
 import { findDateline } from './dateline.js';
+import { isEnglishWord, isFirstName } from './names.js';
 import { findPrivateNames, makeRedactor } from './privacy.js';
 import { type Sentence } from './text.js';
 import { readUnits, type Unit } from './units.js';
@@ -139,7 +140,8 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     // which places does this sentence report a demonstration at?
     // only the places attached to a protest word are sites; the others are context
     const context = contextPlaces(u.sentence, resolved.map((r) => ({ start: r.raw.start, end: r.raw.qualifier?.end ?? r.raw.end })), year);
-    const sites = listItem ? resolved.slice(0, 1) : resolved.filter((r, k) => !context[k] && placeLicensed(u.sentence, r.raw.start, r.raw.qualifier?.end ?? r.raw.end, r.raw.qualifier !== null));
+    const licensed = licensedPlaces(u.sentence, resolved.map((r) => ({ start: r.raw.start, end: r.raw.qualifier?.end ?? r.raw.end, qualified: r.raw.qualifier !== null })));
+    const sites = listItem ? resolved.slice(0, 1) : resolved.filter((_, k) => !context[k] && licensed[k]);
     let places: Resolved[] = sites;
     let inherited = false;
     // a sentence about another country ("protests in France") is not at the running place
@@ -349,6 +351,16 @@ function resolvePlace(raw: RawPlace, gaz: Gazetteer, ctx: ArticleGeo, section: S
     const minPop = raw.start === sentenceStart && !raw.text.includes(' ') ? 100000 : MIN_UNQUALIFIED_POP;
     const bigEnough = best.kind === 'locality' && best.population >= minPop;
     if (!inContext && !bigEnough) return null;
+    // a town named like a word or a person ("Hope", "Liberal", "Save", "Howard") needs its state named nearby
+    const single = !raw.text.includes(' ');
+    // (a first name right after "in" or "at" is the town: "in Lawrence")
+    const afterPreposition = /^(?:in|at|near|outside)$/.test(raw.before ?? '');
+    const wordLike = single && (isEnglishWord(raw.text) || (isFirstName(raw.text) && !afterPreposition));
+    const stateNearby =
+      nearby.includes(locality.region) || section.region === locality.region || (ctx.counties ?? []).includes((locality.county ?? '').toLowerCase());
+    if (wordLike && !stateNearby && locality.population < 100000) return null;
+    // in an article from abroad, a small US town must be in a state the article names
+    if (locality.country === 'US' && ctx.country && ctx.country !== 'US' && !inContext && locality.population < 100000) return null;
     // under a heading that names a state or city, a small town of another state is a different thing
     if (section.region && (section.region !== locality.region || locality.country !== 'US') && locality.population < 100000 && !nearby.includes(locality.region)) return null;
   }

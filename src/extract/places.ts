@@ -23,6 +23,8 @@ export interface RawPlace {
   qualifier: Qualifier | null;
   /** the whole proper name when the place only prefixes a venue ("Pasadena City College") */
   venue: string | null;
+  /** the word written right before the name, lower case ("in", "said"), or "" */
+  before?: string;
 }
 
 export interface SentencePlaces {
@@ -134,6 +136,8 @@ function scanRun(gaz: Gazetteer, run: Token[], all: Token[], out: SentencePlaces
     const start = run[i]!.start;
     const end = run[j - 1]!.end;
     const text = joinTokens(run.slice(i, j));
+    const at = all.indexOf(run[i]!);
+    const before = at > 0 && all[at]!.gap === '' ? all[at - 1]!.text.toLowerCase() : '';
     // a capitalised word right before the name makes it part of a longer name ("Karen Bass", "Don Lemon")
     const prefixOk = prefix.length === 0 || prefix.every((t) => DIRECTION_PREFIX.test(t.text));
     // a state or country name is the region, unless a big city shares it ("New York", "Washington")
@@ -154,17 +158,17 @@ function scanRun(gaz: Gazetteer, run: Token[], all: Token[], out: SentencePlaces
       continue;
     }
     if (tail.length === 0) {
-      out.places.push({ start, end, text, cands, qualifier: qualifierAfter(gaz, all, run[j - 1]!), venue: null });
+      out.places.push({ start, end, text, cands, qualifier: qualifierAfter(gaz, all, run[j - 1]!), venue: null, before });
     } else {
       const st = stateAt(gaz, tail);
       if (st) {
-        out.places.push({ start, end, text, cands, qualifier: st, venue: null });
+        out.places.push({ start, end, text, cands, qualifier: st, venue: null, before });
         i = j + (st.tokens as number);
         continue;
       }
       const lastTail = tail[tail.length - 1]!.text.replace(/\.$/, '');
       if (VENUE_HEADS.has(lastTail) && !NON_PLACE_TAILS.test(tail[0]!.text)) {
-        out.places.push({ start, end, text, cands, qualifier: null, venue: joinTokens(run.slice(i)) });
+        out.places.push({ start, end, text, cands, qualifier: null, venue: joinTokens(run.slice(i)), before });
       }
     }
     i = n; // the rest of the run belongs to the same proper name
