@@ -197,7 +197,24 @@ function stateAt(gaz: Gazetteer, tail: Token[]): (Qualifier & { tokens: number }
 /** "Minneapolis, Minnesota", "Paris, France", "Washington, D.C.": the run right after a comma. */
 function qualifierAfter(gaz: Gazetteer, all: Token[], lastOfName: Token): Qualifier | null {
   const idx = all.indexOf(lastOfName);
-  const next = all[idx + 1];
+  let next = all[idx + 1];
+  let from = idx + 1;
+  // "Melbourne in Australia", "Des Moines in Iowa", "The Hague in the Netherlands"
+  if (next && next.gap === '' && next.text === 'in') {
+    from = all[idx + 2]?.text === 'the' ? idx + 3 : idx + 2;
+    next = all[from];
+    if (!next || next.gap !== '') return null;
+    for (let k = 3; k >= 1; k--) {
+      const words = all.slice(from, from + k);
+      if (words.length < k || words.some((t) => t.gap !== '' || !t.cap)) continue;
+      const phrase = joinTokens(words);
+      const st = phrase.length > 2 ? gaz.state(phrase) : null;
+      if (st) return { region: st.code, country: 'US', start: words[0]!.start, end: words[k - 1]!.end };
+      const c = gaz.country(phrase);
+      if (c && phrase.length > 2) return { region: c.code === 'US' ? null : c.code, country: c.code, start: words[0]!.start, end: words[k - 1]!.end };
+    }
+    return null;
+  }
   if (!next || next.gap !== ',') return null;
   // the words after the comma, up to three
   for (let k = 3; k >= 1; k--) {
