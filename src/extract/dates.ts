@@ -59,14 +59,15 @@ const PATTERNS: Pattern[] = [
       `\\b(?:(?:earlier|early|late|later|mid-?|in|since|last|this|during)\\s+(?:in\\s+)?)?(January|February|March|April|May|June|July|August|September|October|November|December)(?:\\s+((?:20|19)\\d\\d))?\\b(?!\\s*\\d)`,
       'g',
     ),
-    resolve: (m, pub) => {
+    resolve: (m, pub, future) => {
       // a bare capitalised "May" or "March" with no cue is too often a name or a verb
       const cue = /^(?:earlier|early|late|later|mid|in|since|last|this|during)/i.test(m[0]) || m[2];
       if (!cue) return null;
       const month = MONTHS.indexOf(m[1]!.toLowerCase()) + 1;
       let year = m[2] ? +m[2] : pub ? pub.getUTCFullYear() : null;
       if (year === null) return { date: null, precision: 'month', explicit: false };
-      if (!m[2] && pub && month > pub.getUTCMonth() + 1 + 1 && /^(?:earlier|last|since)/i.test(m[0])) year -= 1;
+      // a month after the publication's, spoken of in the past, is last year's ("since early October", in January)
+      if (!m[2] && pub && month > pub.getUTCMonth() + 1 + 1 && (!future || /^(?:earlier|last|since)/i.test(m[0]))) year -= 1;
       return { date: `${year}-${pad(month)}-01`, precision: 'month', explicit: Boolean(m[2]) };
     },
   },

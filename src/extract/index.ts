@@ -129,7 +129,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     // a line that is only a place, in a list after an event sentence: one more site of that sentence's action
     const listItem = listIntro !== null && !u.triggers.length && isPlaceLine(u, resolved);
     if (listItem) u = { ...u, triggers: listIntro!.triggers, future: listIntro!.future || introBlockFuture, dates: u.dates.length ? u.dates : listIntro!.dates.map((d) => ({ ...d, start: u.sentence.start, end: u.sentence.start })) };
-    const isEventSentence = u.triggers.length > 0 || (protestArticle && u.kind === 'caption' && (resolved.length > 0 || u.dates.length > 0));
+    const isEventSentence = !u.background && (u.triggers.length > 0 || (protestArticle && u.kind === 'caption' && (resolved.length > 0 || u.dates.length > 0)));
     if (!listItem) {
       // the list's status is its paragraph's: "Events are planned in every state. Cities confirmed include:"
       introBlockFuture = isEventSentence && listIntro?.block === u.block ? introBlockFuture || u.future : u.future;

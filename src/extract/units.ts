@@ -19,6 +19,8 @@ export interface Unit {
   dates: DateHit[];
   future: boolean;
   title: string | null;
+  /** the sentence reports background: "Since October, rallies have been held in ...", "had marched" */
+  background: boolean;
 }
 
 export interface ReadArticle {
@@ -58,7 +60,7 @@ export function readUnits(article: Article, gaz: Gazetteer, published: string | 
       const weak = findTriggers(s.text, WEAK_TRIGGERS);
       const future = FUTURE_CUES.test(s.text);
       const dates = findDates(s.text, s.start, published, future, yearHint).filter((d) => !nonProtestDate(text, s.start, d) && !stampDate(text, d));
-      units.push({ sentence: s, block: bi, kind: b.kind, tokens, scan, triggers, weak, dates, future, title: findTitle(s.text) });
+      units.push({ sentence: s, block: bi, kind: b.kind, tokens, scan, triggers, weak, dates, future, title: findTitle(s.text), background: BACKGROUND.test(s.text) || (SINCE.test(s.text) && PERFECT.test(s.text)) });
     }
   });
 
@@ -78,6 +80,12 @@ function nonProtestDate(text: string, sentenceStart: number, d: DateHit): boolea
   const before = text.slice(Math.max(sentenceStart, d.start - 60), d.start);
   return NON_PROTEST_DATE_VERBS.test(before);
 }
+
+/** Pluperfect protest verbs: what had happened before the events reported. */
+const BACKGROUND = /\bhad (?:(?:also|already|previously|earlier) )?(?:protested|marched|rallied|demonstrated|gathered|picketed|walked out)\b/i;
+/** "Since October ... have been held": a running count since a past time, not an event of this report. */
+const SINCE = /^\W*(?:ever )?since\b|\b(?:since|ever since) (?:early |late |mid-?)?(?:January|February|March|April|May|June|July|August|September|October|November|December|last|the start|the beginning|(?:19|20)\d\d)\b/i;
+const PERFECT = /\b(?:have|has) (?:been (?:held|staged|organi[sz]ed)|taken place|drawn|seen|held|staged|marched|rallied|protested)\b/i;
 
 /** A page's own date stamp ("date 2026-01-24", "Published Jan. 30, 2026"): the day of the page, not of an event. */
 function stampDate(text: string, d: DateHit): boolean {

@@ -457,7 +457,7 @@ export function publishedFromLines(lines: Line[], cls: Classified): TextDate | n
   return null;
 }
 
-const STAMP_IN_LINE = /(?:^|[\s|•·,(])(date|published(?: on)?|first published(?: on)?|originally published(?: on)?|posted(?: on)?|updated(?: on)?|last updated(?: on)?)\s*:?\s+/gi;
+const STAMP_IN_LINE = /(?:^|[\s|•·,(])(date|published(?: on)?|first published(?: on)?|originally published(?: on)?|posted(?: on)?|updated(?: on)?|last updated(?: on)?)\s*:?\s*(?=\d|[A-Z])/gi;
 /** "Thursday, January 29, 2026" in the first characters of the page: a dated masthead. */
 const WEEKDAY_FULL_DATE = /\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+/g;
 
