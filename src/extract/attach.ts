@@ -14,7 +14,7 @@ const PROTEST_WORD =
  * case only: a capitalised word is part of a name ("Metropolitan Detention Center").
  */
 const CONTEXT_HEAD =
-  /\b(?:kill(?:ing|ings|ed)|gunned down|agent|shoot(?:ing|ings)|shot|deaths?|died|murder(?:s|ed)?|slaying|crackdowns?|raids?|operations?|presence|actions|surge|deployments?|occupation|invasion|incursion|detentions?|deportations?|policies|agents|officers|troops|residents?|citizens|nationals|being|last (?:year|month|week))\b/;
+  /\b(?:kill(?:ing|ings|ed)|gunned down|agent|violence|attacks?|shoot(?:ing|ings)|shot|deaths?|died|murder(?:s|ed)?|slaying|crackdowns?|raids?|operations?|presence|actions|surge|deployments?|occupation|invasion|incursion|detentions?|deportations?|policies|agents|officers|troops|residents?|citizens|nationals|being|last (?:year|month|week))\b/;
 
 /** "in solidarity with", "stand with", "in support of": the place after them is who the protest supports. */
 const SOLIDARITY = /\b(?:solidarity with|stand(?:s|ing)? with|stood with|in support of|support for)\b/i;
@@ -66,6 +66,9 @@ const AFTER_PLACE =
 /** "in the capital, Kathmandu", "the capital of Michigan, Lansing", "St. Louis, Chicago, and more": apposition or a list. */
 const APPOSITION_BEFORE = /(?:\b(?:capital|city|town|hometown|village|suburb|county seat)(?:\s+of\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?|[A-Z][\w.]*),\s*$/;
 
+/** "40th Street and Orange": the second street of a corner, not a town. */
+const CROSS_STREET = /\b(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\.?|Drive|Dr\.?|Way|Lane|Ln\.?)\s+(?:and|&|at)\s+$/;
+
 /** Words that make the capitalised word next to them a person: "said Warwick", "Warwick told". */
 const PERSON_BEFORE = /\b(?:said|says|told|according to|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|named|founder|member|resident|organizer)\s+$/;
 const PERSON_AFTER = /^\s*(?:,\s*)?(?:said|says|told|added|explained|wrote|recalled|noted)\b/;
@@ -87,7 +90,7 @@ export function licensedPlaces(s: Sentence, places: Array<{ start: number; end: 
     const before = s.text.slice(Math.max(0, at - 60), at).replace(DISTRICT_WORDS, ' ');
     const prevEnd = k > 0 ? places[k - 1]!.end - s.start : -1;
     let ok: boolean;
-    if (PERSON_BEFORE.test(before) || PERSON_AFTER.test(after)) ok = false;
+    if (PERSON_BEFORE.test(before) || PERSON_AFTER.test(after) || CROSS_STREET.test(before)) ok = false;
     else if (prevEnd >= 0 && prevEnd <= at && /^\s*(?:,|;|and|or|, and|, or|&)\s*$/.test(s.text.slice(prevEnd, at))) ok = out[k - 1]!;
     else if (at === 0 || LOCATIVE_BEFORE.test(before) || APPOSITION_BEFORE.test(before) || AFTER_PLACE.test(after)) ok = true;
     else ok = qualified && !/^,?\s*(?:man|woman|boy|girl|resident|native|company|firm|business|couple|family|teen|teenager)\b|^-based\b/i.test(after);

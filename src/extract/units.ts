@@ -78,7 +78,11 @@ function findTriggers(s: string, list: Array<[RegExp, string | null]>): string[]
 /** A date right after "was arrested", "were killed", ...: the date of that act, not of a demonstration. */
 function nonProtestDate(text: string, sentenceStart: number, d: DateHit): boolean {
   const before = text.slice(Math.max(sentenceStart, d.start - 60), d.start);
-  return NON_PROTEST_DATE_VERBS.test(before);
+  const m = NON_PROTEST_DATE_VERBS.exec(before);
+  if (!m) return false;
+  // "46 protesters were arrested Saturday night": arrests of the protesters happen at the protest
+  const clause = text.slice(sentenceStart, d.start - before.length + m.index);
+  return !(/^(?:arrested|detained|cited)/i.test(m[0]) && /\b(?:protesters|protestors|demonstrators|marchers|activists)\b[^,;]*$/i.test(clause));
 }
 
 /** Pluperfect protest verbs: what had happened before the events reported. */

@@ -471,6 +471,10 @@ export function labelledStamp(lines: string[]): TextDate | null {
   for (const line of lines) {
     const head = line.slice(0, Math.max(0, 600 - seen));
     seen += line.length;
+    // a dated byline: "By the Associated Press | October 20, 2011 | 3:45 AM EDT"
+    const byline = /^\s*By\s+[^|•·\n]{2,60}?\s*[|•·,—–-]\s*/.exec(head);
+    const bylineDate = byline ? findFullDate(head.slice(byline[0].length, byline[0].length + 40)) : null;
+    if (bylineDate && bylineDate.index === 0) return { published: bylineDate.iso, source: 'header', evidence: head.slice(0, byline![0].length + bylineDate.length) };
     for (const re of [STAMP_IN_LINE, WEEKDAY_FULL_DATE]) {
       re.lastIndex = 0;
       let m: RegExpExecArray | null;
