@@ -22,6 +22,8 @@ export function pushUnique(list: string[], v: string): boolean {
 /** "Police reported no arrests", "no one was arrested", "ended without arrests". */
 const NO_ARRESTS = /\bno (?:immediate |reported )?arrests?\b|\bno(?:body| one) (?:was|were|has been|had been) (?:arrested|detained)\b|\bwithout (?:any )?arrests\b|\bzero arrests\b/i;
 
+const VAGUE_COUNT = /\b(?:dozens|hundreds|thousands|scores|several|some|many|multiple|few|handful|numerous|unspecified)\b/i;
+
 /** The size phrase as the sentence words it, trimmed to the phrase and a following "members"-like noun. */
 function sizeWords(s: string, hit: { start: number; end: number; text: string }): string {
   let end = hit.end;
@@ -55,7 +57,8 @@ export function attachFacts(m: Mention, u: Unit, quote: string, source: string, 
     if (arrests.length && m.arrests_text === null) {
       const a = arrests[0]!;
       m.arrests_text = a.text;
-      m.arrests = a.low !== null && a.low === a.high && /^\d+$/.test(a.text) ? a.low : null;
+      // a count ("12", "a dozen", "approximately 12"), not a vague plural ("dozens", "hundreds")
+      m.arrests = a.low !== null && a.low === a.high && !VAGUE_COUNT.test(a.text) ? a.low : null;
       addEvidence(m, 'arrests', quote, u, source);
     }
     const injuries = findInjuries(s);

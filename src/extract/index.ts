@@ -167,6 +167,9 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     }
 
     const sentenceMentions: Mention[] = [];
+    // "thousands took to the streets in Minneapolis and St. Paul": one count for places listed together
+    const own = places.filter((p) => p.raw.start >= u.sentence.start && p.raw.end <= u.sentence.end).map((p) => p.raw);
+    const listedTogether = own.length > 1 && own.length === places.length && new Set(groupPlaces(u.sentence, own).values()).size === 1;
     if (places.length) {
       const assigned = assignDates(u, places);
       for (let i = 0; i < places.length; i++) {
@@ -206,7 +209,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       }
     }
     for (const m of sentenceMentions) {
-      attachFacts(m, u, quote, article.id, sentenceMentions.length === 1, redact);
+      attachFacts(m, u, quote, article.id, sentenceMentions.length === 1 || listedTogether, redact);
       if (macroevent && m.date && dominant && m.date === dominant.date && m.status === 'occurred') m.macroevent = macroevent;
       mentions.push(m);
     }
