@@ -142,7 +142,8 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     const context = contextPlaces(u.sentence, resolved.map((r) => ({ start: r.raw.start, end: r.raw.qualifier?.end ?? r.raw.end })), year);
     const licensed = licensedPlaces(u.sentence, resolved.map((r) => ({ start: r.raw.start, end: r.raw.qualifier?.end ?? r.raw.end, qualified: r.raw.qualifier !== null })));
     const sites = listItem ? resolved.slice(0, 1) : resolved.filter((_, k) => !context[k] && licensed[k]);
-    let places: Resolved[] = sites;
+    // a town named twice in a sentence ("gathered in Fort Bragg ... to the Fort Bragg office") is one site
+    let places: Resolved[] = sites.filter((r, k) => sites.findIndex((o) => o.locality.id === r.locality.id) === k);
     let inherited = false;
     // a sentence about another country ("protests in France") is not at the running place
     const namesCountry = u.scan.regions.some((r) => r.kind === 'country' && r.country !== (home?.locality.country ?? ctx.country));

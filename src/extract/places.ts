@@ -119,7 +119,10 @@ function scanRun(gaz: Gazetteer, run: Token[], all: Token[], out: SentencePlaces
       if (!run[j - 1]!.cap) continue;
       const slice = run.slice(i, j);
       if (slice.some((t) => t.allCaps)) continue;
-      const c = gaz.lookup(joinTokens(slice));
+      // "Fort Bragg’s Guest House Museum": the possessive is not part of the name
+      const name = joinTokens(slice);
+      const bare = name.replace(/['’]s$/, '');
+      const c = gaz.lookup(name).length || bare === name ? gaz.lookup(name) : gaz.lookup(bare);
       if (c.length) {
         matched = j - i;
         cands = c;

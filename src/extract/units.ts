@@ -93,7 +93,9 @@ const PERFECT = /\b(?:have|has) (?:been (?:held|staged|organi[sz]ed)|taken place
 
 /** A page's own date stamp ("date 2026-01-24", "Published Jan. 30, 2026"): the day of the page, not of an event. */
 function stampDate(text: string, d: DateHit): boolean {
-  return /(?:^|\s)(?:date|published(?: on)?|posted(?: on)?|updated(?: on)?)[:\s]*$/i.test(text.slice(Math.max(0, d.start - 24), d.start));
+  if (/(?:^|\s)(?:date|published(?: on)?|posted(?: on)?|updated(?: on)?)[:\s]*$/i.test(text.slice(Math.max(0, d.start - 24), d.start))) return true;
+  // a dateline's date: "FORT BRAGG, CA., 1/21/26 —"
+  return /^\s*(?:\([^)]{1,30}\)\s*)?[—–]/.test(text.slice(d.end, d.end + 12)) && /[A-Z]{2,}[A-Za-z.]*,?\s*(?:[A-Z][A-Za-z.]*,?\s*)?$/.test(text.slice(Math.max(0, d.start - 40), d.start));
 }
 
 /** A quoted Title Case name of an action: "National Shutdown" protest. */
