@@ -16,6 +16,9 @@ const PROTEST_WORD =
 const CONTEXT_HEAD =
   /\b(?:kill(?:ing|ings|ed)|gunned down|agent|violence|attacks?|shoot(?:ing|ings)|shot|deaths?|died|murder(?:s|ed)?|slaying|crackdowns?|raids?|operations?|presence|actions|surge|deployments?|occupation|invasion|incursion|detentions?|deportations?|policies|agents|officers|troops|residents?|citizens|nationals|being|last (?:year|month|week))\b/;
 
+/** Nouns for the people or the action of a demonstration: a place right after them (by a preposition) is its site. */
+const PEOPLE_HEAD = /^(?:people|protesters|protestors|demonstrators|marchers|activists|residents|students|workers|crowds?|rally|rallies|protests?|march|marches|demonstrations?|vigils?|walkouts?|gatherings?|events?)$/;
+
 /** "in solidarity with", "stand with", "in support of": the place after them is who the protest supports. */
 const SOLIDARITY = /\b(?:solidarity with|stand(?:s|ing)? with|stood with|in support of|support for)\b/i;
 
@@ -45,6 +48,12 @@ export function contextPlaces(s: Sentence, places: Array<{ start: number; end: n
     let from = Math.max(0, prevEnd);
     for (const [, e] of spans) if (e <= at && e > from) from = e;
     const between = s.text.slice(from, at);
+    // the noun right before the preposition decides: "people in Detroit" is theirs, "killings in X" context
+    const head = /\b([a-z]+)\s+(?:in|at|outside|near|across|throughout|from)\s+(?:the\s+|downtown\s+)?$/.exec(between)?.[1];
+    if (head && PEOPLE_HEAD.test(head)) {
+      out.push(false);
+      continue;
+    }
     // "the 1963 March on Washington", "last year's march in X": a demonstration of another year
     const withModifiers = s.text.slice(Math.max(0, from - 30), at);
     const otherYear = [...withModifiers.matchAll(/\b(?:19|20)\d\d\b/g)].some((m) => year !== null && +m[0] !== year);

@@ -6,7 +6,7 @@ import { rankPlaces, type GeoContext } from '../resolve/geocode.js';
 import { addDays, iso, parseIso, yearHintOf, type DateHit } from './dates.js';
 import { addEvidence, attachFacts } from './facts.js';
 import { ABROAD, NATIONWIDE, PAST_CUES } from './lexicon.js';
-import { type RawPlace } from './places.js';
+import { capitalRuns, type RawPlace } from './places.js';
 import { contextPlaces, licensedPlaces } from './attach.js';
 import { findDateline } from './dateline.js';
 import { isEnglishWord, isFirstName } from './names.js';
@@ -30,7 +30,7 @@ interface Resolved {
   detail: string | null;
 }
 
-type ArticleGeo = GeoContext & { countryWeights?: Record<string, number> };
+type ArticleGeo = GeoContext & { countryWeights?: Record<string, number>; surnames?: Set<string> };
 
 interface Section {
   locality: Resolved | null;
@@ -309,7 +309,14 @@ function articleContext(units: Unit[]): ArticleGeo {
   // "Fillmore County", "Orleans Parish": the counties the article names settle namesakes inside them
   const counties = new Set<string>();
   for (const u of units) for (const m of u.sentence.text.matchAll(COUNTY_NAME)) counties.add(m[0].toLowerCase());
-  return { articleRegions: weights, countryWeights, country, counties: [...counties] };
+  // "Mike Lawler": a word that ends a first-name-led name is a surname in this article, not a town
+  const surnames = new Set<string>();
+  for (const u of units) {
+    for (const run of capitalRuns(u.tokens, () => false)) {
+      for (let k = 0; k + 1 < run.length; k++) if (isFirstName(run[k]!.text) && run[k + 1]!.gap === '') surnames.add(run[k + 1]!.text.replace(/['’]s$/, ''));
+    }
+  }
+  return { articleRegions: weights, countryWeights, country, counties: [...counties], surnames };
 }
 
 function isLocalityKind(p: Place): boolean {
@@ -347,6 +354,7 @@ function resolvePlace(raw: RawPlace, gaz: Gazetteer, ctx: ArticleGeo, section: S
   }
   if (!q) {
     const nearby = ctx.nearbyRegions ?? [];
+    if (!raw.text.includes(' ') && locality.population < 100000 && ctx.surnames?.has(raw.text.replace(/['’]s$/, ''))) return null;
     const inContext =
       locality.country === 'US'
         ? nearby.includes(locality.region) || section.region === locality.region || (ctx.articleRegions?.[locality.region] ?? 0) >= 2
@@ -354,7 +362,9 @@ function resolvePlace(raw: RawPlace, gaz: Gazetteer, ctx: ArticleGeo, section: S
     // a capitalised first word of a sentence ("Young girl holds ...") needs a big town to count
     const minPop = raw.start === sentenceStart && !raw.text.includes(' ') ? 100000 : MIN_UNQUALIFIED_POP;
     const bigEnough = best.kind === 'locality' && best.population >= minPop;
-    if (!inContext && !bigEnough) return null;
+    // a name only one state has ("in Mattapoisett"), after a locative preposition, is that town however small
+    const oneState = new Set(pool.map((c) => `${c.country}:${c.region}`)).size === 1 && /^(?:in|at|near|outside)$/.test(raw.before ?? '');
+    if (!inContext && !bigEnough && !oneState) return null;
     // a town named like a word or a person ("Hope", "Liberal", "Save", "Howard") needs its state named nearby
     const single = !raw.text.includes(' ');
     // (a first name right after "in" or "at" is the town: "in Lawrence")
