@@ -30,7 +30,7 @@ interface Resolved {
   detail: string | null;
 }
 
-type ArticleGeo = GeoContext & { countryWeights?: Record<string, number>; surnames?: Set<string> };
+type ArticleGeo = GeoContext & { countryWeights?: Record<string, number>; surnames?: Set<string>; outletTowns?: Set<string> };
 
 interface Section {
   locality: Resolved | null;
@@ -64,7 +64,11 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   const ctx = articleContext(units);
   // the dateline's town: the home of the story, and a strong word on the article's region
   const dateline = findDateline(article, gaz);
-  const home = dateline ? resolveDateline(dateline.place, ctx) : null;
+  // else the town the outlet is named after, when the article names it
+  const outletTowns = outletTownsOf(units, article.url);
+  const outletRaw = units.flatMap((u) => u.scan.places).find((p) => !p.qualifier && outletTowns.has(p.text.toLowerCase()));
+  const home = dateline ? resolveDateline(dateline.place, ctx) : outletRaw ? resolveDateline(outletRaw, ctx) : null;
+  ctx.outletTowns = outletTowns;
   if (home && home.locality.country === 'US') ctx.articleRegions = { ...ctx.articleRegions, [home.locality.region]: (ctx.articleRegions?.[home.locality.region] ?? 0) + 4 };
   else if (home) ctx.countryWeights = { ...ctx.countryWeights, [home.locality.country]: (ctx.countryWeights?.[home.locality.country] ?? 0) + 4 };
   const nameUnits = units.filter((u) => u.kind !== 'title' && u.kind !== 'heading');
@@ -147,10 +151,12 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     let inherited = false;
     // a sentence about another country ("protests in France") is not at the running place
     const namesCountry = u.scan.regions.some((r) => r.kind === 'country' && r.country !== (home?.locality.country ?? ctx.country));
-    if (!places.length && !resolved.length && isEventSentence && !nationwide && !namesCountry) {
+    // a past nationwide action in a local story ("this nationwide protest on Saturday") happened at home too
+    const localPart = nationwide && home !== null && !u.future && !plannedNationwideDays(u, published).length;
+    if (!places.length && !resolved.length && isEventSentence && (!nationwide || localPart) && !namesCountry) {
       const credit = u.kind === 'caption' ? creditPlaces.get(u.block) : undefined;
       const fromCredit = credit ? resolvePlace(credit, gaz, geo, section, explicitLocalities, -1) : null;
-      const fallback = paraPlace ?? fromCredit ?? section.locality ?? home;
+      const fallback = localPart ? home : paraPlace ?? fromCredit ?? section.locality ?? home;
       if (fallback) {
         places = [fallback];
         inherited = true;
@@ -275,6 +281,29 @@ function dominantDate(units: Unit[], withPlans = false): DateHit | null {
 
 const COUNTY_NAME = /\b(?:(?:St\.|Saint|San|Santa|Los|Las|El|La|De|Fond du|Prince)\s)?[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s(?:County|Parish|Borough)\b/g;
 
+/**
+ * Towns the article names that its outlet is named after: a local paper's site carries its town
+ * ("townnamepost.org", "news.townname-times.com"). Such a town is the article's home, however small.
+ */
+function outletTownsOf(units: Unit[], url: string | null): Set<string> {
+  const out = new Set<string>();
+  let host = '';
+  try {
+    host = url ? new URL(url).hostname.toLowerCase().replace(/^www\./, '') : '';
+  } catch {
+    return out;
+  }
+  const labels = host.split('.').slice(0, -1).join('.').replace(/[^a-z.]/g, '');
+  if (!labels) return out;
+  for (const u of units) {
+    for (const p of u.scan.places) {
+      const compact = p.text.toLowerCase().replace(/['’]s$/, '').replace(/[^a-z]/g, '');
+      if (compact.length >= 5 && labels.split('.').some((l) => l.startsWith(compact))) out.add(p.text.toLowerCase());
+    }
+  }
+  return out;
+}
+
 /** Regions the article is about, from qualified places, states named, and big unambiguous cities. */
 function articleContext(units: Unit[]): ArticleGeo {
   const weights: Record<string, number> = {};
@@ -356,9 +385,10 @@ function resolvePlace(raw: RawPlace, gaz: Gazetteer, ctx: ArticleGeo, section: S
     const nearby = ctx.nearbyRegions ?? [];
     if (!raw.text.includes(' ') && locality.population < 100000 && ctx.surnames?.has(raw.text.replace(/['’]s$/, ''))) return null;
     const inContext =
-      locality.country === 'US'
+      ctx.outletTowns?.has(raw.text.toLowerCase()) ||
+      (locality.country === 'US'
         ? nearby.includes(locality.region) || section.region === locality.region || (ctx.articleRegions?.[locality.region] ?? 0) >= 2
-        : (ctx.countryWeights?.[locality.country] ?? 0) >= 1;
+        : (ctx.countryWeights?.[locality.country] ?? 0) >= 1);
     // a capitalised first word of a sentence ("Young girl holds ...") needs a big town to count
     const minPop = raw.start === sentenceStart && !raw.text.includes(' ') ? 100000 : MIN_UNQUALIFIED_POP;
     const bigEnough = best.kind === 'locality' && best.population >= minPop;
