@@ -100,6 +100,8 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
 
   // the event sentence a list of places may follow ("Cities where protests are planned include:")
   let listIntro: Unit | null = null;
+  const siteIds = new Set<string>();
+  let soleSite: Resolved | null = null;
   let introBlockFuture = false;
   for (let u of units) {
     if (u.block !== lastBlock) {
@@ -156,13 +158,18 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     if (!places.length && !resolved.length && isEventSentence && (!nationwide || localPart) && !namesCountry) {
       const credit = u.kind === 'caption' ? creditPlaces.get(u.block) : undefined;
       const fromCredit = credit ? resolvePlace(credit, gaz, geo, section, explicitLocalities, -1) : null;
-      const fallback = localPart ? home : paraPlace ?? fromCredit ?? section.locality ?? home;
+      // (the article's sole site only for a sentence that dates its own report: "On Tuesday there were protests")
+      const datedHere = u.dates.some((d) => d.date && d.precision === 'day' && !u.future);
+      const fallback = localPart ? home : paraPlace ?? fromCredit ?? section.locality ?? home ?? (datedHere ? soleSite : null);
       if (fallback) {
         places = [fallback];
         inherited = true;
       }
     }
     if (sites.length) paraPlace = sites[sites.length - 1]!;
+    // the one town an article has named as a site so far is where its unplaced reports are
+    for (const r of sites) siteIds.add(r.locality.id);
+    soleSite = siteIds.size === 1 ? sites[0] ?? soleSite : null;
 
     if (!isEventSentence) {
       // facts without a protest word ("officers arrested 12 people") belong to the demonstration the text
@@ -178,7 +185,13 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     const own = places.filter((p) => p.raw.start >= u.sentence.start && p.raw.end <= u.sentence.end).map((p) => p.raw);
     const listedTogether = own.length > 1 && own.length === places.length && new Set(groupPlaces(u.sentence, own).values()).size === 1;
     if (places.length) {
-      const assigned = assignDates(u, places);
+      let assigned = assignDates(u, places);
+      // "After protests Saturday and Friday night, a march is planned Sunday": each day at the running place
+      const days = [...new Map(u.dates.filter((d) => d.date && d.precision === 'day').map((d) => [d.date, d])).values()];
+      if (inherited && days.length > 1) {
+        places = days.map(() => places[0]!);
+        assigned = days;
+      }
       for (let i = 0; i < places.length; i++) {
         const p = places[i]!;
         let date = assigned[i] ?? null;

@@ -191,6 +191,8 @@ function isStateCode(gaz: Gazetteer, w: string): boolean {
 function stateAt(gaz: Gazetteer, tail: Token[]): (Qualifier & { tokens: number }) | null {
   for (let k = Math.min(3, tail.length); k >= 1; k--) {
     const words = tail.slice(0, k);
+    // a two-letter state code is written in capitals ("Hope In Alliance" is no Hope, Indiana)
+    if (k === 1 && words[0]!.text.length <= 2 && !words[0]!.allCaps) continue;
     const s = gaz.state(joinTokens(words));
     if (s) return { region: s.code, country: 'US', start: words[0]!.start, end: words[k - 1]!.end, tokens: k };
   }

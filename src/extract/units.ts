@@ -59,7 +59,7 @@ export function readUnits(article: Article, gaz: Gazetteer, published: string | 
       const triggers = findTriggers(s.text, TRIGGERS);
       const weak = findTriggers(s.text, WEAK_TRIGGERS);
       const future = FUTURE_CUES.test(s.text);
-      const dates = findDates(s.text, s.start, published, future, yearHint).filter((d) => !nonProtestDate(text, s.start, d) && !stampDate(text, d));
+      const dates = readDates(s, published, future, yearHint).filter((d) => !nonProtestDate(text, s.start, d) && !stampDate(text, d));
       units.push({ sentence: s, block: bi, kind: b.kind, tokens, scan, triggers, weak, dates, future, title: findTitle(s.text), background: BACKGROUND.test(s.text) || (SINCE.test(s.text) && PERFECT.test(s.text)) });
     }
   });
@@ -90,6 +90,16 @@ const BACKGROUND = /\bhad (?:(?:also|already|previously|earlier) )?(?:protested|
 /** "Since October ... have been held": a running count since a past time, not an event of this report. */
 const SINCE = /^\W*(?:ever )?since\b|\b(?:since|ever since) (?:early |late |mid-?)?(?:January|February|March|April|May|June|July|August|September|October|November|December|last|the start|the beginning|(?:19|20)\d\d)\b/i;
 const PERFECT = /\b(?:have|has) (?:been (?:held|staged|organi[sz]ed)|taken place|drawn|seen|held|staged|marched|rallied|protested)\b/i;
+
+/**
+ * The dates of a sentence. In "After protests Saturday, a march is planned for Sunday" the days of the leading
+ * "After ..." part are past ones although the sentence speaks of the future.
+ */
+function readDates(s: Sentence, published: string | null, future: boolean, yearHint?: YearHint): DateHit[] {
+  const cue = future && /^\W*(?:After|Following)\b/.test(s.text) ? FUTURE_CUES.exec(s.text) : null;
+  if (!cue) return findDates(s.text, s.start, published, future, yearHint);
+  return [...findDates(s.text.slice(0, cue.index), s.start, published, false, yearHint), ...findDates(s.text.slice(cue.index), s.start + cue.index, published, true, yearHint)];
+}
 
 /** A page's own date stamp ("date 2026-01-24", "Published Jan. 30, 2026"): the day of the page, not of an event. */
 function stampDate(text: string, d: DateHit): boolean {
