@@ -227,6 +227,11 @@ function qualifierAfter(gaz: Gazetteer, all: Token[], lastOfName: Token): Qualif
     if (words.length < k || words.slice(1).some((t) => t.gap !== '')) continue;
     if (!words.every((t) => t.cap)) continue;
     const phrase = joinTokens(words);
+    // a two-letter code is written in capitals: "Dallas, St. Louis" lists two towns
+    if (k === 1 && !words[0]!.allCaps && words[0]!.text.replace(/\.$/, '').length <= 2) continue;
+    // and a name that goes on is a town, not a state: "Atlanta, New York City"
+    const next = all[idx + 1 + k];
+    if (next && next.gap === '' && next.cap && !next.allCaps && !phrase.endsWith('.')) continue;
     const s = gaz.state(phrase);
     if (s) return { region: s.code, country: 'US', start: words[0]!.start, end: words[k - 1]!.end };
     const c = gaz.country(phrase);
