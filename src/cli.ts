@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { spawn, type ChildProcess } from 'node:child_process';
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
+import { eventDate } from './core/dates.js';
 import type { EventRecord, Status } from './core/types.js';
 import { parseIso } from './extract/dates.js';
 import { IngestError } from './ingest/index.js';
@@ -351,12 +352,15 @@ function cmdEvents(a: Args): number {
   const repo = openStore(dbPath(a));
   try {
     const events = repo.listEvents(filterOf(a));
-    const head = `${pad('date', 11)}${pad('prec', 6)}${pad('status', 9)}${pad('place', 30)}${pad('size', 14)}${pad('arrests', 12)}${pad('src', 4)}id`;
+    // a day reads 2026-01-30; a week "week of 26 January 2026", a month "January 2026" (never a made-up day)
+    const dates = events.map((e) => eventDate(e.date, e.date_precision, { day: 'iso', unknown: '?' }));
+    const dateWidth = dates.reduce((w, d) => Math.max(w, d.length + 1), 11);
+    const head = `${pad('date', dateWidth)}${pad('prec', 6)}${pad('status', 9)}${pad('place', 30)}${pad('size', 14)}${pad('arrests', 12)}${pad('src', 4)}id`;
     const lines = [head];
-    for (const e of events) {
+    for (const [i, e] of events.entries()) {
       const place = e.locality ? `${e.locality}, ${e.region}` : `(nationwide) ${e.region ?? ''}`;
       lines.push(
-        `${pad(e.date ?? '?', 11)}${pad(e.date_precision, 6)}${pad(e.status, 9)}${pad(place, 30)}${pad(e.size_text ?? '', 14)}${pad(e.arrests_text ?? '', 12)}${pad(String(e.sources.length), 4)}${e.id}`,
+        `${pad(dates[i]!, dateWidth)}${pad(e.date_precision, 6)}${pad(e.status, 9)}${pad(place, 30)}${pad(e.size_text ?? '', 14)}${pad(e.arrests_text ?? '', 12)}${pad(String(e.sources.length), 4)}${e.id}`,
       );
     }
     lines.push(`${events.length} event${events.length === 1 ? '' : 's'}`);

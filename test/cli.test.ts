@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { openStore } from '../src/store/sqlite/index.js';
 import { makeArticle } from './helpers/corpus.js';
+import { PRECISION_CASES, precisionArticles } from './helpers/precision.js';
 import { REPO_ROOT, tempDir } from './helpers/shared.js';
 
 const CLI = join(REPO_ROOT, 'src', 'cli.ts');
@@ -61,6 +62,32 @@ describe('turnout command', () => {
     const columbus = doc.events.find((e: { locality: string }) => e.locality === 'Columbus');
     assert.equal(columbus?.status, 'planned');
     assert.equal(columbus?.date, '2026-03-07');
+  });
+
+  it('shows an event known only to the month or the week at that precision in the `events` table', () => {
+    const db = join(tempDir(), 'p.db');
+    const ingest = turnout(['ingest', precisionArticles(), '--db', db]);
+    assert.equal(ingest.code, 0, ingest.stderr);
+    const repo = openStore(db);
+    const events = repo.listEvents();
+    repo.close();
+    for (const c of PRECISION_CASES) {
+      const e = events.find((x) => x.locality === c.locality);
+      assert.deepEqual(e && [e.date, e.date_precision, e.status], [c.date, c.precision, c.status], `the pipeline's reading of ${c.file}`);
+    }
+    const table = turnout(['events', '--db', db]);
+    assert.equal(table.code, 0, table.stderr);
+    const row = (locality: string) => table.stdout.split('\n').find((l) => l.includes(`${locality}, `)) ?? '';
+    assert.match(row('Springfield'), /^January 2026 +month +occurred /);
+    assert.match(row('Boise'), /^week of 19 January 2026 +week +occurred /);
+    assert.match(row('Eugene'), /^February 2026 +month +planned /);
+    // a day keeps its ISO date; no month or week reads as a made-up day
+    assert.match(row('Duluth'), /^2026-01-28 +day +occurred /);
+    assert.doesNotMatch(table.stdout, /2026-01-01|2026-01-19|2026-02-01|Jan 1,/);
+    // the columns still line up: every row's status starts where the header's does
+    const lines = table.stdout.trimEnd().split('\n');
+    const col = lines[0]!.indexOf('status');
+    for (const l of lines.slice(1, -1)) assert.match(l.slice(col), /^(occurred|planned) /, l);
   });
 
   it('gives one clear error line per bad input, exit code 2, and still stores the good ones', () => {
