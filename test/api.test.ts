@@ -14,6 +14,7 @@ import { openStore } from '../src/store/sqlite/index.js';
 import { searchBody } from '../src/store/sqlite/migrations.js';
 import type { Repository } from '../src/store/repository.js';
 import { NO_SHARED, REPO_ROOT, SEEDS_DIR, tempDir } from './helpers/shared.js';
+import { PRECISION_CASES, precisionArticles } from './helpers/precision.js';
 import { storeFrom } from './helpers/store.js';
 
 type App = ReturnType<typeof createApp>;
@@ -362,5 +363,34 @@ describe('the seed articles: what a reader checks', { skip: NO_SHARED ?? false }
     assert.ok(macro.length >= 1);
     const byMacro = await get(app, `/api/events?macroevent=${encodeURIComponent(macro[0].key)}&limit=1000`);
     assert.equal(byMacro.body.total, macro[0].events);
+  });
+});
+
+describe('events known only to the month or the week', () => {
+  let repo: Repository;
+  let app: App;
+  before(() => {
+    repo = storeFrom(precisionArticles()).repo;
+    app = createApp(repo);
+  });
+  after(() => repo?.close());
+
+  test("the roundup's lines carry the date's precision, and validate against the OpenAPI document", async () => {
+    const all = repo.listEvents();
+    for (const c of PRECISION_CASES) {
+      const e = all.find((x) => x.locality === c.locality);
+      assert.deepEqual(e && [e.date, e.date_precision, e.status], [c.date, c.precision, c.status], `the pipeline's reading of ${c.file}`);
+    }
+    const check = validator((await get(app, '/api/openapi.json')).body);
+    for (const c of PRECISION_CASES) {
+      const r = await get(app, `/api/roundup?date=${c.date}`);
+      assert.equal(r.status, 200);
+      check('Roundup', r.body);
+      const line = r.body.groups.flatMap((g: Json) => g.events).find((e: Json) => e.locality === c.locality);
+      assert.ok(line, `${c.locality} in the roundup of ${c.date}`);
+      assert.equal(line.date, c.date);
+      assert.equal(line.date_precision, c.precision);
+      assert.equal(line.status, c.status);
+    }
   });
 });

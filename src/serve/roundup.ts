@@ -9,6 +9,7 @@ export interface RoundupLine {
   locality: string | null;
   location_detail: string | null;
   date: string | null;
+  date_precision: EventRecord['date_precision'];
   status: EventRecord['status'];
   size_text: string | null;
   size_low: number | null;
@@ -68,6 +69,7 @@ export function buildRoundup(events: EventRecord[], query: { date?: string; macr
       locality: e.locality,
       location_detail: e.location_detail,
       date: e.date,
+      date_precision: e.date_precision,
       status: e.status,
       size_text: e.size_text,
       size_low: e.size_low,

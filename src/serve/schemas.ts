@@ -173,6 +173,7 @@ export const RoundupSchema = z.object({
           locality: nullableString,
           location_detail: nullableString,
           date: nullableString,
+          date_precision: z.enum(['day', 'week', 'month']).describe('day; week: date is its Monday; month: date is its 1st'),
           status: z.enum(['occurred', 'planned']),
           size_text: nullableString,
           size_low: z.number().nullable(),
