@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { contrastAudit, focusProblem, foreignHosts, NO_CHROMIUM, openSession, shot, type BrowserSession, type PageLog, type TestServer } from './helpers/browser.js';
+import { PRECISION_CASES, precisionArticles, type PrecisionCase } from './helpers/precision.js';
 import { NO_SHARED, SEEDS_DIR, tempDir } from './helpers/shared.js';
 
 const CA = ['Los Angeles', 'Pasadena', 'San Francisco', 'Santa Monica'];
@@ -397,6 +398,129 @@ describe('web app and an article carrying script payloads', { skip: NO_CHROMIUM 
   });
 
   it('made no request outside localhost and nothing was blocked by the CSP', async () => {
+    await assertClean(page, log);
+  });
+});
+
+// Made-up articles whose events are known only to the month or the week (and one to the day): every place a
+// date shows says "January 2026" or "week of 19 January 2026", never a made-up day such as "Jan 1, 2026".
+describe('web app: dates shown at their precision', { skip: NO_CHROMIUM ?? false }, () => {
+  let server: TestServer;
+  let context: BrowserContext;
+  let page: Page;
+  let log: PageLog;
+  let session: BrowserSession;
+  const MADE_UP_DAYS = /Jan(uary)? 1, 2026|Jan(uary)? 19, 2026|Feb(ruary)? 1, 2026/;
+
+  const eventOf = (c: PrecisionCase) => server.repo.listEvents().find((e) => e.locality === c.locality)!;
+  const byLocality = (name: string) => PRECISION_CASES.find((c) => c.locality === name)!;
+
+  before(async () => {
+    session = await openSession([precisionArticles()]);
+    ({ server, context, page, log } = session);
+  });
+
+  after(() => session?.close());
+
+  it('reads the made-up articles at the precision they give', () => {
+    for (const c of PRECISION_CASES) {
+      const e = eventOf(c);
+      assert.deepEqual(e && [e.date, e.date_precision, e.status], [c.date, c.precision, c.status], `the pipeline's reading of ${c.file}`);
+    }
+  });
+
+  it('the list shows the month, the week, and the day as before; the planned one still says Planned', async () => {
+    for (const width of [1280, 375]) {
+      await page.setViewportSize({ width, height: width > 600 ? 900 : 812 });
+      await page.goto(`${server.url}/`);
+      await waitForList(page, PRECISION_CASES.length);
+      for (const c of PRECISION_CASES) {
+        const item = page.locator('.event-list li', { has: page.locator('.ev-locality', { hasText: c.locality }) });
+        const shown = ((await item.locator('.ev-date').textContent()) ?? '').trim();
+        assert.equal(shown, c.precision === 'day' ? 'Jan 28, 2026' : c.shown, c.locality);
+        assert.equal(((await item.locator('.status').textContent()) ?? '').trim(), c.status === 'planned' ? 'Planned' : 'Occurred', c.locality);
+      }
+      assert.doesNotMatch((await page.locator('.event-list').textContent()) ?? '', MADE_UP_DAYS);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `the list is ${overflow}px wider than the screen at ${width}px`);
+      const report = await contrastAudit(page);
+      assert.deepEqual(report.offenders, [], `list contrast at ${width}px:\n${report.offenders.join('\n')}`);
+      await shot(page, `15-precision-list-${width}.png`);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it("each event page's heading, Date row and title read at the date's precision", async () => {
+    for (const width of [1280, 375]) {
+      await page.setViewportSize({ width, height: width > 600 ? 900 : 812 });
+      for (const c of PRECISION_CASES) {
+        const e = eventOf(c);
+        await page.goto(`${server.url}/event/${e.id}`);
+        await page.locator('[data-field="date"]').waitFor();
+        assert.equal(((await page.locator('main h1 .subtitle').textContent()) ?? '').trim(), c.shown, c.locality);
+        const row = ((await page.locator('[data-field="date"] .value').textContent()) ?? '').trim();
+        assert.ok(row.startsWith(c.shown), `${c.locality} Date row: ${row}`);
+        if (c.precision !== 'day') assert.match(row, new RegExp(`only the ${c.precision}`));
+        await page.waitForFunction((shown) => document.title.includes(shown), c.shown);
+        assert.equal(await page.locator('.planned-banner').count(), c.status === 'planned' ? 1 : 0, `${c.locality}: planned banner`);
+        assert.doesNotMatch((await page.locator('main').textContent()) ?? '', MADE_UP_DAYS, c.locality);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `${c.locality}'s page is ${overflow}px wider than the screen at ${width}px`);
+        const report = await contrastAudit(page);
+        assert.deepEqual(report.offenders, [], `${c.locality} page contrast at ${width}px:\n${report.offenders.join('\n')}`);
+      }
+      await shot(page, `16-precision-event-${width}.png`);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it("the map popup of a month-precision event says the month", async () => {
+    const c = byLocality('Springfield');
+    const e = eventOf(c);
+    assert.ok(e.lon != null && e.lat != null, 'Springfield is mapped');
+    await page.goto(`${server.url}/?test-hooks`);
+    await waitForList(page, PRECISION_CASES.length);
+    await page.waitForSelector('.map[data-rendered="true"]', { timeout: 20_000 });
+    const popup = page.locator('.maplibregl-popup');
+    for (let i = 0; i < 8 && !(await popup.count()); i++) {
+      await page.evaluate(() => (window as unknown as { __turnoutMap: { whenIdle(): Promise<void> } }).__turnoutMap.whenIdle());
+      const [x, y] = await page.evaluate(([lon, lat]) => (window as unknown as { __turnoutMap: { project(a: number, b: number): [number, number] } }).__turnoutMap.project(lon, lat), [e.lon!, e.lat!] as const);
+      await page.mouse.click(x, y);
+      await popup.waitFor({ timeout: 800 }).catch(() => undefined);
+    }
+    await popup.locator('a[href^="/event/"]').first().waitFor({ timeout: 5_000 });
+    const text = (await popup.textContent()) ?? '';
+    assert.ok(text.includes('Springfield') && text.includes(`${c.shown} · Occurred`), text);
+    assert.doesNotMatch(text, MADE_UP_DAYS);
+    await shot(page, '17-precision-popup.png', false);
+  });
+
+  it('the roundup and its "Copy as text" give the month or week of a line that has no day', async () => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    for (const c of PRECISION_CASES) {
+      await page.goto(`${server.url}/roundup?date=${c.date}`);
+      const line = page.locator('section.roundup-group li', { has: page.locator('.rl-locality', { hasText: c.locality }) });
+      await line.waitFor();
+      const shown = ((await line.textContent()) ?? '').trim();
+      if (c.precision === 'day') assert.equal(await line.locator('.rl-date').count(), 0, shown);
+      else assert.equal(((await line.locator('.rl-date').textContent()) ?? '').trim(), `— ${c.shown}`, shown);
+      if (c.status === 'planned') assert.match(shown, /Planned/);
+      await page.getByRole('button', { name: 'Copy as text' }).click();
+      await page.waitForFunction(() => /Cop/.test(document.querySelector('.roundup-actions [aria-live]')?.textContent ?? ''));
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      const copiedLine = copied.split('\n').find((l) => l.startsWith(`- ${c.locality}`)) ?? '';
+      if (c.precision !== 'day') assert.ok(copiedLine.includes(` — ${c.shown} — `), `copied: ${copied}`);
+      if (c.status === 'planned') assert.match(copiedLine, /\(planned\)/);
+      assert.doesNotMatch(copiedLine, MADE_UP_DAYS);
+      if (c.locality === 'Springfield') {
+        const report = await contrastAudit(page);
+        assert.deepEqual(report.offenders, [], `roundup contrast:\n${report.offenders.join('\n')}`);
+        await shot(page, '18-precision-roundup.png');
+      }
+    }
+  });
+
+  it('made no request outside localhost, no CSP violation and no console error', async () => {
     await assertClean(page, log);
   });
 });

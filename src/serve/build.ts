@@ -21,11 +21,14 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** True when dist/web/index.html is missing or older than any file under web/. */
+/** The server's pure modules the web app imports too (the date formatter, the record types). */
+const SHARED_SRC = join(REPO, 'src', 'core');
+
+/** True when dist/web/index.html is missing or older than any file under web/ or src/core/. */
 export function webBuildIsStale(): boolean {
   const index = join(WEB_DIST, 'index.html');
   if (!existsSync(index)) return true;
-  return newestMtime(WEB_SRC) > statSync(index).mtimeMs;
+  return Math.max(newestMtime(WEB_SRC), newestMtime(SHARED_SRC)) > statSync(index).mtimeMs;
 }
 
 /** Runs Vite's build when needed (or when forced); resolves to the absolute path of the built app. */

@@ -1,7 +1,7 @@
 // The list of events in the filtered set, a page at a time ("Load more" follows the API's cursor).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, isAbort, type EventRecord } from './api.ts';
-import { formatNumber, shortDate, sizeText, whereLabel } from './format.ts';
+import { eventDate, formatNumber, sizeText, whereLabel } from './format.ts';
 import { onLinkClick } from './router.ts';
 
 const PAGE = 200;
@@ -69,7 +69,9 @@ export function EventList({ query, filtered }: { query: string; filtered: boolea
         {events.map((e) => (
           <li key={e.id} data-id={e.id} data-status={e.status}>
             <a href={`/event/${encodeURIComponent(e.id)}`} onClick={onLinkClick}>
-              <span class="ev-date">{shortDate(e.date)}</span>
+              <span class="ev-date" data-precision={e.date_precision}>
+                {eventDate(e.date, e.date_precision, { day: 'short', unknown: '—' })}
+              </span>
               <span class="ev-place">
                 <span class="ev-locality">{e.locality ?? 'No locality given'}</span>
                 {whereLabel(e.region, e.country) && <span class="ev-region">, {whereLabel(e.region, e.country)}</span>}

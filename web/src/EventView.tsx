@@ -2,7 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, isAbort, type EventRecord, type Evidence, type SourceRef } from './api.ts';
-import { flagText, formatNumber, longDate, placeLabel, regionName, sizeText } from './format.ts';
+import { eventDate, flagText, formatNumber, placeLabel, regionName, sizeText } from './format.ts';
 import { onLinkClick } from './router.ts';
 import { Quote, SourceLine } from './Sources.tsx';
 
@@ -29,9 +29,9 @@ function list(xs: string[]): ComponentChildren {
 }
 
 function rows(e: EventRecord): Row[] {
-  const precision = e.date_precision === 'day' ? '' : ` (the ${e.date_precision} of)`;
+  const known = e.date_precision === 'day' ? '' : ` (the sources give only the ${e.date_precision})`;
   return [
-    { key: 'date', label: 'Date', value: e.date ? `${longDate(e.date)}${precision}` : null, evidence: ['date'] },
+    { key: 'date', label: 'Date', value: e.date ? `${eventDate(e.date, e.date_precision)}${known}` : null, evidence: ['date'] },
     { key: 'status', label: 'Status', value: e.status === 'planned' ? 'Planned (had not happened when reported)' : 'Occurred', evidence: ['status'] },
     { key: 'locality', label: 'Place', value: e.locality, evidence: ['locality', 'place'] },
     { key: 'location_detail', label: 'Venue', value: e.location_detail, evidence: ['location_detail', 'venue'] },
@@ -122,7 +122,7 @@ export function EventView({ id }: { id: string }) {
       .event(id, ctl.signal)
       .then((e) => {
         setEvent(e);
-        document.title = `${placeLabel(e.locality, e.region, e.country)}, ${longDate(e.date)} · Turnout`;
+        document.title = `${placeLabel(e.locality, e.region, e.country)}, ${eventDate(e.date, e.date_precision)} · Turnout`;
       })
       .catch((e) => {
         if (isAbort(e)) return;
@@ -167,7 +167,7 @@ export function EventView({ id }: { id: string }) {
       {back}
       <h1>
         {placeLabel(event.locality, event.region, event.country)}
-        <span class="subtitle">{longDate(event.date)}</span>
+        <span class="subtitle">{eventDate(event.date, event.date_precision)}</span>
       </h1>
       {event.status === 'planned' && (
         <p class="planned-banner" role="note">

@@ -2,7 +2,7 @@
 // in a form a reporter can paste into a story.
 import { useEffect, useState } from 'preact/hooks';
 import { api, isAbort, type RoundupEvent, type RoundupGroup, type RoundupResponse, type SourceRef } from './api.ts';
-import { longDate, regionName, safeHref } from './format.ts';
+import { eventDate, longDate, regionName, safeHref } from './format.ts';
 import { navigate, onLinkClick } from './router.ts';
 import { sourceName } from './Sources.tsx';
 
@@ -20,9 +20,16 @@ function sourcesPhrase(ss: SourceRef[]): string {
   return ss.map((s) => (s.publisher && s.title ? `${s.publisher}, “${s.title}”` : s.publisher ?? (s.title ? `“${s.title}”` : sourceName(s)))).join('; ');
 }
 
+/** "January 2026" / "week of 26 January 2026" for a line known only to the month or week; null for a day. */
+function linePeriod(e: RoundupEvent): string | null {
+  return e.date && e.date_precision && e.date_precision !== 'day' ? eventDate(e.date, e.date_precision) : null;
+}
+
 function lineText(e: RoundupEvent): string {
   const parts = [e.locality ?? 'No locality given'];
   if (e.location_detail) parts.push(e.location_detail);
+  const period = linePeriod(e);
+  if (period) parts.push(period);
   parts.push(sizePhrase(e));
   const planned = e.status === 'planned' ? ' (planned)' : '';
   const src = e.sources.length ? ` (${sourcesPhrase(e.sources)})` : '';
@@ -146,6 +153,7 @@ export function RoundupPage({ search, fallbackDate }: { search: string; fallback
                       {e.locality ?? 'No locality given'}
                     </a>
                     {e.location_detail && <span class="rl-venue"> — {e.location_detail}</span>}
+                    {linePeriod(e) && <span class="rl-date"> — {linePeriod(e)}</span>}
                     <span class="rl-size"> — {sizePhrase(e)}</span>
                     {e.status === 'planned' && <span class="status status-planned">Planned</span>}
                     {e.sources.length > 0 && (

@@ -1,5 +1,5 @@
 // Typed access to the read-only JSON API on the page's own origin. Every response is data, never markup.
-import type { EventRecord, SourceRef, Status } from '../../src/core/types.ts';
+import type { DatePrecision, EventRecord, SourceRef, Status } from '../../src/core/types.ts';
 
 export type { EventRecord, Evidence, SourceRef, Status } from '../../src/core/types.ts';
 
@@ -31,6 +31,7 @@ export interface RoundupEvent {
   locality: string | null;
   location_detail: string | null;
   date: string | null;
+  date_precision: DatePrecision;
   status: Status;
   size_text: string | null;
   size_low: number | null;

@@ -58,21 +58,9 @@ export function flagText(flag: string): string {
   return words ? words[0].toUpperCase() + words.slice(1) : flag;
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-const SHORT = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** "January 30, 2026" from "2026-01-30" (no time zones involved). */
-export function longDate(iso: string | null): string {
-  const m = iso ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso) : null;
-  if (!m) return iso ?? 'Unknown date';
-  return `${MONTHS[Number(m[2]) - 1]} ${Number(m[3])}, ${m[1]}`;
-}
-
-export function shortDate(iso: string | null): string {
-  const m = iso ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso) : null;
-  if (!m) return iso ?? '—';
-  return `${SHORT[Number(m[2]) - 1]} ${Number(m[3])}, ${m[1]}`;
-}
+// Dates come from the one shared formatter (pure string work, no server code): a week- or month-precision
+// event reads "week of 26 January 2026" or "January 2026", never a made-up day.
+export { eventDate, longDate, shortDate } from '../../src/core/dates.ts';
 
 export function formatNumber(n: number | null | undefined): string {
   return n == null ? '' : Math.round(n).toLocaleString('en-US');

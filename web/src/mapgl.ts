@@ -11,7 +11,7 @@ import type { FeatureCollection, Point } from 'geojson';
 import countriesUrl from 'world-atlas/countries-110m.json?url';
 import statesUrl from 'us-atlas/states-10m.json?url';
 import { api, isAbort, type EventRecord, type PointsResponse } from './api.ts';
-import { longDate, placeLabel, sizeText } from './format.ts';
+import { eventDate, placeLabel, sizeText } from './format.ts';
 import { onLinkClick } from './router.ts';
 
 maplibregl.setWorkerUrl(workerUrl);
@@ -120,7 +120,7 @@ const POPUP_LIST = 8;
 
 function eventMeta(e: EventRecord): string {
   const size = e.size_low == null ? 'size not reported' : `about ${sizeText(e.size_text, e.size_low, e.size_high)}`;
-  return `${longDate(e.date)} · ${e.status === 'planned' ? 'Planned' : 'Occurred'} · ${size}`;
+  return `${eventDate(e.date, e.date_precision)} · ${e.status === 'planned' ? 'Planned' : 'Occurred'} · ${size}`;
 }
 
 function eventLink(e: EventRecord, text: string): HTMLAnchorElement {
