@@ -22,17 +22,37 @@ export function findDateline(article: Article, gaz: Gazetteer): Dateline | null 
     const block = article.blocks[b]!;
     if (block.kind !== 'paragraph' && block.kind !== 'title') continue;
     seen++;
+    const d = datelineAt(article, gaz, b);
+    if (d) return d;
+  }
+  return null;
+}
+
+/** Every paragraph that opens with a dateline, by block: a roundup's "CHICAGO—About 10,000 marched ...". */
+export function paragraphDatelines(article: Article, gaz: Gazetteer): Map<number, Dateline> {
+  const out = new Map<number, Dateline>();
+  article.blocks.forEach((block, b) => {
+    if (block.kind !== 'paragraph') return;
+    const d = datelineAt(article, gaz, b);
+    if (d) out.set(b, d);
+  });
+  return out;
+}
+
+function datelineAt(article: Article, gaz: Gazetteer, b: number): Dateline | null {
+  const block = article.blocks[b]!;
+  {
     const head = article.text.slice(block.start, Math.min(block.end, block.start + 120));
     const m = DATELINE.exec(head);
-    if (!m || m[1]!.replace(/[^A-Z]/g, '').length < 3) continue;
+    if (!m || m[1]!.replace(/[^A-Z]/g, '').length < 3) return null;
     const name = m[1]!.replace(/\s+/g, ' ').trim();
     const qual = m[2] ? gaz.state(m[2].replace(/\s+/g, ' ').trim()) : null;
     const country = m[2] && !qual ? gaz.country(m[2].trim()) : null;
-    if (m[2] && !qual && !country) continue;
+    if (m[2] && !qual && !country) return null;
     let cands = gaz.lookup(name).filter((p) => p.kind === 'locality' || p.kind === 'neighbourhood');
     if (qual) cands = cands.filter((p) => p.region === qual.code && p.country === 'US');
     else if (country) cands = cands.filter((p) => p.country === country.code);
-    if (!cands.length) continue;
+    if (!cands.length) return null;
     const start = block.start + head.indexOf(m[1]!);
     const qualifier = qual
       ? { region: qual.code, country: 'US', start, end: start + m[0].length }

@@ -8,7 +8,7 @@ import { addEvidence, attachFacts } from './facts.js';
 import { ABROAD, NATIONWIDE, PAST_CUES } from './lexicon.js';
 import { capitalRuns, type RawPlace } from './places.js';
 import { contextPlaces, licensedPlaces } from './attach.js';
-import { findDateline } from './dateline.js';
+import { findDateline, paragraphDatelines } from './dateline.js';
 import { isEnglishWord, isFirstName } from './names.js';
 import { findPrivateNames, makeRedactor } from './privacy.js';
 import { type Sentence } from './text.js';
@@ -69,6 +69,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   const outletRaw = units.flatMap((u) => u.scan.places).find((p) => !p.qualifier && outletTowns.has(p.text.toLowerCase()));
   const home = dateline ? resolveDateline(dateline.place, ctx) : outletRaw ? resolveDateline(outletRaw, ctx) : null;
   ctx.outletTowns = outletTowns;
+  const openings = paragraphDatelines(article, gaz);
   if (home && home.locality.country === 'US') ctx.articleRegions = { ...ctx.articleRegions, [home.locality.region]: (ctx.articleRegions?.[home.locality.region] ?? 0) + 4 };
   else if (home) ctx.countryWeights = { ...ctx.countryWeights, [home.locality.country]: (ctx.countryWeights?.[home.locality.country] ?? 0) + 4 };
   const nameUnits = units.filter((u) => u.kind !== 'title' && u.kind !== 'heading');
@@ -106,7 +107,9 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   for (let u of units) {
     if (u.block !== lastBlock) {
       lastBlock = u.block;
-      paraPlace = null;
+      // a paragraph that opens with a dateline ("CHICAGO—About 10,000 marched") is at that town
+      const opening = openings.get(u.block);
+      paraPlace = opening ? resolveDateline(opening.place, ctx) : null;
       paraDate = null;
       paraMentions = [];
       if (u.kind === 'heading') {
