@@ -64,7 +64,7 @@ export function contextPlaces(s: Sentence, places: Array<{ start: number; end: n
 
 /** Prepositions that put an action at a place: "in X", "outside X", "through the streets of X". */
 const LOCATIVE_BEFORE =
-  /(?:^|[\s(—–-])(?:in|at|outside|outside of|across|through|throughout|near|around|from|to|into|inside|toward|towards|along|between|of|on|and|or|including|like|via|as well as)(?:\s+(?:the|downtown|central|metro|suburban|nearby|neighboring|neighbouring|uptown|midtown|rural|greater|the city of|the town of|the village of|the streets of|cities like|places like|towns like))*\s+$/i;
+  /(?:^|[\s(—–-])(?:in|at|outside|outside of|across|through|throughout|near|around|from|to|into|inside|toward|towards|along|between|of|on|and|or|including|like|via|as well as|en|de)(?:\s+(?:the|downtown|central|metro|suburban|nearby|neighboring|neighbouring|uptown|midtown|rural|greater|the city of|the town of|the village of|the streets of|cities like|places like|towns like))*\s+$/i;
 
 const DISTRICT_WORDS = /(?:\s(?:East|West|North|South|Northeast|Northwest|Southeast|Southwest|Downtown|Central|Greater|Lower|Upper|Old|Midtown|Uptown))+\s+$/;
 

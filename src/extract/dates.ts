@@ -28,7 +28,20 @@ interface Pattern {
   resolve: (m: RegExpExecArray, pub: Date | null, future: boolean, yearHint: YearHint) => { date: string | null; precision: DatePrecision; explicit: boolean } | null;
 }
 
+const ES_MONTHS = ['enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto', 'septiembre', 'octubre', 'noviembre', 'diciembre'];
+const ES_WEEKDAYS: Record<string, string> = { domingo: 'Sunday', lunes: 'Monday', martes: 'Tuesday', 'miércoles': 'Wednesday', jueves: 'Thursday', viernes: 'Friday', 'sábado': 'Saturday' };
+
 const PATTERNS: Pattern[] = [
+  // Spanish: (el sábado) 14 de junio (de 2025), read as its English form
+  {
+    re: /\b(?:(domingo|lunes|martes|miércoles|jueves|viernes|sábado)\s+)?(\d{1,2})\s+de\s+(enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)(?:\s+(?:de|del)\s+((?:19|20)\d\d))?/gi,
+    resolve: (m, pub, _future, yearHint) => {
+      const month = MONTHS[ES_MONTHS.indexOf(m[3]!.toLowerCase())]!;
+      const english = `${m[1] ? `${ES_WEEKDAYS[m[1].toLowerCase()]}, ` : ''}${month[0]!.toUpperCase()}${month.slice(1)} ${m[2]}${m[4] ? `, ${m[4]}` : ''}`;
+      const day = pub ? chronoDay(english, pub) : dayWithoutPublication(english, yearHint);
+      return day ? { date: day, precision: 'day', explicit: true } : null;
+    },
+  },
   // 2026-01-30
   {
     re: /\b(20\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b/g,

@@ -22,6 +22,19 @@ export function pushUnique(list: string[], v: string): boolean {
 /** "Police reported no arrests", "no one was arrested", "ended without arrests". */
 const NO_ARRESTS = /\bno (?:immediate |reported )?arrests?\b|\bno(?:body| one) (?:was|were|has been|had been) (?:arrested|detained)\b|\bwithout (?:any )?arrests\b|\bzero arrests\b/i;
 
+/** CCC's numbers for the vague Spanish counts: "miles" thousands, "cientos" hundreds, "decenas" dozens. */
+const ES_VAGUE: Record<string, number> = { miles: 2000, cientos: 200, centenares: 200, decenas: 24, docenas: 24 };
+
+/** "Miles de personas", "cientos de manifestantes": vague crowd counts of Spanish-language reports. */
+function spanishSizes(s: string): Array<{ start: number; end: number; text: string; low: number; high: number }> {
+  const out = [];
+  for (const m of s.matchAll(/\b(miles|cientos|centenares|decenas|docenas)\s+de\s+(?:personas|manifestantes|inmigrantes|estudiantes|trabajadores|residentes|activistas)\b/gi)) {
+    const n = ES_VAGUE[m[1]!.toLowerCase()]!;
+    out.push({ start: m.index!, end: m.index! + m[0].length, text: m[1]!.toLowerCase(), low: n, high: n });
+  }
+  return out;
+}
+
 const VAGUE_COUNT = /\b(?:dozens|hundreds|thousands|scores|several|some|many|multiple|few|handful|numerous|unspecified)\b/i;
 
 /** The size phrase as the sentence words it, trimmed to the phrase and a following "members"-like noun. */
@@ -39,7 +52,7 @@ export function attachFacts(m: Mention, u: Unit, quote: string, source: string, 
   if (u.triggers.includes('protest') && !m.event_type.length) m.event_type.push('protest');
   if (u.triggers.length && !m.event_type.length) m.event_type.push('demonstration');
   if (single) {
-    const sizes = findSizes(s);
+    const sizes = [...findSizes(s), ...spanishSizes(s)];
     if (sizes.length && m.size_low === null) {
       const big = sizes.reduce((a, b) => ((b.high ?? b.low) > (a.high ?? a.low) ? b : a));
       // the wording as written, with its noun ("at least 200 people"): CCC's size_text is the reporter's words

@@ -19,6 +19,12 @@ export const TRIGGERS: Array<[RegExp, string | null]> = [
   [/\btook to the streets\b|\btake to the streets\b/i, null],
   [/\bdays? of action\b|\bday\(s\) of action\b|\bmobili[sz]ations?\b|\buprising\b|\bshutdown\b/i, null],
   [/\bactivists?\b|\bdemonstrators?\b|\bprotesters?\b/i, null],
+  // Spanish, as US Spanish-language media write it
+  [/\bprotest(?:a|as|ar|aron|ando|ó|antes)\b/i, 'protest'],
+  [/\bmarcha(?:s|ron|r)?\b|\bmarchó\b/i, 'march'],
+  [/\bmanifesta(?:ción|ciones|ntes|ron)\b|\bconcentra(?:ron|ción)\b|\bmitin\b/i, null],
+  [/\bvigilias?\b/i, 'vigil'],
+  [/\bhuelgas?\b|\bparo nacional\b/i, 'strike'],
 ];
 
 /** Words that report a demonstration only inside an article that is about demonstrations. */
