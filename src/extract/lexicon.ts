@@ -31,7 +31,7 @@ export const TRIGGERS: Array<[RegExp, string | null]> = [
 export const WEAK_TRIGGERS: Array<[RegExp, string | null]> = [
   [/\bgather(?:ed|ing|ings|s)?\b/i, null],
   [/\bcrowds?\b/i, null],
-  [/\b(?:took|take|taking) part\b|\bturned out\b|\bshowed up\b|\bassembled\b|\bchant(?:ed|ing|s)?\b/i, null],
+  [/\b(?:took|take|taking) part\b|\bturned out\b|\bturnout\b|\bshowed up\b|\bassembled\b|\bchant(?:ed|ing|s)?\b/i, null],
 ];
 
 /** Verbs whose date is not the protest's: "was arrested late Thursday", "were killed on Jan. 7". */
@@ -40,7 +40,7 @@ export const NON_PROTEST_DATE_VERBS =
 
 /** Cues that a mention is of a future action. */
 export const FUTURE_CUES =
-  /\b(?:will|planned for|(?:is|are) (?:being )?planned|(?:is|are) set to|planning|plans? to|scheduled(?: for)?|set for|set to|to be held|upcoming|next (?:week|month|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|are expected to|is expected to|is being organi[sz]ed|are being organi[sz]ed|announced for|called for .{0,30} on)\b/i;
+  /\b(?:will|anticipat(?:e|es|ing)|planned for|(?:is|are) (?:being )?planned|(?:is|are) set to|planning|plans? to|scheduled(?: for)?|set for|set to|to be held|upcoming|next (?:week|month|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|are expected to|is expected to|is being organi[sz]ed|are being organi[sz]ed|announced for|called for .{0,30} on)\b/i;
 
 /** Cues that the clause reports something that already happened. */
 export const PAST_CUES =

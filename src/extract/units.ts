@@ -53,7 +53,8 @@ export function readUnits(article: Article, gaz: Gazetteer, published: string | 
     }
     for (const s of splitSentences(body, b.start)) {
       const tokens = tokenize(s.text, s.start);
-      const quotes = quotedRanges(s.text, s.start);
+      // slogans on signs are short ("ICE Out of Minnesota"); a quoted statement names real places
+      const quotes = quotedRanges(s.text, s.start).filter(([qs, qe]) => text.slice(qs, qe).split(/\s+/).length <= 8);
       const inQuote = (t: Token) => quotes.some(([qs, qe]) => t.start >= qs && t.end <= qe);
       const scan = scanSentence(gaz, tokens, s.start, inQuote);
       const triggers = findTriggers(s.text, TRIGGERS);
