@@ -14,7 +14,7 @@ const PROTEST_WORD =
  * case only: a capitalised word is part of a name ("Metropolitan Detention Center").
  */
 const CONTEXT_HEAD =
-  /\b(?:kill(?:ing|ings|ed)|gunned down|agent|violence|attacks?|shoot(?:ing|ings)|shot|deaths?|died|murder(?:s|ed)?|slaying|crackdowns?|raids?|operations?|presence|actions|surge|deployments?|occupation|invasion|incursion|detentions?|deportations?|policies|agents|officers|troops|residents?|citizens|nationals|being|last (?:year|month|week))\b/;
+  /\b(?:kill(?:ing|ings|ed)|gunned down|agent|violence|attacks?|since|plowed|shoot(?:ing|ings)|shot|deaths?|died|murder(?:s|ed)?|slaying|crackdowns?|raids?|operations?|presence|actions|surge|deployments?|occupation|invasion|incursion|detentions?|deportations?|policies|agents|officers|troops|residents?|citizens|nationals|being|last (?:year|month|week))\b/;
 
 /** Nouns for the people or the action of a demonstration: a place right after them (by a preposition) is its site. */
 const PEOPLE_HEAD = /^(?:people|protesters|protestors|demonstrators|marchers|activists|residents|students|workers|crowds?|rally|rallies|protests?|march|marches|demonstrations?|vigils?|walkouts?|gatherings?|events?)$/;
@@ -80,7 +80,9 @@ const CROSS_STREET = /\b(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\
 
 /** Words that make the capitalised word next to them a person: "said Warwick", "Warwick told". */
 const PERSON_BEFORE = /\b(?:said|says|told|according to|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|named|founder|member|resident|organizer)\s+$/;
-const PERSON_AFTER = /^\s*(?:,\s*)?(?:said|says|told|added|explained|wrote|recalled|noted)\b/;
+const PERSON_AFTER = /^[\s,:]*(?:said|says|told|added|explained|writes|wrote|recalled|noted)\b/;
+/** "a Toronto resident", "the Woodlawn man": a place describing one person. */
+const ONE_PERSON = /(?:\b(?:a|an|the|one)\s+)$/i;
 
 /**
  * Is each place written where a place of an action is written: after a locative preposition, before a word
@@ -100,6 +102,7 @@ export function licensedPlaces(s: Sentence, places: Array<{ start: number; end: 
     const prevEnd = k > 0 ? places[k - 1]!.end - s.start : -1;
     let ok: boolean;
     if (PERSON_BEFORE.test(before) || PERSON_AFTER.test(after) || CROSS_STREET.test(before)) ok = false;
+    else if (ONE_PERSON.test(before) && /^\s+(?:resident|native|man|woman|mother|father|teen|student|activist|protester)\b/i.test(after)) ok = false;
     else if (prevEnd >= 0 && prevEnd <= at && /^\s*(?:,|;|and|or|, and|, or|&)\s*$/.test(s.text.slice(prevEnd, at))) ok = out[k - 1]!;
     else if (at === 0 || LOCATIVE_BEFORE.test(before) || APPOSITION_BEFORE.test(before) || AFTER_PLACE.test(after)) ok = true;
     else ok = qualified && !/^,?\s*(?:man|woman|boy|girl|resident|native|company|firm|business|couple|family|teen|teenager)\b|^-based\b/i.test(after);

@@ -412,10 +412,11 @@ function resolvePlace(raw: RawPlace, gaz: Gazetteer, ctx: ArticleGeo, section: S
     const oneState = new Set(pool.map((c) => `${c.country}:${c.region}`)).size === 1 && /^(?:in|at|near|outside)$/.test(raw.before ?? '');
     if (!inContext && !bigEnough && !oneState) return null;
     // a town named like a word or a person ("Hope", "Liberal", "Save", "Howard") needs its state named nearby
-    const single = !raw.text.includes(' ');
+    const word = raw.text.replace(/^The\s+/, '');
+    const single = !word.includes(' ');
     // (a first name right after "in" or "at" is the town: "in Lawrence")
     const afterPreposition = /^(?:in|at|near|outside)$/.test(raw.before ?? '');
-    const wordLike = single && (isEnglishWord(raw.text) || (isFirstName(raw.text) && !afterPreposition));
+    const wordLike = single && (isEnglishWord(word) || (isFirstName(word) && !afterPreposition));
     const stateNearby =
       nearby.includes(locality.region) || section.region === locality.region || (ctx.counties ?? []).includes((locality.county ?? '').toLowerCase());
     if (wordLike && !stateNearby && locality.population < 100000) return null;

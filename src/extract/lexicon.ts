@@ -36,7 +36,7 @@ export const WEAK_TRIGGERS: Array<[RegExp, string | null]> = [
 
 /** Verbs whose date is not the protest's: "was arrested late Thursday", "were killed on Jan. 7". */
 export const NON_PROTEST_DATE_VERBS =
-  /\b(?:arrested|detained|killed|shot|died|charged|indicted|sentenced|ruled|declined|signed|filed|picked up|deported|released|announced|elected|born)\b[^.;]{0,45}$/i;
+  /\b(?:arrested|detained|killed|shot|died|charged|indicted|sentenced|ruled|declined|signed|filed|picked up|deported|released|announced|elected|born|said in a statement|told reporters)\b[^.;]{0,45}$/i;
 
 /** Cues that a mention is of a future action. */
 export const FUTURE_CUES =
