@@ -1,6 +1,7 @@
 // Names of private individuals never leave the article: quotes are redacted before they are stored in a
 // mention. Public officials named with their title ("Mayor ...", "President ...") and organizations stay.
 import { AGENCY_WORDS, CALENDAR_WORDS, ORG_HEADS, PUBLIC_TITLES, SENTENCE_WORDS, VENUE_HEADS } from './lexicon.js';
+import { isFirstName } from './names.js';
 import { capitalRuns } from './places.js';
 import { tokenize, type Token } from './text.js';
 
@@ -38,8 +39,10 @@ function looksLikeName(run: Token[], text: string, base: number, isPlace: (s: st
   }
   const phrase = words.join(' ');
   if (AGENCY_WORDS.test(phrase)) return false;
-  // a place, or a name that begins with one ("Los Angeles Becomes ...")
+  // a place, or a name that begins with one ("Los Angeles Becomes ...", "Boston Common"), unless that
+  // word is also a first name ("Austin Smith")
   for (let k = words.length; k >= 2; k--) if (isPlace(words.slice(0, k).join(' '))) return false;
+  if (isPlace(words[0]!) && !isFirstName(words[0]!)) return false;
   if (isPlace(phrase)) return false;
   // "the Smith Foundation", "the Twin Cities": a name of a thing
   const before = text.slice(Math.max(0, run[0]!.start - base - 5), run[0]!.start - base);
