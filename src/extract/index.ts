@@ -3,7 +3,7 @@
 import type { Article, Mention, Place, Status } from '../core/types.js';
 import { loadGazetteer, type Gazetteer } from '../resolve/gazetteer.js';
 import { rankPlaces, type GeoContext } from '../resolve/geocode.js';
-import { addDays, iso, parseIso, yearHintOf, type DateHit } from './dates.js';
+import { addDays, iso, monday, parseIso, yearHintOf, type DateHit } from './dates.js';
 import { addEvidence, attachFacts } from './facts.js';
 import { ABROAD, NATIONWIDE, PAST_CUES } from './lexicon.js';
 import { capitalRuns, type RawPlace } from './places.js';
@@ -249,6 +249,17 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       if (!tentative.has(m)) continue;
       m.status = contradicted ? 'occurred' : 'planned';
       if (contradicted) m.flags.push('date_after_publication');
+    }
+  }
+  // an undated report of a place the article also dates is that dated report ("the rally" after "rallied Friday")
+  for (const m of mentions) {
+    if (!m.flags.includes('date_from_article')) continue;
+    const dated = mentions.filter((o) => o.placeId === m.placeId && o.date_precision === 'day' && !o.flags.includes('date_from_article'));
+    const days = new Set(dated.map((o) => o.date));
+    if (days.size === 1) {
+      m.date = dated[0]!.date;
+      m.date_precision = 'day';
+      m.status = dated[0]!.status;
     }
   }
   // abroad, the region is the country's name, as coders write it ("Toronto, Canada"): a two-letter code would
@@ -586,9 +597,11 @@ function newMention(
     m.date = date.date;
     m.date_precision = date.precision;
   } else if (published) {
-    // CCC: an event with no date at all is dated to the day before publication
-    m.date = iso(addDays(parseIso(published)!, -1));
-    m.flags.push('date_guessed');
+    // no day can be read: the report is of the week the article was written in (the week of the day before
+    // publication), said at that precision and flagged, never a made-up day
+    m.date = iso(monday(addDays(parseIso(published)!, -1)));
+    m.date_precision = 'week';
+    m.flags.push('date_from_article');
   }
   if (dateNote) m.flags.push(dateNote);
   m.status = statusOf(u, date, published);
