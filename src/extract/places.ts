@@ -161,7 +161,10 @@ function scanRun(gaz: Gazetteer, run: Token[], all: Token[], out: SentencePlaces
       continue;
     }
     if (tail.length === 0) {
-      out.places.push({ start, end, text, cands, qualifier: qualifierAfter(gaz, all, run[j - 1]!), venue: null, before });
+      // "Chicago, New York, Philadelphia": a state after the comma qualifies only a town it has
+      const q = qualifierAfter(gaz, all, run[j - 1]!);
+      const fits = q && cands.some((c) => c.country === q.country && (q.region === null || c.region === q.region));
+      out.places.push({ start, end, text, cands, qualifier: fits ? q : null, venue: null, before });
     } else {
       const st = stateAt(gaz, tail);
       if (st) {
