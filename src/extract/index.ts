@@ -80,7 +80,8 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   const flags: string[] = [];
   if (!published) flags.push('no_publication_date');
   // in an article about demonstrations, a photo caption that names a place shows one
-  const protestArticle = units.filter((u) => u.triggers.length).length >= 3;
+  // (in a short piece, one protest sentence is enough)
+  const protestArticle = units.filter((u) => u.triggers.length).length >= Math.min(3, Math.max(1, Math.ceil(units.length / 4)));
   if (protestArticle) for (const u of units) if (!u.triggers.length && u.weak.length) u.triggers = u.weak;
   // one name, one place per article: "Milan" stays in Italy after "Paris and Milan ... around the world"
   const resolvedNames = new Map<string, Resolved>();
@@ -495,19 +496,25 @@ function assignDates(u: Unit, places: Resolved[]): Array<DateHit | null> {
     return places.map(() => (dates.length >= 1 ? dates[0]! : null));
   }
   const groups = groupPlaces(u.sentence, own);
+  const all = [...new Set(groups.values())];
   return places.map((p) => {
     const g = groups.get(p.raw)!;
     let best: DateHit | null = null;
     let bestDist = Infinity;
+    let after: DateHit | null = null;
     for (const d of dates) {
       const dist = d.start >= g.end ? d.start - g.end : g.start - d.end;
       // another group between the date and this one?
       const lo = Math.min(d.start, g.start);
       const hi = Math.max(d.end, g.end);
-      const blocked = [...new Set(groups.values())].some((o) => o !== g && o.start > lo && o.end < hi);
+      const blocked = all.some((o) => o !== g && o.start > lo && o.end < hi);
       if (blocked) continue;
+      if (d.start >= g.end && (!after || d.start < after.start)) after = d;
       if (dist < bestDist) [best, bestDist] = [d, dist];
     }
+    // "In London, thousands marched on Saturday, while in Berlin they gathered on Sunday": a date between the
+    // previous group and this one is the previous group's when this one has its own date after it
+    if (best && after && best !== after && best.end <= g.start && all.some((o) => o !== g && o.end <= best!.start)) return after;
     return best;
   });
 }
