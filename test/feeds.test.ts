@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { FeedError, MAX_FEED_ITEMS, parseFeed, type ParsedFeed } from '../src/feeds/parse.js';
-import { protestRelevance } from '../src/feeds/relevance.js';
+import { protestRelevance, titleOnly } from '../src/feeds/relevance.js';
 import { NEAR_DUPLICATE_BITS, hammingDistance, isNearDuplicate, simhash } from '../src/feeds/simhash.js';
 import { XmlError, parseXml } from '../src/feeds/xml.js';
 import { NO_SHARED, SEEDS_DIR } from './helpers/shared.js';
@@ -412,6 +412,24 @@ describe('protestRelevance', () => {
     assert.equal(rel('March 28: thousands march on the capitol').relevant, true);
     assert.equal(rel('Teachers strike in March').relevant, true);
     assert.equal(rel('Rally planned for March 7').relevant, true);
+  });
+
+  test('the shared classifier\'s sentence rules apply to summaries too: a club\'s protest, a game\'s rally', () => {
+    let r = rel('Cup tie result stands', 'The club lodged a formal protest with the federation over the late goal.');
+    assert.equal(r.relevant, false, r.reason);
+    assert.match(r.reason, /complaint/);
+    r = rel('Comeback win', 'The visitors rallied in the second half and scored twice to win the match.');
+    assert.equal(r.relevant, false, r.reason);
+    assert.match(r.reason, /sport/);
+    assert.equal(rel('Weekend roundup', 'Fans rallied outside the stadium to protest the sale of the team.').relevant, true);
+  });
+
+  test('titleOnly: an item with nothing but its title (or a summary that repeats it) is judged on its page', () => {
+    assert.equal(titleOnly({ title: 'Weekend update', summary: null, content: null }), true);
+    assert.equal(titleOnly({ title: 'Weekend update', summary: '  weekend   UPDATE ', content: '<p>Weekend update</p>' }), true);
+    assert.equal(titleOnly({ title: null, summary: null }), true);
+    assert.equal(titleOnly({ title: 'Weekend update', summary: 'Crowds gathered downtown.' }), false);
+    assert.equal(titleOnly({ title: 'Weekend update', summary: null, content: '<p>The full story.</p>' }), false);
   });
 });
 
