@@ -42,6 +42,12 @@ function rss(base: string, pages: Page[], extra = ''): string {
   return `<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>Test feed (made up by the Turnout tests)</title><link>${base}/</link>\n${items}\n${extra}</channel></rss>`;
 }
 
+/** An RSS 2.0 feed of pages on `base` whose items carry a title and a link only. */
+function titlesOnly(base: string, pages: Page[], extra = ''): string {
+  const items = pages.map((p) => `<item><title>${esc(p.title)}</title><link>${base}${p.path}</link><guid>${base}${p.path}</guid></item>`).join('\n');
+  return `<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>Headlines only (made up by the Turnout tests)</title><link>${base}/</link>\n${items}\n${extra}</channel></rss>`;
+}
+
 function pagesFrom(dir: string): Page[] {
   return readdirSync(dir)
     .filter((f) => TYPES[extname(f)])
@@ -53,13 +59,18 @@ function pagesFrom(dir: string): Page[] {
     });
 }
 
-/** Serves pages with ETags and a feed with conditional GET; `delayMs` slows each page. */
-function serveFeed(server: TestServer, feedPath: string, pages: Page[], opts: { extra?: string; delayMs?: number } = {}): void {
+/** Serves pages; `delayMs` slows each one. */
+function servePages(server: TestServer, pages: Page[], delayMs = 0): void {
   for (const p of pages) {
     server.route(p.path, (_req: IncomingMessage, res: ServerResponse) => {
-      setTimeout(() => res.writeHead(200, { 'content-type': p.type }).end(p.body), opts.delayMs ?? 0);
+      setTimeout(() => res.writeHead(200, { 'content-type': p.type }).end(p.body), delayMs);
     });
   }
+}
+
+/** Serves pages and a feed of them with conditional GET; `delayMs` slows each page. */
+function serveFeed(server: TestServer, feedPath: string, pages: Page[], opts: { extra?: string; delayMs?: number } = {}): void {
+  servePages(server, pages, opts.delayMs);
   const xml = rss(server.url, pages, opts.extra);
   const etag = `"${createHash('sha256').update(xml).digest('hex').slice(0, 16)}"`;
   server.route(feedPath, (req: IncomingMessage, res: ServerResponse) => {
@@ -146,6 +157,64 @@ describe('feeds in', () => {
     assert.deepEqual(coded(repo.listEvents()), coded(fromFiles.listEvents()));
     assert.ok(repo.counts().events >= 20);
     fromFiles.close();
+    repo.close();
+  });
+
+  test('a feed of titles only: the seed pages are fetched and judged on their text, and give the same events as the files', { skip: NO_SHARED ?? false }, async () => {
+    const server = await startServer();
+    servers.push(server);
+    // neutral headlines, no summary or content: judging the titles would skip both
+    const pages = pagesFrom(SEEDS_DIR).map((p, i) => ({ ...p, title: `Weekend update, part ${i + 1}` }));
+    servePages(server, pages);
+    server.route('/titles.xml', (_q, res) => res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' }).end(titlesOnly(server.url, pages)));
+    const repo = freshStore();
+    const w = watcher(repo, server);
+    w.live.addSource(`${server.url}/titles.xml`, 900);
+    const s = await w.once();
+    assert.equal(s.itemsFailed, 0);
+    assert.equal(w.live.itemCounts().ingested, pages.length);
+    const fromFiles = storeFrom(SEEDS_DIR).repo;
+    assert.deepEqual(coded(repo.listEvents()), coded(fromFiles.listEvents()));
+    assert.ok(repo.counts().events >= 20);
+    fromFiles.close();
+    repo.close();
+  });
+
+  test('title-only items: a protest-sounding title over a page that is no protest report is skipped on the page; no link, skipped; summaries still pre-filter', async () => {
+    const server = await startServer();
+    servers.push(server);
+    const report = makeArticle(7, 2);
+    // MADE UP for this test: a market story whose headline sounds like a protest
+    const markets = 'date 2026-02-03\n\nStocks rallied on Tuesday as investors cheered a cooler inflation report. The Dow closed up 420 points, or 1.1 percent, and the Nasdaq gained 2 percent.\n\nBond yields fell and the dollar slipped against the yen.\n';
+    const pages: Page[] = [
+      { path: '/t/report.txt', body: Buffer.from(report.text), type: TYPES['.txt']!, title: 'Morning briefing', summary: '' },
+      { path: '/t/markets.txt', body: Buffer.from(markets), type: TYPES['.txt']!, title: 'Huge rally downtown', summary: '' },
+    ];
+    servePages(server, pages);
+    const noLink = `<item><title>Protesters march on city hall</title><guid>no-link-1</guid></item>`;
+    const summaryOnly = `<item><title>Budget notes</title><link>${server.url}/t/never</link><guid>budget-1</guid><description>The council voted 7-2 on the road budget.</description></item>`;
+    server.route('/t.xml', (_q, res) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(titlesOnly(server.url, pages, noLink + summaryOnly)));
+    const repo = freshStore();
+    const w = watcher(repo, server);
+    w.live.addSource(`${server.url}/t.xml`, 900);
+    const s = await w.once();
+    assert.equal(s.itemsFailed, 0);
+    assert.equal(s.itemsSkipped, 1, 'the market page, after it was fetched');
+    const reasons = new Map(
+      ((repo as unknown as { handle: import('better-sqlite3').Database }).handle.prepare(`SELECT item_key, state, reason FROM items`).all() as Array<{ item_key: string; state: string; reason: string | null }>).map((r) => [r.item_key, r]),
+    );
+    assert.equal(reasons.get(`${server.url}/t/report.txt`)!.state, 'ingested');
+    const skipped = reasons.get(`${server.url}/t/markets.txt`)!;
+    assert.equal(skipped.state, 'skipped');
+    assert.match(skipped.reason ?? '', /^page: not a protest report: .*markets/);
+    assert.equal(reasons.get('no-link-1')!.state, 'skipped');
+    assert.match(reasons.get('no-link-1')!.reason ?? '', /title only/);
+    assert.equal(reasons.get('budget-1')!.state, 'skipped');
+    assert.match(reasons.get('budget-1')!.reason ?? '', /no protest words/);
+    const fetched = server.requests.map((r) => r.url);
+    assert.ok(fetched.includes('/t/markets.txt') && fetched.includes('/t/report.txt'));
+    assert.ok(!fetched.includes('/t/never'), 'a summary that says no is not fetched');
+    assert.ok(repo.listEvents().some((e) => e.locality === report.town));
     repo.close();
   });
 

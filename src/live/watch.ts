@@ -2,8 +2,12 @@
 // delivers webhooks, all through the durable job table. A job's result commits in one transaction with its
 // effects, so a process killed at any moment resumes with no item lost and none processed twice; two
 // watchers on one store claim jobs atomically and never take the same one.
+// Relevance: an item with a summary or content is judged by its words before anything is fetched (skipped,
+// with the reason, when it is not about a protest); an item with a title only is fetched and its page
+// judged by the same classifier (src/core/relevance.ts), then ingested or skipped with the page's reason.
+import { protestReport } from '../core/relevance.js';
 import { FeedError, parseFeed } from '../feeds/parse.js';
-import { protestRelevance } from '../feeds/relevance.js';
+import { protestRelevance, titleOnly } from '../feeds/relevance.js';
 import { NEAR_DUPLICATE_BITS, simhash } from '../feeds/simhash.js';
 import { FetchError, Politeness, RobotsCache, safeFetch, type FetchResult } from '../fetch/index.js';
 import { IngestError } from '../ingest/index.js';
@@ -38,6 +42,8 @@ export interface DrainSummary {
   items: number;
   /** items that could not be fetched or read (and will not be retried) */
   itemsFailed: number;
+  /** items fetched for their page (the feed gave a title only) whose page is no protest report */
+  itemsSkipped: number;
   deliveries: number;
   failures: number;
   eventsNew: number;
@@ -131,7 +137,7 @@ export class Watcher {
 
   /** Works claimable jobs until none is left; jobs waiting for a retry later are left for later. */
   async drain(signal?: AbortSignal): Promise<DrainSummary> {
-    const s: DrainSummary = { jobs: 0, polls: 0, items: 0, itemsFailed: 0, deliveries: 0, failures: 0, eventsNew: 0, eventsUpdated: 0 };
+    const s: DrainSummary = { jobs: 0, polls: 0, items: 0, itemsFailed: 0, itemsSkipped: 0, deliveries: 0, failures: 0, eventsNew: 0, eventsUpdated: 0 };
     for (;;) {
       if (signal?.aborted) return s;
       const job = this.live.claim(this.worker, this.o.leaseMs);
@@ -145,6 +151,7 @@ export class Watcher {
           s.items++;
           const out = await this.item(job);
           if (out === 'failed') s.itemsFailed++;
+          else if (out === 'skipped') s.itemsSkipped++;
           else if (out !== 'retry') {
             s.eventsNew += out.eventsNew;
             s.eventsUpdated += out.eventsUpdated;
@@ -203,16 +210,16 @@ export class Watcher {
     try {
       const feed = parseFeed(res.bytes, { contentType: res.contentType, charset: res.charset, baseUrl: res.url });
       items = feed.items.map((it) => {
-        const rel = protestRelevance(it);
-        return {
-          key: it.id,
-          url: it.url,
-          title: it.title,
-          published: it.published,
-          skipReason: rel.relevant ? null : rel.reason,
-          content: it.content,
-          contentType: it.contentType,
-        };
+        const item: NewItem = { key: it.id, url: it.url, title: it.title, published: it.published, skipReason: null, content: it.content, contentType: it.contentType };
+        if (titleOnly(it)) {
+          // a headline alone is no evidence either way: the page is fetched and judged
+          if (it.url) item.judgeOnPage = true;
+          else item.skipReason = 'a title only, and no link to a page to judge';
+        } else {
+          const rel = protestRelevance(it);
+          if (!rel.relevant) item.skipReason = rel.reason;
+        }
+        return item;
       });
     } catch (e) {
       const msg = e instanceof FeedError ? `not a readable feed: ${e.message}` : describe(e);
@@ -224,7 +231,7 @@ export class Watcher {
     this.log(`poll ${source.url}: ${res.status}, ${items.length} items, ${r.itemsNew} new, ${r.itemsSkipped} skipped`);
   }
 
-  private async item(job: Job): Promise<SaveOutcome | 'failed' | 'retry'> {
+  private async item(job: Job): Promise<SaveOutcome | 'failed' | 'skipped' | 'retry'> {
     const p = JSON.parse(job.payload) as ItemPayload;
     let bytes: Uint8Array;
     let name: string;
@@ -249,11 +256,19 @@ export class Watcher {
       this.live.finishItem(job.id, p.itemId, { error: 'the item has neither a link nor content' });
       return 'failed';
     }
-    return this.ingest(job.id, p.itemId, { bytes, name, url: p.url, contentType }) ?? 'failed';
+    return this.ingest(job.id, p.itemId, { bytes, name, url: p.url, contentType }, p.judgeOnPage ?? false);
   }
 
-  /** Extracts one fetched page and saves it with its near-duplicate link, in the job's transaction. */
-  private ingest(jobId: number, itemId: number | null, input: { bytes: Uint8Array; name: string; url: string | null; contentType: string | null }): SaveOutcome | null {
+  /**
+   * Extracts one fetched page and saves it with its near-duplicate link, in the job's transaction. With
+   * `judge` (a feed item that gave a title only), a page that is no protest report is skipped instead.
+   */
+  private ingest(
+    jobId: number,
+    itemId: number | null,
+    input: { bytes: Uint8Array; name: string; url: string | null; contentType: string | null },
+    judge = false,
+  ): SaveOutcome | 'failed' | 'skipped' {
     let processed;
     try {
       processed = processInput({ bytes: input.bytes, name: input.name, url: input.url, contentType: input.contentType }, this.gaz);
@@ -261,7 +276,17 @@ export class Watcher {
       const msg = e instanceof IngestError ? e.message : describe(e);
       this.log(`${input.name}: ${msg}`);
       this.live.finishItem(jobId, itemId, { error: msg });
-      return null;
+      return 'failed';
+    }
+    if (judge) {
+      const { article } = processed;
+      const titleInText = article.blocks.some((b) => b.kind === 'title');
+      const rel = protestReport(article.text, titleInText ? null : article.title, { published: article.published });
+      if (!rel.relevant) {
+        this.log(`${input.name}: skipped: ${rel.reason}`);
+        this.live.finishItem(jobId, itemId, { skipped: `page: ${rel.reason}` });
+        return 'skipped';
+      }
     }
     // a near-duplicate is close in text AND reports some of the same events: templated local stories about
     // different places read alike, but only syndicated copies of one story report the same demonstrations
@@ -271,7 +296,8 @@ export class Watcher {
       ? (this.live.nearArticles(hash, NEAR_DUPLICATE_BITS, processed.article.id).find((c) => this.live.articleEventKeys(c.id).some((k) => keys.has(k))) ?? null)
       : null;
     const out = this.live.finishItem(jobId, itemId, { article: processed.article, mentions: processed.mentions, simhash: hash, duplicateOf });
-    if (out) this.log(`${input.name}: ${out.article}, ${out.eventsNew} events new, ${out.eventsUpdated} updated${duplicateOf ? `, near-duplicate of ${duplicateOf.id.slice(0, 12)}` : ''}`);
+    if (!out) return 'failed';
+    this.log(`${input.name}: ${out.article}, ${out.eventsNew} events new, ${out.eventsUpdated} updated${duplicateOf ? `, near-duplicate of ${duplicateOf.id.slice(0, 12)}` : ''}`);
     return out;
   }
 

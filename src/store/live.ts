@@ -50,6 +50,8 @@ export interface ItemPayload {
   contentType: string | null;
   published: string | null;
   title: string | null;
+  /** the feed gave only a title: the fetched page is judged (protestReport) before it is ingested */
+  judgeOnPage?: boolean;
 }
 
 export interface DeliverPayload {
@@ -68,6 +70,8 @@ export interface NewItem {
   skipReason: string | null;
   content: string | null;
   contentType: string | null;
+  /** relevance is not known from the feed (a title only): the page is judged once fetched */
+  judgeOnPage?: boolean;
 }
 
 export interface PollOutcome {
@@ -129,12 +133,13 @@ export interface LiveStore {
   finishPoll(jobId: number, sourceId: number, outcome: PollOutcome): { itemsNew: number; itemsSkipped: number };
   /**
    * an item's outcome in one transaction: the article saved (with its near-duplicate link), the item marked,
-   * webhook deliveries queued for every changed event, the job done
+   * webhook deliveries queued for every changed event, the job done; or the item failed (`error`) or
+   * skipped, its page being no protest report (`skipped`: why), and the job done
    */
   finishItem(
     jobId: number,
     itemId: number | null,
-    result: { article: Article; mentions: Mention[]; simhash: bigint; duplicateOf: { id: string; distance: number } | null } | { error: string },
+    result: { article: Article; mentions: Mention[]; simhash: bigint; duplicateOf: { id: string; distance: number } | null } | { error: string } | { skipped: string },
   ): SaveOutcome | null;
   /** stored articles whose SimHash lies within `maxBits` of this one, nearest first; `except` is left out */
   nearArticles(simhash: bigint, maxBits: number, except: string): Array<{ id: string; distance: number }>;

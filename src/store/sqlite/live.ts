@@ -150,6 +150,7 @@ export class SqliteLiveStore implements LiveStore {
         }
         itemsNew++;
         const payload: ItemPayload = { itemId: Number(r.lastInsertRowid), url: it.url, content: it.content, contentType: it.contentType, published: it.published, title: it.title };
+        if (it.judgeOnPage) payload.judgeOnPage = true;
         this.enqueue('item', payload, `item:${r.lastInsertRowid}`);
       }
       this.logFetch({ source_id: sourceId, url: this.getSource(sourceId)?.url ?? '', status: o.status, items_new: itemsNew, items_skipped: itemsSkipped, error: o.error ?? null });
@@ -172,8 +173,9 @@ export class SqliteLiveStore implements LiveStore {
   ): SaveOutcome | null {
     return this.db.transaction(() => {
       const now = this.now();
-      if ('error' in result) {
-        if (itemId !== null) this.repo.sql(`UPDATE items SET state = 'failed', reason = ?, updated_at = ? WHERE id = ?`).run(result.error, now, itemId);
+      if ('error' in result || 'skipped' in result) {
+        const [state, reason] = 'error' in result ? ['failed', result.error] : ['skipped', result.skipped];
+        if (itemId !== null) this.repo.sql(`UPDATE items SET state = ?, reason = ?, updated_at = ? WHERE id = ?`).run(state, reason, now, itemId);
         this.completeJob(jobId);
         return null;
       }
