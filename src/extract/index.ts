@@ -140,7 +140,9 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     const listItem = listIntro !== null && !u.triggers.length && isPlaceLine(u, resolved);
     if (listItem) u = { ...u, triggers: listIntro!.triggers, future: listIntro!.future || introBlockFuture, dates: u.dates.length ? u.dates : listIntro!.dates.map((d) => ({ ...d, start: u.sentence.start, end: u.sentence.start })) };
     const isEventSentence = !u.background && (u.triggers.length > 0 || (protestArticle && u.kind === 'caption' && (resolved.length > 0 || u.dates.length > 0)));
-    if (!listItem) {
+    // (a sentence that announces the list, "Cities confirmed so far include:", keeps its paragraph's intro)
+    const announcesList = !isEventSentence && listIntro?.block === u.block && /:\s*$/.test(u.sentence.text);
+    if (!listItem && !announcesList) {
       // the list's status is its paragraph's: "Events are planned in every state. Cities confirmed include:"
       introBlockFuture = isEventSentence && listIntro?.block === u.block ? introBlockFuture || u.future : u.future;
       listIntro = isEventSentence ? u : null;
@@ -254,10 +256,11 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   }
   // an undated report of a place the article also dates is that dated report ("the rally" after "rallied Friday")
   for (const m of mentions) {
-    if (!m.flags.includes('date_from_article')) continue;
-    const dated = mentions.filter((o) => o.placeId === m.placeId && o.date_precision === 'day' && !o.flags.includes('date_from_article'));
+    if (!m.flags.includes('day_unknown')) continue;
+    const dated = mentions.filter((o) => o.placeId === m.placeId && o.date_precision === 'day' && !o.flags.includes('day_unknown'));
     const days = new Set(dated.map((o) => o.date));
     if (days.size === 1) {
+      m.flags = m.flags.filter((f) => f !== 'day_unknown');
       m.date = dated[0]!.date;
       m.date_precision = 'day';
       m.status = dated[0]!.status;
@@ -414,6 +417,7 @@ function resolvePlace(raw: RawPlace, gaz: Gazetteer, ctx: ArticleGeo, section: S
     if (!raw.text.includes(' ') && locality.population < 100000 && ctx.surnames?.has(raw.text.replace(/['’]s$/, ''))) return null;
     const inContext =
       ctx.outletTowns?.has(raw.text.toLowerCase()) ||
+      (locality.country === 'US' && locality.county !== null && (ctx.counties ?? []).includes(locality.county.toLowerCase())) ||
       (locality.country === 'US'
         ? nearby.includes(locality.region) || section.region === locality.region || (ctx.articleRegions?.[locality.region] ?? 0) >= 2
         : (ctx.countryWeights?.[locality.country] ?? 0) >= 1);
@@ -608,7 +612,7 @@ function newMention(
     // publication), said at that precision and flagged, never a made-up day
     m.date = iso(monday(addDays(parseIso(published)!, -1)));
     m.date_precision = 'week';
-    m.flags.push('date_from_article');
+    m.flags.push('day_unknown');
   }
   if (dateNote) m.flags.push(dateNote);
   m.status = statusOf(u, date, published);

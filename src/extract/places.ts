@@ -85,6 +85,8 @@ export function scanSentence(gaz: Gazetteer, tokens: Token[], sentenceStart: num
     while (run.length && (SENTENCE_WORDS.has(run[0]!.text) || (run[0]!.start === sentenceStart && isCommonWord(run[0]!.text))) && !startsWithPlace(gaz, run)) {
       run = run.slice(1);
     }
+    // "Residents of Ames": a connector left in front of the name after the common words are gone
+    while (run.length && !run[0]!.cap) run = run.slice(1);
     if (!run.length) continue;
     const last = run[run.length - 1]!;
     if (VENUE_HEADS.has(last.text.replace(/\.$/, '')) && run.length >= 2) {

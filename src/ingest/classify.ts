@@ -426,12 +426,12 @@ export function publishedFromLines(lines: Line[], cls: Classified): TextDate | n
       if (md) bare.push({ ...md, line });
     }
   }
-  if (updated) return updated;
-
   // a labelled stamp inside a header line that also carries a byline, an outlet or the title:
   // " date 2025-06-11 Jane Doe", "By Staff | Published 5:04 PM EST, Jan. 30, 2026", "Posted May 7, 2025 ..."
+  // (a published stamp wins over an updated one)
   const labelled = labelledStamp(lines.slice(0, Math.min(lines.length, 12)).map((l) => l.text));
-  if (labelled) return labelled;
+  if (labelled && !/updated/i.test(labelled.evidence)) return labelled;
+  if (updated ?? labelled) return updated ?? labelled;
 
   // "MINNEAPOLIS, Jan. 30, 2026 (Reuters) — ..." at the start of one of the first paragraphs
   let paragraphs = 0;

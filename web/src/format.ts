@@ -48,6 +48,10 @@ const FLAG_WORDS: Record<string, string> = {
   date_after_publication: 'Event date is after the publication date',
   no_publication_date: 'No publication date',
   size_disagreement: 'Sources disagree on the crowd size',
+  sizes_disagree: 'Sources disagree on the crowd size',
+  arrests_disagree: 'Sources disagree on the arrests',
+  day_unknown: 'No day given: dated to the week of the report',
+  date_from_article: 'Day taken from the rest of the article',
 };
 
 /** A flag in plain words: known flags by hand, others humanised ("low_confidence" -> "Low confidence"). */

@@ -1,0 +1,176 @@
+// The ways extraction used to misread real news (issue 8), one block per failure class. Every text here was
+// written for this test in the shape of a news report; none is taken from an article, and the towns are
+// different from those of the development pages.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { EventRecord } from '../src/core/types.js';
+import { articleEvents, processInput } from '../src/pipeline.js';
+
+function read(text: string, opts: { published?: string; url?: string } = {}) {
+  return processInput({ bytes: new TextEncoder().encode(text), name: 't.txt', published: opts.published ?? null, url: opts.url ?? null, contentType: 'text/plain', today: '2026-11-30' });
+}
+
+function events(text: string, opts: { published?: string; url?: string } = {}): EventRecord[] {
+  return articleEvents(read(text, opts));
+}
+
+/** "date locality,region status" per event, sorted. */
+function rows(es: EventRecord[]): string[] {
+  return es.map((e) => `${e.date ?? '-'}${e.date_precision === 'day' ? '' : `/${e.date_precision}`} ${e.locality ?? '-'},${e.region} ${e.status}`).sort();
+}
+
+describe('1. the publication date in header lines', () => {
+  it('reads a date stamp that shares its line with a byline', () => {
+    const p = read(' date 2025-06-11 Jane Doe\nProtesters rallied in Fresno on Tuesday evening against the raids.');
+    assert.equal(p.article.published, '2025-06-11');
+    assert.deepEqual(rows(articleEvents(p)), ['2025-06-10 Fresno,CA occurred']);
+  });
+  it('reads "Published <time>, <date>" and a dated byline', () => {
+    assert.equal(read('Published 5:04 PM EST, Jan. 30, 2026\nProtesters marched in Raleigh on Friday.').article.published, '2026-01-30');
+    assert.equal(read('By the Staff | March 3, 2025 | 9:15 AM\nHundreds rallied in Tulsa on Sunday.').article.published, '2025-03-03');
+  });
+  it('prefers the published stamp to an updated one, and reads a glued label', () => {
+    assert.equal(read('Updated 2:00 PM, Feb. 2, 2026 | Published 9:00 AM, Feb. 1, 2026\nDozens rallied in Boise.').article.published, '2026-02-01');
+    assert.equal(read('Publish date12 Mar 2024 - 8:34\nCrowds rallied in Lyon on Monday.').article.published, '2024-03-12');
+  });
+});
+
+describe('2. background places are context, not events', () => {
+  it('does not report the place of a killing, a crackdown or an earlier protest', () => {
+    assert.deepEqual(rows(events('Hundreds marched in Omaha on Friday after the fatal shooting in Lincoln.', { published: '2025-06-16' })), [
+      '2025-06-13 Omaha,NE occurred',
+    ]);
+    assert.deepEqual(rows(events('Protesters rallied in Tacoma on Saturday against the raids that began in Spokane last week.', { published: '2025-06-16' })), [
+      '2025-06-14 Tacoma,WA occurred',
+    ]);
+    assert.deepEqual(rows(events('Students walked out in Eugene on Monday in solidarity with Salem.', { published: '2025-06-17' })), [
+      '2025-06-16 Eugene,OR occurred',
+    ]);
+  });
+  it('does not report a protest of another year or a running count since a past month', () => {
+    assert.deepEqual(rows(events('The vigil in Dayton on Saturday marked the anniversary of the 2019 march in Toledo.', { published: '2025-06-16' })), [
+      '2025-06-14 Dayton,OH occurred',
+    ]);
+    assert.deepEqual(events('Since October, rallies have been held in Boston, Denver and Miami.', { published: '2025-06-16' }), []);
+  });
+});
+
+describe('3. words and names are not towns', () => {
+  it('reads neither given names, surnames nor ordinary words as towns', () => {
+    const es = events('Federal agents watched as Hope Martinez and Carl Lincoln joined the rally in Salem, Oregon, on Saturday.', { published: '2025-06-16' });
+    assert.deepEqual(rows(es), ['2025-06-14 Salem,OR occurred']);
+    assert.deepEqual(rows(events('Save the Children and Liberal groups joined the march in Tucson on Sunday, said Warwick.', { published: '2025-06-16' })), [
+      '2025-06-15 Tucson,AZ occurred',
+    ]);
+  });
+  it('does not take a street corner or a one-person description for a town', () => {
+    assert.deepEqual(rows(events('About 50 people rallied at 40th Street and Orange in Sacramento on Friday, a Denver native said.', { published: '2025-06-16' })), [
+      '2025-06-13 Sacramento,CA occurred',
+    ]);
+  });
+});
+
+describe('4. namesakes are read in the page’s own context', () => {
+  it('takes the state from the dateline and from a county the page names', () => {
+    assert.deepEqual(rows(events('SPRINGFIELD, Ill. — Hundreds rallied at the Capitol on Saturday. Others marched in Decatur.', { published: '2025-06-16' })), [
+      '2025-06-14 Decatur,IL occurred',
+      '2025-06-14 Springfield,IL occurred',
+    ]);
+    const es = events('A rally in front of the Fillmore County Courthouse in Geneva drew 40 people on Tuesday.', { published: '2025-06-18' });
+    assert.deepEqual(rows(es), ['2025-06-17 Geneva,NE occurred']);
+  });
+  it('reads "X in <country>" and a state after a comma only when the town is in it', () => {
+    assert.deepEqual(rows(events('Marches were held on Saturday in Melbourne in Australia and in Chicago, New York and Houston.', { published: '2025-06-16' })), [
+      '2025-06-14 Chicago,IL occurred',
+      '2025-06-14 Houston,TX occurred',
+      '2025-06-14 Melbourne,Australia occurred',
+      '2025-06-14 New York,NY occurred',
+    ]);
+  });
+});
+
+describe('5. events that used to be missed', () => {
+  it('reads every city of a roundup list', () => {
+    assert.deepEqual(rows(events('On Saturday, rallies were held in Chicago, New York, Philadelphia and Houston.', { published: '2025-06-16' })), [
+      '2025-06-14 Chicago,IL occurred',
+      '2025-06-14 Houston,TX occurred',
+      '2025-06-14 New York,NY occurred',
+      '2025-06-14 Philadelphia,PA occurred',
+    ]);
+  });
+  it('reads a list of places after the sentence that introduces it, with its status', () => {
+    const text = 'Organizers said rallies are planned in every state on Saturday. Cities where events are confirmed include:\n\n- Boise, Idaho\n- Fargo, North Dakota\n- Tulsa, Oklahoma\n';
+    assert.deepEqual(rows(events(text, { published: '2025-06-10' })), [
+      '2025-06-14 Boise,ID planned',
+      '2025-06-14 Fargo,ND planned',
+      '2025-06-14 Tulsa,OK planned',
+    ]);
+  });
+  it('reads a planned national day of action as one nationwide event', () => {
+    assert.deepEqual(rows(events('Organizers have called a national day of action on March 28.', { published: '2026-02-02' })), ['2026-03-28 -,US planned']);
+  });
+  it('dates protests abroad by their own clause, and each day of multi-day coverage', () => {
+    assert.deepEqual(rows(events('In London, thousands marched on Saturday, while in Berlin demonstrators gathered on Sunday.', { published: '2025-06-16' })), [
+      '2025-06-14 London,United Kingdom occurred',
+      '2025-06-15 Berlin,Germany occurred',
+    ]);
+    assert.deepEqual(rows(events('Protesters marched in Portland on Friday. On Saturday, the crowd grew to thousands. On Sunday, organizers held a vigil.', { published: '2025-06-16' })), [
+      '2025-06-13 Portland,OR occurred',
+      '2025-06-14 Portland,OR occurred',
+      '2025-06-15 Portland,OR occurred',
+    ]);
+  });
+});
+
+describe('6. size and arrest wording', () => {
+  it('keeps the size as written and codes arrests, "no arrests" as 0', () => {
+    const [a] = events('About 300 people marched through downtown Boise on Saturday. Police reported no arrests.', { published: '2025-06-16' });
+    assert.equal(a!.size_text, 'About 300 people');
+    assert.equal(a!.arrests, 0);
+    const [b] = events('Thousands marched in Denver on Saturday, and 39 people were arrested.', { published: '2025-06-16' });
+    assert.match(b!.size_text ?? '', /^Thousands\b/);
+    assert.equal(b!.arrests, 39);
+    const [c] = events('Hundreds rallied in Tulsa on Sunday. There were five arrests.', { published: '2025-06-16' });
+    assert.equal(c!.arrests, 5);
+    assert.equal(c!.size_low, 200);
+    const [d] = events('A dozen protesters were arrested Friday night at a rally in Mesa.', { published: '2025-06-16' });
+    assert.equal(d!.arrests, 12);
+  });
+});
+
+describe('8. redaction keeps towns and outlets', () => {
+  it('does not redact a dateline town or a town named in a landmark', () => {
+    const es = events('WICHITA (AP) — About 150 people protested on Wichita Common on Saturday, Jane Roe said.', { published: '2025-06-16' });
+    const quotes = es.flatMap((e) => e.evidence.map((v) => v.quote)).join(' ');
+    assert.match(quotes, /WICHITA \(AP\)/);
+    assert.match(quotes, /Wichita Common/);
+    assert.doesNotMatch(quotes, /Jane Roe/);
+  });
+});
+
+describe('9. the commonest local lede', () => {
+  it('reads the dateline town as the place of an unplaced lede', () => {
+    assert.deepEqual(rows(events('KEENE, N.H. — About 400 people rallied on Central Square on Saturday to protest immigration raids.', { published: '2025-06-16' })), [
+      '2025-06-14 Keene,NH occurred',
+    ]);
+  });
+  it('reads a venue named after its town, and a venue abroad stays abroad', () => {
+    assert.deepEqual(rows(events('Dozens of students rallied outside Oneonta City Hall in Oneonta, New York, on Friday.', { published: '2025-06-16' })), [
+      '2025-06-13 Oneonta,NY occurred',
+    ]);
+    assert.deepEqual(rows(events('Hundreds of teachers protested outside the Ribeira Palace in Porto, Portugal, on Tuesday.', { published: '2025-06-18' })), [
+      '2025-06-17 Porto,Portugal occurred',
+    ]);
+  });
+});
+
+describe('undated reports', () => {
+  it('take the week of the article at week precision, flagged, and fold into a dated report of the place', () => {
+    const [e] = events('Residents of Ames rallied against the plan.', { published: '2025-06-18' });
+    assert.equal(e!.date, '2025-06-16');
+    assert.equal(e!.date_precision, 'week');
+    assert.ok(e!.flags.includes('day_unknown'), e!.flags.join(' '));
+    const es = events('Hundreds rallied in Ames on Monday. The rally in Ames ended peacefully.', { published: '2025-06-18' });
+    assert.deepEqual(rows(es), ['2025-06-16 Ames,IA occurred']);
+  });
+});
