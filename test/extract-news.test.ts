@@ -138,6 +138,16 @@ describe('6. size and arrest wording', () => {
   });
 });
 
+describe('7. pages that report no protest report no events', () => {
+  it('reads nothing from a game report or a market story', () => {
+    assert.deepEqual(events('The Tigers beat Memphis 3-1 on March 10 in Knoxville. Fans held a rally outside the arena after the game, and the coach filed a protest with the league over a late call.', { published: '2025-03-11' }), []);
+    assert.deepEqual(events('Stocks rally in New York as investors cheer the rate cut; the Dow gained 400 points on Tuesday.', { published: '2025-03-12' }), []);
+  });
+  it('still reads a one-sentence protest report', () => {
+    assert.equal(events('About 80 nurses picketed outside the hospital in Fresno on Monday.', { published: '2025-03-12' }).length, 1);
+  });
+});
+
 describe('8. redaction keeps towns and outlets', () => {
   it('does not redact a dateline town or a town named in a landmark', () => {
     const es = events('WICHITA (AP) — About 150 people protested on Wichita Common on Saturday, Jane Roe said.', { published: '2025-06-16' });

@@ -1,5 +1,6 @@
 // extract(article): the demonstrations an article reports, as mentions: one per (place, date) per sentence,
 // each field with the quoted sentence it came from. Pure: the gazetteer is read-only reference data.
+import { protestReport, sentencesOf } from '../core/relevance.js';
 import type { Article, Mention, Place, Status } from '../core/types.js';
 import { loadGazetteer, type Gazetteer } from '../resolve/gazetteer.js';
 import { rankPlaces, type GeoContext } from '../resolve/geocode.js';
@@ -47,6 +48,10 @@ export interface ExtractOptions {
 export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions = {}): ExtractResult {
   const text = article.text;
   const published = article.published;
+  // a page that reports no protest (a game's "March 10", a market "rally") reports no events
+  // (a short text with a protest word used as one is judged by the extraction itself)
+  const report = protestReport(text, null, { published });
+  if (!report.relevant && (report.score === 0 || sentencesOf(text).length >= 4)) return { mentions: [], flags: ['not_a_protest_report'], macroevent: null };
   let { units, creditPlaces } = readUnits(article, gaz);
   // the year the article reports from: a protest word dated to another year is a past one
   let year = published ? +published.slice(0, 4) : null;
