@@ -11,13 +11,18 @@ import { geocode, geocodeLines, rankPlaces } from '../src/resolve/geocode.js';
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CCC_LOOKUP = join(REPO_ROOT, '..', 'shared', 'data', 'ccc', 'ccc-location-lookup.csv');
 /**
- * The acceptance target from the brief. NOT met: GeoNames (cities500, its alternate names, postal codes) has no
- * townships, county subdivisions, most CDPs or neighbourhoods, and no npm or Debian package reachable here ships the
- * Census Gazetteer, GNIS or the full GeoNames US dump.
+ * Acceptance targets (issue 8, item 4): within 25 km of CCC's point on 98.5% of the clean rows (the typed two-letter
+ * state is the one Google resolved, and the typed town is the locality it resolved) and on 94% of all rows with a state
+ * and a point. The clean target is met and asserted. The all-rows target is NOT met (93.4%): most of the remaining
+ * rows name townships, New England towns and CDPs too small for SimpleMaps and absent from the Census place list,
+ * neighbourhoods that Google maps to their city, or another state's town where Google's choice follows no rule we can
+ * see; CCC_STRICT=1 enforces it.
  */
-const CCC_TARGET = 0.97;
-/** Regression guard at the rate measured now (91.09%); raise it as coverage improves. CCC_STRICT=1 enforces the target. */
-const CCC_FLOOR = process.env.CCC_STRICT ? CCC_TARGET : 0.91;
+const CCC_CLEAN_TARGET = 0.985;
+const CCC_ALL_TARGET = 0.94;
+/** Regression guards at the rates measured now (clean 98.58%, all 93.41%). */
+const CCC_CLEAN_FLOOR = CCC_CLEAN_TARGET;
+const CCC_ALL_FLOOR = process.env.CCC_STRICT ? CCC_ALL_TARGET : 0.934;
 
 function expectPlace(query: string, locality: string | null, region: string, extra: { county?: string; fips?: string } = {}): void {
   const r = geocode(query);
@@ -68,8 +73,8 @@ test('geocode: states, countries, counties, neighbourhoods', () => {
   assert.equal(echo?.locality, 'Los Angeles');
   assert.equal(echo?.neighbourhood, 'Echo Park');
   assert.equal(echo?.precision, 'locality');
-  // a qualifier that contains no such town: fall back to the qualifier
-  const bad = geocode('Boston, ME');
+  // a qualifier that contains no such town and no namesake stands out (Kansas City, MO and KS): the qualifier
+  const bad = geocode('Kansas City, ME');
   assert.equal(bad?.precision, 'state');
   assert.equal(bad?.region, 'ME');
 });
@@ -89,16 +94,44 @@ test('geocode: county names without "County", small towns, generic last words, t
   expectPlace('Dolores, CO', 'Dolores', 'CO');
 });
 
-test('geocode: a state qualifier with no such place: border towns and unique big cities, else the state', () => {
+test('geocode: a state qualifier with no such place: border towns, code slips and dominant towns, else the state', () => {
   const w = geocode('Weirton, OH');
   assert.equal(w?.region, 'WV');
   assert.deepEqual([w?.alternatives[0]?.region, w?.alternatives[0]?.locality], ['OH', null]); // the conflict stays visible
   expectPlace('Anaheim, FL', 'Anaheim', 'CA');
   expectPlace('Salt Lake City, ID', 'Salt Lake City', 'UT');
-  // Boston, MA is neither on Maine's border nor the only Boston: the qualifier stays decisive
-  assert.equal(geocode('Boston, ME')?.precision, 'state');
+  // AK written for Arkansas (data/places/state-slips.tsv)
+  expectPlace('Conway, AK', 'Conway', 'AR');
+  // Boston, MA has more than ten times the people of any other Boston: the name alone says which, as Google reads it
+  const b = geocode('Boston, ME');
+  assert.deepEqual([b?.locality, b?.region], ['Boston', 'MA']);
+  assert.deepEqual([b?.alternatives[0]?.region, b?.alternatives[0]?.locality], ['ME', null]);
+  // no namesake stands out: the qualifier stays decisive
+  assert.equal(geocode('Kansas City, ME')?.precision, 'state');
+  // a township is a place of its own state, never a namesake elsewhere
+  assert.notEqual(geocode('Xqzville Township, ME')?.region, 'MA');
   // a real place in the named state always wins
   expectPlace('Portland, Maine', 'Portland', 'ME');
+});
+
+test('geocode: Census places and SimpleMaps townships, found only with their state', () => {
+  const gaz = loadGazetteer();
+  // a Census place that GeoNames lacks: found with its state, never as a bare word
+  const m = geocode('Tidmore Bend, AL');
+  assert.deepEqual([m?.locality, m?.region, m?.county], ['Tidmore Bend', 'AL', 'Etowah County']);
+  assert.ok(gaz.flags(gaz.byId(m!.placeId)!).includes('c'));
+  assert.deepEqual(gaz.lookup('Tidmore Bend'), []);
+  // a township from SimpleMaps, with or without its "Township"
+  expectPlace('Upper Merion Township, PA', 'Upper Merion', 'PA', { county: 'Montgomery County' });
+  expectPlace('Upper Merion, PA', 'Upper Merion', 'PA');
+  assert.ok(gaz.flags(gaz.byId(geocode('Upper Merion, PA')!.placeId)!).includes('w'));
+  assert.deepEqual(gaz.lookup('Upper Merion'), []);
+  // a typo in a county's name; a county that only us-atlas names (the postal data has Connecticut's planning regions)
+  assert.equal(geocode('Humbolt County, NV')?.fips, '32013');
+  assert.equal(geocode('New Haven County, CT')?.fips, '09009');
+  // a left-out "Saint"; a piece of a two-place name
+  expectPlace('Johnsbury, VT', 'Saint Johnsbury', 'VT');
+  expectPlace('Setauket, NY', 'Setauket-East Setauket', 'NY');
 });
 
 test('geocode: alternate names, a town before the county of its bare name, county centroids', () => {
@@ -138,7 +171,7 @@ test('geocodeLines gives one JSON object per query', () => {
   assert.equal((JSON.parse(lines[1]!) as Record<string, unknown>).precision, null);
 });
 
-test('CCC acceptance floor: "CityTown, StateTerritory" within 25 km of CCC', (t) => {
+test('CCC acceptance floors: "CityTown, StateTerritory" within 25 km of CCC (clean rows and all rows)', (t) => {
   if (!existsSync(CCC_LOOKUP)) {
     t.skip(`${CCC_LOOKUP} not found: the CCC reference data lives outside the repo (../shared), absent in a fresh clone`);
     return;
@@ -146,25 +179,41 @@ test('CCC acceptance floor: "CityTown, StateTerritory" within 25 km of CCC', (t)
   const rows = parseCsvRecords(decodeLenientUtf8(readFileSync(CCC_LOOKUP)), { naValues: ['NA'] });
   let total = 0;
   let within = 0;
+  let cleanTotal = 0;
+  let cleanWithin = 0;
   const misses: string[] = [];
   for (const row of rows) {
     const st = row.StateTerritory;
     const lat = Number(row.lat);
     const lon = Number(row.lon);
     if (!st || !/^[A-Z]{2}$/.test(st) || row.lat == null || row.lon == null || !Number.isFinite(lat) || !Number.isFinite(lon)) continue;
+    // clean: Google resolved the typed state, and a locality named as typed
+    const clean = row.state === st && row.locality != null && row.locality === row.CityTown;
     total++;
+    if (clean) cleanTotal++;
     const q = `${row.CityTown ?? ''}, ${st}`;
     const r = geocode(q);
     const d = r ? haversineKm(r.lat, r.lon, lat, lon) : Infinity;
-    if (d <= 25) within++;
-    else misses.push(`${q} -> ${r ? `${r.locality ?? '-'}, ${r.region} (${r.precision}) ${Math.round(d)} km` : 'null'}; CCC: ${row.locality ?? 'NA'}, ${row.state ?? 'NA'}`);
+    if (d <= 25) {
+      within++;
+      if (clean) cleanWithin++;
+    } else
+      misses.push(
+        `${clean ? '[clean] ' : ''}${q} -> ${r ? `${r.locality ?? '-'}, ${r.region} (${r.precision}) ${Math.round(d)} km` : 'null'}; CCC: ${row.locality ?? 'NA'}, ${row.state ?? 'NA'}`,
+      );
   }
   const rate = within / total;
+  const cleanRate = cleanWithin / cleanTotal;
+  const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
   console.log(
-    `CCC lookup: ${within}/${total} = ${(rate * 100).toFixed(2)}% within 25 km (target ${CCC_TARGET * 100}%: ${rate >= CCC_TARGET ? 'met' : 'NOT met'})`,
+    `CCC lookup, clean rows: ${cleanWithin}/${cleanTotal} = ${pct(cleanRate)} within 25 km (target ${pct(CCC_CLEAN_TARGET)}: ${cleanRate >= CCC_CLEAN_TARGET ? 'met' : 'NOT met'})`,
   );
-  for (const m of misses.slice(0, 15)) console.log(`  miss: ${m}`);
+  console.log(
+    `CCC lookup, all rows: ${within}/${total} = ${pct(rate)} within 25 km (target ${pct(CCC_ALL_TARGET)}: ${rate >= CCC_ALL_TARGET ? 'met' : 'NOT met'})`,
+  );
+  for (const m of misses.filter((x) => x.startsWith('[clean]')).slice(0, 10)) console.log(`  miss: ${m}`);
   if (process.env.CCC_MISSES) for (const m of misses) console.log(`MISS\t${m}`);
-  assert.ok(total > 5000, 'expected thousands of CCC rows');
-  assert.ok(rate >= CCC_FLOOR, `within-25-km rate ${(rate * 100).toFixed(2)}% < ${CCC_FLOOR * 100}%`);
+  assert.ok(total > 5000 && cleanTotal > 5000, 'expected thousands of CCC rows');
+  assert.ok(cleanRate >= CCC_CLEAN_FLOOR, `clean rows: within-25-km rate ${pct(cleanRate)} < ${pct(CCC_CLEAN_FLOOR)}`);
+  assert.ok(rate >= CCC_ALL_FLOOR, `all rows: within-25-km rate ${pct(rate)} < ${pct(CCC_ALL_FLOOR)}`);
 });

@@ -1,6 +1,7 @@
 // Ranking gazetteer candidates by context, and geocoding free-form place strings ("St. Paul, Minn.").
 
 import type { GeoPrecision, Place, PlaceKind } from '../core/types.js';
+import { haversineKm } from '../core/geo.js';
 import { loadGazetteer, normalizeName, type Gazetteer } from './gazetteer.js';
 
 export interface GeoContext {
@@ -161,19 +162,45 @@ const AFFIX_PATTERNS: RegExp[] = [
   /^(downtown|uptown|greater|central|north|south|east|west|northern|southern|eastern|western) /,
 ];
 
+/** "Moon Township", "Brownstown Twp", "Lake Charter Township", "Township of Ocean" */
+const TOWNSHIP_AFFIX = /^township of | (charter township|township|twp)$/;
+
+/** In a state, a namesake that is no Census place and has fewer people gives way to one that is. */
+export const CENSUS_PREFERENCE_POPULATION = 10_000;
+
+/** A SimpleMaps town (mostly a township or New England town), which geocode asks after the other places of its name. */
+const isMinorTown = (gaz: Gazetteer, p: Place): boolean => gaz.flags(p).includes('w');
+
 /**
  * Lookup with fallbacks: the name as written, then without "City of"/"Township"/"downtown" affixes. With a
  * region, every step looks only in that region (including the places indexed only under it, see
  * Gazetteer.lookupInRegion), so a namesake elsewhere does not stop the fallbacks.
  */
 function lookupWithFallbacks(gaz: Gazetteer, name: string, region: string | null = null, alternate = false): Place[] {
-  const look = (n: string): Place[] =>
+  const lookAll = (n: string): Place[] =>
     !region
       ? gaz.lookup(n)
       : alternate
         ? gaz.lookupAlternate(n, region).filter((p) => inState(p, region))
         : gaz.lookupInRegion(n, region).filter((p) => inState(p, region));
+  // SimpleMaps towns (flag "w": townships, New England towns) only when no other place of the name is in the state:
+  // "Newtown, PA" is the borough, not Newtown Township
+  const look = (n: string): Place[] => {
+    const all = lookAll(n);
+    const main = all.filter((p) => !isMinorTown(gaz, p));
+    // among namesakes in the state, a Census place (incorporated place or CDP) before a small place that is none
+    // (a post office name, a hamlet): the Census place is what "Monroe, IN" names
+    if (region && main.some((p) => p.kind === 'locality' && gaz.flags(p).includes('p'))) {
+      return main.filter((p) => p.kind !== 'locality' || gaz.flags(p).includes('p') || p.population >= CENSUS_PREFERENCE_POPULATION);
+    }
+    return main.length ? main : all;
+  };
   const key = normalizeName(name);
+  // "Franklin Township, NJ": the township of that name before any other Franklin
+  if (region && !alternate && TOWNSHIP_AFFIX.test(key)) {
+    const twp = lookAll(key.replace(TOWNSHIP_AFFIX, '')).filter((p) => isMinorTown(gaz, p));
+    if (twp.length) return twp;
+  }
   const direct = look(name);
   // "Butler, OH": the village of Butler, not Butler County, which is written with its "County"
   const towns = direct.filter((p) => p.kind === 'locality' || p.kind === 'neighbourhood');
@@ -200,11 +227,14 @@ function lookupWithFallbacks(gaz: Gazetteer, name: string, region: string | null
 }
 
 /** Generic last words of US place names: "Daytona" is written for Daytona Beach, "Ventura Beach" for Ventura. */
-const GENERIC_TAILS = ['beach', 'city', 'springs', 'hills', 'heights', 'park', 'falls', 'village', 'center', 'junction', 'valley', 'township'];
+const GENERIC_TAILS = ['beach', 'city', 'springs', 'hills', 'heights', 'park', 'falls', 'village', 'center', 'junction', 'valley', 'township', 'island'];
+/** A first word that writers leave out: "Johnsbury" for Saint Johnsbury. */
+const GENERIC_HEADS = ['saint'];
 
 /**
  * In a region, a name that differs from exactly one place's name by a generic last word ("Daytona, FL" ->
- * Daytona Beach; "Ventura Beach, CA" -> Ventura). Only when that place is the one such namesake in the region.
+ * Daytona Beach; "Ventura Beach, CA" -> Ventura) or a left-out "Saint" ("Johnsbury, VT"). Only when that place is
+ * the one such namesake in the region.
  */
 function genericTailMatch(gaz: Gazetteer, name: string, region: string): Place[] {
   const key = normalizeName(name);
@@ -217,8 +247,11 @@ function genericTailMatch(gaz: Gazetteer, name: string, region: string): Place[]
   };
   if (tokens.length > 1 && GENERIC_TAILS.includes(last)) add(gaz.lookupInRegion(tokens.slice(0, -1).join(' '), region));
   if (!GENERIC_TAILS.includes(last)) for (const t of GENERIC_TAILS) add(gaz.lookupInRegion(`${key} ${t}`, region));
+  if (!GENERIC_HEADS.includes(tokens[0]!)) for (const h of GENERIC_HEADS) add(gaz.lookupInRegion(`${h} ${key}`, region));
   const ps = [...found.values()];
-  return ps.length === 1 ? ps : [];
+  // one place under two ids (a village and the town around it) counts once
+  const one = ps.every((p) => normalizeName(p.name) === normalizeName(ps[0]!.name) && haversineKm(p.lat, p.lon, ps[0]!.lat, ps[0]!.lon) <= 15);
+  return ps.length && one ? ps : [];
 }
 
 /**
@@ -229,25 +262,42 @@ export const FUZZY2_MIN_LETTERS = 7;
 
 /** A "well-known" town for the cross-state rule below: at least this many people. */
 export const WELL_KNOWN_POPULATION = 100_000;
+/** A dominant namesake for the cross-state rule below: at least this many people... */
+export const DOMINANT_POPULATION = 10_000;
+/** ...and this many times as many as any other US place of the name. */
+export const DOMINANT_RATIO = 10;
 
 /**
- * When a state qualifier names a state with no place of that name, one of two readings of a slip in the state:
+ * When a state qualifier names a state with no place of that name, one of these readings of a slip in the state:
  * - a border town: a namesake in a neighbouring state lies within 15 km of the named state ("Chattanooga, GA",
  *   "Weirton, OH"); the metro area straddles the line and writers name either side;
- * - a unique well-known town: every US place of that name lies in one other state and the largest has at least
- *   WELL_KNOWN_POPULATION people ("Anaheim, FL", "Salt Lake City, ID").
- * Otherwise the qualifier stays decisive and the result is the state itself: "Boston, ME" is Maine, because
- * Boston, Massachusetts is neither on Maine's border nor the only Boston (there are Bostons in Georgia, Indiana,
- * Kentucky, Virginia...), so nothing says which the writer meant. Either way, the state itself is listed among
- * the alternatives, so the conflict with the qualifier stays visible to the caller.
+ * - a code slip: the state's code is often written for another state's (AK for Arkansas; data/places/state-slips.tsv)
+ *   and a place of the name lies there ("Little Rock, AK");
+ * - a dominant town: the largest US place of the name has at least DOMINANT_POPULATION people and DOMINANT_RATIO
+ *   times as many as any other ("Anaheim, FL", "Salt Lake City, ID", "Boston, ME"), or it is the only one and has
+ *   WELL_KNOWN_POPULATION; the name alone says which town is meant, as it would without a state.
+ * Otherwise the qualifier stays decisive and the result is the state itself: "Springfield, ME" is Maine, since no
+ * Springfield stands out. Either way, the state itself is listed among the alternatives, so the conflict with the
+ * qualifier stays visible to the caller.
  */
-function crossStateMatch(gaz: Gazetteer, name: string, region: string, rule: 'border' | 'unique'): Place[] {
+function crossStateMatch(gaz: Gazetteer, name: string, region: string, rule: 'border' | 'slip' | 'dominant'): Place[] {
+  // a township is a place of its state: "Bloomfield Township, MI" is not Bloomfield, NJ
+  if (TOWNSHIP_AFFIX.test(normalizeName(name))) return [];
   const us = lookupWithFallbacks(gaz, name).filter((p) => p.country === 'US' && p.kind === 'locality' && p.region !== region);
   if (!us.length) return [];
   if (rule === 'border') return us.filter((p) => gaz.borderRegions(p).includes(region));
+  if (rule === 'slip') {
+    const slips = gaz.stateSlips(region);
+    return us.filter((p) => slips.includes(p.region));
+  }
   const states = new Set(us.map((p) => p.region));
   if (states.size === 1 && Math.max(...us.map((p) => p.population)) >= WELL_KNOWN_POPULATION) return us;
-  return [];
+  const byPop = [...us].sort((a, b) => b.population - a.population);
+  const top = byPop[0]!;
+  // other places of the name: not the top one under another id (a namesake within 25 km is the same town)
+  const others = byPop.filter((p) => p !== top && (p.region !== top.region || haversineKm(p.lat, p.lon, top.lat, top.lon) > 25));
+  const second = Math.max(POPULATION_FLOOR, ...others.map((p) => p.population));
+  return top.population >= DOMINANT_POPULATION && top.population >= DOMINANT_RATIO * second ? [top] : [];
 }
 
 const regionPlace = (gaz: Gazetteer, q: Qualifier): Place | undefined =>
@@ -357,7 +407,7 @@ export function geocode(query: string, context: GeoContext = {}): GeocodeResult 
     const rp = regionPlace(gaz, qual);
     const isState = qual.kind === 'state';
     const inRegion = (p: Place): boolean => !isState || inState(p, qual!.region);
-    const otherState = (rule: 'border' | 'unique'): GeocodeResult | null => {
+    const otherState = (rule: 'border' | 'slip' | 'dominant'): GeocodeResult | null => {
       const other = isState ? crossStateMatch(gaz, name, qual!.region, rule) : [];
       if (!other.length) return null;
       const ranked = rankPlaces(other, ctx);
@@ -365,12 +415,13 @@ export function geocode(query: string, context: GeoContext = {}): GeocodeResult 
       return toResult(gaz, query, ranked);
     };
     // in order: a generic last word added or left out ("Daytona, FL"); a typo ("Corpus Cristi, TX"); a border
-    // town across the line ("Weirton, OH"); a worse typo ("Fullteron, CA"); a unique big city ("Anaheim, FL")
+    // town across the line ("Weirton, OH") or a code slip ("Little Rock, AK"); a worse typo ("Fullteron, CA"); a
+    // dominant town elsewhere ("Anaheim, FL")
     const tail = isState ? genericTailMatch(gaz, name, qual.region) : [];
     if (tail.length) return toResult(gaz, query, rankPlaces(tail, rctx));
     const fuzzy1 = gaz.fuzzyLookup(name, qual.region, 1).filter(inRegion);
     if (fuzzy1.length) return toResult(gaz, query, rankPlaces(fuzzy1, rctx));
-    const border = otherState('border');
+    const border = otherState('border') ?? otherState('slip');
     if (border) return border;
     // a GeoNames alternate name ("Utqiagvik, AK" for Barrow; "Westboro, MA" for Westborough)
     const alt = isState ? lookupWithFallbacks(gaz, name, qual.region, true) : [];
@@ -379,8 +430,8 @@ export function geocode(query: string, context: GeoContext = {}): GeocodeResult 
       const fuzzy2 = gaz.fuzzyLookup(name, qual.region, 2).filter(inRegion);
       if (fuzzy2.length) return toResult(gaz, query, rankPlaces(fuzzy2, rctx));
     }
-    const unique = otherState('unique');
-    if (unique) return unique;
+    const dominant = otherState('dominant');
+    if (dominant) return dominant;
     if (rp) return toResult(gaz, query, [{ place: rp, score: W_QUALIFIER }]);
   }
   return null;
