@@ -279,15 +279,71 @@ let singleton: Gazetteer | null = null;
 /** Mutable copy of the loaded gazetteer's maxNameTokens (0 until loadGazetteer() has run). */
 export let maxNameTokens = 0;
 
-function ensureCache(): string {
+function ensureCache(): Buffer {
   const fingerprint = sourceFingerprint();
   if (existsSync(CACHE_PATH)) {
-    const text = readFileSync(CACHE_PATH, 'utf8');
-    const header = text.slice(0, text.indexOf('\n')).split('\t');
-    if (header[0] === CACHE_MAGIC && header[1] === fingerprint) return text;
+    const buf = readFileSync(CACHE_PATH);
+    const nl = buf.indexOf(10);
+    const header = buf.toString('utf8', 0, nl < 0 ? Math.min(buf.length, 4096) : nl).split('\t');
+    if (header[0] === CACHE_MAGIC && header[1] === fingerprint) return buf;
   }
   buildGazetteer(CACHE_PATH);
-  return readFileSync(CACHE_PATH, 'utf8');
+  return readFileSync(CACHE_PATH);
+}
+
+/**
+ * The cache file's lines, kept as the file's bytes plus the offset of each line: decoding the whole file into a
+ * string and splitting it cost most of the loading time. Ids and keys (the text before a line's first tab) are ASCII,
+ * so the binary search compares bytes; a line is decoded when it is used.
+ */
+class CacheLines {
+  readonly count: number;
+  private readonly starts: Uint32Array;
+  constructor(private readonly buf: Buffer) {
+    let n = 0;
+    for (let p = buf.indexOf(10); p >= 0; p = buf.indexOf(10, p + 1)) n++;
+    if (buf.length && buf[buf.length - 1] !== 10) n++;
+    const starts = new Uint32Array(n + 1);
+    let i = 0;
+    let p = 0;
+    while (i < n) {
+      starts[i++] = p;
+      const e = buf.indexOf(10, p);
+      p = e < 0 ? buf.length + 1 : e + 1;
+    }
+    starts[n] = p;
+    this.starts = starts;
+    this.count = n;
+  }
+  line(i: number): string {
+    return this.buf.toString('utf8', this.starts[i]!, this.starts[i + 1]! - 1);
+  }
+  /** sign of (the key of line i) - key, comparing as JavaScript compares ASCII strings */
+  private compare(i: number, key: string): number {
+    const buf = this.buf;
+    const start = this.starts[i]!;
+    const end = this.starts[i + 1]! - 1;
+    const n = key.length;
+    for (let j = 0; ; j++) {
+      const b = start + j < end ? buf[start + j]! : 9;
+      const lineEnded = b === 9;
+      if (j === n) return lineEnded ? 0 : 1;
+      if (lineEnded) return -1;
+      const c = key.charCodeAt(j);
+      if (b !== c) return b < c ? -1 : 1;
+    }
+  }
+  /** Binary search in lines [lo, hi) (sorted by the text before the first tab) for the line whose key is `key`. */
+  find(lo: number, hi: number, key: string): number {
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = this.compare(mid, key);
+      if (c === 0) return mid;
+      if (c < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return -1;
+  }
 }
 
 /**
@@ -334,30 +390,15 @@ function parsePlace(line: string): Place {
   return place;
 }
 
-/** Binary search in lines[lo, hi) (sorted by the text before the first tab) for a line whose key is `key`. */
-function findLine(lines: string[], lo: number, hi: number, key: string): number {
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const line = lines[mid]!;
-    const tab = line.indexOf('\t');
-    const k = tab < 0 ? line : line.slice(0, tab);
-    if (k === key) return mid;
-    if (k < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return -1;
-}
-
 /**
  * Loads (building data/cache/gazetteer.tsv first if it is missing or stale) and returns the shared gazetteer.
- * Loading splits the file into lines; places are parsed on first use.
+ * Loading finds the file's lines; places are parsed on first use.
  */
 export function loadGazetteer(): Gazetteer {
   if (singleton) return singleton;
-  const text = ensureCache();
+  const lines = new CacheLines(ensureCache());
   const data = readPlacesData();
-  const lines = text.split('\n');
-  const header = lines[0]!.split('\t');
+  const header = lines.line(0).split('\t');
   const nPlaces = Number(header[2]);
   const nKeys = Number(header[3]);
   const maxTokens = Number(header[4]) || 1;
@@ -369,7 +410,7 @@ export function loadGazetteer(): Gazetteer {
   const placeAt = (i: number): Place => {
     let p = parsed[i];
     if (!p) {
-      const line = lines[placeStart + i]!;
+      const line = lines.line(placeStart + i);
       p = parsed[i] = parsePlace(line);
       const f = line.split('\t');
       const flags = f[11] ?? '';
@@ -384,7 +425,7 @@ export function loadGazetteer(): Gazetteer {
     if (!keysByRegion) {
       keysByRegion = new Map();
       for (let i = 0; i < nPlaces; i++) {
-        const f = lines[placeStart + i]!.split('\t');
+        const f = lines.line(placeStart + i).split('\t');
         const county = f[2] === 'C';
         if (f[2] !== 'L' && f[2] !== 'N' && !county) continue;
         for (const r of f[3] === f[4] ? [f[3]!] : [f[3]!, f[4]!]) {
@@ -415,9 +456,9 @@ export function loadGazetteer(): Gazetteer {
     lookup(name: string): Place[] {
       const key = normalizeName(name);
       if (key === '') return [];
-      const li = findLine(lines, keyStart, keyStart + nKeys, key);
+      const li = lines.find(keyStart, keyStart + nKeys, key);
       if (li < 0) return [];
-      const line = lines[li]!;
+      const line = lines.line(li);
       const out: Place[] = [];
       for (const n of line.slice(line.indexOf('\t') + 1).split(',')) out.push(placeAt(Number(n)));
       return out;
@@ -426,9 +467,9 @@ export function loadGazetteer(): Gazetteer {
       const key = normalizeName(name);
       if (key === '') return [];
       const out = singleton!.lookup(name).filter((p) => p.region === region || p.country === region);
-      const li = findLine(lines, keyStart, keyStart + nKeys, qualifiedKey(key, region));
+      const li = lines.find(keyStart, keyStart + nKeys, qualifiedKey(key, region));
       if (li >= 0) {
-        const line = lines[li]!;
+        const line = lines.line(li);
         for (const n of line.slice(line.indexOf('\t') + 1).split(',')) out.push(placeAt(Number(n)));
       }
       return out;
@@ -436,13 +477,13 @@ export function loadGazetteer(): Gazetteer {
     lookupAlternate(name: string, region: string): Place[] {
       const key = normalizeName(name);
       if (key === '') return [];
-      const li = findLine(lines, keyStart, keyStart + nKeys, alternateKey(key, region));
+      const li = lines.find(keyStart, keyStart + nKeys, alternateKey(key, region));
       if (li < 0) return [];
-      const line = lines[li]!;
+      const line = lines.line(li);
       return line.slice(line.indexOf('\t') + 1).split(',').map((n) => placeAt(Number(n)));
     },
     byId(id: string): Place | undefined {
-      const li = findLine(lines, placeStart, keyStart, id);
+      const li = lines.find(placeStart, keyStart, id);
       return li < 0 ? undefined : placeAt(li - placeStart);
     },
     fuzzyLookup(name: string, region: string, maxDistance?: number): Place[] {
