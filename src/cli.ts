@@ -70,7 +70,15 @@ GeoJSON is an RFC 7946 FeatureCollection of points. JSON is an array of event re
   geocode: `Usage: turnout geocode PLACE... | turnout geocode < places.txt
 
 Prints one JSON line per place: locality, region, country, lat, lon, county, fips, precision and the
-alternatives considered. Examples: "Portland", "Bozeman, Montana", "Cook County, IL", "Paris".`,
+alternatives considered. Examples: "Portland", "Bozeman, Montana", "Cook County, IL", "Paris".
+
+With a state, geocode also finds places the extractor never reads as bare words: small GeoNames places, US
+Census places (towns and CDPs) and SimpleMaps townships ("Upper Merion Township, PA"). When the state has no
+place of the name it tries, in order: a generic word added or left out ("Daytona, FL", "Johnsbury, VT"), a
+misspelling within one edit of a place or county in the state, a border town across the line ("Weirton, OH"),
+a state code slip ("Conway, AK" for Arkansas), an alternate name ("Utqiagvik, AK"), two edits for names of 7+
+letters ("Fullteron, CA"), a namesake elsewhere that dominates all others ("Anaheim, FL"); else the state itself.
+Whenever the result lies outside the named state, that state is the first alternative.`,
   eval: `Usage: turnout eval GOLD.json [--articles DIR] [--format text|json]
        turnout eval LABELS.json --texts DIR [--by-doc] [--format text|json]
 
