@@ -50,17 +50,18 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   const published = article.published;
   // a page that reports no protest (a game's "March 10", a market "rally") reports no events
   // (a short text with a protest word used as one is judged by the extraction itself)
-  const report = protestReport(text, null, { published });
-  if (!report.relevant && (report.score === 0 || sentencesOf(text).length >= 4)) return { mentions: [], flags: ['not_a_protest_report'], macroevent: null };
-  let { units, creditPlaces } = readUnits(article, gaz);
+  // (the top of a page says whether it reports a protest: the classifier reads its first 3,000 characters)
+  const top = text.length > 3000 ? text.slice(0, 3000) : text;
+  const report = protestReport(top, null, { published });
+  if (!report.relevant && (report.score === 0 || sentencesOf(top).length >= 4)) return { mentions: [], flags: ['not_a_protest_report'], macroevent: null };
+  // an undated article: month-day dates take the year it writes, and weekday words count from the day of
+  // the demonstrations it dates explicitly
+  const hint = published ? undefined : { year: yearHintOf(text, article.url), today: opts.today ?? null };
+  let { units, creditPlaces } = readUnits(article, gaz, published, hint);
   // the year the article reports from: a protest word dated to another year is a past one
   let year = published ? +published.slice(0, 4) : null;
   let anchor: DateHit | null = null;
-  if (!published) {
-    // an undated article: month-day dates take the year it writes, and weekday words count from the day of
-    // the demonstrations it dates explicitly
-    const hint = { year: yearHintOf(text, article.url), today: opts.today ?? null };
-    ({ units, creditPlaces } = readUnits(article, gaz, null, hint));
+  if (hint) {
     anchor = dominantDate(units.map((u) => ({ ...u, dates: u.dates.filter((d) => d.explicit) })), true);
     if (anchor?.date) ({ units, creditPlaces } = readUnits(article, gaz, anchor.date, hint));
     year = anchor?.date ? +anchor.date.slice(0, 4) : hint.year;
