@@ -89,6 +89,8 @@ const PATTERNS: Pattern[] = [
     re: new RegExp(`\\b(?:(last|this past|this coming|this|next|on|late|early)\\s+)?${WEEKDAY_RE}\\b`, 'g'),
     resolve: (m, pub, future) => {
       if (!pub) return { date: null, precision: 'day', explicit: false };
+      // "every Sunday": a recurring day is no date
+      if (/\b(?:every|each)\s*$/i.test(m.input.slice(Math.max(0, m.index - 8), m.index))) return null;
       const wd = WEEKDAYS.indexOf(/(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)/.exec(m[0])![1]!.toLowerCase());
       const mod = (m[1] ?? '').toLowerCase();
       const pubWd = pub.getUTCDay();

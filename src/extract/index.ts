@@ -6,7 +6,7 @@ import { loadGazetteer, type Gazetteer } from '../resolve/gazetteer.js';
 import { rankPlaces, type GeoContext } from '../resolve/geocode.js';
 import { addDays, iso, monday, parseIso, yearHintOf, type DateHit } from './dates.js';
 import { addEvidence, attachFacts } from './facts.js';
-import { ABROAD, NATIONWIDE, PAST_CUES } from './lexicon.js';
+import { ABROAD, LANGUAGE_WORDS, NATIONWIDE, PAST_CUES } from './lexicon.js';
 import { capitalRuns, type RawPlace } from './places.js';
 import { contextPlaces, licensedPlaces } from './attach.js';
 import { findDateline, paragraphDatelines } from './dateline.js';
@@ -419,6 +419,7 @@ function resolvePlace(raw: RawPlace, gaz: Gazetteer, ctx: ArticleGeo, section: S
     return { raw, place: best, locality, detail: raw.venue };
   }
   if (!q) {
+    if (LANGUAGE_WORDS.has(raw.text)) return null;
     const nearby = ctx.nearbyRegions ?? [];
     if (!raw.text.includes(' ') && locality.population < 100000 && ctx.surnames?.has(raw.text.replace(/['’]s$/, ''))) return null;
     const inContext =

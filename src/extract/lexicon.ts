@@ -140,3 +140,11 @@ export const NON_PLACE_TAILS =
 /** Nouns for groups of people: the subject of a demonstration sentence. */
 export const PEOPLE_WORDS =
   /\b(?:people|protesters?|protestors?|demonstrators?|marchers?|residents|students|workers|activists|participants|supporters|crowds?|veterans|families|community members|organi[sz]ers|allies|immigrants)\b/i;
+
+/** Names of languages and peoples that are also town names ("in English and Spanish"): never a place alone. */
+export const LANGUAGE_WORDS = new Set(
+  (
+    'English Spanish French German Italian Portuguese Russian Chinese Mandarin Cantonese Japanese Korean Arabic ' +
+    'Hebrew Hindi Urdu Somali Hmong Vietnamese Tagalog Haitian Creole Polish Dutch Greek Turkish Persian Farsi Swahili'
+  ).split(' '),
+);

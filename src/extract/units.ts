@@ -83,7 +83,8 @@ function nonProtestDate(text: string, sentenceStart: number, d: DateHit): boolea
   if (!m) return false;
   // "46 protesters were arrested Saturday night": arrests of the protesters happen at the protest
   const clause = text.slice(sentenceStart, d.start - before.length + m.index);
-  return !(/^(?:arrested|detained|cited)/i.test(m[0]) && /\b(?:protesters|protestors|demonstrators|marchers|activists)\b[^,;]*$/i.test(clause));
+  const people = /\b(?:protesters|protestors|demonstrators|marchers|activists)\b/i;
+  return !(/^(?:arrested|detained|cited)/i.test(m[0]) && (people.test(m[0]) || new RegExp(`${people.source}[^,;]*$`, 'i').test(clause)));
 }
 
 /** Pluperfect protest verbs: what had happened before the events reported. */
