@@ -478,10 +478,14 @@ function scanSentence(s: string, n: number, o: ScanOptions, uses: Use[]): void {
   }
 }
 
+/** Every protest word and predicate above contains one of these: a sentence without any is skipped unread. */
+const QUICK = /protest|demonstr|march|rall(?:y|ie)|walk|strik|boycott|vigil|sit-in|die-in|teach-in|blockad|encamp|picket|street|action|manifesta|huelga|calle|paro|chant|sign|banner|placard|flag/i;
+
 function scan(texts: string[], o: ScanOptions): Use[] {
   const uses: Use[] = [];
   let n = 0;
-  for (const t of texts) for (const s of sentencesOf(t)) scanSentence(s, n++, o, uses);
+  for (const t of texts) for (const s of sentencesOf(t)) if (QUICK.test(s)) scanSentence(s, n++, o, uses);
+  else n++;
   return uses.sort((a, b) => a.sentence - b.sentence || a.at - b.at || Number(b.predicate) - Number(a.predicate));
 }
 
