@@ -2,9 +2,8 @@
 // venues, organizations and claims, each with the quoted sentence as evidence. Pure.
 import type { Evidence, Mention } from '../core/types.js';
 import { AGENCY_WORDS, ORG_HEADS, POLICE_MEASURES, PROPERTY_DAMAGE } from './lexicon.js';
-import { capitalRuns } from './places.js';
 import { findArrests, findInjuries, findSizes } from './size.js';
-import type { Unit } from './units.js';
+import { runsOf, type Unit } from './units.js';
 
 export function addEvidence(m: Mention, field: string, quote: string, u: Unit, source: string): void {
   if (m.evidence.some((e) => e.field === field && e.start === u.sentence.start)) return;
@@ -46,13 +45,34 @@ function sizeWords(s: string, hit: { start: number; end: number; text: string })
   return words || hit.text;
 }
 
+interface SentenceFacts {
+  sizes: Array<{ start: number; end: number; text: string; low: number; high: number }>;
+  arrests: ReturnType<typeof findArrests>;
+  injuries: ReturnType<typeof findInjuries>;
+  organizations: string[];
+  claims: string[];
+}
+
+/** A sentence is read for facts once, however many mentions it gives them to. */
+const factsCache = new WeakMap<Unit, SentenceFacts>();
+function factsOf(u: Unit): SentenceFacts {
+  let f = factsCache.get(u);
+  if (!f) {
+    const s = u.sentence.text;
+    f = { sizes: [...findSizes(s), ...spanishSizes(s)], arrests: findArrests(s), injuries: findInjuries(s), organizations: findOrganizations(u), claims: findClaims(s) };
+    factsCache.set(u, f);
+  }
+  return f;
+}
+
 export function attachFacts(m: Mention, u: Unit, quote: string, source: string, single: boolean, redact: (s: string) => string): void {
   const s = u.sentence.text;
+  const facts = factsOf(u);
   for (const t of u.triggers) if (t && t !== 'protest') pushUnique(m.event_type, t);
   if (u.triggers.includes('protest') && !m.event_type.length) m.event_type.push('protest');
   if (u.triggers.length && !m.event_type.length) m.event_type.push('demonstration');
   if (single) {
-    const sizes = [...findSizes(s), ...spanishSizes(s)];
+    const sizes = facts.sizes;
     if (sizes.length && m.size_low === null) {
       const big = sizes.reduce((a, b) => ((b.high ?? b.low) > (a.high ?? a.low) ? b : a));
       // the wording as written, with its noun ("at least 200 people"): CCC's size_text is the reporter's words
@@ -61,7 +81,7 @@ export function attachFacts(m: Mention, u: Unit, quote: string, source: string, 
       m.size_high = big.high;
       addEvidence(m, 'size', quote, u, source);
     }
-    const arrests = findArrests(s);
+    const arrests = facts.arrests;
     if (!arrests.length && m.arrests_text === null && NO_ARRESTS.test(s)) {
       m.arrests_text = 'no arrests';
       m.arrests = 0;
@@ -74,7 +94,7 @@ export function attachFacts(m: Mention, u: Unit, quote: string, source: string, 
       m.arrests = a.low !== null && a.low === a.high && !VAGUE_COUNT.test(a.text) ? a.low : null;
       addEvidence(m, 'arrests', quote, u, source);
     }
-    const injuries = findInjuries(s);
+    const injuries = facts.injuries;
     if (injuries.length && m.injuries_text === null) {
       m.injuries_text = injuries[0]!.text;
       addEvidence(m, 'injuries', quote, u, source);
@@ -90,8 +110,8 @@ export function attachFacts(m: Mention, u: Unit, quote: string, source: string, 
       if (pushUnique(m.location_detail, v.text)) addEvidence(m, 'location_detail', quote, u, source);
     }
   }
-  for (const o of findOrganizations(u)) if (pushUnique(m.organizations, o)) addEvidence(m, 'organizations', quote, u, source);
-  for (const c of findClaims(s)) if (pushUnique(m.claims, redact(c))) addEvidence(m, 'claims', quote, u, source);
+  for (const o of facts.organizations) if (pushUnique(m.organizations, o)) addEvidence(m, 'organizations', quote, u, source);
+  for (const c of facts.claims) if (pushUnique(m.claims, redact(c))) addEvidence(m, 'claims', quote, u, source);
   if (m.event_type.length) addEvidence(m, 'event_type', quote, u, source);
 }
 
@@ -101,7 +121,7 @@ const ORG_NOUN_AFTER = /^\s+(coalition|movement|alliance|network|union|collectiv
 function findOrganizations(u: Unit): string[] {
   const out: string[] = [];
   const s = u.sentence.text;
-  for (const run of capitalRuns(u.tokens, () => false)) {
+  for (const run of runsOf(u)) {
     const name = run.map((t) => t.text).join(' ');
     if (AGENCY_WORDS.test(name)) continue;
     const last = run[run.length - 1]!.text;

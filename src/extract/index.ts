@@ -7,13 +7,13 @@ import { rankPlaces, type GeoContext } from '../resolve/geocode.js';
 import { addDays, iso, monday, parseIso, yearHintOf, type DateHit } from './dates.js';
 import { addEvidence, attachFacts } from './facts.js';
 import { ABROAD, LANGUAGE_WORDS, NATIONWIDE, PAST_CUES } from './lexicon.js';
-import { capitalRuns, type RawPlace } from './places.js';
+import { type RawPlace } from './places.js';
 import { contextPlaces, licensedPlaces } from './attach.js';
 import { findDateline, paragraphDatelines } from './dateline.js';
 import { isEnglishWord, isFirstName } from './names.js';
 import { findPrivateNames, makeRedactor } from './privacy.js';
 import { type Sentence } from './text.js';
-import { readUnits, type Unit } from './units.js';
+import { readUnits, runsOf, type Unit } from './units.js';
 
 export interface ExtractResult {
   mentions: Mention[];
@@ -50,8 +50,8 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   const published = article.published;
   // a page that reports no protest (a game's "March 10", a market "rally") reports no events
   // (a short text with a protest word used as one is judged by the extraction itself)
-  // (the top of a page says whether it reports a protest: the classifier reads its first 3,000 characters)
-  const top = text.length > 3000 ? text.slice(0, 3000) : text;
+  // (the top of a page says whether it reports a protest: the classifier reads its first 2,000 characters)
+  const top = text.length > 2000 ? text.slice(0, 2000) : text;
   const report = protestReport(top, null, { published });
   if (!report.relevant && (report.score === 0 || sentencesOf(top).length >= 4)) return { mentions: [], flags: ['not_a_protest_report'], macroevent: null };
   // an undated article: month-day dates take the year it writes, and weekday words count from the day of
@@ -79,7 +79,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   if (home && home.locality.country === 'US') ctx.articleRegions = { ...ctx.articleRegions, [home.locality.region]: (ctx.articleRegions?.[home.locality.region] ?? 0) + 4 };
   else if (home) ctx.countryWeights = { ...ctx.countryWeights, [home.locality.country]: (ctx.countryWeights?.[home.locality.country] ?? 0) + 4 };
   const nameUnits = units.filter((u) => u.kind !== 'title' && u.kind !== 'heading');
-  const redact = makeRedactor(findPrivateNames(nameUnits.map((u) => ({ ...u.sentence, tokens: u.tokens })), (s) => isPlaceName(gaz, s)), text);
+  const redact = makeRedactor(findPrivateNames(nameUnits.map((u) => ({ ...u.sentence, tokens: u.tokens, runs: runsOf(u) })), (s) => isPlaceName(gaz, s)), text);
   // the day most reports are dated to; in an undated article, else the day its explicit dates point to
   const dominant = dominantDate(units) ?? anchor;
   const macroevent = dominantTitle(units);
@@ -378,7 +378,7 @@ function articleContext(units: Unit[]): ArticleGeo {
   // "Mike Lawler": a word that ends a first-name-led name is a surname in this article, not a town
   const surnames = new Set<string>();
   for (const u of units) {
-    for (const run of capitalRuns(u.tokens, () => false)) {
+    for (const run of runsOf(u)) {
       for (let k = 0; k + 1 < run.length; k++) if (isFirstName(run[k]!.text) && run[k + 1]!.gap === '') surnames.add(run[k + 1]!.text.replace(/['’]s$/, ''));
     }
   }

@@ -63,13 +63,13 @@ function isPublicFigure(text: string, base: number, run: Token[]): boolean {
  * removed wherever they appear, including slogans written in capitals.
  */
 export function findPrivateNames(
-  sentences: Array<{ text: string; start: number; tokens?: Token[] }>,
+  sentences: Array<{ text: string; start: number; tokens?: Token[]; runs?: Token[][] }>,
   isPlace: (s: string) => boolean,
 ): Set<string> {
   const names = new Set<string>();
   for (const s of sentences) {
     const tokens = s.tokens ?? tokenize(s.text, s.start);
-    for (const run of capitalRuns(tokens, () => false)) {
+    for (const run of s.runs ?? capitalRuns(tokens, () => false)) {
       let r = run;
       while (r.length && SENTENCE_WORDS.has(r[0]!.text)) r = r.slice(1);
       // "President Donald Trump", "Mayor Jane Roe": a public official, named with the title

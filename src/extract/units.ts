@@ -4,7 +4,7 @@ import type { Article, Block } from '../core/types.js';
 import type { Gazetteer } from '../resolve/gazetteer.js';
 import { findDates, type DateHit, type YearHint } from './dates.js';
 import { FUTURE_CUES, NON_PROTEST_DATE_VERBS, TRIGGERS, WEAK_TRIGGERS } from './lexicon.js';
-import { creditPlace, scanSentence, type RawPlace, type SentencePlaces } from './places.js';
+import { capitalRuns, creditPlace, scanSentence, type RawPlace, type SentencePlaces } from './places.js';
 import { quotedRanges, splitSentences, tokenize, type Sentence, type Token } from './text.js';
 
 export interface Unit {
@@ -21,6 +21,14 @@ export interface Unit {
   title: string | null;
   /** the sentence reports background: "Since October, rallies have been held in ...", "had marched" */
   background: boolean;
+  /** runs of capitalised words (proper names), read once: see runsOf */
+  runs?: Token[][];
+}
+
+/** The unit's runs of capitalised words, computed once. */
+export function runsOf(u: Unit): Token[][] {
+  u.runs ??= capitalRuns(u.tokens, () => false);
+  return u.runs;
 }
 
 export interface ReadArticle {
