@@ -113,6 +113,11 @@ export function licensedPlaces(s: Sentence, places: Array<{ start: number; end: 
     else if (prevEnd >= 0 && prevEnd <= at && /^\s*(?:,|;|and|or|, and|, or|&)\s*$/.test(s.text.slice(prevEnd, at))) ok = out[k - 1]!;
     else if (at === 0 || LOCATIVE_BEFORE.test(before) || APPOSITION_BEFORE.test(before) || AFTER_PLACE.test(after)) ok = true;
     else ok = qualified && !/^,?\s*(?:man|woman|boy|girl|resident|native|company|firm|business|couple|family|teen|teenager)\b|^-based\b/i.test(after);
+    // "from Tokyo to Chicago": a range of towns is a figure of speech (or a route), not two sites
+    if (prevEnd >= 0 && /^\s+to\s+$/.test(s.text.slice(prevEnd, at)) && /\bfrom\s+(?:the\s+)?$/i.test(s.text.slice(0, places[k - 1]!.start - s.start))) {
+      ok = false;
+      out[k - 1] = false;
+    }
     out.push(ok);
   }
   return out;
