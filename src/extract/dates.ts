@@ -178,10 +178,32 @@ function chronoDay(span: string, pub: Date | null): string | null {
   const hit = chronoCache.get(key);
   if (hit !== undefined) return hit;
   if (chronoCache.size > 20000) chronoCache.clear();
-  const day = chronoDayUncached(span, pub);
+  const day = plainDay(span, pub) ?? chronoDayUncached(span, pub);
   chronoCache.set(key, day);
   return day;
 }
+
+/**
+ * "January 30, 2026", "Jan. 30", "30 January 2026": the spans the explicit-date pattern finds are read directly
+ * (a written year, else the year nearest publication); chrono reads anything else. Null when not that shape.
+ */
+function plainDay(span: string, pub: Date | null): string | null {
+  const m = PLAIN_DAY.exec(span);
+  if (!m) return null;
+  const monthName = (m[1] ?? m[5])!.toLowerCase().replace(/\.$/, '');
+  const month = MONTHS.findIndex((x) => x.startsWith(monthName.slice(0, 3))) + 1;
+  const day = +(m[2] ?? m[4])!;
+  const written = m[3] ?? m[6];
+  if (!month || day < 1 || day > 31) return null;
+  const year = written ? +written : pub ? nearestYear(month, day, pub) : null;
+  if (year === null) return null;
+  const d = new Date(Date.UTC(year, month - 1, day));
+  return d.getUTCMonth() === month - 1 ? iso(d) : null;
+}
+
+const PLAIN_DAY = new RegExp(
+  `^(?:${WEEKDAY_RE},?\\s+)?(?:(${MONTH_RE})\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s+((?:20|19)\\d\\d))?|(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?(${MONTH_RE})(?:,?\\s+((?:20|19)\\d\\d))?)$`,
+);
 
 function chronoDayUncached(span: string, pub: Date | null): string | null {
   const ref = pub ?? new Date(Date.UTC(2000, 0, 1));
