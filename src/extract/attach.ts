@@ -14,7 +14,7 @@ const PROTEST_WORD =
  * case only: a capitalised word is part of a name ("Metropolitan Detention Center").
  */
 const CONTEXT_HEAD =
-  /\b(?:kill(?:ing|ings|ed)|gunned down|agent|violence|attacks?|since|plowed|follows|followed|arrests of|disaster|originated|shoot(?:ing|ings)|shot|deaths?|died|murder(?:s|ed)?|slaying|crackdowns?|raids?|operations?|presence|actions|surge|deployments?|occupation|invasion|incursion|detentions?|deportations?|policies|agents|officers|troops|residents?|citizens|nationals|being|last (?:year|month|week))\b/;
+  /\b(?:kill(?:ing|ings|ed)|gunned down|agent|violence|attacks?|since|plowed|anniversary|follows|followed|arrests of|disaster|originated|shoot(?:ing|ings)|shot|deaths?|died|murder(?:s|ed)?|slaying|crackdowns?|raids?|operations?|presence|actions|surge|deployments?|occupation|invasion|incursion|detentions?|deportations?|policies|agents|officers|troops|residents?|citizens|nationals|being|last (?:year|month|week))\b/;
 
 /** Nouns for the people or the action of a demonstration: a place right after them (by a preposition) is its site. */
 const PEOPLE_HEAD = /^(?:people|protesters|protestors|demonstrators|marchers|activists|residents|students|workers|crowds?|rally|rallies|protests?|march|marches|demonstrations?|vigils?|walkouts?|gatherings?|events?)$/;
@@ -85,6 +85,9 @@ const APPOSITION_BEFORE = /(?:\b(?:capital|city|town|hometown|village|suburb|cou
 /** "40th Street and Orange": the second street of a corner, not a town. */
 const CROSS_STREET = /\b(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\.?|Drive|Dr\.?|Way|Lane|Ln\.?)\s+(?:and|&|at)\s+$/;
 
+/** "York and Elm Streets": the first street of a corner. */
+const STREET_PAIR = /^\s+(?:and|&)\s+[A-Z][\w.]*\s+(?:Streets|Avenues|Roads|Boulevards|Drives)\b/;
+
 /** Words that make the capitalised word next to them a person: "said Warwick", "Warwick told". */
 const PERSON_BEFORE = /\b(?:said|says|told|according to|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|named|founder|member|resident|organizer)\s+$/;
 const PERSON_AFTER = /^[\s,:]*(?:said|says|told|added|explained|writes|wrote|recalled|noted)\b/;
@@ -108,7 +111,7 @@ export function licensedPlaces(s: Sentence, places: Array<{ start: number; end: 
     const before = s.text.slice(Math.max(0, at - 60), at).replace(DISTRICT_WORDS, ' ');
     const prevEnd = k > 0 ? places[k - 1]!.end - s.start : -1;
     let ok: boolean;
-    if (PERSON_BEFORE.test(before) || PERSON_AFTER.test(after) || CROSS_STREET.test(before)) ok = false;
+    if (PERSON_BEFORE.test(before) || PERSON_AFTER.test(after) || CROSS_STREET.test(before) || STREET_PAIR.test(after)) ok = false;
     else if (ONE_PERSON.test(before) && /^\s+(?:resident|native|man|woman|mother|father|teen|student|activist|protester)\b/i.test(after)) ok = false;
     else if (prevEnd >= 0 && prevEnd <= at && /^\s*(?:,|;|and|or|, and|, or|&)\s*$/.test(s.text.slice(prevEnd, at))) ok = out[k - 1]!;
     else if (at === 0 || LOCATIVE_BEFORE.test(before) || APPOSITION_BEFORE.test(before) || AFTER_PLACE.test(after)) ok = true;

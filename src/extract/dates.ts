@@ -32,6 +32,14 @@ const ES_MONTHS = ['enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio
 const ES_WEEKDAYS: Record<string, string> = { domingo: 'Sunday', lunes: 'Monday', martes: 'Tuesday', 'miércoles': 'Wednesday', jueves: 'Thursday', viernes: 'Friday', 'sábado': 'Saturday' };
 
 const PATTERNS: Pattern[] = [
+  // "May Day (2025)": International Workers' Day is May 1
+  {
+    re: /\bMay Day(?:,?\s+((?:20|19)\d\d))?\b/gi,
+    resolve: (m, pub, _future, yearHint) => {
+      const year = m[1] ? +m[1] : pub ? nearestYear(5, 1, pub) : yearHint.year;
+      return year ? { date: `${year}-05-01`, precision: 'day', explicit: Boolean(m[1]) } : null;
+    },
+  },
   // Spanish: (el sábado) 14 de junio (de 2025), read as its English form
   {
     re: /\b(?:(domingo|lunes|martes|miércoles|jueves|viernes|sábado)\s+)?(\d{1,2})\s+de\s+(enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)(?:\s+(?:de|del)\s+((?:19|20)\d\d))?/gi,

@@ -69,7 +69,7 @@ export function readUnits(article: Article, gaz: Gazetteer, published: string | 
       const weak = findTriggers(s.text, WEAK_TRIGGERS);
       const future = FUTURE_CUES.test(s.text);
       const dates = readDates(s, published, future, yearHint).filter((d) => !nonProtestDate(text, s.start, d) && !stampDate(text, d));
-      units.push({ sentence: s, block: bi, kind: b.kind, tokens, scan, triggers, weak, dates, future, title: findTitle(s.text), background: BACKGROUND.test(s.text) || (SINCE.test(s.text) && PERFECT.test(s.text)) });
+      units.push({ sentence: s, block: bi, kind: b.kind, tokens, scan, triggers, weak, dates, future, title: findTitle(s.text), background: BACKGROUND.test(s.text) || NEGATED.test(s.text) || (SINCE.test(s.text) && PERFECT.test(s.text)) });
     }
   });
 
@@ -87,6 +87,8 @@ function findTriggers(s: string, list: Array<[RegExp, string | null]>): string[]
 /** A date right after "was arrested", "were killed", ...: the date of that act, not of a demonstration. */
 function nonProtestDate(text: string, sentenceStart: number, d: DateHit): boolean {
   const before = text.slice(Math.max(sentenceStart, d.start - 60), d.start);
+  // "installed since the previous Wednesday": a date something began, not a protest's
+  if (/\bsince\s+(?:the\s+)?(?:previous\s+|last\s+|early\s+|late\s+)?$/i.test(before)) return true;
   const m = NON_PROTEST_DATE_VERBS.exec(before);
   if (!m) return false;
   // "46 protesters were arrested Saturday night": arrests of the protesters happen at the protest
@@ -97,6 +99,9 @@ function nonProtestDate(text: string, sentenceStart: number, d: DateHit): boolea
 
 /** Pluperfect protest verbs: what had happened before the events reported. */
 const BACKGROUND = /\bhad (?:(?:also|already|previously|earlier) )?(?:protested|marched|rallied|demonstrated|gathered|picketed|walked out)\b/i;
+/** "There was no sign of demonstrations": a protest word denied. */
+const NEGATED = /\b(?:no sign of|no signs of|there (?:were|was) no|did not see any|saw no)\s+(?:\w+\s+)?(?:protests?|demonstrations?|demonstrators|protesters|rallies|marches)\b/i;
+
 /** "Since October ... have been held": a running count since a past time, not an event of this report. */
 const SINCE = /^\W*(?:ever )?since\b|\b(?:since|ever since) (?:early |late |mid-?)?(?:January|February|March|April|May|June|July|August|September|October|November|December|last|the start|the beginning|(?:19|20)\d\d)\b/i;
 const PERFECT = /\b(?:have|has) (?:been (?:held|staged|organi[sz]ed)|taken place|drawn|seen|held|staged|marched|rallied|protested)\b/i;
