@@ -81,7 +81,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   const nameUnits = units.filter((u) => u.kind !== 'title' && u.kind !== 'heading');
   const redact = makeRedactor(findPrivateNames(nameUnits.map((u) => ({ ...u.sentence, tokens: u.tokens, runs: runsOf(u) })), (s) => isPlaceName(gaz, s)), text);
   // the day most reports are dated to; in an undated article, else the day its explicit dates point to
-  const dominant = dominantDate(units) ?? anchor;
+  const dominant = dominantDate(units, false, published) ?? anchor;
   const macroevent = dominantTitle(units);
   const flags: string[] = [];
   if (!published) flags.push('no_publication_date');
@@ -298,13 +298,15 @@ function dominantTitle(units: Unit[]): string | null {
 }
 
 /** The day most demonstrations in the article are dated to: the default for sentences with no date. */
-function dominantDate(units: Unit[], withPlans = false): DateHit | null {
+function dominantDate(units: Unit[], withPlans = false, published: string | null = null): DateHit | null {
+  // a report is of the days just before publication: an explicit date weeks earlier is more often background
+  const recent = (d: string) => !published || (d <= published && d >= iso(addDays(parseIso(published)!, -6)));
   const counts = new Map<string, { n: number; hit: DateHit }>();
   for (const u of units) {
     if (!u.triggers.length) continue;
     for (const d of u.dates) {
       if (!d.date || d.precision !== 'day' || (u.future && !withPlans)) continue;
-      const w = d.explicit ? 2 : 1;
+      const w = (d.explicit ? 2 : 1) + (recent(d.date) ? 1 : 0);
       const c = counts.get(d.date);
       if (c) c.n += w;
       else counts.set(d.date, { n: w, hit: d });
