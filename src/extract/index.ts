@@ -141,6 +141,16 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       resolved.push(r);
       if (!raw.venue && !resolvedNames.has(key)) resolvedNames.set(key, r);
     }
+    // "in Los Angeles, Seattle, and DC": the District written alone is its city
+    for (const m of u.sentence.text.matchAll(/(?<!Washington,?\s*)\b(?:D\.C\.|DC)(?![\w.])/g)) {
+      if (resolved.some((x) => x.locality.region === 'DC')) break;
+      const city = gaz.lookup('Washington').find((p) => p.region === 'DC' && p.kind === 'locality');
+      if (!city) break;
+      const start = u.sentence.start + m.index!;
+      const raw: RawPlace = { start, end: start + m[0].length, text: m[0], cands: [city], qualifier: null, venue: null };
+      resolved.push({ raw, place: city, locality: city, detail: null });
+      resolved.sort((a, b) => a.raw.start - b.raw.start);
+    }
     const quote = redact(u.sentence.text);
     // a line that is only a place, in a list after an event sentence: one more site of that sentence's action
     const listItem = listIntro !== null && !u.triggers.length && isPlaceLine(u, resolved);
@@ -416,7 +426,7 @@ function resolvePlace(raw: RawPlace, gaz: Gazetteer, ctx: ArticleGeo, section: S
       ? sec.id === locality.id
       : section.region
         ? section.region === locality.region && locality.population >= 20000
-        : explicit.has(raw.text.toLowerCase());
+        : explicit.has(raw.text.toLowerCase()) || (isLandmarkOfTown(raw.venue) && !isEnglishWord(raw.text) && locality.population >= 100000 && rankSplit(pool, ctx)[0]?.place === best);
     if (!ok) return null;
     return { raw, place: best, locality, detail: raw.venue };
   }
@@ -465,6 +475,11 @@ function rankSplit(pool: Place[], ctx: GeoContext & { countryWeights?: Record<st
   if (ctx.region && foreign.some((p) => p.country === ctx.region)) foreignCtx.region = ctx.region;
   else if (ctx.region) foreignCtx.region = null;
   return [...rankPlaces(us, ctx), ...rankPlaces(foreign, foreignCtx)].sort((a, b) => b.score - a.score || b.place.population - a.place.population);
+}
+
+/** "Philadelphia City Hall", "Denver Public Library": a town's own landmark (not "Pasadena City College"). */
+function isLandmarkOfTown(venue: string): boolean {
+  return /\b(?:City Hall|Town Hall|City Council|Public Library|Civic Center|Convention Center|Federal Building|Courthouse|Police Headquarters)$/.test(venue);
 }
 
 /** A dateline names a place by its position: its namesakes are ranked by the article, never refused for size. */
