@@ -73,13 +73,22 @@ export function attachFacts(m: Mention, u: Unit, quote: string, source: string, 
   if (u.triggers.length && !m.event_type.length) m.event_type.push('demonstration');
   if (single) {
     const sizes = facts.sizes;
-    if (sizes.length && m.size_low === null) {
+    if (sizes.length) {
       const big = sizes.reduce((a, b) => ((b.high ?? b.low) > (a.high ?? a.low) ? b : a));
-      // the wording as written, with its noun ("at least 200 people"): CCC's size_text is the reporter's words
-      m.size_text = sizeWords(s, big);
-      m.size_low = big.low;
-      m.size_high = big.high;
-      addEvidence(m, 'size', quote, u, source);
+      // the wording as written, with its noun ("at least 200 people"): CCC's size_text is the reporter's words;
+      // another sentence's estimate is kept beside it, as CCC keeps several ("thousands; roughly 5,000 people")
+      const words = sizeWords(s, big);
+      if (m.size_text === null || m.size_low === null) {
+        m.size_text = words;
+        m.size_low = big.low;
+        m.size_high = big.high;
+        addEvidence(m, 'size', quote, u, source);
+      } else if (!m.evidence.some((e) => e.field === 'size' && e.start === u.sentence.start) && !m.size_text.toLowerCase().includes(words.toLowerCase())) {
+        m.size_text = `${m.size_text}; ${words}`;
+        m.size_low = Math.min(m.size_low, big.low);
+        m.size_high = Math.max(m.size_high ?? big.high, big.high);
+        addEvidence(m, 'size', quote, u, source);
+      }
     }
     const arrests = facts.arrests;
     if (!arrests.length && m.arrests_text === null && NO_ARRESTS.test(s)) {

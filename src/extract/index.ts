@@ -108,6 +108,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
 
   // the event sentence a list of places may follow ("Cities where protests are planned include:")
   let listIntro: Unit | null = null;
+  const orphans: Array<{ u: Unit; quote: string }> = [];
   const siteIds = new Set<string>();
   let soleSite: Resolved | null = null;
   let introBlockFuture = false;
@@ -256,6 +257,15 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       mentions.push(m);
     }
     if (sentenceMentions.length) paraMentions = lastMentions = sentenceMentions;
+    else if (!nationwide && !u.future) orphans.push({ u, quote });
+  }
+
+  // protest sentences that named no place ("The demonstration drew roughly 5,000 people") describe the one
+  // demonstration of an article that reports a single one: their facts are its facts
+  const sites = new Set(mentions.filter((m) => m.geo_precision !== 'country').map((m) => `${m.placeId}|${m.date}`));
+  if (sites.size === 1) {
+    const target = mentions.find((m) => m.geo_precision !== 'country')!;
+    for (const { u, quote } of orphans) attachFacts(target, u, quote, article.id, true, redact);
   }
 
   // ---- status and date consistency ----------------------------------------------------------------
