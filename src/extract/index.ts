@@ -268,6 +268,21 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     for (const { u, quote } of orphans) attachFacts(target, u, quote, article.id, true, redact);
   }
 
+  // one article gives one arrest count for a demonstration: the first it reports (the lede's total); later
+  // figures in it are parts of the story ("three of them were released"), not rival reports
+  const counted = new Set<string>();
+  for (const m of mentions) {
+    if (m.arrests_text === null) continue;
+    const key = `${m.placeId}|${m.date}`;
+    if (!counted.has(key)) {
+      counted.add(key);
+      continue;
+    }
+    m.arrests = null;
+    m.arrests_text = null;
+    m.evidence = m.evidence.filter((e) => e.field !== 'arrests');
+  }
+
   // ---- status and date consistency ----------------------------------------------------------------
   // An article that reports, in the past tense, demonstrations dated after its own publication date has
   // a wrong date: its mentions after that date are reports, not plans.
