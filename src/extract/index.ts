@@ -190,6 +190,12 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       }
     }
     if (sites.length) paraPlace = sites[sites.length - 1]!;
+    // "Two groups faced off in Berkeley Saturday afternoon. The demonstration turned ugly": the paragraph's
+    // running date is the day its scene-setting sentence gives
+    if (!isEventSentence && sites.length && !u.future && !u.background && !paraDate) {
+      const days = u.dates.filter((d) => d.date && d.precision === 'day');
+      if (days.length === 1) paraDate = days[0]!;
+    }
     // the one town an article has named as a site so far is where its unplaced reports are
     for (const r of sites) siteIds.add(r.locality.id);
     soleSite = siteIds.size === 1 ? sites[0] ?? soleSite : null;
