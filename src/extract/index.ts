@@ -48,9 +48,9 @@ export interface ExtractOptions {
 export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions = {}): ExtractResult {
   const text = article.text;
   const published = article.published;
-  // a page that reports no protest (a game's "March 10", a market "rally") reports no events
-  // (a short text with a protest word used as one is judged by the extraction itself)
-  // (the top of a page says whether it reports a protest: the classifier reads its first 2,000 characters)
+  // a page that reports no protest (a game's "March 10", a market "rally") reports no events. The top of a page
+  // says whether it reports one: the shared classifier reads its first 2,000 characters. A short text with a
+  // protest word used as one is left to the extraction itself.
   const top = text.length > 2000 ? text.slice(0, 2000) : text;
   const report = protestReport(top, null, { published });
   if (!report.relevant && (report.score === 0 || sentencesOf(top).length >= 4)) return { mentions: [], flags: ['not_a_protest_report'], macroevent: null };
