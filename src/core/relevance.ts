@@ -435,6 +435,8 @@ interface ScanOptions {
   court: boolean;
   /** contexts of the whole page */
   contexts: Set<Context>;
+  /** stop reading at the first protest predicate that counts (its verdict is then certain) */
+  untilPredicate?: boolean;
 }
 
 function scanSentence(s: string, n: number, o: ScanOptions, uses: Use[]): void {
@@ -484,8 +486,21 @@ const QUICK = /protest|demonstr|march|rall(?:y|ie)|walk|strik|boycott|vigil|sit-
 function scan(texts: string[], o: ScanOptions): Use[] {
   const uses: Use[] = [];
   let n = 0;
-  for (const t of texts) for (const s of sentencesOf(t)) if (QUICK.test(s)) scanSentence(s, n++, o, uses);
-  else n++;
+  for (const t of texts) {
+    for (const s of sentencesOf(t)) {
+      if (!QUICK.test(s)) {
+        n++;
+        continue;
+      }
+      const before = uses.length;
+      scanSentence(s, n++, o, uses);
+      if (o.untilPredicate && uses.slice(before).some((u) => u.predicate && !u.ignored && !u.background)) return sortUses(uses);
+    }
+  }
+  return sortUses(uses);
+}
+
+function sortUses(uses: Use[]): Use[] {
   return uses.sort((a, b) => a.sentence - b.sentence || a.at - b.at || Number(b.predicate) - Number(a.predicate));
 }
 
@@ -513,9 +528,10 @@ export function protestWords(texts: string[]): { words: string[]; ignored: strin
  * its protest words, used as protest words and not as background, score REPORT_SCORE or more: any
  * predicate (PREDICATE_WEIGHT), or nouns (1 each, some 0.5) in at least two sentences. A page whose only
  * protest words are false friends or background is not. Pure and deterministic; a few milliseconds for a
- * long article.
+ * long article. With `verdictOnly` it stops at the first predicate that counts: the verdict is the same, the
+ * score and reason then cover the page only up to there.
  */
-export function protestReport(text: string, title?: string | null, opts: { published?: string | null } = {}): ProtestReport {
+export function protestReport(text: string, title?: string | null, opts: { published?: string | null; verdictOnly?: boolean } = {}): ProtestReport {
   const texts = title ? [title, text] : [text];
   const all = texts.join('\n');
   const o: ScanOptions = {
@@ -523,6 +539,7 @@ export function protestReport(text: string, title?: string | null, opts: { publi
     latestYear: latestYearOf(all, opts.published),
     court: COURT_STORY.test((title ?? '') + '\n' + text.slice(0, 600)),
     contexts: pageContextsOf(all, title ?? null),
+    untilPredicate: opts.verdictOnly === true,
   };
   const uses = scan(texts, o);
   const counted = uses.filter((u) => !u.ignored && !u.background);

@@ -43,7 +43,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   // says whether it reports one: the shared classifier reads its first 2,000 characters. A short text with a
   // protest word used as one is left to the extraction itself.
   const top = text.length > 2000 ? text.slice(0, 2000) : text;
-  const report = protestReport(top, null, { published });
+  const report = protestReport(top, null, { published, verdictOnly: true });
   if (!report.relevant && (report.score === 0 || sentencesOf(top).length >= 4)) return { mentions: [], flags: ['not_a_protest_report'], macroevent: null };
   // an undated article: month-day dates take the year it writes, and weekday words count from the day of
   // the demonstrations it dates explicitly
