@@ -70,7 +70,7 @@ GeoJSON is an RFC 7946 FeatureCollection of points. JSON is an array of event re
   geocode: `Usage: turnout geocode PLACE... | turnout geocode < places.txt
 
 Prints one JSON line per place: locality, region, country, lat, lon, county, fips, precision and the
-alternatives considered. Examples: "Portland", "Bozeman, Montana", "Cook County, IL", "Paris".
+alternatives considered. Examples: "Spokane", "Billings, Montana", "Cook County, IL", "Lyon".
 
 With a state, geocode also finds places the extractor never reads as bare words: small GeoNames places, US
 Census places (towns and CDPs) and SimpleMaps townships ("Upper Merion Township, PA"). When the state has no

@@ -12,7 +12,7 @@
 // stands in:
 // - "March" the month: a capitalised bare "March" next to a day, a year or a calendar preposition
 //   ("March 28", "in March", "early March", "March Madness") does not count; "march", "marched",
-//   "marchers" and a headline's "March" elsewhere ("Thousands March in Portland") do;
+//   "marchers" and a headline's "March" elsewhere ("Thousands March in Spokane") do;
 // - "strike" in war and sport: "air strike", "drone strike", "missile strike", "strike zone",
 //   "strikeout", "three strikes", "strike a deal/balance", "struck down" do not count, nor a strike in a
 //   sentence about combat or a game; "hunger strike", "general strike", "workers strike" do;

@@ -32,7 +32,7 @@ export function protestWordSpans(text: string): Array<[number, number]> {
 
 /**
  * For each place of a sentence (in order, absolute offsets), is it context rather than the site of a
- * demonstration? A place listed right after another ("in Minneapolis and Portland") shares its verdict. `year` is
+ * demonstration? A place listed right after another ("in Dayton and Toledo") shares its verdict. `year` is
  * the article's: a protest word qualified by another year is a past one.
  */
 export function contextPlaces(s: Sentence, places: Array<{ start: number; end: number }>, year: number | null = null): boolean[] {
@@ -48,14 +48,14 @@ export function contextPlaces(s: Sentence, places: Array<{ start: number; end: n
     let from = Math.max(0, prevEnd);
     for (const [, e] of spans) if (e <= at && e > from) from = e;
     const between = s.text.slice(from, at);
-    // the noun right before the preposition decides: "people in Detroit" is theirs, "killings in X" context
+    // the noun right before the preposition decides: "people in Akron" is theirs, "killings in X" context
     const head = /\b([a-z]+)\s+(?:in|at|outside|near|across|throughout|from)\s+(?:the\s+|downtown\s+)?$/.exec(between)?.[1];
     // (unless its own clause is about something else: "the arrests of 200 people in X")
     if (head && PEOPLE_HEAD.test(head) && !CONTEXT_HEAD.test(between.split(/[,;—–]/).pop() ?? '')) {
       out.push(false);
       continue;
     }
-    // "the 1963 March on Washington", "last year's march in X": a demonstration of another year
+    // "the 1968 march on the capital", "last year's march in X": a demonstration of another year
     const withModifiers = s.text.slice(Math.max(0, from - 30), at);
     // (or right after the place: "a disaster in Novi Sad in 2024")
     const yearAfter = /^[^.;,]{0,20}?\b(?:in|during)\s+((?:19|20)\d\d)\b/.exec(s.text.slice(places[k]!.end - s.start, places[k]!.end - s.start + 30));
@@ -75,31 +75,31 @@ const LOCATIVE_BEFORE =
 
 const DISTRICT_WORDS = /(?:\s(?:East|West|North|South|Northeast|Northwest|Southeast|Southwest|Downtown|Central|Greater|Lower|Upper|Old|Midtown|Uptown))+\s+$/;
 
-/** Words after a place that make it the home of the people or action named: "Atlanta protesters", "the Denver rally". */
+/** Words after a place that make it the home of the people or action named: "Tulsa protesters", "the Reno rally". */
 const AFTER_PLACE =
   /^(?:['’]s\b|\s*;|\s*\(|\s*[—–]|\s+(?:area|region|metro|city|town|county|suburbs?|residents?|people|protesters?|protestors?|demonstrators?|marchers?|activists?|students?|workers?|teachers?|nurses?|families|community|communities|crowds?|rally|rallies|protests?|marches?|march|demonstrations?|vigils?|walkouts?|strikes?|chapter|coalition|groups?|police|organizers?|participants?|locals|streets|route|downtown|saw|joined|held|drew|hosted|also)\b)/i;
 
-/** "in the capital, Kathmandu", "the capital of Michigan, Lansing", "St. Louis, Chicago, and more": apposition or a list. */
+/** "in the capital, Lisbon", "the capital of Idaho, Boise", "Tulsa, Wichita, and more": apposition or a list. */
 const APPOSITION_BEFORE = /(?:\b(?:capital|city|town|hometown|village|suburb|county seat)(?:\s+of\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?|[A-Z][\w.]*),\s*$/;
 
-/** "40th Street and Orange": the second street of a corner, not a town. */
+/** "10th Street and Pomona": the second street of a corner, not a town. */
 const CROSS_STREET = /\b(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\.?|Drive|Dr\.?|Way|Lane|Ln\.?)\s+(?:and|&|at)\s+$/;
 
-/** "York and Elm Streets": the first street of a corner. */
+/** "Akron and Elm Streets": the first street of a corner. */
 const STREET_PAIR = /^\s+(?:and|&)\s+[A-Z][\w.]*\s+(?:Streets|Avenues|Roads|Boulevards|Drives)\b/;
 
-/** Words that make the capitalised word next to them a person: "said Warwick", "Warwick told". */
+/** Words that make the capitalised word next to them a person: "said Pullman", "Pullman told". */
 const PERSON_BEFORE = /\b(?:said|says|told|according to|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|named|founder|member|resident|organizer)\s+$/;
 const PERSON_AFTER = /^[\s,:]*(?:said|says|told|added|explained|writes|wrote|recalled|noted)\b/;
-/** "a Toronto resident", "the Woodlawn man": a place describing one person. */
+/** "a Quebec resident", "the Greeley man": a place describing one person. */
 const ONE_PERSON = /(?:\b(?:a|an|the|one)\s+)$/i;
 
 /**
  * Is each place written where a place of an action is written: after a locative preposition, before a word
- * for its people or its protest ("Denver residents marched"), or listed right after such a place ("in Chicago,
- * Boston and Denver")? A place name used as a modifier of anything else ("a Boston punk band", "the Liberal
- * government", "Woodlawn man") or as a person ("said Warwick") is not a site. A town written with its state is
- * a place wherever it stands ("…, January 30, 2026, Tucson, Ariz."), unless it describes someone.
+ * for its people or its protest ("Fresno residents marched"), or listed right after such a place ("in Tulsa,
+ * Reno and Boise")? A place name used as a modifier of anything else ("a Fresno punk band", "the Liberal
+ * government", "Woodlawn man") or as a person ("said Pullman") is not a site. A town written with its state is
+ * a place wherever it stands ("…, March 3, 2025, Mesa, Ariz."), unless it describes someone.
  */
 export function licensedPlaces(s: Sentence, places: Array<{ start: number; end: number; qualified: boolean }>): boolean[] {
   const out: boolean[] = [];
@@ -107,7 +107,7 @@ export function licensedPlaces(s: Sentence, places: Array<{ start: number; end: 
     const { start, end, qualified } = places[k]!;
     const at = start - s.start;
     const after = s.text.slice(end - s.start, end - s.start + 24);
-    // "in East Boston", "in Downtown Raleigh": a direction or district word may stand between
+    // "in East Dayton", "in Downtown Provo": a direction or district word may stand between
     const before = s.text.slice(Math.max(0, at - 60), at).replace(DISTRICT_WORDS, ' ');
     const prevEnd = k > 0 ? places[k - 1]!.end - s.start : -1;
     let ok: boolean;
@@ -116,7 +116,7 @@ export function licensedPlaces(s: Sentence, places: Array<{ start: number; end: 
     else if (prevEnd >= 0 && prevEnd <= at && /^\s*(?:,|;|and|or|, and|, or|&)\s*$/.test(s.text.slice(prevEnd, at))) ok = out[k - 1]!;
     else if (at === 0 || LOCATIVE_BEFORE.test(before) || APPOSITION_BEFORE.test(before) || AFTER_PLACE.test(after)) ok = true;
     else ok = qualified && !/^,?\s*(?:man|woman|boy|girl|resident|native|company|firm|business|couple|family|teen|teenager)\b|^-based\b/i.test(after);
-    // "from Tokyo to Chicago": a range of towns is a figure of speech (or a route), not two sites
+    // "from Lyon to Leeds": a range of towns is a figure of speech (or a route), not two sites
     if (prevEnd >= 0 && /^\s+to\s+$/.test(s.text.slice(prevEnd, at)) && /\bfrom\s+(?:the\s+)?$/i.test(s.text.slice(0, places[k - 1]!.start - s.start))) {
       ok = false;
       out[k - 1] = false;

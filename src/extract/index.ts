@@ -18,7 +18,6 @@ import { yearHintOf, type DateHit } from './dates.js';
 import { addEvidence, attachFacts } from './facts.js';
 import { ABROAD, NATIONWIDE, PAST_CUES } from './lexicon.js';
 import { assignDates, groupPlaces, isPlaceLine, nationwideMention, newMention, plannedNationwideDays } from './mention.js';
-import type { RawPlace } from './places.js';
 import { findPrivateNames, makeRedactor } from './privacy.js';
 import { headingSection, isPlaceName, resolveDateline, resolvePlace, type Resolved, type Section } from './resolve.js';
 import { readUnits, runsOf, type Unit } from './units.js';
@@ -133,16 +132,6 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       resolved.push(r);
       if (!raw.venue && !resolvedNames.has(key)) resolvedNames.set(key, r);
     }
-    // "in Los Angeles, Seattle, and DC": the District written alone is its city
-    for (const m of u.sentence.text.matchAll(/(?<!Washington,?\s*)\b(?:D\.C\.|DC)(?![\w.])/g)) {
-      if (resolved.some((x) => x.locality.region === 'DC')) break;
-      const city = gaz.lookup('Washington').find((p) => p.region === 'DC' && p.kind === 'locality');
-      if (!city) break;
-      const start = u.sentence.start + m.index!;
-      const raw: RawPlace = { start, end: start + m[0].length, text: m[0], cands: [city], qualifier: null, venue: null };
-      resolved.push({ raw, place: city, locality: city, detail: null });
-      resolved.sort((a, b) => a.raw.start - b.raw.start);
-    }
     const quote = redact(u.sentence.text);
     // a line that is only a place, in a list after an event sentence: one more site of that sentence's action
     const listItem = listIntro !== null && !u.triggers.length && isPlaceLine(u, resolved);
@@ -162,7 +151,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     const context = contextPlaces(u.sentence, resolved.map((r) => ({ start: r.raw.start, end: r.raw.qualifier?.end ?? r.raw.end })), year);
     const licensed = licensedPlaces(u.sentence, resolved.map((r) => ({ start: r.raw.start, end: r.raw.qualifier?.end ?? r.raw.end, qualified: r.raw.qualifier !== null })));
     const sites = listItem ? resolved.slice(0, 1) : resolved.filter((_, k) => !context[k] && licensed[k]);
-    // a town named twice in a sentence ("gathered in Fort Bragg ... to the Fort Bragg office") is one site
+    // a town named twice in a sentence ("gathered in Keene ... to the Keene office") is one site
     let places: Resolved[] = sites.filter((r, k) => sites.findIndex((o) => o.locality.id === r.locality.id) === k);
     let inherited = false;
     // a sentence about another country ("protests in France") is not at the running place
@@ -181,7 +170,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       }
     }
     if (sites.length) paraPlace = sites[sites.length - 1]!;
-    // "Two groups faced off in Berkeley Saturday afternoon. The demonstration turned ugly": the paragraph's
+    // "Two groups faced off in Eugene Saturday afternoon. The march turned tense": the paragraph's
     // running date is the day its scene-setting sentence gives
     if (!isEventSentence && sites.length && !u.future && !u.background && !paraDate) {
       const days = u.dates.filter((d) => d.date && d.precision === 'day');
@@ -201,7 +190,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     }
 
     const sentenceMentions: Mention[] = [];
-    // "thousands took to the streets in Minneapolis and St. Paul": one count for places listed together
+    // "thousands took to the streets in Fargo and Moorhead": one count for places listed together
     const own = places.filter((p) => p.raw.start >= u.sentence.start && p.raw.end <= u.sentence.end).map((p) => p.raw);
     const listedTogether = own.length > 1 && own.length === places.length && new Set(groupPlaces(u.sentence, own).values()).size === 1;
     if (places.length) {
@@ -304,7 +293,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       m.status = dated[0]!.status;
     }
   }
-  // abroad, the region is the country's name, as coders write it ("Toronto, Canada"): a two-letter code would
+  // abroad, the region is the country's name, as coders write it ("Quebec, Canada"): a two-letter code would
   // collide with a US state's (CA is California and Canada)
   for (const m of mentions) {
     if (m.country && !US_AREAS.has(m.country)) m.region = gaz.country(m.country)?.name ?? m.country;

@@ -7,7 +7,7 @@ import { MIN_UNQUALIFIED_POP, type Resolved } from './resolve.js';
 import type { Sentence } from './text.js';
 import type { Unit } from './units.js';
 
-/** "- Portland, Oregon", "2. Chicago, Illinois – noon at Federal Plaza": a list item that starts with a place. */
+/** "- Eugene, Oregon", "2. Peoria, Illinois – noon at Federal Plaza": a list item that starts with a place. */
 export function isPlaceLine(u: Unit, resolved: Resolved[]): boolean {
   const first = resolved[0];
   if (!first || u.tokens.length > 12) return false;
@@ -17,8 +17,8 @@ export function isPlaceLine(u: Unit, resolved: Resolved[]): boolean {
 
 /**
  * Gives each place in the sentence the date written nearest to it, unless another group of places stands
- * between them ("in Chicago, Boston and Denver on Saturday" dates all three; "in Los Angeles, where ...
- * a protest in St. Paul earlier this month" dates only St. Paul).
+ * between them ("in Tulsa, Reno and Boise on Saturday" dates all three; "in Fresno, where ...
+ * a protest in Modesto earlier this month" dates only Modesto).
  */
 export function assignDates(u: Unit, places: Resolved[]): Array<DateHit | null> {
   const dates = u.dates.filter((d) => d.date);
@@ -45,14 +45,14 @@ export function assignDates(u: Unit, places: Resolved[]): Array<DateHit | null> 
       if (d.start >= g.end && (!after || d.start < after.start)) after = d;
       if (dist < bestDist) [best, bestDist] = [d, dist];
     }
-    // "In London, thousands marched on Saturday, while in Berlin they gathered on Sunday": a date between the
+    // "In Lyon, thousands marched on Saturday, while in Porto they gathered on Sunday": a date between the
     // previous group and this one is the previous group's when this one has its own date after it
     if (best && after && best !== after && best.end <= g.start && all.some((o) => o !== g && o.end <= best!.start)) return after;
     return best;
   });
 }
 
-/** Places listed together ("New York, San Francisco, Minneapolis and Portland") form one group. */
+/** Places listed together ("Tulsa, Reno, Boise and Fresno") form one group. */
 export function groupPlaces(s: Sentence, raws: RawPlace[]): Map<RawPlace, { start: number; end: number }> {
   const sorted = [...raws].sort((a, b) => a.start - b.start);
   const map = new Map<RawPlace, { start: number; end: number }>();

@@ -57,7 +57,8 @@ export function capitalRuns(tokens: Token[], skip: (t: Token) => boolean): Token
       flush();
       continue;
     }
-    if (t.cap && !(t.allCaps && t.text.length > 2)) cur.push(t);
+    // capitals longer than two letters are acronyms ("ICE"), save two-letter abbreviations ("D.C.", "N.J.")
+    if (t.cap && !(t.allCaps && t.text.length > 2 && !/^(?:[A-Z]\.){2}$/.test(t.text))) cur.push(t);
     else if (cur.length && CONNECTORS.has(t.text)) cur.push(t);
     else flush();
   }
@@ -120,11 +121,14 @@ function scanRun(gaz: Gazetteer, run: Token[], all: Token[], out: SentencePlaces
     for (let j = Math.min(n, i + gaz.maxNameTokens); j > i; j--) {
       if (!run[j - 1]!.cap) continue;
       const slice = run.slice(i, j);
-      if (slice.some((t) => t.allCaps)) continue;
-      // "Fort Bragg’s Guest House Museum": the possessive is not part of the name
+      // a code in capitals names a town only where the gazetteer says so ("DC" is its city); else it is a state
+      const code = slice.length === 1 && slice[0]!.allCaps;
+      if (slice.some((t) => t.allCaps) && !code) continue;
+      // "Keene’s Central Square": the possessive is not part of the name
       const name = joinTokens(slice);
       const bare = name.replace(/['’]s$/, '');
       const c = gaz.lookup(name).length || bare === name ? gaz.lookup(name) : gaz.lookup(bare);
+      if (code && !c.some((p) => p.kind === 'locality')) continue;
       if (c.length) {
         matched = j - i;
         cands = c;
@@ -163,7 +167,7 @@ function scanRun(gaz: Gazetteer, run: Token[], all: Token[], out: SentencePlaces
       continue;
     }
     if (tail.length === 0) {
-      // "Chicago, New York, Philadelphia": a state after the comma qualifies only a town it has
+      // "Reno, Indiana, Tulsa": a state after the comma qualifies only a town it has
       const q = qualifierAfter(gaz, all, run[j - 1]!);
       const fits = q && cands.some((c) => c.country === q.country && (q.region === null || c.region === q.region));
       out.places.push({ start, end, text, cands, qualifier: fits ? q : null, venue: null, before });
@@ -189,14 +193,14 @@ function isCommonWord(w: string): boolean {
 }
 
 function isStateCode(gaz: Gazetteer, w: string): boolean {
-  return w.length === 2 && gaz.state(w) !== null;
+  return w.replace(/\./g, '').length === 2 && gaz.state(w) !== null;
 }
 
 /** "Charlotte NC", "Portland Maine": a state written right after the name inside the same run. */
 function stateAt(gaz: Gazetteer, tail: Token[]): (Qualifier & { tokens: number }) | null {
   for (let k = Math.min(3, tail.length); k >= 1; k--) {
     const words = tail.slice(0, k);
-    // a two-letter state code is written in capitals ("Hope In Alliance" is no Hope, Indiana)
+    // a two-letter state code is written in capitals ("Unity In Action" is no Unity, Indiana)
     if (k === 1 && words[0]!.text.length <= 2 && !words[0]!.allCaps) continue;
     const s = gaz.state(joinTokens(words));
     if (s) return { region: s.code, country: 'US', start: words[0]!.start, end: words[k - 1]!.end, tokens: k };
@@ -209,7 +213,7 @@ function qualifierAfter(gaz: Gazetteer, all: Token[], lastOfName: Token): Qualif
   const idx = all.indexOf(lastOfName);
   let next = all[idx + 1];
   let from = idx + 1;
-  // "Melbourne in Australia", "Des Moines in Iowa", "The Hague in the Netherlands"
+  // "Perth in Australia", "Ames in Iowa", "Leeds in England"
   if (next && next.gap === '' && next.text === 'in') {
     from = all[idx + 2]?.text === 'the' ? idx + 3 : idx + 2;
     next = all[from];
@@ -232,9 +236,9 @@ function qualifierAfter(gaz: Gazetteer, all: Token[], lastOfName: Token): Qualif
     if (words.length < k || words.slice(1).some((t) => t.gap !== '')) continue;
     if (!words.every((t) => t.cap)) continue;
     const phrase = joinTokens(words);
-    // a two-letter code is written in capitals: "Dallas, St. Louis" lists two towns
+    // a two-letter code is written in capitals: "Tulsa, St. Cloud" lists two towns
     if (k === 1 && !words[0]!.allCaps && words[0]!.text.replace(/\.$/, '').length <= 2) continue;
-    // and a name that goes on is a town, not a state: "Atlanta, New York City"
+    // and a name that goes on is a town, not a state: "Boise, Nevada City"
     const next = all[idx + 1 + k];
     if (next && next.gap === '' && next.cap && !next.allCaps && !phrase.endsWith('.')) continue;
     const s = gaz.state(phrase);

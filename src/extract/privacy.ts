@@ -39,8 +39,8 @@ function looksLikeName(run: Token[], text: string, base: number, isPlace: (s: st
   }
   const phrase = words.join(' ');
   if (AGENCY_WORDS.test(phrase)) return false;
-  // a place, or a name that begins with one ("Los Angeles Becomes ...", "Boston Common"), unless that
-  // word is also a first name ("Austin Smith")
+  // a place, or a name that begins with one ("Santa Fe Becomes ...", "Wichita Common"), unless that
+  // word is also a first name ("Marion Smith")
   for (let k = words.length; k >= 2; k--) if (isPlace(words.slice(0, k).join(' '))) return false;
   if (isPlace(words[0]!) && !isFirstName(words[0]!)) return false;
   if (isPlace(phrase)) return false;

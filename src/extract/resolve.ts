@@ -48,7 +48,7 @@ export function resolvePlace(raw: RawPlace, gaz: Gazetteer, ctx: ArticleGeo, sec
   const locality = best.kind === 'neighbourhood' && best.parentId ? gaz.byId(best.parentId) ?? best : best;
 
   if (raw.venue) {
-    // "Pasadena City College": a town only named inside a venue must agree with what the article says
+    // "Modesto Junior College": a town only named inside a venue must agree with what the article says
     const sec = section.locality?.locality;
     const ok = sec
       ? sec.id === locality.id
@@ -71,13 +71,13 @@ export function resolvePlace(raw: RawPlace, gaz: Gazetteer, ctx: ArticleGeo, sec
     // a capitalised first word of a sentence ("Young girl holds ...") needs a big town to count
     const minPop = raw.start === sentenceStart && !raw.text.includes(' ') ? 100000 : MIN_UNQUALIFIED_POP;
     const bigEnough = best.kind === 'locality' && best.population >= minPop;
-    // a name only one state has ("in Mattapoisett"), after a locative preposition, is that town however small
+    // a name only one state has ("in Oneonta"), after a locative preposition, is that town however small
     const oneState = new Set(pool.map((c) => `${c.country}:${c.region}`)).size === 1 && /^(?:in|at|near|outside)$/.test(raw.before ?? '');
     if (!inContext && !bigEnough && !oneState) return null;
     // a town named like a word or a person ("Hope", "Liberal", "Save", "Howard") needs its state named nearby
     const word = raw.text.replace(/^The\s+/, '');
     const single = !word.includes(' ');
-    // (a first name right after "in" or "at" is the town: "in Lawrence")
+    // (a first name right after "in" or "at" is the town: "in Marion")
     const afterPreposition = /^(?:in|at|near|outside)$/.test(raw.before ?? '');
     const wordLike = single && (isEnglishWord(word) || (isFirstName(word) && !afterPreposition));
     const stateNearby =
@@ -105,7 +105,7 @@ export function rankSplit(pool: Place[], ctx: GeoContext & { countryWeights?: Re
   return [...rankPlaces(us, ctx), ...rankPlaces(foreign, foreignCtx)].sort((a, b) => b.score - a.score || b.place.population - a.place.population);
 }
 
-/** "Philadelphia City Hall", "Denver Public Library": a town's own landmark (not "Pasadena City College"). */
+/** "Tulsa City Hall", "Fresno Public Library": a town's own landmark (not "Modesto Junior College"). */
 export function isLandmarkOfTown(venue: string): boolean {
   return /\b(?:City Hall|Town Hall|City Council|Public Library|Civic Center|Convention Center|Federal Building|Courthouse|Police Headquarters)$/.test(venue);
 }

@@ -184,7 +184,7 @@ function lookupWithFallbacks(gaz: Gazetteer, name: string, region: string | null
         ? gaz.lookupAlternate(n, region).filter((p) => inState(p, region))
         : gaz.lookupInRegion(n, region).filter((p) => inState(p, region));
   // SimpleMaps towns (flag "w": townships, New England towns) only when no other place of the name is in the state:
-  // "Newtown, PA" is the borough, not Newtown Township
+  // a borough, not the township of the same name beside it
   const look = (n: string): Place[] => {
     const all = lookAll(n);
     const main = all.filter((p) => !isMinorTown(gaz, p));
@@ -217,7 +217,7 @@ function lookupWithFallbacks(gaz: Gazetteer, name: string, region: string | null
   if (withCity.length) return withCity;
   const noParens = name.replace(/\([^)]*\)/g, ' ').trim();
   if (noParens !== name.trim() && noParens) return look(noParens);
-  // "Shreveport/Bossier", "Eugene-Springfield": the first named piece
+  // "Shreveport/Bossier", "Eugene-Bend": the first named piece
   const pieces = name.split(/\s*[/+&]\s*|\s+-\s+|-|\s+and\s+/).map((x) => x.trim()).filter(Boolean);
   if (pieces.length > 1) for (const piece of pieces) {
     const found = look(piece);
@@ -274,10 +274,10 @@ export const DOMINANT_RATIO = 10;
  * - a code slip: the state's code is often written for another state's (AK for Arkansas; data/places/state-slips.tsv)
  *   and a place of the name lies there ("Little Rock, AK");
  * - a dominant town: the largest US place of the name has at least DOMINANT_POPULATION people and DOMINANT_RATIO
- *   times as many as any other ("Anaheim, FL", "Salt Lake City, ID", "Boston, ME"), or it is the only one and has
+ *   times as many as any other ("Anaheim, FL", "Tulsa, KS", "Wichita, MO"), or it is the only one and has
  *   WELL_KNOWN_POPULATION; the name alone says which town is meant, as it would without a state.
- * Otherwise the qualifier stays decisive and the result is the state itself: "Springfield, ME" is Maine, since no
- * Springfield stands out. Either way, the state itself is listed among the alternatives, so the conflict with the
+ * Otherwise the qualifier stays decisive and the result is the state itself: "Franklin, ME" is Maine, since no
+ * Franklin stands out. Either way, the state itself is listed among the alternatives, so the conflict with the
  * qualifier stays visible to the caller.
  */
 function crossStateMatch(gaz: Gazetteer, name: string, region: string, rule: 'border' | 'slip' | 'dominant'): Place[] {
