@@ -22,7 +22,7 @@ function at(text: string, ...names: string[]): { s: { start: number; end: number
 
 describe('place attachment', () => {
   it('keeps the place of the protest and drops the place of what it protests', () => {
-    const a = at('Hundreds marched in Omaha after the killing in Lincoln.', 'Omaha', 'Lincoln');
+    const a = at('Hundreds marched in Akron after the killing in Toledo.', 'Akron', 'Toledo');
     assert.deepEqual(contextPlaces(a.s, a.places), [false, true]);
     const b = at('Students rallied in Eugene against the raids in Salem and Bend.', 'Eugene', 'Salem', 'Bend');
     assert.deepEqual(contextPlaces(b.s, b.places), [false, true, true]);
@@ -35,15 +35,15 @@ describe('place attachment', () => {
     assert.deepEqual(contextPlaces(a.s, a.places, 2019), [false]);
   });
   it('licenses a place after a locative preposition or before its people, not as a modifier or a person', () => {
-    const a = at('Denver residents marched to the Capitol.', 'Denver');
+    const a = at('Fresno residents marched to the Capitol.', 'Fresno');
     assert.deepEqual(licensedPlaces(a.s, a.places), [true]);
-    const b = at('A Boston punk band played at the rally.', 'Boston');
+    const b = at('A Fresno punk band played at the rally.', 'Fresno');
     assert.deepEqual(licensedPlaces(b.s, b.places), [false]);
-    const c = at('The crowd cheered, said Warwick, an organizer.', 'Warwick');
+    const c = at('The crowd cheered, said Pullman, an organizer.', 'Pullman');
     assert.deepEqual(licensedPlaces(c.s, c.places), [false]);
     const d = at('Rallies were held in Reno, Fresno and Boise.', 'Reno', 'Fresno', 'Boise');
     assert.deepEqual(licensedPlaces(d.s, d.places), [true, true, true]);
-    const e = at('Marches from Tokyo to Chicago drew crowds.', 'Tokyo', 'Chicago');
+    const e = at('Marches from Lyon to Leeds drew crowds.', 'Lyon', 'Leeds');
     assert.deepEqual(licensedPlaces(e.s, e.places), [false, false]);
   });
 });
@@ -64,9 +64,9 @@ describe('datelines', () => {
     assert.equal(findDateline(read('THE LATEST — Nothing here names a town.'), gaz), null);
   });
   it('finds the datelines that open the paragraphs of a roundup', () => {
-    const a = read('Rallies across the Midwest.\n\nOMAHA—About 300 marched.\n\nDES MOINES—Hundreds rallied.\n\nIn other news, it rained.');
+    const a = read('Rallies across the Midwest.\n\nFARGO—About 300 marched.\n\nSIOUX FALLS—Hundreds rallied.\n\nIn other news, it rained.');
     const towns = [...paragraphDatelines(a, loadGazetteer()).values()].map((d) => d.place.text);
-    assert.deepEqual(towns, ['OMAHA', 'DES MOINES']);
+    assert.deepEqual(towns, ['FARGO', 'SIOUX FALLS']);
   });
 });
 
@@ -74,7 +74,7 @@ describe('word lists', () => {
   it('knows common words and first names, and that most town names are neither', () => {
     assert.ok(isEnglishWord('Hope') && isEnglishWord('liberal') && isEnglishWord('Orange'));
     assert.ok(!isEnglishWord('Tulsa') && !isEnglishWord('Boise'));
-    assert.ok(isFirstName('Howard') && isFirstName('Jasper'));
-    assert.ok(!isFirstName('Omaha'));
+    assert.ok(isFirstName('Howard') && isFirstName('Marion'));
+    assert.ok(!isFirstName('Tulsa'));
   });
 });

@@ -475,9 +475,9 @@ describe('web app: dates shown at their precision', { skip: NO_CHROMIUM ?? false
   });
 
   it("the map popup of a month-precision event says the month", async () => {
-    const c = byLocality('Springfield');
+    const c = byLocality('Peoria');
     const e = eventOf(c);
-    assert.ok(e.lon != null && e.lat != null, 'Springfield is mapped');
+    assert.ok(e.lon != null && e.lat != null, 'Peoria is mapped');
     await page.goto(`${server.url}/?test-hooks`);
     await waitForList(page, PRECISION_CASES.length);
     await page.waitForSelector('.map[data-rendered="true"]', { timeout: 20_000 });
@@ -490,7 +490,7 @@ describe('web app: dates shown at their precision', { skip: NO_CHROMIUM ?? false
     }
     await popup.locator('a[href^="/event/"]').first().waitFor({ timeout: 5_000 });
     const text = (await popup.textContent()) ?? '';
-    assert.ok(text.includes('Springfield') && text.includes(`${c.shown} · Occurred`), text);
+    assert.ok(text.includes('Peoria') && text.includes(`${c.shown} · Occurred`), text);
     assert.doesNotMatch(text, MADE_UP_DAYS);
     await shot(page, '17-precision-popup.png', false);
   });
@@ -512,7 +512,7 @@ describe('web app: dates shown at their precision', { skip: NO_CHROMIUM ?? false
       if (c.precision !== 'day') assert.ok(copiedLine.includes(` — ${c.shown} — `), `copied: ${copied}`);
       if (c.status === 'planned') assert.match(copiedLine, /\(planned\)/);
       assert.doesNotMatch(copiedLine, MADE_UP_DAYS);
-      if (c.locality === 'Springfield') {
+      if (c.locality === 'Peoria') {
         const report = await contrastAudit(page);
         assert.deepEqual(report.offenders, [], `roundup contrast:\n${report.offenders.join('\n')}`);
         await shot(page, '18-precision-roundup.png');

@@ -78,7 +78,7 @@ describe('turnout command', () => {
     const table = turnout(['events', '--db', db]);
     assert.equal(table.code, 0, table.stderr);
     const row = (locality: string) => table.stdout.split('\n').find((l) => l.includes(`${locality}, `)) ?? '';
-    assert.match(row('Springfield'), /^January 2026 +month +occurred /);
+    assert.match(row('Peoria'), /^January 2026 +month +occurred /);
     assert.match(row('Boise'), /^week of 19 January 2026 +week +occurred /);
     assert.match(row('Eugene'), /^February 2026 +month +planned /);
     // a day keeps its ISO date; no month or week reads as a made-up day

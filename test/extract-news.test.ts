@@ -26,7 +26,7 @@ describe('1. the publication date in header lines', () => {
     assert.deepEqual(rows(articleEvents(p)), ['2025-06-10 Fresno,CA occurred']);
   });
   it('reads "Published <time>, <date>" and a dated byline', () => {
-    assert.equal(read('Published 5:04 PM EST, Jan. 30, 2026\nProtesters marched in Raleigh on Friday.').article.published, '2026-01-30');
+    assert.equal(read('Published 5:04 PM EST, Jan. 30, 2026\nProtesters marched in Provo on Friday.').article.published, '2026-01-30');
     assert.equal(read('By the Staff | March 3, 2025 | 9:15 AM\nHundreds rallied in Tulsa on Sunday.').article.published, '2025-03-03');
   });
   it('prefers the published stamp to an updated one, and reads a glued label', () => {
@@ -37,8 +37,8 @@ describe('1. the publication date in header lines', () => {
 
 describe('2. background places are context, not events', () => {
   it('does not report the place of a killing, a crackdown or an earlier protest', () => {
-    assert.deepEqual(rows(events('Hundreds marched in Omaha on Friday after the fatal shooting in Lincoln.', { published: '2025-06-16' })), [
-      '2025-06-13 Omaha,NE occurred',
+    assert.deepEqual(rows(events('Hundreds marched in Akron on Friday after the fatal shooting in Toledo.', { published: '2025-06-16' })), [
+      '2025-06-13 Akron,OH occurred',
     ]);
     assert.deepEqual(rows(events('Protesters rallied in Tacoma on Saturday against the raids that began in Spokane last week.', { published: '2025-06-16' })), [
       '2025-06-14 Tacoma,WA occurred',
@@ -51,51 +51,51 @@ describe('2. background places are context, not events', () => {
     assert.deepEqual(rows(events('The vigil in Dayton on Saturday marked the anniversary of the 2019 march in Toledo.', { published: '2025-06-16' })), [
       '2025-06-14 Dayton,OH occurred',
     ]);
-    assert.deepEqual(events('Since October, rallies have been held in Boston, Denver and Miami.', { published: '2025-06-16' }), []);
+    assert.deepEqual(events('Since October, rallies have been held in Reno, Boise and Tulsa.', { published: '2025-06-16' }), []);
   });
 });
 
 describe('3. words and names are not towns', () => {
   it('reads neither given names, surnames nor ordinary words as towns', () => {
-    const es = events('Federal agents watched as Hope Martinez and Carl Lincoln joined the rally in Salem, Oregon, on Saturday.', { published: '2025-06-16' });
+    const es = events('Federal agents watched as Harmony Ruiz and Carl Pullman joined the rally in Salem, Oregon, on Saturday.', { published: '2025-06-16' });
     assert.deepEqual(rows(es), ['2025-06-14 Salem,OR occurred']);
-    assert.deepEqual(rows(events('Save the Children and Liberal groups joined the march in Tucson on Sunday, said Warwick.', { published: '2025-06-16' })), [
-      '2025-06-15 Tucson,AZ occurred',
+    assert.deepEqual(rows(events('Friendship Force and Commerce groups joined the march in Tulsa on Sunday, said Pullman.', { published: '2025-06-16' })), [
+      '2025-06-15 Tulsa,OK occurred',
     ]);
   });
   it('does not take a street corner or a one-person description for a town', () => {
-    assert.deepEqual(rows(events('About 50 people rallied at 40th Street and Orange in Sacramento on Friday, a Denver native said.', { published: '2025-06-16' })), [
-      '2025-06-13 Sacramento,CA occurred',
+    assert.deepEqual(rows(events('About 50 people rallied at 10th Street and Pomona in Fresno on Friday, a Reno native said.', { published: '2025-06-16' })), [
+      '2025-06-13 Fresno,CA occurred',
     ]);
   });
 });
 
 describe('4. namesakes are read in the page’s own context', () => {
   it('takes the state from the dateline and from a county the page names', () => {
-    assert.deepEqual(rows(events('SPRINGFIELD, Ill. — Hundreds rallied at the Capitol on Saturday. Others marched in Decatur.', { published: '2025-06-16' })), [
-      '2025-06-14 Decatur,IL occurred',
-      '2025-06-14 Springfield,IL occurred',
+    assert.deepEqual(rows(events('PEORIA, Ill. — Hundreds rallied downtown on Saturday. Others marched in Jacksonville.', { published: '2025-06-16' })), [
+      '2025-06-14 Jacksonville,IL occurred',
+      '2025-06-14 Peoria,IL occurred',
     ]);
-    const es = events('A rally in front of the Fillmore County Courthouse in Geneva drew 40 people on Tuesday.', { published: '2025-06-18' });
-    assert.deepEqual(rows(es), ['2025-06-17 Geneva,NE occurred']);
+    const es = events('A rally in front of the Williamson County Courthouse in Marion drew 40 people on Tuesday.', { published: '2025-06-18' });
+    assert.deepEqual(rows(es), ['2025-06-17 Marion,IL occurred']);
   });
   it('reads "X in <country>" and a state after a comma only when the town is in it', () => {
-    assert.deepEqual(rows(events('Marches were held on Saturday in Melbourne in Australia and in Chicago, New York and Houston.', { published: '2025-06-16' })), [
-      '2025-06-14 Chicago,IL occurred',
-      '2025-06-14 Houston,TX occurred',
-      '2025-06-14 Melbourne,Australia occurred',
-      '2025-06-14 New York,NY occurred',
+    assert.deepEqual(rows(events('Marches were held on Saturday in Perth in Australia and in Reno, Indiana, Tulsa and Fresno.', { published: '2025-06-16' })), [
+      '2025-06-14 Fresno,CA occurred',
+      '2025-06-14 Perth,Australia occurred',
+      '2025-06-14 Reno,NV occurred',
+      '2025-06-14 Tulsa,OK occurred',
     ]);
   });
 });
 
 describe('5. events that used to be missed', () => {
   it('reads every city of a roundup list', () => {
-    assert.deepEqual(rows(events('On Saturday, rallies were held in Chicago, New York, Philadelphia and Houston.', { published: '2025-06-16' })), [
-      '2025-06-14 Chicago,IL occurred',
-      '2025-06-14 Houston,TX occurred',
-      '2025-06-14 New York,NY occurred',
-      '2025-06-14 Philadelphia,PA occurred',
+    assert.deepEqual(rows(events('On Saturday, rallies were held in Reno, Indiana, Tulsa, Fresno and Boise.', { published: '2025-06-16' })), [
+      '2025-06-14 Boise,ID occurred',
+      '2025-06-14 Fresno,CA occurred',
+      '2025-06-14 Reno,NV occurred',
+      '2025-06-14 Tulsa,OK occurred',
     ]);
   });
   it('reads a list of places after the sentence that introduces it, with its status', () => {
@@ -110,14 +110,14 @@ describe('5. events that used to be missed', () => {
     assert.deepEqual(rows(events('Organizers have called a national day of action on March 28.', { published: '2026-02-02' })), ['2026-03-28 -,US planned']);
   });
   it('dates protests abroad by their own clause, and each day of multi-day coverage', () => {
-    assert.deepEqual(rows(events('In London, thousands marched on Saturday, while in Berlin demonstrators gathered on Sunday.', { published: '2025-06-16' })), [
-      '2025-06-14 London,United Kingdom occurred',
-      '2025-06-15 Berlin,Germany occurred',
+    assert.deepEqual(rows(events('In Lyon, thousands marched on Saturday, while in Porto demonstrators gathered on Sunday.', { published: '2025-06-16' })), [
+      '2025-06-14 Lyon,France occurred',
+      '2025-06-15 Porto,Portugal occurred',
     ]);
-    assert.deepEqual(rows(events('Protesters marched in Portland on Friday. On Saturday, the crowd grew to thousands. On Sunday, organizers held a vigil.', { published: '2025-06-16' })), [
-      '2025-06-13 Portland,OR occurred',
-      '2025-06-14 Portland,OR occurred',
-      '2025-06-15 Portland,OR occurred',
+    assert.deepEqual(rows(events('Protesters marched in Spokane on Friday. On Saturday, the crowd grew to thousands. On Sunday, organizers held a vigil.', { published: '2025-06-16' })), [
+      '2025-06-13 Spokane,WA occurred',
+      '2025-06-14 Spokane,WA occurred',
+      '2025-06-15 Spokane,WA occurred',
     ]);
   });
 });
@@ -127,7 +127,7 @@ describe('6. size and arrest wording', () => {
     const [a] = events('About 300 people marched through downtown Boise on Saturday. Police reported no arrests.', { published: '2025-06-16' });
     assert.equal(a!.size_text, 'About 300 people');
     assert.equal(a!.arrests, 0);
-    const [b] = events('Thousands marched in Denver on Saturday, and 39 people were arrested.', { published: '2025-06-16' });
+    const [b] = events('Thousands marched in Reno on Saturday, and 39 people were arrested.', { published: '2025-06-16' });
     assert.match(b!.size_text ?? '', /^Thousands\b/);
     assert.equal(b!.arrests, 39);
     const [c] = events('Hundreds rallied in Tulsa on Sunday. There were five arrests.', { published: '2025-06-16' });
@@ -140,8 +140,8 @@ describe('6. size and arrest wording', () => {
 
 describe('7. pages that report no protest report no events', () => {
   it('reads nothing from a game report or a market story', () => {
-    assert.deepEqual(events('The Tigers beat Memphis 3-1 on March 10 in Knoxville. Fans held a rally outside the arena after the game, and the coach filed a protest with the league over a late call.', { published: '2025-03-11' }), []);
-    assert.deepEqual(events('Stocks rally in New York as investors cheer the rate cut; the Dow gained 400 points on Tuesday.', { published: '2025-03-12' }), []);
+    assert.deepEqual(events('The Tigers beat the Owls 3-1 on March 10 in Lubbock. Fans held a rally outside the arena after the game, and the coach filed a protest with the league over a late call.', { published: '2025-03-11' }), []);
+    assert.deepEqual(events('Stocks rally in Zurich as investors cheer the rate cut; the index gained 400 points on Tuesday.', { published: '2025-03-12' }), []);
   });
   it('still reads a one-sentence protest report', () => {
     assert.equal(events('About 80 nurses picketed outside the hospital in Fresno on Monday.', { published: '2025-03-12' }).length, 1);

@@ -20,9 +20,9 @@ export interface PrecisionCase {
 
 export const PRECISION_CASES: PrecisionCase[] = [
   {
-    file: 'a-springfield.txt',
-    text: `${HEAD}Budget protest fills City Hall steps\n\nHundreds of protesters rallied outside City Hall in Springfield, Illinois, earlier this month to oppose the new county budget, organizers said.\n`,
-    locality: 'Springfield',
+    file: 'a-peoria.txt',
+    text: `${HEAD}Budget protest fills City Hall steps\n\nHundreds of protesters rallied outside City Hall in Peoria, Illinois, earlier this month to oppose the new county budget, organizers said.\n`,
+    locality: 'Peoria',
     date: '2026-01-01',
     precision: 'month',
     status: 'occurred',
