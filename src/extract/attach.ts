@@ -2,11 +2,11 @@
 // which are context ("after the killing in X", "ICE's operations in X", "in solidarity with X"). A place is
 // attached to the nearest protest word before it unless a word for something other than a demonstration
 // stands between them, in which case the place belongs to that word instead. Pure.
+import { TRIGGERS, WEAK_TRIGGERS } from './lexicon.js';
 import type { Sentence } from './text.js';
 
-/** Every protest word of a sentence, as [start, end) offsets relative to the sentence. */
-const PROTEST_WORD =
-  /\b(?:protest(?:s|ed|ing|ers?|ors?)?|demonstrat(?:ion|ions|ors?|ed|ing|e)|march(?:es|ed|ing|ers)?|rall(?:y|ies|ied|ying)|walk(?:outs?|ed out|ing out| out)|strikes?|striking|strikers|boycott(?:s|ed|ing)?|vigils?|sit-ins?|die-ins?|blockad(?:e|es|ed|ing)|encampments?|picket(?:s|ed|ing|ers)?|gather(?:ed|ing|ings|s)?|crowds?|took to the streets|turned out|showed up|assembled)\b/gi;
+/** The lexicon's protest words, strong and weak, as one global pattern each. */
+const PROTEST_WORDS = [...TRIGGERS, ...WEAK_TRIGGERS].map(([re]) => new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`));
 
 /**
  * Words that head a phrase about something other than the demonstration: what it protests (a killing, a raid,
@@ -22,12 +22,11 @@ const PEOPLE_HEAD = /^(?:people|protesters|protestors|demonstrators|marchers|act
 /** "in solidarity with", "stand with", "in support of": the place after them is who the protest supports. */
 const SOLIDARITY = /\b(?:solidarity with|stand(?:s|ing)? with|stood with|in support of|support for)\b/i;
 
+/** Every protest word of a sentence, as [start, end) offsets relative to the sentence, in order. */
 export function protestWordSpans(text: string): Array<[number, number]> {
   const out: Array<[number, number]> = [];
-  PROTEST_WORD.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = PROTEST_WORD.exec(text))) out.push([m.index, m.index + m[0].length]);
-  return out;
+  for (const re of PROTEST_WORDS) for (const m of text.matchAll(re)) out.push([m.index!, m.index! + m[0].length]);
+  return out.sort((x, y) => x[0] - y[0]);
 }
 
 /**
