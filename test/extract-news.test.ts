@@ -184,3 +184,42 @@ describe('undated reports', () => {
     assert.deepEqual(rows(es), ['2025-06-16 Ames,IA occurred']);
   });
 });
+
+describe('undated articles: the year from the text and the URL', () => {
+  it('takes the year in which a written weekday falls on its day', () => {
+    // "Thursday, June 12" is a Thursday in 2025 (and in 2031, after the day the article was read)
+    const es = events('Nurses picketed outside the hospital in Reno on June 13. On Thursday, June 12, its members voted on the contract.');
+    assert.deepEqual(rows(es), ['2025-06-13 Reno,NV occurred']);
+  });
+  it('takes a year from the URL, glued to letters or not', () => {
+    assert.deepEqual(rows(events('Hundreds rallied in Boise on October 4.', { url: 'https://example.org/news2024/rally.html' })), ['2024-10-04 Boise,ID occurred']);
+  });
+  it('pairs a day written without its weekday with a weekday the article gives', () => {
+    // August 9 was a Saturday in 2025
+    const es = events('Dozens rallied at an August 9 vigil in Eugene.\nSpeakers addressed the Saturday crowd for an hour.');
+    assert.deepEqual(rows(es), ['2025-08-09 Eugene,OR occurred']);
+  });
+  it('counts "a day after" from the last day the text named', () => {
+    const text = 'A man was shot by a federal agent in Spokane on Jan. 12, 2026.\nJust one day after the shooting, about 40 people held a vigil in front of the courthouse in Spokane.';
+    assert.deepEqual(rows(events(text)), ['2026-01-13 Spokane,WA occurred']);
+  });
+});
+
+describe('what a protest sentence may be about besides a demonstration', () => {
+  it('a road named after a town is not that town', () => {
+    const es = events('On Friday, a protest is set for 5 p.m. at 1200 Salem Highway in Keene.', { published: '2026-01-28' });
+    assert.deepEqual(rows(es), ['2026-01-30 Keene,NH planned']);
+  });
+  it('support for a protest elsewhere reports no demonstration', () => {
+    const es = events('Several cafes in Ames and Boone said they would close on Friday in solidarity with the protest.', { published: '2026-01-28' });
+    assert.deepEqual(rows(es), []);
+  });
+  it('a vague count of demonstrations is not one at the story\'s town', () => {
+    const text = 'PEORIA, Ill. — Students walked out of Central High on Monday.\nThe district warned families after dozens of walkouts on Jan. 20.';
+    assert.deepEqual(rows(events(text, { published: '2026-01-28' })), ['2026-01-26 Peoria,IL occurred']);
+  });
+  it('reads a day of no work and no school as a strike', () => {
+    const es = events('Organizers urged people to join a nationwide day of no work, no school and no shopping on Friday, Feb. 6.', { published: '2026-02-01' });
+    assert.deepEqual(rows(es), ['2026-02-06 -,US planned']);
+  });
+});

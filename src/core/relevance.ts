@@ -161,6 +161,8 @@ const WORDS: Word[] = [
   },
   { label: 'took to the streets', re: /\b(?:took|take|taking|takes|taken) to (?:the |their |its |our )?streets\b/gi, weight: 1 },
   { label: 'day of action', re: /\bdays? of action\b/gi, weight: 0.5 },
+  // the general strike's own words: "a day of no work, no school, no shopping", "a day without immigrants"
+  { label: 'strike', re: /\bno work,? no school\b|\bno school,? no work\b|\bday of no (?:work|school|shopping)\b|\bday without immigrants\b/gi, weight: 1 },
   // Spanish, as US outlets print it: protesta, manifestación, marcha (not "en marcha": under way), huelga
   { label: 'protest', re: /\b(?:protestas?|manifestaci(?:ón|on|ones)|manifestantes)(?![\w\u00C0-\u024F])/gi, weight: 1 },
   { label: 'march', re: /(?<!\ben\s)\bmarchas?\b/gi, weight: 1 },
@@ -481,7 +483,7 @@ function scanSentence(s: string, n: number, o: ScanOptions, uses: Use[]): void {
 }
 
 /** Every protest word and predicate above contains one of these: a sentence without any is skipped unread. */
-const QUICK = /protest|demonstr|march|rall(?:y|ie)|walk|strik|boycott|vigil|sit-in|die-in|teach-in|blockad|encamp|picket|street|action|manifesta|huelga|calle|paro|chant|sign|banner|placard|flag/i;
+const QUICK = /protest|demonstr|march|rall(?:y|ie)|walk|strik|no work|no school|day of no|day without|boycott|vigil|sit-in|die-in|teach-in|blockad|encamp|picket|street|action|manifesta|huelga|calle|paro|chant|sign|banner|placard|flag/i;
 
 function scan(texts: string[], o: ScanOptions): Use[] {
   const uses: Use[] = [];

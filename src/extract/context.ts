@@ -56,7 +56,7 @@ export function outletTownsOf(units: Unit[], url: string | null): Set<string> {
   for (const u of units) {
     for (const p of u.scan.places) {
       const compact = p.text.toLowerCase().replace(/['’]s$/, '').replace(/[^a-z]/g, '');
-      if (compact.length >= 5 && labels.split('.').some((l) => l.startsWith(compact))) out.add(p.text.toLowerCase());
+      if (compact.length >= 5 && labels.split('.').some((l) => l.startsWith(compact) || l.endsWith(compact))) out.add(p.text.toLowerCase());
     }
   }
   return out;

@@ -257,15 +257,61 @@ function dayWithoutPublication(span: string, hint: YearHint): string | null {
   return null;
 }
 
-/** The year an undated article is most likely about: the year in its URL, else the year it writes most often. */
-export function yearHintOf(text: string, url: string | null): number | null {
-  const fromUrl = url ? /\/((?:19|20)\d\d)[/-]/.exec(url)?.[1] : undefined;
+/**
+ * The year an undated article is most likely about: the year in its URL; else the year in which the days it
+ * writes with their weekday fall on that weekday ("Thursday, March 13"), the latest not after `today` (a year it
+ * writes wins among those that fit); else the year it writes most often; else, when it writes a day without a
+ * year ("a July 5 rally") and a weekday ("the Saturday rally"), the latest year in which that day is that weekday.
+ */
+export function yearHintOf(text: string, url: string | null, today: string | null = null): number | null {
+  const fromUrl = url ? URL_YEAR.exec(url.replace(/^[a-z]+:\/\/[^/]*/i, ''))?.[1] : undefined;
   if (fromUrl) return +fromUrl;
   const counts = new Map<number, number>();
   for (const m of text.matchAll(/\b((?:19|20)\d\d)\b/g)) counts.set(+m[1]!, (counts.get(+m[1]!) ?? 0) + 1);
+  const now = today ? parseIso(today) : null;
+  if (now) {
+    const pairs = [...text.matchAll(WEEKDAY_DAY)].map((m) => ({ wd: [WEEKDAYS.indexOf(m[1]!.toLowerCase())], ...monthDay(m[2]!, m[3]!) }));
+    const fromPairs = fittingYear(pairs, now, (y) => counts.has(y));
+    if (fromPairs !== null) return fromPairs;
+  }
   let best: number | null = null;
   let n = 0;
   for (const [y, c] of counts) if (c > n || (c === n && best !== null && y > best)) [best, n] = [y, c];
+  if (best !== null || !now) return best;
+  const weekdays = [...new Set([...text.matchAll(/\b(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)\b/g)].map((m) => WEEKDAYS.indexOf(m[1]!.toLowerCase())))];
+  if (!weekdays.length) return null;
+  const days = [...text.matchAll(new RegExp(`\\b(${MONTH_RE})\\s+(\\d{1,2})(?!\\d|,?\\s+(?:19|20)\\d\\d)`, 'g'))].map((m) => ({ wd: weekdays, ...monthDay(m[1]!, m[2]!) }));
+  return fittingYear(days, now, () => false);
+}
+
+/** A year in a URL's path: "/2025/06/", "/evp2025/", "/2025-06-11-" (not a longer number's digits). */
+const URL_YEAR = /(?<![\d])((?:19|20)\d\d)(?![\d])/;
+
+/** "Thursday, March 13" (no year): a weekday written with its day. */
+const WEEKDAY_DAY = new RegExp(`\\b(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday),?\\s+(${MONTH_RE})\\s+(\\d{1,2})(?!\\d|,?\\s+(?:19|20)\\d\\d)`, 'g');
+
+function monthDay(monthName: string, day: string): { month: number; day: number } {
+  const key = monthName.toLowerCase().slice(0, 3);
+  return { month: MONTHS.findIndex((x) => x.startsWith(key)) + 1, day: +day };
+}
+
+/**
+ * The year, among the seven up to `now`, in which the most of the days fall on one of their weekdays: a
+ * preferred year first, then the latest. Null when no day fits any year.
+ */
+function fittingYear(days: Array<{ wd: number[]; month: number; day: number }>, now: Date, preferred: (y: number) => boolean): number | null {
+  let best: number | null = null;
+  let bestScore = 0;
+  for (let y = now.getUTCFullYear(); y >= now.getUTCFullYear() - 6; y--) {
+    let n = 0;
+    for (const d of days) {
+      if (!d.month || d.day < 1 || d.day > 31) continue;
+      const date = new Date(Date.UTC(y, d.month - 1, d.day));
+      if (date.getTime() <= now.getTime() && date.getUTCMonth() === d.month - 1 && d.wd.includes(date.getUTCDay())) n++;
+    }
+    const score = n + (n > 0 && preferred(y) ? 0.5 : 0);
+    if (score > bestScore) [best, bestScore] = [y, score];
+  }
   return best;
 }
 

@@ -22,6 +22,10 @@ import { findPrivateNames, makeRedactor } from './privacy.js';
 import { headingSection, isPlaceName, resolveDateline, resolvePlace, type Resolved, type Section } from './resolve.js';
 import { readUnits, runsOf, type Unit } from './units.js';
 
+/** A vague count of demonstrations: "dozens of walkouts", "hundreds of protests", "a wave of rallies". */
+const AGGREGATE =
+  /\b(?:dozens|hundreds|thousands|scores|a (?:number|series|wave|string|spate|flurry) of|several|numerous|countless|multiple) (?:of )?(?:\w+ )?(?:protests|rallies|walkouts|demonstrations|marches|vigils|strikes|sit-ins|actions|events)\b/i;
+
 export interface ExtractResult {
   mentions: Mention[];
   /** article-level flags, e.g. "published_date_contradicts_text" */
@@ -46,7 +50,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   if (!report.relevant && (report.score === 0 || sentencesOf(top).length >= 4)) return { mentions: [], flags: ['not_a_protest_report'], macroevent: null };
   // an undated article: month-day dates take the year it writes, and weekday words count from the day of
   // the demonstrations it dates explicitly
-  const hint = published ? undefined : { year: yearHintOf(text, article.url), today: opts.today ?? null };
+  const hint = published ? undefined : { year: yearHintOf(text, article.url, opts.today ?? null), today: opts.today ?? null };
   let { units, creditPlaces } = readUnits(article, gaz, published, hint);
   // the year the article reports from: a protest word dated to another year is a past one
   let year = published ? +published.slice(0, 4) : null;
@@ -158,7 +162,9 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     const namesCountry = u.scan.regions.some((r) => r.kind === 'country' && r.country !== (home?.locality.country ?? ctx.country));
     // a past nationwide action in a local story ("this nationwide protest on Saturday") happened at home too
     const localPart = nationwide && home !== null && !u.future && !plannedNationwideDays(u, published).length;
-    if (!places.length && !resolved.length && isEventSentence && (!nationwide || localPart) && !namesCountry) {
+    // "dozens of walkouts", "hundreds of rallies": a count of demonstrations names none of them
+    const aggregate = AGGREGATE.test(u.sentence.text);
+    if (!places.length && !resolved.length && isEventSentence && (!nationwide || localPart) && !namesCountry && !aggregate) {
       const credit = u.kind === 'caption' ? creditPlaces.get(u.block) : undefined;
       const fromCredit = credit ? resolvePlace(credit, gaz, geo, section, explicitLocalities, -1) : null;
       // (the article's sole site only for a sentence that dates its own report: "On Tuesday there were protests")

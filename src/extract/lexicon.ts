@@ -9,6 +9,8 @@ export const TRIGGERS: Array<[RegExp, string | null]> = [
   [/\brall(?:y|ies|ied|ying)\b/i, 'rally'],
   [/\bwalk(?:out|outs|ed out|ing out| out)\b/i, 'walkout'],
   [/\b(?:general strike|strikes?|striking|strikers)\b/i, 'strike'],
+  // the general strike's own words: "a day of no work, no school, no shopping", "a day without immigrants"
+  [/\bno work,? no school\b|\bno school,? no work\b|\bday of no (?:work|school|shopping)\b|\bday without immigrants\b/i, 'strike'],
   [/\bboycott(?:s|ed|ing)?\b/i, 'boycott'],
   [/\bvigils?\b/i, 'vigil'],
   [/\bsit-ins?\b/i, 'sit-in'],
@@ -40,7 +42,7 @@ export const NON_PROTEST_DATE_VERBS =
 
 /** Cues that a mention is of a future action. */
 export const FUTURE_CUES =
-  /\b(?:will|anticipat(?:e|es|ing)|planned for|(?:is|are) (?:being )?planned|(?:is|are) set to|planning|plans? to|scheduled(?: for)?|set for|set to|to be held|upcoming|next (?:week|month|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|are expected to|is expected to|is being organi[sz]ed|are being organi[sz]ed|announced for|called for .{0,30} on)\b/i;
+  /\b(?:will|anticipat(?:e|es|ing)|planned for|(?:is|are) (?:being )?planned|(?:is|are) set to|planning|plans? to|scheduled(?: for)?|set for|set to|to be held|upcoming|next (?:week|month|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|are expected to|is expected to|is being organi[sz]ed|are being organi[sz]ed|announced for|called for .{0,30} on|planned (?:protests?|rall(?:y|ies)|march(?:es)?|demonstrations?|walkouts?|vigils?|strikes?)(?! (?:drew|went|took|was held|were held)))\b/i;
 
 /** Cues that the clause reports something that already happened. */
 export const PAST_CUES =
@@ -94,6 +96,9 @@ export const VENUE_HEADS = new Set(
     'Embassy Consulate Tower Towers Complex Hospital Prison Jail Detention'
   ).split(' '),
 );
+
+/** Venue words that name a road: "Salem Street" runs through some town, it is not Salem. */
+export const STREET_HEADS = /^(?:Street|St|Avenue|Ave|Boulevard|Blvd|Road|Rd|Highway|Hwy|Freeway|Turnpike|Pike|Drive|Dr|Lane|Ln|Way|Parkway|Pkwy)$/;
 
 /** Last words of a proper name that make it an organization. */
 export const ORG_HEADS = new Set(

@@ -3,7 +3,7 @@
 // ("Pasadena City College"), and the names that only look like places ("Renée Good", "John Moore/AGENCY").
 import type { Place } from '../core/types.js';
 import type { Gazetteer } from '../resolve/gazetteer.js';
-import { CALENDAR_WORDS, NON_PLACE_TAILS, SENTENCE_WORDS, VENUE_HEADS } from './lexicon.js';
+import { CALENDAR_WORDS, NON_PLACE_TAILS, SENTENCE_WORDS, STREET_HEADS, VENUE_HEADS } from './lexicon.js';
 import type { Token } from './text.js';
 
 export interface Qualifier {
@@ -179,6 +179,11 @@ function scanRun(gaz: Gazetteer, run: Token[], all: Token[], out: SentencePlaces
         continue;
       }
       const lastTail = tail[tail.length - 1]!.text.replace(/\.$/, '');
+      // "Buford Highway", "Salem Street": a road named after a town is a street, in whatever town it runs through
+      if (tail.length === 1 && STREET_HEADS.test(lastTail)) {
+        i = n;
+        continue;
+      }
       if (VENUE_HEADS.has(lastTail) && !NON_PLACE_TAILS.test(tail[0]!.text)) {
         out.places.push({ start, end, text, cands, qualifier: null, venue: joinTokens(run.slice(i)), before });
       }

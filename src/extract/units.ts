@@ -2,7 +2,7 @@
 // regions it names, its protest words, its dates and whether it speaks of the future. Pure.
 import type { Article, Block } from '../core/types.js';
 import type { Gazetteer } from '../resolve/gazetteer.js';
-import { findDates, type DateHit, type YearHint } from './dates.js';
+import { addDays, findDates, iso, parseIso, type DateHit, type YearHint } from './dates.js';
 import { FUTURE_CUES, NON_PROTEST_DATE_VERBS, TRIGGERS, WEAK_TRIGGERS } from './lexicon.js';
 import { capitalRuns, creditPlace, scanSentence, type RawPlace, type SentencePlaces } from './places.js';
 import { quotedRanges, splitSentences, tokenize, type Sentence, type Token } from './text.js';
@@ -45,6 +45,8 @@ export function readUnits(article: Article, gaz: Gazetteer, published: string | 
   const text = article.text;
   const units: Unit[] = [];
   const creditPlaces = new Map<number, RawPlace>();
+  // unit index -> the last explicit day it writes, protest's or not
+  const lastDays = new Map<number, DateHit>();
   article.blocks.forEach((b, bi) => {
     if (b.kind === 'furniture') return;
     const body = text.slice(b.start, b.end);
@@ -65,15 +67,40 @@ export function readUnits(article: Article, gaz: Gazetteer, published: string | 
       const quotes = quotedRanges(s.text, s.start).filter(([qs, qe]) => text.slice(qs, qe).split(/\s+/).length <= 8);
       const inQuote = (t: Token) => quotes.some(([qs, qe]) => t.start >= qs && t.end <= qe);
       const scan = scanSentence(gaz, tokens, s.start, inQuote);
-      const triggers = findTriggers(s.text, TRIGGERS);
-      const weak = findTriggers(s.text, WEAK_TRIGGERS);
+      // "businesses closed in solidarity with the protest": support for a protest elsewhere reports none here
+      const own = s.text.replace(SUPPORT_OF_PROTEST, ' ');
+      const triggers = findTriggers(own, TRIGGERS);
+      const weak = findTriggers(own, WEAK_TRIGGERS);
       const future = FUTURE_CUES.test(s.text);
-      const dates = readDates(s, published, future, yearHint).filter((d) => !nonProtestDate(text, s.start, d) && !stampDate(text, d));
+      const read = readDates(s, published, future, yearHint);
+      // (the day of a killing is no protest's, but "a day after" it counts from it)
+      for (const d of read) if (d.explicit && d.date && d.precision === 'day' && !stampDate(text, d)) lastDays.set(units.length, d);
+      const dates = read.filter((d) => !nonProtestDate(text, s.start, d) && !stampDate(text, d));
       units.push({ sentence: s, block: bi, kind: b.kind, tokens, scan, triggers, weak, dates, future, title: findTitle(s.text), background: BACKGROUND.test(s.text) || NEGATED.test(s.text) || (SINCE.test(s.text) && PERFECT.test(s.text)) });
     }
   });
-
+  datesAfterLastDate(units, lastDays);
   return { units, creditPlaces };
+}
+
+const COUNT_WORDS: Record<string, number> = { a: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6 };
+/** "one day after her death", "two days later": a count of days from the day the text last named. */
+const DAYS_AFTER = /\b(a|one|two|three|four|five|six|[1-6]) days? (?:after|later)\b/i;
+
+/** A sentence dated only by "a day after ..." counts from the last explicit day written before it. */
+function datesAfterLastDate(units: Unit[], lastDays: Map<number, DateHit>): void {
+  let last: DateHit | null = null;
+  units.forEach((u, k) => {
+    if (last?.date && !u.dates.some((d) => d.date)) {
+      const m = DAYS_AFTER.exec(u.sentence.text);
+      if (m) {
+        const n = COUNT_WORDS[m[1]!.toLowerCase()] ?? Number(m[1]);
+        const start = u.sentence.start + m.index;
+        u.dates.push({ start, end: start + m[0].length, text: m[0], date: iso(addDays(parseIso(last.date)!, n)), precision: 'day', explicit: false });
+      }
+    }
+    last = lastDays.get(k) ?? last;
+  });
 }
 
 function findTriggers(s: string, list: Array<[RegExp, string | null]>): string[] {
@@ -96,6 +123,10 @@ function nonProtestDate(text: string, sentenceStart: number, d: DateHit): boolea
   const people = /\b(?:protesters|protestors|demonstrators|marchers|activists)\b/i;
   return !(/^(?:arrested|detained|cited)/i.test(m[0]) && (people.test(m[0]) || new RegExp(`${people.source}[^,;]*$`, 'i').test(clause)));
 }
+
+/** A phrase of support for a protest: "in solidarity with the strikers", "in support of Friday's protests". */
+const SUPPORT_OF_PROTEST =
+  /\b(?:in )?(?:solidarity with|support of|support for) (?:the |their |these |those |this |that |[A-Z]\w*['’]s )?(?:\w+ ){0,2}(?:protests?|protesters|protestors|demonstrations?|demonstrators|strikes?|strikers|march(?:es|ers)?|rall(?:y|ies)|walkouts?|shutdown)\b/gi;
 
 /** Pluperfect protest verbs: what had happened before the events reported. */
 const BACKGROUND = /\bhad (?:(?:also|already|previously|earlier) )?(?:protested|marched|rallied|demonstrated|gathered|picketed|walked out)\b/i;
