@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { decodeLenientUtf8, parseCsvRecords } from '../src/core/csv.js';
 import { haversineKm } from '../src/core/geo.js';
-import { loadGazetteer } from '../src/resolve/gazetteer.js';
+import { loadGazetteer, typoDistance } from '../src/resolve/gazetteer.js';
 import { geocode, geocodeLines, rankPlaces } from '../src/resolve/geocode.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -92,6 +92,22 @@ test('geocode: county names without "County", small towns, generic last words, t
   // a state code that is also a country code: Indiana, not India; Colorado, not Colombia
   assert.equal(geocode('Ames, IN')?.country, 'US');
   expectPlace('Dolores, CO', 'Dolores', 'CO');
+});
+
+test('geocode: typos keep the first letter, ignore spaces and count a swap of two letters as half an edit', () => {
+  assert.equal(typoDistance('mariln', 'marlin', 1), 0.5);
+  assert.equal(typoDistance('mariln', 'marion', 1), 1);
+  assert.equal(typoDistance('abcdef', 'bacdfe', 2), 1);
+  assert.equal(typoDistance('abcdef', 'uvwxyz', 2), 3);
+  // a swap before another one-letter edit: Marlin, not Marion; Sherwood, not Shorewood
+  expectPlace('Mariln, TX', 'Marlin', 'TX');
+  expectPlace('Shrewood, WI', 'Sherwood', 'WI');
+  // a name run together: River Vale (no edit but the space), not Riverdale (one edit)
+  expectPlace('Rivervale, NJ', 'River Vale', 'NJ');
+  // a one-letter change at the start is no typo while a town of the name stands out elsewhere: Layton, UT, not Dayton
+  expectPlace('Layton, OH', 'Layton', 'UT');
+  // ... and is the last reading before the state itself
+  expectPlace('Cobile, AL', 'Mobile', 'AL');
 });
 
 test('geocode: a state qualifier with no such place: border towns, code slips and dominant towns, else the state', () => {

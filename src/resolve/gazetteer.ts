@@ -45,9 +45,11 @@ export interface Gazetteer {
   /**
    * Names within a small edit distance of `name` (typos: "Corpus Cristi", "Niagra Falls", "Hamboldt County") among
    * towns, neighbourhoods and counties (by their full names) whose region or country is `region`; only the closest
-   * distance found is returned. Slow-ish (first call indexes).
+   * distance found is returned (see typoDistance: spaces do not count, a swap of two adjacent letters counts half).
+   * A typo seldom touches a name's first letter ("Layton, OH" is no slip for Dayton), so only names with the same
+   * first letter are asked unless `anyFirstLetter`. Slow-ish (first call indexes).
    */
-  fuzzyLookup(name: string, region: string, maxDistance?: number): Place[];
+  fuzzyLookup(name: string, region: string, maxDistance?: number, anyFirstLetter?: boolean): Place[];
   /** US states other than its own whose ZIP code points lie within 15 km of a US town (border towns) */
   borderRegions(place: Place): string[];
   /** 0..2: +1 for a seat of government, +1 for a town with its own post office name; 0 for unknown places */
@@ -372,6 +374,40 @@ export function editDistance(a: string, b: string, max: number): number {
   return prev[n]!;
 }
 
+/**
+ * The distance fuzzyLookup ranks typos by, on names without their spaces ("Rivervale" is River Vale, 0, before
+ * Riverdale, 1): the edit distance, less a half for each swap of two adjacent letters, the commonest typing slip
+ * ("Mariln" is nearer Marlin, 0.5, than Marion, 1). Gives floor(max) + 1 past max.
+ */
+export function typoDistance(a: string, b: string, max: number): number {
+  const d = editDistance(a, b, Math.ceil(max));
+  if (d > Math.ceil(max)) return Math.floor(max) + 1;
+  // d counts each swap once; the plain distance (no swaps) tells how many of the d edits are swaps
+  const swaps = d > 0 ? levenshtein(a, b, d * 2) - d : 0;
+  const t = d - 0.5 * Math.min(swaps, d);
+  return t > max ? Math.floor(max) + 1 : t;
+}
+
+/** Edit distance without swaps (a swap is two edits), or max + 1 past max. */
+function levenshtein(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const n = b.length;
+  let prev = Array.from({ length: n + 1 }, (_, j) => j);
+  let cur = new Array<number>(n + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= n; j++) {
+      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1));
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    [prev, cur] = [cur, prev];
+  }
+  return prev[n]!;
+}
+
 function parsePlace(line: string): Place {
   const f = line.split('\t');
   const place: Place = {
@@ -486,14 +522,17 @@ export function loadGazetteer(): Gazetteer {
       const li = lines.find(placeStart, keyStart, id);
       return li < 0 ? undefined : placeAt(li - placeStart);
     },
-    fuzzyLookup(name: string, region: string, maxDistance?: number): Place[] {
+    fuzzyLookup(name: string, region: string, maxDistance?: number, anyFirstLetter = false): Place[] {
       const key = normalizeName(name);
       if (key.length < 4) return [];
       const max = maxDistance ?? (key.length >= 10 ? 2 : 1);
+      const q = key.replace(/ /g, '');
       let best = max + 1;
       let found: number[] = [];
       for (const [k, i] of regionKeys(region)) {
-        const d = editDistance(key, k, Math.min(max, best));
+        const c = k.replace(/ /g, '');
+        if (!anyFirstLetter && c.charCodeAt(0) !== q.charCodeAt(0)) continue;
+        const d = typoDistance(q, c, Math.min(max, best));
         if (d < best) [best, found] = [d, [i]];
         else if (d === best && d <= max) found.push(i);
       }

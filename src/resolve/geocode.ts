@@ -416,7 +416,7 @@ export function geocode(query: string, context: GeoContext = {}): GeocodeResult 
     };
     // in order: a generic last word added or left out ("Daytona, FL"); a typo ("Corpus Cristi, TX"); a border
     // town across the line ("Weirton, OH") or a code slip ("Little Rock, AK"); a worse typo ("Fullteron, CA"); a
-    // dominant town elsewhere ("Anaheim, FL")
+    // dominant town elsewhere ("Anaheim, FL"); a typo in the first letter ("Cobile, AL")
     const tail = isState ? genericTailMatch(gaz, name, qual.region) : [];
     if (tail.length) return toResult(gaz, query, rankPlaces(tail, rctx));
     const fuzzy1 = gaz.fuzzyLookup(name, qual.region, 1).filter(inRegion);
@@ -432,6 +432,11 @@ export function geocode(query: string, context: GeoContext = {}): GeocodeResult 
     }
     const dominant = otherState('dominant');
     if (dominant) return dominant;
+    for (const max of [1, 2]) {
+      if (max === 2 && normalizeName(name).replace(/ /g, '').length < FUZZY2_MIN_LETTERS) break;
+      const any = gaz.fuzzyLookup(name, qual.region, max, true).filter(inRegion);
+      if (any.length) return toResult(gaz, query, rankPlaces(any, rctx));
+    }
     if (rp) return toResult(gaz, query, [{ place: rp, score: W_QUALIFIER }]);
   }
   return null;
