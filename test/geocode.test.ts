@@ -110,6 +110,20 @@ test('geocode: typos keep the first letter, ignore spaces and count a swap of tw
   expectPlace('Cobile, AL', 'Mobile', 'AL');
 });
 
+test('geocode: a word ending spelled the other way, a head word added or left out', () => {
+  // -boro/-borough, -burg/-burgh
+  expectPlace('Greensborough, NC', 'Greensboro', 'NC');
+  expectPlace('Hillsborough, OR', 'Hillsboro', 'OR');
+  // a head word left out: the one place named with it, or places so named that lie together
+  expectPlace('Clemente, CA', 'San Clemente', 'CA');
+  expectPlace('Pierce, FL', 'Fort Pierce', 'FL');
+  const fl = geocode('Lauderdale, FL');
+  assert.equal(fl?.locality, 'Fort Lauderdale');
+  assert.ok(fl?.alternatives.some((a) => a.locality === 'North Lauderdale'));
+  // a head word written for the place itself
+  expectPlace('Lake Modesto, CA', 'Modesto', 'CA');
+});
+
 test('geocode: a state qualifier with no such place: border towns, code slips and dominant towns, else the state', () => {
   const w = geocode('Weirton, OH');
   assert.equal(w?.region, 'WV');

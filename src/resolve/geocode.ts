@@ -254,6 +254,58 @@ function genericTailMatch(gaz: Gazetteer, name: string, region: string): Place[]
   return ps.length && one ? ps : [];
 }
 
+/** Spellings of one word ending that US place names use either way: Hillsboro and Hillsborough, Pittsburg and Pittsburgh. */
+const SPELLING_VARIANTS: Array<[RegExp, string]> = [
+  [/boro\b/g, 'borough'],
+  [/borough\b/g, 'boro'],
+  [/burg\b/g, 'burgh'],
+  [/burgh\b/g, 'burg'],
+  [/center\b/g, 'centre'],
+  [/centre\b/g, 'center'],
+];
+
+/** In a region, the places named by the name with a word ending spelled the other way ("Hillsboro, NC" -> Hillsborough). */
+function spellingVariantMatch(gaz: Gazetteer, name: string, region: string): Place[] {
+  const key = normalizeName(name);
+  const out = new Map<string, Place>();
+  for (const [re, to] of SPELLING_VARIANTS) {
+    const v = key.replace(re, to);
+    if (v !== key) for (const p of gaz.lookupInRegion(v, region)) if (inState(p, region) && p.kind !== 'county') out.set(p.id, p);
+  }
+  return [...out.values()];
+}
+
+/**
+ * First words of US place names that name a place after the one it lies by ("Fort Stockton", "Lake Geneva", "South
+ * Royalton", "San Ramon"): writers leave them out ("Stockton, TX" for Fort Stockton), or write them for the place
+ * itself ("Lake Pueblo, CO" for Pueblo).
+ */
+const DERIVED_HEADS = ['fort', 'mount', 'port', 'san', 'santa', 'lake', 'bay', 'north', 'south', 'east', 'west', 'upper', 'lower', 'new'];
+/** Places this close together are one answer for a name that leaves out a head word. */
+const DERIVED_CLUSTER_KM = 25;
+
+/**
+ * In a region, the places named by the name with a head word added ("Stockton, TX" -> Fort Stockton) when they all
+ * lie within DERIVED_CLUSTER_KM of each other ("Lyme, CT": East Lyme and South Lyme), else the place named by the name
+ * without its head word ("Lake Pueblo, CO" -> Pueblo).
+ */
+function derivedHeadMatch(gaz: Gazetteer, name: string, region: string): Place[] {
+  const key = normalizeName(name);
+  if (!key) return [];
+  const tokens = key.split(' ');
+  const found = new Map<string, Place>();
+  if (!DERIVED_HEADS.includes(tokens[0]!))
+    for (const h of DERIVED_HEADS)
+      for (const p of gaz.lookupInRegion(`${h} ${key}`, region)) if (inState(p, region) && p.kind === 'locality') found.set(p.id, p);
+  const ps = [...found.values()];
+  if (ps.length && ps.every((p) => ps.every((q) => haversineKm(p.lat, p.lon, q.lat, q.lon) <= DERIVED_CLUSTER_KM))) return ps;
+  if (tokens.length > 1 && DERIVED_HEADS.includes(tokens[0]!)) {
+    const rest = gaz.lookupInRegion(tokens.slice(1).join(' '), region).filter((p) => inState(p, region) && p.kind === 'locality');
+    if (rest.length) return rest;
+  }
+  return [];
+}
+
 /**
  * Names of at least this many letters may be two edits off ("Abeline" -> Abilene, "Fullteron" -> Fullerton) when
  * they match nothing in the qualifier's region; shorter ones one edit.
@@ -414,11 +466,24 @@ export function geocode(query: string, context: GeoContext = {}): GeocodeResult 
       if (rp) ranked.splice(1, 0, { place: rp, score: W_QUALIFIER });
       return toResult(gaz, query, ranked);
     };
-    // in order: a generic last word added or left out ("Daytona, FL"); a typo ("Corpus Cristi, TX"); a border
-    // town across the line ("Weirton, OH") or a code slip ("Little Rock, AK"); a worse typo ("Fullteron, CA"); a
-    // dominant town elsewhere ("Anaheim, FL"); a typo in the first letter ("Cobile, AL")
+    // in order: a word ending spelled the other way ("Greensborough, NC"); a generic last word added or left out
+    // ("Daytona, FL"); a head word added or left out ("Clemente, CA", "Lake Modesto, CA"); a typo ("Corpus Cristi,
+    // TX"); a border town across the line ("Weirton, OH") or a code slip ("Little Rock, AK"); a worse typo
+    // ("Fullteron, CA"); a dominant town elsewhere ("Anaheim, FL"); a typo in the first letter ("Cobile, AL")
+    const variant = isState ? spellingVariantMatch(gaz, name, qual.region) : [];
+    if (variant.length) return toResult(gaz, query, rankPlaces(variant, rctx));
     const tail = isState ? genericTailMatch(gaz, name, qual.region) : [];
     if (tail.length) return toResult(gaz, query, rankPlaces(tail, rctx));
+    // a piece of a two-place name ("Setauket, NY" for Setauket-East Setauket) before a head word added (East Setauket)
+    const piece = isState
+      ? lookupWithFallbacks(gaz, name, qual.region, true).filter((p) => {
+          const pieces = p.name.split('-');
+          return pieces.length === 2 && pieces.some((x) => normalizeName(x) === normalizeName(name));
+        })
+      : [];
+    if (piece.length) return toResult(gaz, query, rankPlaces(piece, rctx));
+    const head = isState ? derivedHeadMatch(gaz, name, qual.region) : [];
+    if (head.length) return toResult(gaz, query, rankPlaces(head, rctx));
     const fuzzy1 = gaz.fuzzyLookup(name, qual.region, 1).filter(inRegion);
     if (fuzzy1.length) return toResult(gaz, query, rankPlaces(fuzzy1, rctx));
     const border = otherState('border') ?? otherState('slip');
