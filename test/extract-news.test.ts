@@ -222,6 +222,12 @@ describe('what a protest sentence may be about besides a demonstration', () => {
     const text = 'PEORIA, Ill. — Students walked out of Central High on Monday.\nThe district warned families after dozens of walkouts on Jan. 20.';
     assert.deepEqual(rows(events(text, { published: '2026-01-28' })), ['2026-01-26 Peoria,IL occurred']);
   });
+  it('places a report that names no town at the one town of its headline', () => {
+    const text = 'Students block Toledo streets in climate protest\nDemonstrators sat down on the roadway on Sunday and police cleared them after an hour.';
+    assert.deepEqual(rows(events(text, { published: '2025-06-16' })), ['2025-06-15 Toledo,OH occurred']);
+    // a headline capitalises every word: a word that is also a town is not one
+    assert.deepEqual(rows(events('Protesters Welcome Ruling\nDemonstrators cheered on Sunday.', { published: '2025-06-16' })), []);
+  });
   it('reads a day of no work and no school as a strike', () => {
     const es = events('Organizers urged people to join a nationwide day of no work, no school and no shopping on Friday, Feb. 6.', { published: '2026-02-01' });
     assert.deepEqual(rows(es), ['2026-02-06 -,US planned']);

@@ -19,8 +19,21 @@ import { addEvidence, attachFacts } from './facts.js';
 import { ABROAD, NATIONWIDE, PAST_CUES } from './lexicon.js';
 import { assignDates, groupPlaces, isPlaceLine, nationwideMention, newMention, plannedNationwideDays } from './mention.js';
 import { findPrivateNames, makeRedactor } from './privacy.js';
-import { headingSection, isPlaceName, resolveDateline, resolvePlace, type Resolved, type Section } from './resolve.js';
+import { isEnglishWord } from './names.js';
+import { headingSection, isPlaceName, MIN_UNQUALIFIED_POP, resolveDateline, resolvePlace, type Resolved, type Section } from './resolve.js';
+import type { RawPlace } from './places.js';
 import { readUnits, runsOf, type Unit } from './units.js';
+
+/** The one place of the headline, when the headline reports a protest and licenses the place as its site. */
+function headlinePlace(units: Unit[]): RawPlace | null {
+  const title = units.find((u) => u.kind === 'title');
+  if (!title || !title.triggers.length || title.scan.places.length !== 1) return null;
+  const raw = title.scan.places[0]!;
+  // a headline capitalises every word: only a sizeable town that is no English word ("Welcome", "Capitol") counts
+  if (!raw.qualifier && (isEnglishWord(raw.text) || !raw.cands.some((c) => c.kind === 'locality' && c.population >= MIN_UNQUALIFIED_POP))) return null;
+  const span = { start: raw.start, end: raw.qualifier?.end ?? raw.end };
+  return licensedPlaces(title.sentence, [{ ...span, qualified: raw.qualifier !== null }])[0] && !contextPlaces(title.sentence, [span])[0] ? raw : null;
+}
 
 /** The one day an article writes out, in sentences of any kind ("over the October 18 weekend"); null if none or several. */
 function soleExplicitDay(units: Unit[]): DateHit | null {
@@ -73,7 +86,9 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   // else the town the outlet is named after, when the article names it
   const outletTowns = outletTownsOf(units, article.url);
   const outletRaw = units.flatMap((u) => u.scan.places).find((p) => !p.qualifier && outletTowns.has(p.text.toLowerCase()));
-  const home = dateline ? resolveDateline(dateline.place, ctx) : outletRaw ? resolveDateline(outletRaw, ctx) : null;
+  // else the one town of a headline that puts a protest there ("Protesters block Lyon route")
+  const titleRaw = dateline || outletRaw ? null : headlinePlace(units);
+  const home = dateline ? resolveDateline(dateline.place, ctx) : outletRaw ? resolveDateline(outletRaw, ctx) : titleRaw ? resolveDateline(titleRaw, ctx) : null;
   ctx.outletTowns = outletTowns;
   const openings = paragraphDatelines(article, gaz);
   if (home && home.locality.country === 'US') ctx.articleRegions = { ...ctx.articleRegions, [home.locality.region]: (ctx.articleRegions?.[home.locality.region] ?? 0) + 4 };
