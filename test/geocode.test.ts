@@ -122,6 +122,11 @@ test('geocode: a word ending spelled the other way, a head word added or left ou
   assert.ok(fl?.alternatives.some((a) => a.locality === 'North Lauderdale'));
   // a head word written for the place itself
   expectPlace('Lake Modesto, CA', 'Modesto', 'CA');
+  // more generic last words: a station, a depot, a courthouse, corners
+  expectPlace('Oxford Station, MS', 'Oxford', 'MS');
+  expectPlace('Salem Depot, NH', 'Salem', 'NH');
+  expectPlace('Lexington Courthouse, VA', 'Lexington', 'VA');
+  expectPlace('Ithaca Corners, NY', 'Ithaca', 'NY');
 });
 
 test('geocode: a state qualifier with no such place: border towns, code slips and dominant towns, else the state', () => {
@@ -142,6 +147,11 @@ test('geocode: a state qualifier with no such place: border towns, code slips an
   assert.notEqual(geocode('Xqzville Township, ME')?.region, 'MA');
   // a real place in the named state always wins
   expectPlace('Portland, Maine', 'Portland', 'ME');
+  // elsewhere means the name as written: not the name without a "Village" it has, and a two-place name is no piece
+  assert.equal(geocode('Tulsa Village, ME')?.precision, 'state');
+  expectPlace('Wilkes-Barre, VT', 'Wilkes-Barre', 'PA');
+  // a town of the very name that stands out elsewhere before a two-edit typo in the state (Carson City, NV)
+  expectPlace('Carol City, NV', 'Carol City', 'FL');
 });
 
 test('geocode: Census places and SimpleMaps townships, found only with their state', () => {

@@ -219,7 +219,9 @@ function lookupWithFallbacks(gaz: Gazetteer, name: string, region: string | null
   if (noParens !== name.trim() && noParens) return look(noParens);
   // "Shreveport/Bossier", "Eugene-Bend": the first named piece
   const pieces = name.split(/\s*[/+&]\s*|\s+-\s+|-|\s+and\s+/).map((x) => x.trim()).filter(Boolean);
-  if (pieces.length > 1) for (const piece of pieces) {
+  // (unless the whole name is a town in another state: "Winston-Salem, SC" is no Salem, SC)
+  const elsewhere = (): boolean => !!region && gaz.lookup(name).some((p) => p.kind === 'locality' && US_COUNTRIES.has(p.country));
+  if (pieces.length > 1 && !elsewhere()) for (const piece of pieces) {
     const found = look(piece);
     if (found.length) return found;
   }
@@ -227,7 +229,10 @@ function lookupWithFallbacks(gaz: Gazetteer, name: string, region: string | null
 }
 
 /** Generic last words of US place names: "Daytona" is written for Daytona Beach, "Ventura Beach" for Ventura. */
-const GENERIC_TAILS = ['beach', 'city', 'springs', 'hills', 'heights', 'park', 'falls', 'village', 'center', 'junction', 'valley', 'township', 'island'];
+const GENERIC_TAILS = [
+  'beach', 'city', 'springs', 'hills', 'heights', 'park', 'falls', 'village', 'center', 'junction', 'valley', 'township', 'island',
+  'hill', 'corner', 'corners', 'courthouse', 'depot', 'station', 'mills', 'square', 'crossing',
+];
 /** A first word that writers leave out: "Johnsbury" for Saint Johnsbury. */
 const GENERIC_HEADS = ['saint'];
 
@@ -335,7 +340,12 @@ export const DOMINANT_RATIO = 10;
 function crossStateMatch(gaz: Gazetteer, name: string, region: string, rule: 'border' | 'slip' | 'dominant'): Place[] {
   // a township is a place of its state: "Bloomfield Township, MI" is not Bloomfield, NJ
   if (TOWNSHIP_AFFIX.test(normalizeName(name))) return [];
-  const us = lookupWithFallbacks(gaz, name).filter((p) => p.country === 'US' && p.kind === 'locality' && p.region !== region);
+  // the name as written, or with "City" ("Lake Havasu"): not a piece of it, nor without a "Village" it has ("Canyon
+  // Village, WY" is no slip for Canyon, TX)
+  const direct = gaz.lookup(name);
+  const us = (direct.length ? direct : gaz.lookup(`${normalizeName(name)} city`)).filter(
+    (p) => p.country === 'US' && p.kind === 'locality' && p.region !== region,
+  );
   if (!us.length) return [];
   if (rule === 'border') return us.filter((p) => gaz.borderRegions(p).includes(region));
   if (rule === 'slip') {
@@ -468,8 +478,9 @@ export function geocode(query: string, context: GeoContext = {}): GeocodeResult 
     };
     // in order: a word ending spelled the other way ("Greensborough, NC"); a generic last word added or left out
     // ("Daytona, FL"); a head word added or left out ("Clemente, CA", "Lake Modesto, CA"); a typo ("Corpus Cristi,
-    // TX"); a border town across the line ("Weirton, OH") or a code slip ("Little Rock, AK"); a worse typo
-    // ("Fullteron, CA"); a dominant town elsewhere ("Anaheim, FL"); a typo in the first letter ("Cobile, AL")
+    // TX"); a border town across the line ("Weirton, OH") or a code slip ("Little Rock, AK"); an alternate name; a
+    // dominant town elsewhere ("Anaheim, FL"); a worse typo ("Fullteron, CA"); a typo in the first letter ("Cobile,
+    // AL")
     const variant = isState ? spellingVariantMatch(gaz, name, qual.region) : [];
     if (variant.length) return toResult(gaz, query, rankPlaces(variant, rctx));
     const tail = isState ? genericTailMatch(gaz, name, qual.region) : [];
@@ -491,12 +502,12 @@ export function geocode(query: string, context: GeoContext = {}): GeocodeResult 
     // a GeoNames alternate name ("Utqiagvik, AK" for Barrow; "Westboro, MA" for Westborough)
     const alt = isState ? lookupWithFallbacks(gaz, name, qual.region, true) : [];
     if (alt.length) return toResult(gaz, query, rankPlaces(alt, rctx));
+    const dominant = otherState('dominant');
+    if (dominant) return dominant;
     if (normalizeName(name).replace(/ /g, '').length >= FUZZY2_MIN_LETTERS) {
       const fuzzy2 = gaz.fuzzyLookup(name, qual.region, 2).filter(inRegion);
       if (fuzzy2.length) return toResult(gaz, query, rankPlaces(fuzzy2, rctx));
     }
-    const dominant = otherState('dominant');
-    if (dominant) return dominant;
     for (const max of [1, 2]) {
       if (max === 2 && normalizeName(name).replace(/ /g, '').length < FUZZY2_MIN_LETTERS) break;
       const any = gaz.fuzzyLookup(name, qual.region, max, true).filter(inRegion);
