@@ -228,6 +228,14 @@ describe('what a protest sentence may be about besides a demonstration', () => {
     // a headline capitalises every word: a word that is also a town is not one
     assert.deepEqual(rows(events('Protesters Welcome Ruling\nDemonstrators cheered on Sunday.', { published: '2025-06-16' })), []);
   });
+  it('an earlier protest named beside this one keeps its place and its date to itself', () => {
+    const text = 'On Sunday, about 3,000 people marched in Lyon, following earlier rallies in Porto in May.';
+    assert.deepEqual(rows(events(text, { published: '2025-10-06' })), ['2025-10-05 Lyon,France occurred']);
+  });
+  it('reads the days of a leading "After ..." as past ones when a page stamp comes first', () => {
+    const text = ' date 2025-06-01 After hours of protests in downtown Tulsa Saturday, a march is planned for Sunday afternoon.';
+    assert.deepEqual(rows(events(text)), ['2025-05-31 Tulsa,OK occurred', '2025-06-01 Tulsa,OK planned']);
+  });
   it('reads a day of no work and no school as a strike', () => {
     const es = events('Organizers urged people to join a nationwide day of no work, no school and no shopping on Friday, Feb. 6.', { published: '2026-02-01' });
     assert.deepEqual(rows(es), ['2026-02-06 -,US planned']);

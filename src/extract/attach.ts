@@ -22,6 +22,9 @@ const PEOPLE_HEAD = /^(?:people|protesters|protestors|demonstrators|marchers|act
 /** "in solidarity with", "stand with", "in support of": the place after them is who the protest supports. */
 const SOLIDARITY = /\b(?:solidarity with|stand(?:s|ing)? with|stood with|in support of|support for)\b/i;
 
+/** Words before a protest word that make it a past one: "earlier rallies", "the previous day's march". */
+const PAST_PROTEST = /\b(?:earlier|previous|prior|past)\s+(?:[a-z]+['’]s\s+)?(?:[a-z]+\s+)?$/;
+
 /** Every protest word of a sentence, as [start, end) offsets relative to the sentence, in order. */
 export function protestWordSpans(text: string): Array<[number, number]> {
   const out: Array<[number, number]> = [];
@@ -45,7 +48,16 @@ export function contextPlaces(s: Sentence, places: Array<{ start: number; end: n
       continue;
     }
     let from = Math.max(0, prevEnd);
-    for (const [, e] of spans) if (e <= at && e > from) from = e;
+    let word = -1;
+    for (const [b, e] of spans) {
+      if (e <= at && e > from) from = e;
+      if (e <= at) word = b;
+    }
+    // "following earlier rallies in X": the protest word is of a past one
+    if (word >= 0 && PAST_PROTEST.test(s.text.slice(Math.max(0, word - 30), word))) {
+      out.push(true);
+      continue;
+    }
     const between = s.text.slice(from, at);
     // the noun right before the preposition decides: "people in Akron" is theirs, "killings in X" context
     const head = /\b([a-z]+)\s+(?:in|at|outside|near|across|throughout|from)\s+(?:the\s+|downtown\s+)?$/.exec(between)?.[1];

@@ -16,13 +16,16 @@ import { articleContext, dominantDate, dominantTitle, outletTownsOf, type Articl
 import { findDateline, paragraphDatelines } from './dateline.js';
 import { yearHintOf, type DateHit } from './dates.js';
 import { addEvidence, attachFacts } from './facts.js';
-import { ABROAD, NATIONWIDE, PAST_CUES } from './lexicon.js';
+import { ABROAD, FUTURE_CUES, NATIONWIDE, PAST_CUES } from './lexicon.js';
 import { assignDates, groupPlaces, isPlaceLine, nationwideMention, newMention, plannedNationwideDays } from './mention.js';
 import { findPrivateNames, makeRedactor } from './privacy.js';
 import { isEnglishWord } from './names.js';
 import { headingSection, isPlaceName, MIN_UNQUALIFIED_POP, resolveDateline, resolvePlace, type Resolved, type Section } from './resolve.js';
 import type { RawPlace } from './places.js';
 import { readUnits, runsOf, type Unit } from './units.js';
+
+/** A sentence that reports the past, then a plan: "After protests Saturday, a march is planned Sunday". */
+const AFTER_THEN_PLAN = /^\W*(?:date:?\s+\d{4}-\d\d-\d\d\s+)?(?:After|Following)\b/i;
 
 /** The one place of the headline, when the headline reports a protest and licenses the place as its site. */
 function headlinePlace(units: Unit[]): RawPlace | null {
@@ -221,12 +224,20 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     const own = places.filter((p) => p.raw.start >= u.sentence.start && p.raw.end <= u.sentence.end).map((p) => p.raw);
     const listedTogether = own.length > 1 && own.length === places.length && new Set(groupPlaces(u.sentence, own).values()).size === 1;
     if (places.length) {
-      let assigned = assignDates(u, places);
+      let assigned = assignDates(u, places, resolved);
       // "After protests Saturday and Friday night, a march is planned Sunday": each day at the running place
       const days = [...new Map(u.dates.filter((d) => d.date && d.precision === 'day').map((d) => [d.date, d])).values()];
       if (inherited && days.length > 1) {
         places = days.map(() => places[0]!);
         assigned = days;
+      } else if (places.length === 1 && days.length > 1 && u.future) {
+        // "After protests in Tulsa Saturday, a march is planned for Sunday": the place of the past part holds the plan too
+        const cue = AFTER_THEN_PLAN.test(u.sentence.text) ? FUTURE_CUES.exec(u.sentence.text) : null;
+        const planned = cue ? days.filter((d) => d.start >= u.sentence.start + cue.index) : [];
+        if (planned.length && places[0]!.raw.end <= u.sentence.start + cue!.index) {
+          places = [places[0]!, ...planned.map(() => places[0]!)];
+          assigned = [assigned[0]!, ...planned];
+        }
       }
       for (let i = 0; i < places.length; i++) {
         const p = places[i]!;

@@ -20,7 +20,7 @@ export function isPlaceLine(u: Unit, resolved: Resolved[]): boolean {
  * between them ("in Tulsa, Reno and Boise on Saturday" dates all three; "in Fresno, where ...
  * a protest in Modesto earlier this month" dates only Modesto).
  */
-export function assignDates(u: Unit, places: Resolved[]): Array<DateHit | null> {
+export function assignDates(u: Unit, places: Resolved[], others: Resolved[] = []): Array<DateHit | null> {
   const dates = u.dates.filter((d) => d.date);
   if (!dates.length) return places.map(() => null);
   const own = places.map((p) => p.raw);
@@ -28,7 +28,8 @@ export function assignDates(u: Unit, places: Resolved[]): Array<DateHit | null> 
     // inherited place: the sentence's own date, if it has exactly one
     return places.map(() => (dates.length >= 1 ? dates[0]! : null));
   }
-  const groups = groupPlaces(u.sentence, own);
+  // the sentence's other places (context: "following earlier rallies in Lyon in May") keep their dates too
+  const groups = groupPlaces(u.sentence, [...own, ...others.map((o) => o.raw).filter((r) => !own.includes(r))]);
   const all = [...new Set(groups.values())];
   return places.map((p) => {
     const g = groups.get(p.raw)!;

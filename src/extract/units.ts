@@ -79,7 +79,7 @@ export function readUnits(article: Article, gaz: Gazetteer, published: string | 
       units.push({ sentence: s, block: bi, kind: b.kind, tokens, scan, triggers, weak, dates, future, title: findTitle(s.text), background: BACKGROUND.test(s.text) || NEGATED.test(s.text) || (SINCE.test(s.text) && PERFECT.test(s.text)) });
     }
   });
-  datesAfterLastDate(units, lastDays);
+  datesAfterLastDate(units, lastDays, article.published);
   return { units, creditPlaces };
 }
 
@@ -88,7 +88,7 @@ const COUNT_WORDS: Record<string, number> = { a: 1, one: 1, two: 2, three: 3, fo
 const DAYS_AFTER = /\b(a|one|two|three|four|five|six|[1-6]) days? (?:after|later)\b/i;
 
 /** A sentence dated only by "a day after ..." counts from the last explicit day written before it. */
-function datesAfterLastDate(units: Unit[], lastDays: Map<number, DateHit>): void {
+function datesAfterLastDate(units: Unit[], lastDays: Map<number, DateHit>, published: string | null): void {
   let last: DateHit | null = null;
   units.forEach((u, k) => {
     if (last?.date && !u.dates.some((d) => d.date)) {
@@ -96,7 +96,9 @@ function datesAfterLastDate(units: Unit[], lastDays: Map<number, DateHit>): void
       if (m) {
         const n = COUNT_WORDS[m[1]!.toLowerCase()] ?? Number(m[1]);
         const start = u.sentence.start + m.index;
-        u.dates.push({ start, end: start + m[0].length, text: m[0], date: iso(addDays(parseIso(last.date)!, n)), precision: 'day', explicit: false });
+        const day = iso(addDays(parseIso(last.date)!, n));
+        // (a report of what happened is not dated after its page)
+        if (!published || day <= published || u.future) u.dates.push({ start, end: start + m[0].length, text: m[0], date: day, precision: 'day', explicit: false });
       }
     }
     last = lastDays.get(k) ?? last;
@@ -142,7 +144,8 @@ const PERFECT = /\b(?:have|has) (?:been (?:held|staged|organi[sz]ed)|taken place
  * "After ..." part are past ones although the sentence speaks of the future.
  */
 function readDates(s: Sentence, published: string | null, future: boolean, yearHint?: YearHint): DateHit[] {
-  const cue = future && /^\W*(?:After|Following)\b/.test(s.text) ? FUTURE_CUES.exec(s.text) : null;
+  // (a page's date stamp may lead the sentence: " date 2025-06-01 After ...")
+  const cue = future && /^\W*(?:date:?\s+\d{4}-\d\d-\d\d\s+)?(?:After|Following)\b/i.test(s.text) ? FUTURE_CUES.exec(s.text) : null;
   if (!cue) return findDates(s.text, s.start, published, future, yearHint);
   return [...findDates(s.text.slice(0, cue.index), s.start, published, false, yearHint), ...findDates(s.text.slice(cue.index), s.start + cue.index, published, true, yearHint)];
 }
