@@ -236,6 +236,13 @@ describe('what a protest sentence may be about besides a demonstration', () => {
     const text = ' date 2025-06-01 After hours of protests in downtown Tulsa Saturday, a march is planned for Sunday afternoon.';
     assert.deepEqual(rows(events(text)), ['2025-05-31 Tulsa,OK occurred', '2025-06-01 Tulsa,OK planned']);
   });
+  it('standing by someone, the tactics used somewhere and a place of another year are no demonstrations', () => {
+    assert.deepEqual(rows(events('Parents in Reno said the team was rallying around him after the arrest on Monday.', { published: '2025-06-18' })), []);
+    const text = 'Those protesting in Boise on Saturday said they were outraged by the tactics used by agents in Fresno.';
+    assert.deepEqual(rows(events(text, { published: '2025-06-16' })), ['2025-06-14 Boise,ID occurred']);
+    const anniversary = 'On Friday, hundreds marched in Tulsa on the anniversary of the speech delivered at the Capitol in Reno, Nevada, in 1963.\nThe marchers waved signs outside City Hall in Tulsa for two hours.';
+    assert.deepEqual(rows(events(anniversary, { published: '2025-06-16' })), ['2025-06-13 Tulsa,OK occurred']);
+  });
   it('reads a day of no work and no school as a strike', () => {
     const es = events('Organizers urged people to join a nationwide day of no work, no school and no shopping on Friday, Feb. 6.', { published: '2026-02-01' });
     assert.deepEqual(rows(es), ['2026-02-06 -,US planned']);

@@ -14,7 +14,7 @@ const PROTEST_WORDS = [...TRIGGERS, ...WEAK_TRIGGERS].map(([re]) => new RegExp(r
  * case only: a capitalised word is part of a name ("Metropolitan Detention Center").
  */
 const CONTEXT_HEAD =
-  /\b(?:kill(?:ing|ings|ed)|gunned down|agent|violence|attacks?|since|plowed|anniversary|follows|followed|arrests of|disaster|originated|shoot(?:ing|ings)|shot|deaths?|died|murder(?:s|ed)?|slaying|crackdowns?|raids?|operations?|presence|actions|surge|deployments?|occupation|invasion|incursion|detentions?|deportations?|policies|agents|officers|troops|residents?|citizens|nationals|being|last (?:year|month|week))\b/;
+  /\b(?:kill(?:ing|ings|ed)|gunned down|agent|violence|attacks?|since|plowed|anniversary|follows|followed|arrests of|disaster|originated|shoot(?:ing|ings)|shot|deaths?|died|murder(?:s|ed)?|slaying|crackdowns?|raids?|operations?|presence|actions|surge|deployments?|occupation|invasion|incursion|detentions?|deportations?|policies|tactics|agents|officers|troops|residents?|citizens|nationals|being|last (?:year|month|week))\b/;
 
 /** Nouns for the people or the action of a demonstration: a place right after them (by a preposition) is its site. */
 const PEOPLE_HEAD = /^(?:people|protesters|protestors|demonstrators|marchers|activists|residents|students|workers|crowds?|rally|rallies|protests?|march|marches|demonstrations?|vigils?|walkouts?|gatherings?|events?)$/;
@@ -69,7 +69,7 @@ export function contextPlaces(s: Sentence, places: Array<{ start: number; end: n
     // "the 1968 march on the capital", "last year's march in X": a demonstration of another year
     const withModifiers = s.text.slice(Math.max(0, from - 30), at);
     // (or right after the place: "a disaster in Novi Sad in 2024")
-    const yearAfter = /^[^.;,]{0,20}?\b(?:in|during)\s+((?:19|20)\d\d)\b/.exec(s.text.slice(places[k]!.end - s.start, places[k]!.end - s.start + 30));
+    const yearAfter = /^,?[^.;,]{0,20}?\b(?:in|during)\s+((?:19|20)\d\d)\b/.exec(s.text.slice(places[k]!.end - s.start, places[k]!.end - s.start + 30));
     const otherYear =
       [...withModifiers.matchAll(/\b(?:19|20)\d\d\b/g)].some((m) => year !== null && +m[0] !== year) || (yearAfter !== null && year !== null && +yearAfter[1]! !== year);
     // a place inside a clause about an earlier thing: "since a car plowed into marchers in X", "after the raid in X"

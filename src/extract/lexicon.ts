@@ -6,7 +6,8 @@ export const TRIGGERS: Array<[RegExp, string | null]> = [
   [/\bdemonstrat(?:ion|ions|ors?|ed|ing|e)\b/i, 'demonstration'],
   [/\b(?:march(?:es|ed|ing|ers)?)\b/, 'march'],
   [/\bMarch(?:ed|es|ing|ers)\b/, 'march'],
-  [/\brall(?:y|ies|ied|ying)\b/i, 'rally'],
+  // (not "rallying around him": standing by someone)
+  [/\brall(?:y|ies|ied|ying)\b(?!\s+(?:around|behind)\s+(?:him|her|them|us|me|you|the family|the team|his|her|their)\b)/i, 'rally'],
   [/\bwalk(?:out|outs|ed out|ing out| out)\b/i, 'walkout'],
   [/\b(?:general strike|strikes?|striking|strikers)\b/i, 'strike'],
   // the general strike's own words: "a day of no work, no school, no shopping", "a day without immigrants"
