@@ -243,6 +243,10 @@ describe('what a protest sentence may be about besides a demonstration', () => {
     const anniversary = 'On Friday, hundreds marched in Tulsa on the anniversary of the speech delivered at the Capitol in Reno, Nevada, in 1963.\nThe marchers waved signs outside City Hall in Tulsa for two hours.';
     assert.deepEqual(rows(events(anniversary, { published: '2025-06-16' })), ['2025-06-13 Tulsa,OK occurred']);
   });
+  it('keeps a plan apart from the action already held at the same place that day', () => {
+    const text = 'Students walked out of classes across Akron on Friday morning. The walkouts in Akron precede a planned rally at the county courthouse Friday at 5 p.m.';
+    assert.deepEqual(rows(events(text, { published: '2026-01-30' })), ['2026-01-30 Akron,OH occurred', '2026-01-30 Akron,OH planned']);
+  });
   it('reads a day of no work and no school as a strike', () => {
     const es = events('Organizers urged people to join a nationwide day of no work, no school and no shopping on Friday, Feb. 6.', { published: '2026-02-01' });
     assert.deepEqual(rows(es), ['2026-02-06 -,US planned']);

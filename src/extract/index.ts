@@ -16,6 +16,7 @@ import { articleContext, dominantDate, dominantTitle, outletTownsOf, type Articl
 import { findDateline, paragraphDatelines } from './dateline.js';
 import { yearHintOf, type DateHit } from './dates.js';
 import { addEvidence, attachFacts } from './facts.js';
+import { SAME_DAY_PLAN } from '../merge/cluster.js';
 import { ABROAD, FUTURE_CUES, NATIONWIDE, PAST_CUES } from './lexicon.js';
 import { assignDates, groupPlaces, isPlaceLine, nationwideMention, newMention, plannedNationwideDays } from './mention.js';
 import { findPrivateNames, makeRedactor } from './privacy.js';
@@ -329,6 +330,13 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       m.date = dated[0]!.date;
       m.date_precision = 'day';
       m.status = dated[0]!.status;
+    }
+  }
+  // "the walkouts this morning precede a rally planned at 5 p.m.": the day's report and the day's plan at one
+  // place are two actions, kept apart (a plan read in another article still joins the day's event)
+  for (const m of mentions) {
+    if (m.status === 'planned' && m.date !== null && !m.flags.includes('date_from_article') && mentions.some((o) => o.status === 'occurred' && o.placeId === m.placeId && o.date === m.date && o.date_precision === m.date_precision)) {
+      m.flags.push(SAME_DAY_PLAN);
     }
   }
   // abroad, the region is the country's name, as coders write it ("Quebec, Canada"): a two-letter code would

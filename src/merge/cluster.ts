@@ -9,11 +9,19 @@ export function sourceRef(a: { id: string; name: string; url: string | null; tit
   return { id: a.id, url: a.url, file: a.url ? null : a.name, title: a.title, publisher: a.publisher, published: a.published };
 }
 
-/** The identity of an event: place, date and date precision (a week never swallows its days). */
-export function eventKey(m: Pick<Mention, 'placeId' | 'locality' | 'region' | 'date' | 'date_precision'>): string {
+/** The flag of a plan that its article reports beside an action already held at the same place that day. */
+export const SAME_DAY_PLAN = 'planned_beside_held';
+
+/**
+ * The identity of an event: place, date and date precision (a week never swallows its days). A plan that its own
+ * article reports beside an action already held at that place that day ("walkouts this morning, a rally at 5 p.m.")
+ * is another action: it has a key of its own.
+ */
+export function eventKey(m: Pick<Mention, 'placeId' | 'locality' | 'region' | 'date' | 'date_precision'> & Partial<Pick<Mention, 'status' | 'flags'>>): string {
   // CCC's rule: same locality and state on the same day is one event (NYC's boroughs are all "New York")
   const place = m.locality ? `${m.region ?? ''}|${m.locality.toLowerCase()}` : m.placeId ?? `${m.region ?? ''}|`;
-  return `${place}|${m.date ?? 'undated'}|${m.date_precision}`;
+  const apart = m.status === 'planned' && m.flags?.includes(SAME_DAY_PLAN) ? '|planned' : '';
+  return `${place}|${m.date ?? 'undated'}|${m.date_precision}${apart}`;
 }
 
 export function eventId(key: string): string {
