@@ -143,6 +143,7 @@ test('findSizes: crowd-size phrases', () => {
     ['Many thousands of protestors took to the streets.', 'many thousands', 2000, 2000],
     ['About two hundred students walked out of class.', 'about 200', 200, 200],
     ['Between 30 and 40 people showed up.', '30-40', 30, 40],
+    ['Police estimated they numbered only about 20.', 'only about 20', 20, 20],
     ['Roughly 40-50 people stood on the overpass.', 'roughly 40-50', 40, 50],
     ['Tens of thousands of people marched.', 'tens of thousands', 20000, 20000],
     ['A few dozen union members picketed.', 'a few dozen', 36, 36],

@@ -25,6 +25,9 @@ import { headingSection, isPlaceName, MIN_UNQUALIFIED_POP, resolveDateline, reso
 import type { RawPlace } from './places.js';
 import { readUnits, runsOf, type Unit } from './units.js';
 
+/** A sentence whose subject is the demonstration the article reports: "The rally, which drew ...". */
+const THIS_DEMONSTRATION = /^\W*(?:The|This|That) (?:demonstration|rally|protest|march|vigil|walkout|gathering|event)\b/;
+
 /** A sentence that reports the past, then a plan: "After protests Saturday, a march is planned Sunday". */
 const AFTER_THEN_PLAN = /^\W*(?:date:?\s+\d{4}-\d\d-\d\d\s+)?(?:After|Following)\b/i;
 
@@ -282,7 +285,8 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       mentions.push(m);
     }
     if (sentenceMentions.length) paraMentions = lastMentions = sentenceMentions;
-    else if (!nationwide && !u.future) orphans.push({ u, quote });
+    // ("The demonstration, which drew 5,000, was part of a nationwide movement" speaks of the local one)
+    else if (!u.future && (!nationwide || THIS_DEMONSTRATION.test(u.sentence.text))) orphans.push({ u, quote });
   }
 
   // protest sentences that named no place ("The demonstration drew roughly 5,000 people") describe the one

@@ -353,8 +353,18 @@ const HEDGES: string[][] = [
   .map((h) => h.split(' '))
   .sort((a, b) => b.length - a.length);
 
-/** Token index where a hedge ending just before token i begins (i itself when none). */
+/** Token index where the hedges ending just before token i begin ("only about"; i itself when none). */
 function hedgeStart(toks: Tok[], i: number): number {
+  const s = oneHedgeStart(toks, i);
+  // two hedges in a row: "only about 20", "just over 100"
+  if (s < i && (toks[s].lw === 'about' || toks[s].lw === 'around' || toks[s].lw === 'some' || toks[s].lw === 'roughly' || toks[s].lw === 'approximately')) {
+    const t = oneHedgeStart(toks, s);
+    if (t < s && (toks[t].lw === 'only' || toks[t].lw === 'just' || toks[t].lw === 'perhaps' || toks[t].lw === 'maybe')) return t;
+  }
+  return s;
+}
+
+function oneHedgeStart(toks: Tok[], i: number): number {
   outer: for (const h of HEDGES) {
     const s = i - h.length;
     if (s < 0) continue;
