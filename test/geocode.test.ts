@@ -73,8 +73,8 @@ test('geocode: states, countries, counties, neighbourhoods', () => {
   assert.equal(echo?.locality, 'Los Angeles');
   assert.equal(echo?.neighbourhood, 'Echo Park');
   assert.equal(echo?.precision, 'locality');
-  // a qualifier that contains no such town and no namesake stands out (Kansas City, MO and KS): the qualifier
-  const bad = geocode('Kansas City, ME');
+  // a qualifier that contains no such town and no namesake stands out (Pasadena, CA and TX): the qualifier
+  const bad = geocode('Pasadena, ME');
   assert.equal(bad?.precision, 'state');
   assert.equal(bad?.region, 'ME');
 });
@@ -129,7 +129,7 @@ test('geocode: a word ending spelled the other way, a head word added or left ou
   expectPlace('Ithaca Corners, NY', 'Ithaca', 'NY');
 });
 
-test('geocode: a state qualifier with no such place: border towns, code slips and dominant towns, else the state', () => {
+test('geocode: a state qualifier with no such place: border towns, code slips, dominant and likely towns, else the state', () => {
   const w = geocode('Weirton, OH');
   assert.equal(w?.region, 'WV');
   assert.deepEqual([w?.alternatives[0]?.region, w?.alternatives[0]?.locality], ['OH', null]); // the conflict stays visible
@@ -141,8 +141,8 @@ test('geocode: a state qualifier with no such place: border towns, code slips an
   const b = geocode('Boston, ME');
   assert.deepEqual([b?.locality, b?.region], ['Boston', 'MA']);
   assert.deepEqual([b?.alternatives[0]?.region, b?.alternatives[0]?.locality], ['ME', null]);
-  // no namesake stands out: the qualifier stays decisive
-  assert.equal(geocode('Kansas City, ME')?.precision, 'state');
+  // no namesake stands out (Pasadena, CA and TX, of about the same size): the qualifier stays decisive
+  assert.equal(geocode('Pasadena, ME')?.precision, 'state');
   // a township is a place of its own state, never a namesake elsewhere
   assert.notEqual(geocode('Xqzville Township, ME')?.region, 'MA');
   // a real place in the named state always wins
@@ -152,6 +152,13 @@ test('geocode: a state qualifier with no such place: border towns, code slips an
   expectPlace('Wilkes-Barre, VT', 'Wilkes-Barre', 'PA');
   // a town of the very name that stands out elsewhere before a two-edit typo in the state (Carson City, NV)
   expectPlace('Carol City, NV', 'Carol City', 'FL');
+  // after every reading in the state: the only town of the name, or one with twice the people of any other
+  const o = geocode('Ogunquit, NH');
+  assert.deepEqual([o?.locality, o?.region, o?.alternatives[0]?.region, o?.alternatives[0]?.locality], ['Ogunquit', 'ME', 'NH', null]);
+  expectPlace('Fayetteville, ME', 'Fayetteville', 'NC');
+  // a generic last word or affix never reads the state as a place in it: "Michigan City, MI" does not name Michigan
+  expectPlace('Michigan City, MI', 'Michigan City', 'IN');
+  assert.equal(geocode('Central Texas')?.precision, 'state');
 });
 
 test('geocode: Census places and SimpleMaps townships, found only with their state', () => {

@@ -210,7 +210,9 @@ function lookupWithFallbacks(gaz: Gazetteer, name: string, region: string | null
   if (direct.length) return direct;
   for (const re of AFFIX_PATTERNS) {
     if (!re.test(key)) continue;
-    const found = look(key.replace(re, ''));
+    // in a region, a place in it, not the region itself left when the affix goes ("Michigan City, MI" does not name
+    // Michigan; "Central Texas" does name Texas)
+    const found = look(key.replace(re, '')).filter((p) => !region || (p.kind !== 'state' && p.kind !== 'country'));
     if (found.length) return found;
   }
   const withCity = look(`${key} city`); // "West Valley" -> "West Valley City"
@@ -248,7 +250,7 @@ function genericTailMatch(gaz: Gazetteer, name: string, region: string): Place[]
   const last = tokens[tokens.length - 1]!;
   const found = new Map<string, Place>();
   const add = (ps: Place[]): void => {
-    for (const p of ps) if (inState(p, region) && p.kind !== 'county') found.set(p.id, p);
+    for (const p of ps) if (inState(p, region) && (p.kind === 'locality' || p.kind === 'neighbourhood')) found.set(p.id, p);
   };
   if (tokens.length > 1 && GENERIC_TAILS.includes(last)) add(gaz.lookupInRegion(tokens.slice(0, -1).join(' '), region));
   if (!GENERIC_TAILS.includes(last)) for (const t of GENERIC_TAILS) add(gaz.lookupInRegion(`${key} ${t}`, region));
@@ -275,7 +277,7 @@ function spellingVariantMatch(gaz: Gazetteer, name: string, region: string): Pla
   const out = new Map<string, Place>();
   for (const [re, to] of SPELLING_VARIANTS) {
     const v = key.replace(re, to);
-    if (v !== key) for (const p of gaz.lookupInRegion(v, region)) if (inState(p, region) && p.kind !== 'county') out.set(p.id, p);
+    if (v !== key) for (const p of gaz.lookupInRegion(v, region)) if (inState(p, region) && (p.kind === 'locality' || p.kind === 'neighbourhood')) out.set(p.id, p);
   }
   return [...out.values()];
 }
@@ -323,6 +325,10 @@ export const WELL_KNOWN_POPULATION = 100_000;
 export const DOMINANT_POPULATION = 10_000;
 /** ...and this many times as many as any other US place of the name. */
 export const DOMINANT_RATIO = 10;
+/** A likely namesake, asked after every reading in the state: DOMINANT_POPULATION people and this many times as many. */
+export const LIKELY_RATIO = 2;
+
+type CrossStateRule = 'border' | 'slip' | 'dominant' | 'likely';
 
 /**
  * When a state qualifier names a state with no place of that name, one of these readings of a slip in the state:
@@ -332,12 +338,16 @@ export const DOMINANT_RATIO = 10;
  *   and a place of the name lies there ("Little Rock, AK");
  * - a dominant town: the largest US place of the name has at least DOMINANT_POPULATION people and DOMINANT_RATIO
  *   times as many as any other ("Anaheim, FL", "Tulsa, KS", "Wichita, MO"), or it is the only one and has
- *   WELL_KNOWN_POPULATION; the name alone says which town is meant, as it would without a state.
+ *   WELL_KNOWN_POPULATION; the name alone says which town is meant, as it would without a state;
+ * - a likely town, asked only after every reading in the state, typos included: the only US town of the name, of
+ *   any size ("Ogunquit, NH"), or the largest with DOMINANT_POPULATION people and LIKELY_RATIO times as many as any
+ *   other ("Fayetteville, ME" is Fayetteville, NC). A name that no place of the state has, nor a typo of one, is more likely a slip of
+ *   the state than a place nobody has heard of.
  * Otherwise the qualifier stays decisive and the result is the state itself: "Franklin, ME" is Maine, since no
  * Franklin stands out. Either way, the state itself is listed among the alternatives, so the conflict with the
  * qualifier stays visible to the caller.
  */
-function crossStateMatch(gaz: Gazetteer, name: string, region: string, rule: 'border' | 'slip' | 'dominant'): Place[] {
+function crossStateMatch(gaz: Gazetteer, name: string, region: string, rule: CrossStateRule): Place[] {
   // a township is a place of its state: "Bloomfield Township, MI" is not Bloomfield, NJ
   if (TOWNSHIP_AFFIX.test(normalizeName(name))) return [];
   // the name as written, or with "City" ("Lake Havasu"): not a piece of it, nor without a "Village" it has ("Canyon
@@ -353,13 +363,14 @@ function crossStateMatch(gaz: Gazetteer, name: string, region: string, rule: 'bo
     return us.filter((p) => slips.includes(p.region));
   }
   const states = new Set(us.map((p) => p.region));
-  if (states.size === 1 && Math.max(...us.map((p) => p.population)) >= WELL_KNOWN_POPULATION) return us;
+  if (states.size === 1 && (rule === 'likely' || Math.max(...us.map((p) => p.population)) >= WELL_KNOWN_POPULATION)) return us;
   const byPop = [...us].sort((a, b) => b.population - a.population);
   const top = byPop[0]!;
   // other places of the name: not the top one under another id (a namesake within 25 km is the same town)
   const others = byPop.filter((p) => p !== top && (p.region !== top.region || haversineKm(p.lat, p.lon, top.lat, top.lon) > 25));
   const second = Math.max(POPULATION_FLOOR, ...others.map((p) => p.population));
-  return top.population >= DOMINANT_POPULATION && top.population >= DOMINANT_RATIO * second ? [top] : [];
+  const ratio = rule === 'likely' ? LIKELY_RATIO : DOMINANT_RATIO;
+  return top.population >= DOMINANT_POPULATION && top.population >= ratio * second ? [top] : [];
 }
 
 const regionPlace = (gaz: Gazetteer, q: Qualifier): Place | undefined =>
@@ -469,7 +480,7 @@ export function geocode(query: string, context: GeoContext = {}): GeocodeResult 
     const rp = regionPlace(gaz, qual);
     const isState = qual.kind === 'state';
     const inRegion = (p: Place): boolean => !isState || inState(p, qual!.region);
-    const otherState = (rule: 'border' | 'slip' | 'dominant'): GeocodeResult | null => {
+    const otherState = (rule: CrossStateRule): GeocodeResult | null => {
       const other = isState ? crossStateMatch(gaz, name, qual!.region, rule) : [];
       if (!other.length) return null;
       const ranked = rankPlaces(other, ctx);
@@ -479,8 +490,8 @@ export function geocode(query: string, context: GeoContext = {}): GeocodeResult 
     // in order: a word ending spelled the other way ("Greensborough, NC"); a generic last word added or left out
     // ("Daytona, FL"); a head word added or left out ("Clemente, CA", "Lake Modesto, CA"); a typo ("Corpus Cristi,
     // TX"); a border town across the line ("Weirton, OH") or a code slip ("Little Rock, AK"); an alternate name; a
-    // dominant town elsewhere ("Anaheim, FL"); a worse typo ("Fullteron, CA"); a typo in the first letter ("Cobile,
-    // AL")
+    // dominant town elsewhere ("Anaheim, FL"); a worse typo ("Fullteron, CA"); a likely town elsewhere ("Ogunquit,
+    // NH"); a typo in the first letter ("Cobile, AL")
     const variant = isState ? spellingVariantMatch(gaz, name, qual.region) : [];
     if (variant.length) return toResult(gaz, query, rankPlaces(variant, rctx));
     const tail = isState ? genericTailMatch(gaz, name, qual.region) : [];
@@ -508,6 +519,8 @@ export function geocode(query: string, context: GeoContext = {}): GeocodeResult 
       const fuzzy2 = gaz.fuzzyLookup(name, qual.region, 2).filter(inRegion);
       if (fuzzy2.length) return toResult(gaz, query, rankPlaces(fuzzy2, rctx));
     }
+    const likely = otherState('likely');
+    if (likely) return likely;
     for (const max of [1, 2]) {
       if (max === 2 && normalizeName(name).replace(/ /g, '').length < FUZZY2_MIN_LETTERS) break;
       const any = gaz.fuzzyLookup(name, qual.region, max, true).filter(inRegion);
