@@ -71,6 +71,11 @@ describe('3. words and names are not towns', () => {
 });
 
 describe('4. namesakes are read in the page’s own context', () => {
+  it('takes the state from a group that carries its name', () => {
+    const text = 'AUBURN — Nearly 200 people marched along Main Street on Saturday behind an Indivisible Maine banner.';
+    assert.deepEqual(rows(events(text, { published: '2025-06-16' })), ['2025-06-14 Auburn,ME occurred']);
+    assert.notDeepEqual(rows(events(text.replace(' Maine', ''), { published: '2025-06-16' })), ['2025-06-14 Auburn,ME occurred']);
+  });
   it('takes the state from the dateline and from a county the page names', () => {
     assert.deepEqual(rows(events('PEORIA, Ill. — Hundreds rallied downtown on Saturday. Others marched in Jacksonville.', { published: '2025-06-16' })), [
       '2025-06-14 Jacksonville,IL occurred',

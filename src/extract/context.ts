@@ -76,6 +76,7 @@ export function articleContext(units: Unit[]): ArticleGeo {
       else countryWeights[r.country] = (countryWeights[r.country] ?? 0) + 1;
       countries[r.country] = (countries[r.country] ?? 0) + 1;
     }
+    for (const st of u.scan.namedStates) add(st, 0.5);
     for (const p of u.scan.places) {
       if (p.qualifier?.region) {
         if (p.qualifier.country === 'US') add(p.qualifier.region, 2);

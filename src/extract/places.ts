@@ -31,6 +31,8 @@ export interface SentencePlaces {
   places: RawPlace[];
   /** states and countries named on their own ("protests in Minnesota", "United States") */
   regions: Array<{ region: string; country: string; kind: 'state' | 'country'; start: number; end: number }>;
+  /** US states named inside a longer proper name ("Third Act Ohio", "Texas Tribune"): weak evidence of the region */
+  namedStates: string[];
   /** proper names that end in a venue word, with or without a town in them: "City Hall", "Federal Plaza" */
   venues: Array<{ text: string; start: number; end: number }>;
 }
@@ -75,7 +77,7 @@ function joinTokens(ts: Token[]): string {
  * there is not evidence of a name). `skip` marks tokens inside quotes (slogans on signs).
  */
 export function scanSentence(gaz: Gazetteer, tokens: Token[], sentenceStart: number, skip: (t: Token) => boolean): SentencePlaces {
-  const out: SentencePlaces = { places: [], regions: [], venues: [] };
+  const out: SentencePlaces = { places: [], regions: [], venues: [], namedStates: [] };
   const runs = capitalRuns(tokens, skip);
   for (let r = 0; r < runs.length; r++) {
     let run = runs[r]!;
@@ -155,10 +157,10 @@ function scanRun(gaz: Gazetteer, run: Token[], all: Token[], out: SentencePlaces
     if (regionOnly) cands = [region];
 
     if (regionOnly) {
+      const c = cands[0]!;
       if (prefixOk && tail.length === 0) {
-        const c = cands[0]!;
         out.regions.push({ region: c.region, country: c.country, kind: c.kind === 'state' ? 'state' : 'country', start, end });
-      }
+      } else if (c.kind === 'state') out.namedStates.push(c.region);
       i = j;
       continue;
     }
