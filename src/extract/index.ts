@@ -189,7 +189,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     // a sentence about another country ("protests in France") is not at the running place
     const namesCountry = u.scan.regions.some((r) => r.kind === 'country' && r.country !== (home?.locality.country ?? ctx.country));
     // a past nationwide action in a local story ("this nationwide protest on Saturday") happened at home too
-    const localPart = nationwide && home !== null && !u.future && !plannedNationwideDays(u, published).length;
+    const localPart = nationwide && home !== null && !u.future && !plannedNationwideDays(u, published ?? anchor?.date ?? null, !published && Boolean(anchor?.date)).length;
     // "dozens of walkouts", "hundreds of rallies": a count of demonstrations names none of them
     const aggregate = AGGREGATE.test(u.sentence.text);
     if (!places.length && !resolved.length && isEventSentence && (!nationwide || localPart) && !namesCountry && !aggregate) {
@@ -268,7 +268,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       // "across the country" is the article's country
       const namesUs = u.scan.regions.some((r) => r.kind === 'country' && r.country === 'US') || /\bacross (?:the )?(?:us|usa|u\.s\.|u\.s\.a\.|united states|america)\b/i.test(u.sentence.text);
       const country = namesUs ? 'US' : ctx.country ?? 'US';
-      const days = plannedNationwideDays(u, published);
+      const days = plannedNationwideDays(u, published ?? anchor?.date ?? null, !published && Boolean(anchor?.date));
       for (const d of days) {
         const m = nationwideMention(article.id, d, u, country);
         addEvidence(m, 'date', quote, u, article.id);

@@ -161,12 +161,15 @@ export const CALL_CUES = /\b(?:join|next|tomorrow|upcoming|calls? for|called for
 
 /**
  * The days of a nationwide action that a sentence announces: days not before publication, in a sentence that
- * speaks of the future or calls people to it (with no publication date, the call alone decides).
+ * speaks of the future or calls people to it (with no publication date, the call alone decides). `anchored`: the
+ * day given is not a publication date but the day an undated page is about.
  */
-export function plannedNationwideDays(u: Unit, published: string | null): DateHit[] {
-  const calls = u.future || CALL_CUES.test(u.sentence.text);
+export function plannedNationwideDays(u: Unit, published: string | null, anchored = false): DateHit[] {
+  const call = CALL_CUES.test(u.sentence.text);
+  const calls = u.future || call;
   const days = u.dates.filter((h) => h.date && h.precision === 'day' && (!published || h.date >= published));
-  return days.filter((h) => (published && h.date! > published && h.explicit) || (calls && (!published || h.date! > published || u.future)));
+  // (an undated page counts from the day it is about: a call to join that day is a plan for it)
+  return days.filter((h) => (published && h.date! > published && h.explicit) || (calls && (!published || h.date! > published || u.future)) || (anchored && call));
 }
 
 export function nationwideMention(articleId: string, d: DateHit, u: Unit, country: string): Mention {
