@@ -2,7 +2,7 @@
 
 import type { GeoPrecision, Place, PlaceKind } from '../core/types.js';
 import { haversineKm } from '../core/geo.js';
-import { loadGazetteer, normalizeName, type Gazetteer } from './gazetteer.js';
+import { loadGazetteer, normalizeName, readPlacesData, type Gazetteer } from './gazetteer.js';
 
 export interface GeoContext {
   /** an explicit state/country qualifier ("Portland, Maine"): decisive */
@@ -159,7 +159,7 @@ function qualifierOf(gaz: Gazetteer, s: string): Qualifier | null {
 const AFFIX_PATTERNS: RegExp[] = [
   /^(city|town|village|borough|township|municipality|county) of /,
   / (charter township|township|twp|town|village|borough|city|cdp|municipality)$/,
-  /^(downtown|uptown|greater|central|north|south|east|west|northern|southern|eastern|western) /,
+  /^(downtown|uptown|midtown|greater|central|north|south|east|west|northern|southern|eastern|western|northeast|northwest|southeast|southwest|eastside|westside|northside|southside|historic) /
 ];
 
 /** "Moon Township", "Brownstown Twp", "Lake Charter Township", "Township of Ocean" */
@@ -362,15 +362,56 @@ function crossStateMatch(gaz: Gazetteer, name: string, region: string, rule: Cro
     const slips = gaz.stateSlips(region);
     return us.filter((p) => slips.includes(p.region));
   }
+  return standsOut(us, rule === 'likely');
+}
+
+/**
+ * Among US towns of one name, the one the name alone points to: the only one when it has WELL_KNOWN_POPULATION people
+ * (any number when `likely`), or the largest with DOMINANT_POPULATION people and DOMINANT_RATIO (LIKELY_RATIO) times
+ * as many as any other. Else none.
+ */
+function standsOut(us: Place[], likely: boolean): Place[] {
+  if (!us.length) return [];
   const states = new Set(us.map((p) => p.region));
-  if (states.size === 1 && (rule === 'likely' || Math.max(...us.map((p) => p.population)) >= WELL_KNOWN_POPULATION)) return us;
+  if (states.size === 1 && (likely || Math.max(...us.map((p) => p.population)) >= WELL_KNOWN_POPULATION)) return us;
   const byPop = [...us].sort((a, b) => b.population - a.population);
   const top = byPop[0]!;
   // other places of the name: not the top one under another id (a namesake within 25 km is the same town)
   const others = byPop.filter((p) => p !== top && (p.region !== top.region || haversineKm(p.lat, p.lon, top.lat, top.lon) > 25));
   const second = Math.max(POPULATION_FLOOR, ...others.map((p) => p.population));
-  const ratio = rule === 'likely' ? LIKELY_RATIO : DOMINANT_RATIO;
+  const ratio = likely ? LIKELY_RATIO : DOMINANT_RATIO;
   return top.population >= DOMINANT_POPULATION && top.population >= ratio * second ? [top] : [];
+}
+
+let usStateCodes: string[] | null = null;
+
+/**
+ * A one-edit typo (first letter kept, see Gazetteer.fuzzyLookup) of a town in another state, asked when nothing in
+ * the named state reads it: in a code-slip state ("Fayeteville, AK" is Fayetteville, AR), else a dominant town of the
+ * names found ("Albequerque, AZ" is Albuquerque, NM).
+ */
+function crossStateTypo(gaz: Gazetteer, name: string, region: string): Place[] {
+  if (TOWNSHIP_AFFIX.test(normalizeName(name))) return [];
+  usStateCodes ??= readPlacesData().states.map((s) => s.code);
+  const found: Place[] = [];
+  for (const st of usStateCodes) {
+    if (st === region) continue;
+    for (const p of gaz.fuzzyLookup(name, st, 1)) if (p.kind === 'locality' && inState(p, st)) found.push(p);
+  }
+  const slips = gaz.stateSlips(region);
+  const slipped = found.filter((p) => slips.includes(p.region));
+  return slipped.length ? slipped : standsOut(found, false);
+}
+
+/**
+ * The name without the state and country codes and ZIP codes at its end, keeping at least one word ("Ocala FL 34470"
+ * -> "Ocala"). Only codes in capitals: a word like "Kent" or "Washington" is part of a name ("Fort Kent").
+ */
+function trimTrailingQualifiers(gaz: Gazetteer, name: string): string {
+  const tokens = name.split(' ');
+  const strip = (t: string): boolean => /^\d{5}(-\d{4})?$/.test(t) || (/^[A-Z]{2,3}$/.test(t) && qualifierOf(gaz, t) !== null);
+  while (tokens.length > 1 && strip(tokens[tokens.length - 1]!)) tokens.pop();
+  return tokens.join(' ');
 }
 
 const regionPlace = (gaz: Gazetteer, q: Qualifier): Place | undefined =>
@@ -471,12 +512,32 @@ export function geocode(query: string, context: GeoContext = {}): GeocodeResult 
   for (const part of parts) {
     let cands: Place[];
     if (!qual) cands = lookupWithFallbacks(gaz, part);
-    else if (qual.kind === 'state') cands = lookupWithFallbacks(gaz, part, qual.region);
-    else cands = lookupWithFallbacks(gaz, part).filter((p) => regionMatches(p, qual!.region));
+    else if (qual.kind === 'state') {
+      cands = lookupWithFallbacks(gaz, part, qual.region);
+      // a border town of the very name across the line before a reading of the name without a word of it ("East
+      // Moline, IA" is East Moline, IL, not Moline, IA)
+      if (cands.length && part === parts[0] && !gaz.lookupInRegion(part, qual.region).some((p) => inState(p, qual!.region))) {
+        const across = crossStateMatch(gaz, part, qual.region, 'border');
+        const rp = regionPlace(gaz, qual);
+        if (across.length) {
+          const ranked = rankPlaces(across, ctx);
+          if (rp) ranked.splice(1, 0, { place: rp, score: W_QUALIFIER });
+          return toResult(gaz, query, ranked);
+        }
+      }
+    } else cands = lookupWithFallbacks(gaz, part).filter((p) => regionMatches(p, qual!.region));
     if (cands.length) return toResult(gaz, query, rankPlaces(cands, rctx));
   }
   if (qual) {
-    const name = parts[0]!;
+    let name = parts[0]!;
+    // a state or country code or a ZIP code left at the end of the place ("Ocala FL 34470, FL", "Ocala FL USA, FL"):
+    // the place without them
+    const trimmed = trimTrailingQualifiers(gaz, name);
+    if (trimmed !== name) {
+      const found = (qual.kind === 'state' ? lookupWithFallbacks(gaz, trimmed, qual.region) : lookupWithFallbacks(gaz, trimmed).filter((p) => regionMatches(p, qual!.region)));
+      if (found.length) return toResult(gaz, query, rankPlaces(found, rctx));
+      name = trimmed;
+    }
     const rp = regionPlace(gaz, qual);
     const isState = qual.kind === 'state';
     const inRegion = (p: Place): boolean => !isState || inState(p, qual!.region);
@@ -488,10 +549,11 @@ export function geocode(query: string, context: GeoContext = {}): GeocodeResult 
       return toResult(gaz, query, ranked);
     };
     // in order: a word ending spelled the other way ("Greensborough, NC"); a generic last word added or left out
-    // ("Daytona, FL"); a head word added or left out ("Clemente, CA", "Lake Modesto, CA"); a typo ("Corpus Cristi,
-    // TX"); a border town across the line ("Weirton, OH") or a code slip ("Little Rock, AK"); an alternate name; a
-    // dominant town elsewhere ("Anaheim, FL"); a worse typo ("Fullteron, CA"); a likely town elsewhere ("Ogunquit,
-    // NH"); a typo in the first letter ("Cobile, AL")
+    // ("Daytona, FL"); a piece of a two-place name ("Setauket, NY"); a head word added or left out ("Clemente, CA",
+    // "Lake Modesto, CA"); a typo ("Corpus Cristi, TX"); a border town across the line ("Weirton, OH") or a code slip
+    // ("Little Rock, AK"); an alternate name; a dominant town elsewhere ("Anaheim, FL"); a worse typo ("Fullteron,
+    // CA"); a likely town elsewhere ("Ogunquit, NH"); a typo of a town elsewhere ("Albequerque, AZ"); a typo in the
+    // first letter ("Cobile, AL")
     const variant = isState ? spellingVariantMatch(gaz, name, qual.region) : [];
     if (variant.length) return toResult(gaz, query, rankPlaces(variant, rctx));
     const tail = isState ? genericTailMatch(gaz, name, qual.region) : [];
@@ -521,11 +583,14 @@ export function geocode(query: string, context: GeoContext = {}): GeocodeResult 
     }
     const likely = otherState('likely');
     if (likely) return likely;
-    for (const max of [1, 2]) {
-      if (max === 2 && normalizeName(name).replace(/ /g, '').length < FUZZY2_MIN_LETTERS) break;
-      const any = gaz.fuzzyLookup(name, qual.region, max, true).filter(inRegion);
-      if (any.length) return toResult(gaz, query, rankPlaces(any, rctx));
+    const typoElsewhere = isState ? crossStateTypo(gaz, name, qual.region) : [];
+    if (typoElsewhere.length) {
+      const ranked = rankPlaces(typoElsewhere, ctx);
+      if (rp) ranked.splice(1, 0, { place: rp, score: W_QUALIFIER });
+      return toResult(gaz, query, ranked);
     }
+    const firstLetter = gaz.fuzzyLookup(name, qual.region, 1, true).filter(inRegion);
+    if (firstLetter.length) return toResult(gaz, query, rankPlaces(firstLetter, rctx));
     if (rp) return toResult(gaz, query, [{ place: rp, score: W_QUALIFIER }]);
   }
   return null;
