@@ -76,6 +76,10 @@ describe('4. namesakes are read in the page’s own context', () => {
     assert.deepEqual(rows(events(text, { published: '2025-06-16' })), ['2025-06-14 Auburn,ME occurred']);
     assert.notDeepEqual(rows(events(text.replace(' Maine', ''), { published: '2025-06-16' })), ['2025-06-14 Auburn,ME occurred']);
   });
+  it('a war abroad named in a letter does not make a small town of a state it names foreign', () => {
+    const text = 'Letter: A good protest\nSunday was a fine day in Salina. At noon we went to the weekly protest at the corner of Fifth and Main. It reminded me of the protests against the war in Vietnam. Vietnam taught us to speak up. Protests like this are going on elsewhere in Kansas.';
+    assert.deepEqual(rows(events(text)), ['- Salina,KS occurred']);
+  });
   it('takes the state from the dateline and from a county the page names', () => {
     assert.deepEqual(rows(events('PEORIA, Ill. — Hundreds rallied downtown on Saturday. Others marched in Jacksonville.', { published: '2025-06-16' })), [
       '2025-06-14 Jacksonville,IL occurred',

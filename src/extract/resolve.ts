@@ -84,7 +84,8 @@ export function resolvePlace(raw: RawPlace, gaz: Gazetteer, ctx: ArticleGeo, sec
       nearby.includes(locality.region) || section.region === locality.region || (ctx.counties ?? []).includes((locality.county ?? '').toLowerCase());
     if (wordLike && !stateNearby && locality.population < 100000) return null;
     // in an article from abroad, a small US town must be in a state the article names
-    if (locality.country === 'US' && ctx.country && ctx.country !== 'US' && !inContext && locality.population < 100000) return null;
+    const stateNamed = (ctx.articleRegions?.[locality.region] ?? 0) >= 1;
+    if (locality.country === 'US' && ctx.country && ctx.country !== 'US' && !inContext && !stateNamed && locality.population < 100000) return null;
     // under a heading that names a state or city, a small town of another state is a different thing
     if (section.region && (section.region !== locality.region || locality.country !== 'US') && locality.population < 100000 && !nearby.includes(locality.region)) return null;
   }
