@@ -132,6 +132,8 @@ test('geocode: a word ending spelled the other way, a head word added or left ou
   assert.ok(fl?.alternatives.some((a) => a.locality === 'North Lauderdale'));
   // a head word written for the place itself
   expectPlace('Lake Modesto, CA', 'Modesto', 'CA');
+  // a one-edit typo of the name without its generic last word
+  expectPlace('Tuscalosa City, AL', 'Tuscaloosa', 'AL');
   // more generic last words: a station, a depot, a courthouse, corners
   expectPlace('Oxford Station, MS', 'Oxford', 'MS');
   expectPlace('Salem Depot, NH', 'Salem', 'NH');

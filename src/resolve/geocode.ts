@@ -261,6 +261,13 @@ function genericTailMatch(gaz: Gazetteer, name: string, region: string): Place[]
   return ps.length && one ? ps : [];
 }
 
+/** In a region, the towns a one-edit typo away from the name without its generic last word ("Tuscalosa City"). */
+function genericTailTypoMatch(gaz: Gazetteer, name: string, region: string): Place[] {
+  const tokens = normalizeName(name).split(' ');
+  if (tokens.length < 2 || !GENERIC_TAILS.includes(tokens[tokens.length - 1]!)) return [];
+  return gaz.fuzzyLookup(tokens.slice(0, -1).join(' '), region, 1).filter((p) => inState(p, region) && p.kind === 'locality');
+}
+
 /** Spellings of one word ending that US place names use either way: Hillsboro and Hillsborough, Pittsburg and Pittsburgh. */
 const SPELLING_VARIANTS: Array<[RegExp, string]> = [
   [/boro\b/g, 'borough'],
@@ -575,6 +582,9 @@ export function geocode(query: string, context: GeoContext = {}): GeocodeResult 
     // a GeoNames alternate name ("Utqiagvik, AK" for Barrow; "Westboro, MA" for Westborough)
     const alt = isState ? lookupWithFallbacks(gaz, name, qual.region, true) : [];
     if (alt.length) return toResult(gaz, query, rankPlaces(alt, rctx));
+    // a one-edit typo of the name without its generic last word ("Tuscalosa City, AL" is Tuscaloosa)
+    const tailTypo = isState ? genericTailTypoMatch(gaz, name, qual.region) : [];
+    if (tailTypo.length) return toResult(gaz, query, rankPlaces(tailTypo, rctx));
     const dominant = otherState('dominant');
     if (dominant) return dominant;
     if (normalizeName(name).replace(/ /g, '').length >= FUZZY2_MIN_LETTERS) {
