@@ -45,6 +45,15 @@ describe('place attachment', () => {
     assert.deepEqual(licensedPlaces(d.s, d.places), [true, true, true]);
     const e = at('Marches from Lyon to Leeds drew crowds.', 'Lyon', 'Leeds');
     assert.deepEqual(licensedPlaces(e.s, e.places), [false, false]);
+    // a spot inside a named venue is no town
+    const f = at('The march started at Cedar Ridge in Riverside Park at noon.', 'Cedar Ridge');
+    assert.deepEqual(licensedPlaces(f.s, f.places), [false]);
+    const g = at('The march started in Eugene in Oregon at noon.', 'Eugene');
+    assert.deepEqual(licensedPlaces(g.s, g.places), [true]);
+  });
+  it('reads the place of an earlier protest named beside this one as background', () => {
+    const a = at('Thousands marched in Lyon, following earlier rallies in Porto in May.', 'Lyon', 'Porto');
+    assert.deepEqual(contextPlaces(a.s, a.places), [false, true]);
   });
 });
 

@@ -2,7 +2,7 @@
 // which are context ("after the killing in X", "ICE's operations in X", "in solidarity with X"). A place is
 // attached to the nearest protest word before it unless a word for something other than a demonstration
 // stands between them, in which case the place belongs to that word instead. Pure.
-import { TRIGGERS, WEAK_TRIGGERS } from './lexicon.js';
+import { TRIGGERS, VENUE_HEADS, WEAK_TRIGGERS } from './lexicon.js';
 import type { Sentence } from './text.js';
 
 /** The lexicon's protest words, strong and weak, as one global pattern each. */
@@ -99,6 +99,12 @@ const CROSS_STREET = /\b(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\
 /** "Akron and Elm Streets": the first street of a corner. */
 const STREET_PAIR = /^\s+(?:and|&)\s+[A-Z][\w.]*\s+(?:Streets|Avenues|Roads|Boulevards|Drives)\b/;
 
+/** "Oak Hill in Piedmont Park": a spot inside a named venue, not a town. */
+function insideVenue(after: string): boolean {
+  const m = /^\s+in\s+(?:the\s+)?((?:[A-Z][\w'’.-]*\s+){1,4}?)([A-Z][a-z]+)\b/.exec(after);
+  return m !== null && VENUE_HEADS.has(m[2]!);
+}
+
 /** Words that make the capitalised word next to them a person: "said Pullman", "Pullman told". */
 const PERSON_BEFORE = /\b(?:said|says|told|according to|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|named|founder|member|resident|organizer)\s+$/;
 const PERSON_AFTER = /^[\s,:]*(?:said|says|told|added|explained|writes|wrote|recalled|noted)\b/;
@@ -122,7 +128,7 @@ export function licensedPlaces(s: Sentence, places: Array<{ start: number; end: 
     const before = s.text.slice(Math.max(0, at - 60), at).replace(DISTRICT_WORDS, ' ');
     const prevEnd = k > 0 ? places[k - 1]!.end - s.start : -1;
     let ok: boolean;
-    if (PERSON_BEFORE.test(before) || PERSON_AFTER.test(after) || CROSS_STREET.test(before) || STREET_PAIR.test(after)) ok = false;
+    if (PERSON_BEFORE.test(before) || PERSON_AFTER.test(after) || CROSS_STREET.test(before) || STREET_PAIR.test(after) || insideVenue(s.text.slice(end - s.start, end - s.start + 60))) ok = false;
     else if (ONE_PERSON.test(before) && /^\s+(?:resident|native|man|woman|mother|father|teen|student|activist|protester)\b/i.test(after)) ok = false;
     else if (prevEnd >= 0 && prevEnd <= at && /^\s*(?:,|;|and|or|, and|, or|&)\s*$/.test(s.text.slice(prevEnd, at))) ok = out[k - 1]!;
     else if (at === 0 || LOCATIVE_BEFORE.test(before) || APPOSITION_BEFORE.test(before) || AFTER_PLACE.test(after)) ok = true;
