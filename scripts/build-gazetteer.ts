@@ -456,7 +456,7 @@ export function buildGazetteer(outPath: string = CACHE_PATH): number {
     const [lon, lat] = c.loc.coordinates;
     const keys = new Set<string>([normalizeName(c.name)]);
     if (c.altName) for (const a of c.altName.split(',')) keys.add(normalizeName(a));
-    // a city's long official name, written short in the news: "Frankfurt am Main" is Frankfurt, "Halle (Saale)" Halle
+    // a city's long official name, written short in the news: "Offenbach am Main" is Offenbach, "Halle (Saale)" Halle
     const short = LONG_NAME_TAIL.exec(c.name);
     const shortName = short && short.index >= 4 && !isUS && c.population >= SHORT_NAME_POPULATION ? c.name.slice(0, short.index) : null;
     if (shortName) keys.add(normalizeName(shortName));

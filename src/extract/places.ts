@@ -31,7 +31,7 @@ export interface SentencePlaces {
   places: RawPlace[];
   /** states and countries named on their own ("protests in Minnesota", "United States") */
   regions: Array<{ region: string; country: string; kind: 'state' | 'country'; start: number; end: number }>;
-  /** US states named inside a longer proper name ("Third Act Ohio", "Texas Tribune"): weak evidence of the region */
+  /** US states named inside a longer proper name ("Ohio Nurses Union", "Texas Tribune"): weak evidence of the region */
   namedStates: string[];
   /** proper names that end in a venue word, with or without a town in them: "City Hall", "Federal Plaza" */
   venues: Array<{ text: string; start: number; end: number }>;
