@@ -80,6 +80,10 @@ describe('4. namesakes are read in the page’s own context', () => {
     const text = 'Letter: A good protest\nSunday was a fine day in Salina. At noon we went to the weekly protest at the corner of Fifth and Main. It reminded me of the protests against the war in Vietnam. Vietnam taught us to speak up. Protests like this are going on elsewhere in Kansas.';
     assert.deepEqual(rows(events(text)), ['- Salina,KS occurred']);
   });
+  it('places a wire story\'s unplaced reports at the town it last reported, not where it was filed', () => {
+    const text = 'SPOKANE, Wash. (AP) — Police say 20 protesters were cited on Sunday during a protest in Pullman, Wash.\nThe protesters refused to leave the park when it closed on Sunday.';
+    assert.deepEqual(rows(events(text, { published: '2025-06-16' })), ['2025-06-15 Pullman,WA occurred']);
+  });
   it('takes the state from the dateline and from a county the page names', () => {
     assert.deepEqual(rows(events('PEORIA, Ill. — Hundreds rallied downtown on Saturday. Others marched in Jacksonville.', { published: '2025-06-16' })), [
       '2025-06-14 Jacksonville,IL occurred',

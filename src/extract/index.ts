@@ -25,6 +25,9 @@ import { headingSection, isPlaceName, MIN_UNQUALIFIED_POP, resolveDateline, reso
 import type { RawPlace } from './places.js';
 import { readUnits, runsOf, type Unit } from './units.js';
 
+/** A wire service's credit after a dateline: "PHOENIX (AP) —". */
+const WIRE_CREDIT = /^[\s,.A-Za-z]*?\((?:AP|Reuters|UPI|AFP|CNN|Bloomberg|dpa|Xinhua)\)/;
+
 /** A sentence whose subject is the demonstration the article reports: "The rally, which drew ...". */
 const THIS_DEMONSTRATION = /^\W*(?:The|This|That) (?:demonstration|rally|protest|march|vigil|walkout|gathering|event)\b/;
 
@@ -90,6 +93,8 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   const ctx = articleContext(units);
   // the dateline's town: the home of the story, and a strong word on the article's region
   const dateline = findDateline(article, gaz);
+  // a wire story's dateline is where it was filed: its unplaced reports are at the last town it reported
+  const wire = dateline !== null && WIRE_CREDIT.test(text.slice(dateline.place.end, dateline.place.end + 40));
   // else the town the outlet is named after, when the article names it
   const outletTowns = outletTownsOf(units, article.url);
   const outletRaw = units.flatMap((u) => u.scan.places).find((p) => !p.qualifier && outletTowns.has(p.text.toLowerCase()));
@@ -133,6 +138,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   const orphans: Array<{ u: Unit; quote: string }> = [];
   const siteIds = new Set<string>();
   let soleSite: Resolved | null = null;
+  let lastSite: Resolved | null = null;
   let introBlockFuture = false;
   for (let u of units) {
     if (u.block !== lastBlock) {
@@ -197,7 +203,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       const fromCredit = credit ? resolvePlace(credit, gaz, geo, section, explicitLocalities, -1) : null;
       // (the article's sole site only for a sentence that dates its own report: "On Tuesday there were protests")
       const datedHere = u.dates.some((d) => d.date && d.precision === 'day' && !u.future);
-      const fallback = localPart ? home : paraPlace ?? fromCredit ?? section.locality ?? home ?? (datedHere ? soleSite : null);
+      const fallback = localPart ? home : paraPlace ?? fromCredit ?? section.locality ?? (wire ? lastSite : null) ?? home ?? (datedHere ? soleSite : null);
       if (fallback) {
         places = [fallback];
         inherited = true;
@@ -213,6 +219,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     // the one town an article has named as a site so far is where its unplaced reports are
     for (const r of sites) siteIds.add(r.locality.id);
     soleSite = siteIds.size === 1 ? sites[0] ?? soleSite : null;
+    if (isEventSentence && sites.length) lastSite = sites[sites.length - 1]!;
 
     if (!isEventSentence) {
       // facts without a protest word ("officers arrested 12 people") belong to the demonstration the text
