@@ -209,7 +209,8 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
         inherited = true;
       }
     }
-    if (sites.length) paraPlace = sites[sites.length - 1]!;
+    // (a quoted speaker's "I'm in Reno" sets no scene for the paragraph's reports)
+    if (sites.length && (isEventSentence || !/^\W*["“]/.test(u.sentence.text))) paraPlace = sites[sites.length - 1]!;
     // "Two groups faced off in Eugene Saturday afternoon. The march turned tense": the paragraph's
     // running date is the day its scene-setting sentence gives
     if (!isEventSentence && sites.length && !u.future && !u.background && !paraDate) {
