@@ -268,7 +268,7 @@ function genericTailTypoMatch(gaz: Gazetteer, name: string, region: string): Pla
   return gaz.fuzzyLookup(tokens.slice(0, -1).join(' '), region, 1).filter((p) => inState(p, region) && p.kind === 'locality');
 }
 
-/** Spellings of one word ending that US place names use either way: Hillsboro and Hillsborough, Pittsburg and Pittsburgh. */
+/** Spellings of one word ending that US place names use either way: Hillsboro and Hillsborough, Greensburg and Greensburgh. */
 const SPELLING_VARIANTS: Array<[RegExp, string]> = [
   [/boro\b/g, 'borough'],
   [/borough\b/g, 'boro'],
@@ -395,7 +395,7 @@ let usStateCodes: string[] | null = null;
 /**
  * A one-edit typo (first letter kept, see Gazetteer.fuzzyLookup) of a town in another state, asked when nothing in
  * the named state reads it: in a code-slip state ("Fayeteville, AK" is Fayetteville, AR), else a dominant town of the
- * names found ("Albequerque, AZ" is Albuquerque, NM).
+ * names found ("Oklahama City, TX" is Oklahoma City, OK).
  */
 function crossStateTypo(gaz: Gazetteer, name: string, region: string): Place[] {
   if (TOWNSHIP_AFFIX.test(normalizeName(name))) return [];
@@ -559,7 +559,7 @@ export function geocode(query: string, context: GeoContext = {}): GeocodeResult 
     // ("Daytona, FL"); a piece of a two-place name ("Setauket, NY"); a head word added or left out ("Clemente, CA",
     // "Lake Modesto, CA"); a typo ("Corpus Cristi, TX"); a border town across the line ("Weirton, OH") or a code slip
     // ("Little Rock, AK"); an alternate name; a dominant town elsewhere ("Anaheim, FL"); a worse typo ("Fullteron,
-    // CA"); a likely town elsewhere ("Ogunquit, NH"); a typo of a town elsewhere ("Albequerque, AZ"); a typo in the
+    // CA"); a likely town elsewhere ("Ogunquit, NH"); a typo of a town elsewhere ("Oklahama City, TX"); a typo in the
     // first letter ("Cobile, AL")
     const variant = isState ? spellingVariantMatch(gaz, name, qual.region) : [];
     if (variant.length) return toResult(gaz, query, rankPlaces(variant, rctx));
