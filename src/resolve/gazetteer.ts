@@ -349,10 +349,10 @@ class CacheLines {
 }
 
 /**
- * Optimal-string-alignment edit distance (insertions, deletions, substitutions, adjacent transpositions),
- * giving up (returning max + 1) as soon as the distance must exceed max.
+ * Optimal-string-alignment edit distance (insertions, deletions, substitutions, and with `swaps` adjacent
+ * transpositions), giving up (returning max + 1) as soon as the distance must exceed max.
  */
-export function editDistance(a: string, b: string, max: number): number {
+export function editDistance(a: string, b: string, max: number, swaps = true): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
   const n = b.length;
   let prev2 = new Array<number>(n + 1).fill(0);
@@ -364,7 +364,7 @@ export function editDistance(a: string, b: string, max: number): number {
     for (let j = 1; j <= n; j++) {
       const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
       let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
+      if (swaps && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
       cur[j] = v;
       if (v < rowMin) rowMin = v;
     }
@@ -383,29 +383,9 @@ export function typoDistance(a: string, b: string, max: number): number {
   const d = editDistance(a, b, Math.ceil(max));
   if (d > Math.ceil(max)) return Math.floor(max) + 1;
   // d counts each swap once; the plain distance (no swaps) tells how many of the d edits are swaps
-  const swaps = d > 0 ? levenshtein(a, b, d * 2) - d : 0;
+  const swaps = d > 0 ? editDistance(a, b, d * 2, false) - d : 0;
   const t = d - 0.5 * Math.min(swaps, d);
   return t > max ? Math.floor(max) + 1 : t;
-}
-
-/** Edit distance without swaps (a swap is two edits), or max + 1 past max. */
-function levenshtein(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  const n = b.length;
-  let prev = Array.from({ length: n + 1 }, (_, j) => j);
-  let cur = new Array<number>(n + 1).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    let rowMin = i;
-    for (let j = 1; j <= n; j++) {
-      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1));
-      cur[j] = v;
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > max) return max + 1;
-    [prev, cur] = [cur, prev];
-  }
-  return prev[n]!;
 }
 
 function parsePlace(line: string): Place {
