@@ -90,6 +90,9 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     year = anchor?.date ? +anchor.date.slice(0, 4) : hint.year;
   }
 
+  // the day a nationwide action is planned from: the publication date, else the day an undated page is about
+  const nationRef = published ?? anchor?.date ?? null;
+  const anchored = !published && Boolean(anchor?.date);
   const ctx = articleContext(units);
   // the dateline's town: the home of the story, and a strong word on the article's region
   const dateline = findDateline(article, gaz);
@@ -195,7 +198,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     // a sentence about another country ("protests in France") is not at the running place
     const namesCountry = u.scan.regions.some((r) => r.kind === 'country' && r.country !== (home?.locality.country ?? ctx.country));
     // a past nationwide action in a local story ("this nationwide protest on Saturday") happened at home too
-    const localPart = nationwide && home !== null && !u.future && !plannedNationwideDays(u, published ?? anchor?.date ?? null, !published && Boolean(anchor?.date)).length;
+    const localPart = nationwide && home !== null && !u.future && !plannedNationwideDays(u, nationRef, anchored).length;
     // "dozens of walkouts", "hundreds of rallies": a count of demonstrations names none of them
     const aggregate = AGGREGATE.test(u.sentence.text);
     if (!places.length && !resolved.length && isEventSentence && (!nationwide || localPart) && !namesCountry && !aggregate) {
@@ -248,7 +251,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
         const planned = cue ? days.filter((d) => d.start >= u.sentence.start + cue.index) : [];
         if (planned.length && places[0]!.raw.end <= u.sentence.start + cue!.index) {
           places = [places[0]!, ...planned.map(() => places[0]!)];
-          assigned = [assigned[0]!, ...planned];
+          assigned = [assigned[0] ?? null, ...planned];
         }
       }
       for (let i = 0; i < places.length; i++) {
@@ -276,7 +279,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       // "across the country" is the article's country
       const namesUs = u.scan.regions.some((r) => r.kind === 'country' && r.country === 'US') || /\bacross (?:the )?(?:us|usa|u\.s\.|u\.s\.a\.|united states|america)\b/i.test(u.sentence.text);
       const country = namesUs ? 'US' : ctx.country ?? 'US';
-      const days = plannedNationwideDays(u, published ?? anchor?.date ?? null, !published && Boolean(anchor?.date));
+      const days = plannedNationwideDays(u, nationRef, anchored);
       for (const d of days) {
         const m = nationwideMention(article.id, d, u, country);
         addEvidence(m, 'date', quote, u, article.id);
