@@ -99,7 +99,7 @@ const CROSS_STREET = /\b(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\
 /** "Akron and Elm Streets": the first street of a corner. */
 const STREET_PAIR = /^\s+(?:and|&)\s+[A-Z][\w.]*\s+(?:Streets|Avenues|Roads|Boulevards|Drives)\b/;
 
-/** "Oak Hill in Piedmont Park": a spot inside a named venue, not a town. */
+/** "Cedar Ridge in Riverside Park": a spot inside a named venue, not a town. */
 function insideVenue(after: string): boolean {
   const m = /^\s+in\s+(?:the\s+)?((?:[A-Z][\w'’.-]*\s+){1,4}?)([A-Z][a-z]+)\b/.exec(after);
   return m !== null && VENUE_HEADS.has(m[2]!);

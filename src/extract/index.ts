@@ -23,16 +23,13 @@ import { findPrivateNames, makeRedactor } from './privacy.js';
 import { isEnglishWord } from './names.js';
 import { headingSection, isPlaceName, MIN_UNQUALIFIED_POP, resolveDateline, resolvePlace, type Resolved, type Section } from './resolve.js';
 import type { RawPlace } from './places.js';
-import { readUnits, runsOf, type Unit } from './units.js';
+import { AFTER_THEN_PLAN, readUnits, runsOf, type Unit } from './units.js';
 
 /** A wire service's credit after a dateline: "PHOENIX (AP) —". */
 const WIRE_CREDIT = /^[\s,.A-Za-z]*?\((?:AP|Reuters|UPI|AFP|CNN|Bloomberg|dpa|Xinhua)\)/;
 
 /** A sentence whose subject is the demonstration the article reports: "The rally, which drew ...". */
 const THIS_DEMONSTRATION = /^\W*(?:The|This|That) (?:demonstration|rally|protest|march|vigil|walkout|gathering|event)\b/;
-
-/** A sentence that reports the past, then a plan: "After protests Saturday, a march is planned Sunday". */
-const AFTER_THEN_PLAN = /^\W*(?:date:?\s+\d{4}-\d\d-\d\d\s+)?(?:After|Following)\b/i;
 
 /** The one place of the headline, when the headline reports a protest and licenses the place as its site. */
 function headlinePlace(units: Unit[]): RawPlace | null {

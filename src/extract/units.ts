@@ -144,11 +144,16 @@ const PERFECT = /\b(?:have|has) (?:been (?:held|staged|organi[sz]ed)|taken place
  * "After ..." part are past ones although the sentence speaks of the future.
  */
 function readDates(s: Sentence, published: string | null, future: boolean, yearHint?: YearHint): DateHit[] {
-  // (a page's date stamp may lead the sentence: " date 2025-06-01 After ...")
-  const cue = future && /^\W*(?:date:?\s+\d{4}-\d\d-\d\d\s+)?(?:After|Following)\b/i.test(s.text) ? FUTURE_CUES.exec(s.text) : null;
+  const cue = future && AFTER_THEN_PLAN.test(s.text) ? FUTURE_CUES.exec(s.text) : null;
   if (!cue) return findDates(s.text, s.start, published, future, yearHint);
   return [...findDates(s.text.slice(0, cue.index), s.start, published, false, yearHint), ...findDates(s.text.slice(cue.index), s.start + cue.index, published, true, yearHint)];
 }
+
+/**
+ * A sentence that reports the past, then a plan: "After protests Saturday, a march is planned Sunday" (a page's date
+ * stamp may lead it: " date 2025-06-01 After ...").
+ */
+export const AFTER_THEN_PLAN = /^\W*(?:date:?\s+\d{4}-\d\d-\d\d\s+)?(?:After|Following)\b/i;
 
 /** A page's own date stamp ("date 2026-01-24", "Published Jan. 30, 2026"): the day of the page, not of an event. */
 function stampDate(text: string, d: DateHit): boolean {
