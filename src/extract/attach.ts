@@ -38,6 +38,7 @@ export function protestWordSpans(text: string): Array<[number, number]> {
  * the article's: a protest word qualified by another year is a past one.
  */
 export function contextPlaces(s: Sentence, places: Array<{ start: number; end: number }>, year: number | null = null): boolean[] {
+  if (!places.length) return [];
   const spans = protestWordSpans(s.text);
   const out: boolean[] = [];
   for (let k = 0; k < places.length; k++) {

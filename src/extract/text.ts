@@ -86,8 +86,11 @@ export function tokenize(text: string, base = 0): Token[] {
 
 function makeToken(text: string, start: number, gap: string, glued: boolean): Token {
   const first = text[0]!;
-  const cap = first !== first.toLowerCase() && first === first.toUpperCase();
-  const letters = text.replace(/[^\p{L}]/gu, '');
+  const lower = first.toLowerCase();
+  const cap = first !== lower && first === first.toUpperCase();
+  // (a word that starts with a small letter is not in capitals: most words, and no need to look further)
+  const smallFirst = first === lower && first !== first.toUpperCase();
+  const letters = smallFirst ? '' : text.replace(/[^\p{L}]/gu, '');
   const allCaps = letters.length >= 2 && letters === letters.toUpperCase() && letters !== letters.toLowerCase();
   return { start, end: start + text.length, text, cap, allCaps, glued, gap };
 }

@@ -117,6 +117,10 @@ export function normalizeName(s: string): string {
   return tokens.join(' ');
 }
 
+/** How many looked-up names the gazetteer remembers before it starts over. */
+const LOOKUP_MEMO_SIZE = 50_000;
+const NOTHING: Place[] = Object.freeze([]) as unknown as Place[];
+
 /**
  * Index key for a name that is found only together with its region ("ruch@or"): small places and county names
  * without their "County" that must not give a bare word in news text a new candidate. normalizeName never
@@ -468,15 +472,23 @@ export function loadGazetteer(): Gazetteer {
   }
 
   maxNameTokens = maxTokens;
+  const lookupMemo = new Map<string, Place[]>();
   singleton = {
     lookup(name: string): Place[] {
+      // news text asks for the same words again and again: answers are kept (frozen: callers filter, never edit)
+      const hit = lookupMemo.get(name);
+      if (hit) return hit;
+      if (lookupMemo.size >= LOOKUP_MEMO_SIZE) lookupMemo.clear();
       const key = normalizeName(name);
-      if (key === '') return [];
-      const li = lines.find(keyStart, keyStart + nKeys, key);
-      if (li < 0) return [];
-      const line = lines.line(li);
-      const out: Place[] = [];
-      for (const n of line.slice(line.indexOf('\t') + 1).split(',')) out.push(placeAt(Number(n)));
+      let out: Place[] = NOTHING;
+      const li = key === '' ? -1 : lines.find(keyStart, keyStart + nKeys, key);
+      if (li >= 0) {
+        const line = lines.line(li);
+        out = [];
+        for (const n of line.slice(line.indexOf('\t') + 1).split(',')) out.push(placeAt(Number(n)));
+        Object.freeze(out);
+      }
+      lookupMemo.set(name, out);
       return out;
     },
     lookupInRegion(name: string, region: string): Place[] {
