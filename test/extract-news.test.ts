@@ -2,6 +2,7 @@
 // written for this test in the shape of a news report; none is taken from an article, and the towns are
 // different from those of the development pages.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { EventRecord } from '../src/core/types.js';
 import { articleEvents, processInput } from '../src/pipeline.js';
@@ -83,6 +84,21 @@ describe('4. namesakes are read in the page’s own context', () => {
   it('places a wire story\'s unplaced reports at the town it last reported, not where it was filed', () => {
     const text = 'SPOKANE, Wash. (AP) — Police say 20 protesters were cited on Sunday during a protest in Pullman, Wash.\nThe protesters refused to leave the park when it closed on Sunday.';
     assert.deepEqual(rows(events(text, { published: '2025-06-16' })), ['2025-06-15 Pullman,WA occurred']);
+  });
+  it('reads a big city\'s short name in capitals from the alias table, not inside a longer name', () => {
+    // the alias comes from data/places/aliases.tsv: the first one written in capitals ("XYZ<TAB>City<TAB>ST")
+    const row = readFileSync(new URL('../data/places/aliases.tsv', import.meta.url), 'utf8')
+      .split('\n')
+      .map((l) => l.split('\t'))
+      .find((f) => /^[A-Z]{3,4}$/.test(f[0] ?? '') && f[1] && f[2]);
+    assert.ok(row, 'an alias in capitals in data/places/aliases.tsv');
+    const [alias, city, st] = row;
+    assert.deepEqual(rows(events(`Protesters rallied in Boise; ${alias}; and Tulsa on Saturday.`, { published: '2025-06-16' })), [
+      '2025-06-14 Boise,ID occurred',
+      `2025-06-14 ${city},${st} occurred`,
+      '2025-06-14 Tulsa,OK occurred',
+    ].sort());
+    assert.deepEqual(rows(events(`Hundreds marched in Boise on Saturday before ${alias} Climate Week.`, { published: '2025-06-16' })), ['2025-06-14 Boise,ID occurred']);
   });
   it('takes the state from the dateline and from a county the page names', () => {
     assert.deepEqual(rows(events('PEORIA, Ill. — Hundreds rallied downtown on Saturday. Others marched in Jacksonville.', { published: '2025-06-16' })), [

@@ -97,6 +97,19 @@ export function scanSentence(gaz: Gazetteer, tokens: Token[], sentenceStart: num
     }
     scanRun(gaz, run, tokens, out);
   }
+  // "Chicago; NYC; Boston": a city's short name in capitals is no run of its own (acronyms are not), but a place
+  let added = false;
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k]!;
+    // (not inside a longer name: "NYC Climate Week")
+    if ((tokens[k + 1]?.cap && tokens[k + 1]!.gap === '') || (tokens[k - 1]?.cap && t.gap === '' && k > 0 && tokens[k - 1]!.start !== sentenceStart)) continue;
+    const inPlace = out.places.some((p) => t.start < (p.qualifier?.end ?? p.end) && t.end > p.start);
+    if (t.allCaps && /^[A-Z]{3,4}$/.test(t.text) && !inPlace && !skip(t) && isCityAbbreviation(gaz, t.text)) {
+      scanRun(gaz, [t], tokens, out);
+      added = true;
+    }
+  }
+  if (added) out.places.sort((a, b) => a.start - b.start);
   return out;
 }
 
@@ -114,7 +127,7 @@ function scanRun(gaz: Gazetteer, run: Token[], all: Token[], out: SentencePlaces
   const n = run.length;
   let i = 0;
   while (i < n) {
-    if (!run[i]!.cap || (run[i]!.allCaps && !isStateCode(gaz, run[i]!.text))) {
+    if (!run[i]!.cap || (run[i]!.allCaps && !isStateCode(gaz, run[i]!.text) && !isCityAbbreviation(gaz, run[i]!.text))) {
       i++;
       continue;
     }
@@ -197,6 +210,11 @@ function scanRun(gaz: Gazetteer, run: Token[], all: Token[], out: SentencePlaces
 const COMMON_SENTENCE_START = /^(?:A|An|The|In|At|On|It|As|If|So|No|Yes|Good|Great|New|Many|Few|Some|All|Most|One|Two|Three|Hope|Justice|Peace|Unity|Liberty|Freedom|Independence|Union|Progress|Victory)$/;
 function isCommonWord(w: string): boolean {
   return COMMON_SENTENCE_START.test(w);
+}
+
+/** "NYC", "ATL": a short word in capitals that the gazetteer has as another name of a big city. */
+function isCityAbbreviation(gaz: Gazetteer, w: string): boolean {
+  return w.length >= 3 && w.length <= 4 && gaz.lookup(w).some((p) => p.kind === 'locality' && p.population >= 100000 && p.name.toUpperCase() !== w);
 }
 
 function isStateCode(gaz: Gazetteer, w: string): boolean {
