@@ -100,6 +100,11 @@ describe('4. namesakes are read in the page’s own context', () => {
     ].sort());
     assert.deepEqual(rows(events(`Hundreds marched in Boise on Saturday before ${alias} Climate Week.`, { published: '2025-06-16' })), ['2025-06-14 Boise,ID occurred']);
   });
+  it('a file photo dated weeks before its page is background, and does not date the page\'s reports', () => {
+    const text =
+      'Veterans plan a rally at the Capitol\nProtesters listen to a speaker on March 14, 2025, during a rally at the Capitol in Boise. (AP Photo/Jane Roe)\nA second rally is planned for June 6 at the Capitol in Boise.\nOrganizers said the rally would draw veterans from every state.';
+    assert.deepEqual(rows(events(text, { published: '2025-05-30' })), ['2025-06-06 Boise,ID planned']);
+  });
   it('takes the state from the dateline and from a county the page names', () => {
     assert.deepEqual(rows(events('PEORIA, Ill. — Hundreds rallied downtown on Saturday. Others marched in Jacksonville.', { published: '2025-06-16' })), [
       '2025-06-14 Jacksonville,IL occurred',

@@ -14,7 +14,7 @@ import type { Gazetteer } from '../resolve/gazetteer.js';
 import { contextPlaces, licensedPlaces } from './attach.js';
 import { articleContext, dominantDate, dominantTitle, outletTownsOf, type ArticleGeo } from './context.js';
 import { findDateline, paragraphDatelines } from './dateline.js';
-import { yearHintOf, type DateHit } from './dates.js';
+import { addDays, iso, parseIso, yearHintOf, type DateHit } from './dates.js';
 import { addEvidence, attachFacts } from './facts.js';
 import { SAME_DAY_PLAN } from '../merge/cluster.js';
 import { ABROAD, FUTURE_CUES, NATIONWIDE, PAST_CUES } from './lexicon.js';
@@ -40,6 +40,17 @@ function headlinePlace(units: Unit[]): RawPlace | null {
   if (!raw.qualifier && (isEnglishWord(raw.text) || !raw.cands.some((c) => c.kind === 'locality' && c.population >= MIN_UNQUALIFIED_POP))) return null;
   const span = { start: raw.start, end: raw.qualifier?.end ?? raw.end };
   return licensedPlaces(title.sentence, [{ ...span, qualified: raw.qualifier !== null }])[0] && !contextPlaces(title.sentence, [span])[0] ? raw : null;
+}
+
+/** How many days before its page a photo's own date makes it a file photo. */
+const FILE_PHOTO_DAYS = 14;
+
+/** A caption dated weeks before its page ("Protesters at a rally on March 14", in June): a file photo, background. */
+function filePhoto(u: Unit, published: string | null): boolean {
+  if (u.kind !== 'caption' || !published) return false;
+  const days = u.dates.filter((d) => d.date && d.precision === 'day' && d.explicit);
+  const limit = iso(addDays(parseIso(published)!, -FILE_PHOTO_DAYS));
+  return days.length > 0 && days.every((d) => d.date! < limit);
 }
 
 /** The one day an article writes out, in sentences of any kind ("over the October 18 weekend"); null if none or several. */
@@ -108,7 +119,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   const nameUnits = units.filter((u) => u.kind !== 'title' && u.kind !== 'heading');
   const redact = makeRedactor(findPrivateNames(nameUnits.map((u) => ({ ...u.sentence, tokens: u.tokens, runs: runsOf(u) })), (s) => isPlaceName(gaz, s)), text);
   // the day most reports are dated to; in an undated article, else the day its explicit dates point to
-  const dominant = dominantDate(units, false, published) ?? anchor;
+  const dominant = dominantDate(units.filter((u) => !filePhoto(u, published)), false, published) ?? anchor;
   const macroevent = dominantTitle(units);
   const flags: string[] = [];
   if (!published) flags.push('no_publication_date');
@@ -174,7 +185,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     // a line that is only a place, in a list after an event sentence: one more site of that sentence's action
     const listItem = listIntro !== null && !u.triggers.length && isPlaceLine(u, resolved);
     if (listItem) u = { ...u, triggers: listIntro!.triggers, future: listIntro!.future || introBlockFuture, dates: u.dates.length ? u.dates : listIntro!.dates.map((d) => ({ ...d, start: u.sentence.start, end: u.sentence.start })) };
-    const isEventSentence = !u.background && (u.triggers.length > 0 || (protestArticle && u.kind === 'caption' && (resolved.length > 0 || u.dates.length > 0)));
+    const isEventSentence = !u.background && !filePhoto(u, published) && (u.triggers.length > 0 || (protestArticle && u.kind === 'caption' && (resolved.length > 0 || u.dates.length > 0)));
     // (a sentence that announces the list, "Cities confirmed so far include:", keeps its paragraph's intro)
     const announcesList = !isEventSentence && listIntro?.block === u.block && /:\s*$/.test(u.sentence.text);
     if (!listItem && !announcesList) {
