@@ -105,6 +105,10 @@ describe('4. namesakes are read in the page’s own context', () => {
       'Veterans plan a rally at the Capitol\nProtesters listen to a speaker on March 14, 2025, during a rally at the Capitol in Boise. (AP Photo/Jane Roe)\nA second rally is planned for June 6 at the Capitol in Boise.\nOrganizers said the rally would draw veterans from every state.';
     assert.deepEqual(rows(events(text, { published: '2025-05-30' })), ['2025-06-06 Boise,ID planned']);
   });
+  it('an explicit day more than a week before the page does not date its undated reports', () => {
+    const text = 'AKRON, Ohio (AP) — Thousands of counterprotesters have begun a march ahead of a rally downtown. Akron’s rally is the first large gathering since the attack in Dayton on Aug. 2.';
+    assert.deepEqual(rows(events(text, { published: '2025-08-19' })), ['2025-08-18/week Akron,OH occurred']);
+  });
   it('takes the state from the dateline and from a county the page names', () => {
     assert.deepEqual(rows(events('PEORIA, Ill. — Hundreds rallied downtown on Saturday. Others marched in Jacksonville.', { published: '2025-06-16' })), [
       '2025-06-14 Jacksonville,IL occurred',
