@@ -288,6 +288,15 @@ describe('what a protest sentence may be about besides a demonstration', () => {
     const text = 'Students walked out of classes across Akron on Friday morning. The walkouts in Akron precede a planned rally at the county courthouse Friday at 5 p.m.';
     assert.deepEqual(rows(events(text, { published: '2026-01-30' })), ['2026-01-30 Akron,OH occurred', '2026-01-30 Akron,OH planned']);
   });
+  it('reads "events are planned in ..." in a protest story as planned demonstrations', () => {
+    const text = 'PEORIA, Ill. — Hundreds of protesters rallied downtown on Saturday. Marchers chanted outside City Hall. Events are planned in cities across the country including Tulsa, Reno and Boise.';
+    assert.deepEqual(rows(events(text, { published: '2025-08-20' })), [
+      '2025-08-16 Peoria,IL occurred',
+      '2025-08-18/week Boise,ID planned',
+      '2025-08-18/week Reno,NV planned',
+      '2025-08-18/week Tulsa,OK planned',
+    ]);
+  });
   it('reads a day of no work and no school as a strike', () => {
     const es = events('Organizers urged people to join a nationwide day of no work, no school and no shopping on Friday, Feb. 6.', { published: '2026-02-01' });
     assert.deepEqual(rows(es), ['2026-02-06 -,US planned']);

@@ -266,8 +266,10 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
         const p = places[i]!;
         let date = assigned[i] ?? null;
         let dateNote: string | null = null;
-        if (!date && paraDate) date = paraDate;
-        if (!date && dominant) {
+        // (a plan with no day of its own is not on a past day the paragraph or the page reports)
+        const pastForPlan = (d: DateHit): boolean => u.future && published !== null && d.date !== null && d.date < published;
+        if (!date && paraDate && !pastForPlan(paraDate)) date = paraDate;
+        if (!date && dominant && !pastForPlan(dominant)) {
           date = dominant;
           dateNote = 'date_from_article';
         }

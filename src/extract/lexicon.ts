@@ -33,6 +33,8 @@ export const TRIGGERS: Array<[RegExp, string | null]> = [
 /** Words that report a demonstration only inside an article that is about demonstrations. */
 export const WEAK_TRIGGERS: Array<[RegExp, string | null]> = [
   [/\bgather(?:ed|ing|ings|s)?\b/i, null],
+  // "events are planned in ...", "scheduled actions": in a protest story, its planned demonstrations
+  [/\b(?:events?|actions?) (?:are|were|is|was) (?:also )?(?:planned|scheduled|set)\b|\b(?:planned|scheduled) (?:events|actions)\b/i, null],
   [/\bcrowds?\b/i, null],
   [/\b(?:took|take|taking) part\b|\bturned out\b|\bturnout\b|\bshowed up\b|\bassembled\b|\bchant(?:ed|ing|s)?\b/i, null],
 ];
