@@ -297,6 +297,10 @@ describe('what a protest sentence may be about besides a demonstration', () => {
       '2025-08-18/week Tulsa,OK planned',
     ]);
   });
+  it('reads "looking to protest" as a plan, and a group in a city\'s suburbs as not in the city', () => {
+    assert.deepEqual(rows(events('Activists in Reno are looking to protest outside the senator\'s town hall on Sunday night.', { published: '2025-04-24' })), ['2025-04-27 Reno,NV planned']);
+    assert.deepEqual(rows(events('A group in the Tulsa suburbs is looking to protest a town hall on Sunday night.', { published: '2025-04-24' })), []);
+  });
   it('reads a day of no work and no school as a strike', () => {
     const es = events('Organizers urged people to join a nationwide day of no work, no school and no shopping on Friday, Feb. 6.', { published: '2026-02-01' });
     assert.deepEqual(rows(es), ['2026-02-06 -,US planned']);

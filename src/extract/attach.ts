@@ -89,7 +89,7 @@ const DISTRICT_WORDS = /(?:\s(?:East|West|North|South|Northeast|Northwest|Southe
 
 /** Words after a place that make it the home of the people or action named: "Tulsa protesters", "the Reno rally". */
 const AFTER_PLACE =
-  /^(?:['’]s\b|\s*;|\s*\(|\s*[—–]|\s+(?:area|region|metro|city|town|county|suburbs?|residents?|people|protesters?|protestors?|demonstrators?|marchers?|activists?|students?|workers?|teachers?|nurses?|families|community|communities|crowds?|rally|rallies|protests?|marches?|march|demonstrations?|vigils?|walkouts?|strikes?|chapter|coalition|groups?|police|organizers?|participants?|locals|streets|route|downtown|saw|joined|held|drew|hosted|also)\b)/i;
+  /^(?:['’]s\b|\s*;|\s*\(|\s*[—–]|\s+(?:area|region|metro|city|town|county|residents?|people|protesters?|protestors?|demonstrators?|marchers?|activists?|students?|workers?|teachers?|nurses?|families|community|communities|crowds?|rally|rallies|protests?|marches?|march|demonstrations?|vigils?|walkouts?|strikes?|chapter|coalition|groups?|police|organizers?|participants?|locals|streets|route|downtown|saw|joined|held|drew|hosted|also)\b)/i;
 
 /** "in the capital, Lisbon", "the capital of Idaho, Boise", "Tulsa, Wichita, and more": apposition or a list. */
 const APPOSITION_BEFORE = /(?:\b(?:capital|city|town|hometown|village|suburb|county seat)(?:\s+of\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?|[A-Z][\w.]*),\s*$/;
@@ -129,7 +129,8 @@ export function licensedPlaces(s: Sentence, places: Array<{ start: number; end: 
     const before = s.text.slice(Math.max(0, at - 60), at).replace(DISTRICT_WORDS, ' ');
     const prevEnd = k > 0 ? places[k - 1]!.end - s.start : -1;
     let ok: boolean;
-    if (PERSON_BEFORE.test(before) || PERSON_AFTER.test(after) || CROSS_STREET.test(before) || STREET_PAIR.test(after) || insideVenue(s.text.slice(end - s.start, end - s.start + 60))) ok = false;
+    // ("in the Tulsa suburbs": somewhere around the town, not in it)
+    if (PERSON_BEFORE.test(before) || PERSON_AFTER.test(after) || CROSS_STREET.test(before) || STREET_PAIR.test(after) || insideVenue(s.text.slice(end - s.start, end - s.start + 60)) || /^\s+suburbs\b/.test(after)) ok = false;
     else if (ONE_PERSON.test(before) && /^\s+(?:resident|native|man|woman|mother|father|teen|student|activist|protester)\b/i.test(after)) ok = false;
     else if (prevEnd >= 0 && prevEnd <= at && /^\s*(?:,|;|and|or|, and|, or|&)\s*$/.test(s.text.slice(prevEnd, at))) ok = out[k - 1]!;
     else if (at === 0 || LOCATIVE_BEFORE.test(before) || APPOSITION_BEFORE.test(before) || AFTER_PLACE.test(after)) ok = true;
