@@ -301,6 +301,10 @@ describe('what a protest sentence may be about besides a demonstration', () => {
     assert.deepEqual(rows(events('Activists in Reno are looking to protest outside the senator\'s town hall on Sunday night.', { published: '2025-04-24' })), ['2025-04-27 Reno,NV planned']);
     assert.deepEqual(rows(events('A group in the Tulsa suburbs is looking to protest a town hall on Sunday night.', { published: '2025-04-24' })), []);
   });
+  it('a feared or compared protest is not one', () => {
+    const text = 'Crowds rallied in Boise on Saturday. It was a quiet day in Reno, Nevada. The Capitol was boarded up amid fears of a gathering similar to the rally that preceded the riot on Jan. 6.';
+    assert.deepEqual(rows(events(text, { published: '2021-01-17' })), ['2021-01-16 Boise,ID occurred']);
+  });
   it('reads a day of no work and no school as a strike', () => {
     const es = events('Organizers urged people to join a nationwide day of no work, no school and no shopping on Friday, Feb. 6.', { published: '2026-02-01' });
     assert.deepEqual(rows(es), ['2026-02-06 -,US planned']);

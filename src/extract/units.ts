@@ -68,7 +68,8 @@ export function readUnits(article: Article, gaz: Gazetteer, published: string | 
       const inQuote = (t: Token) => quotes.some(([qs, qe]) => t.start >= qs && t.end <= qe);
       const scan = scanSentence(gaz, tokens, s.start, inQuote);
       // "businesses closed in solidarity with the protest": support for a protest elsewhere reports none here
-      const own = s.text.replace(SUPPORT_OF_PROTEST, ' ');
+      // (nor does a feared or compared one: "amid fears of a gathering similar to the rally that preceded ...")
+      const own = s.text.replace(SUPPORT_OF_PROTEST, ' ').replace(OTHER_PROTEST, ' ');
       const triggers = findTriggers(own, TRIGGERS);
       const weak = findTriggers(own, WEAK_TRIGGERS);
       const future = FUTURE_CUES.test(s.text);
@@ -129,6 +130,10 @@ function nonProtestDate(text: string, sentenceStart: number, d: DateHit): boolea
 /** A phrase of support for a protest: "in solidarity with the strikers", "in support of Friday's protests". */
 const SUPPORT_OF_PROTEST =
   /\b(?:in )?(?:solidarity with|support of|support for) (?:the |their |these |those |this |that |[A-Z]\w*['’]s )?(?:\w+ ){0,2}(?:protests?|protesters|protestors|demonstrations?|demonstrators|strikes?|strikers|march(?:es|ers)?|rall(?:y|ies)|walkouts?|shutdown)\b/gi;
+
+/** A protest feared, threatened or compared with: "fears of a gathering", "similar to the rally that ...". */
+const OTHER_PROTEST =
+  /\b(?:similar to|reminiscent of|fears? of|threats? of|prospect of|possibility of|risk of)\s+(?:the |a |an |any |further |more )?(?:[\w’'-]+ ){0,3}?(?:protests?|demonstrations?|rall(?:y|ies)|march(?:es)?|gatherings?|unrest|riots?)\b(?:\s+similar to\s+(?:the |a |an )?(?:[\w’'\[\]-]+ ){0,3}?(?:protests?|demonstrations?|rall(?:y|ies)|march(?:es)?))?/gi;
 
 /** Pluperfect protest verbs: what had happened before the events reported. */
 const BACKGROUND = /\bhad (?:(?:also|already|previously|earlier) )?(?:protested|marched|rallied|demonstrated|gathered|picketed|walked out)\b/i;
