@@ -27,10 +27,18 @@ const PAST_PROTEST = /\b(?:earlier|previous|prior|past)\s+(?:[a-z]+['’]s\s+)?(
 
 /** Every protest word of a sentence, as [start, end) offsets relative to the sentence, in order. */
 export function protestWordSpans(text: string): Array<[number, number]> {
+  // (a sentence is asked about again for each of its places and for the headline: its spans are kept)
+  const hit = spansMemo.get(text);
+  if (hit) return hit;
+  if (spansMemo.size >= 5000) spansMemo.clear();
   const out: Array<[number, number]> = [];
   for (const re of PROTEST_WORDS) for (const m of text.matchAll(re)) out.push([m.index!, m.index! + m[0].length]);
-  return out.sort((x, y) => x[0] - y[0]);
+  out.sort((x, y) => x[0] - y[0]);
+  spansMemo.set(text, out);
+  return out;
 }
+
+const spansMemo = new Map<string, Array<[number, number]>>();
 
 /**
  * For each place of a sentence (in order, absolute offsets), is it context rather than the site of a

@@ -16,21 +16,20 @@ export function dominantTitle(units: Unit[]): string | null {
   return best;
 }
 
-/** The day most demonstrations in the article are dated to: the default for sentences with no date. */
 /** Days before publication past which an explicit day does not date the page's undated reports. */
 const STALE_DAYS = 6;
 
+/** The day most demonstrations in the article are dated to: the default for sentences with no date. */
 export function dominantDate(units: Unit[], withPlans = false, published: string | null = null): DateHit | null {
-  // a report is of the days just before publication: an explicit date weeks earlier is more often background
-  const recent = (d: string) => !published || (d <= published && d >= iso(addDays(parseIso(published)!, -6)));
-  const counts = new Map<string, { n: number; hit: DateHit }>();
-  // (a day more than a week before the page is background: "the first since the attack on Aug. 12", in a live blog)
+  // a report is of the days just before publication; a day more than a week before the page is background ("the
+  // first since the attack on Aug. 12", in a live blog), and a day after it counts less
   const stale = published ? iso(addDays(parseIso(published)!, -STALE_DAYS)) : null;
+  const counts = new Map<string, { n: number; hit: DateHit }>();
   for (const u of units) {
     if (!u.triggers.length) continue;
     for (const d of u.dates) {
       if (!d.date || d.precision !== 'day' || (u.future && !withPlans) || (stale && d.date < stale)) continue;
-      const w = (d.explicit ? 2 : 1) + (recent(d.date) ? 1 : 0);
+      const w = (d.explicit ? 2 : 1) + (!published || d.date <= published ? 1 : 0);
       const c = counts.get(d.date);
       if (c) c.n += w;
       else counts.set(d.date, { n: w, hit: d });
