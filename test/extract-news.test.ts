@@ -173,6 +173,9 @@ describe('6. size and arrest wording', () => {
     assert.equal(c!.size_low, 200);
     const [d] = events('A dozen protesters were arrested Friday night at a rally in Mesa.', { published: '2025-06-16' });
     assert.equal(d!.arrests, 12);
+    // a town's own venue, written with the possessive, is in that town ("Eugene’s Hult Center")
+    const f = events('Residents gathered in Eugene, Ore., and Springfield, Ore., on Tuesday. More than 100 people gathered on the lawn of Eugene’s Hult Center before marching downtown.', { published: '2026-01-21' });
+    assert.equal(f.find((x) => x.locality === 'Eugene')?.size_text, 'More than 100 people');
     // the size of the article's one demonstration, in a sentence that also speaks of the nationwide movement
     const [e] = events('Thousands rallied in Eugene on Friday. The demonstration, which drew roughly 4,000 people, was part of a movement across the country.', { published: '2026-01-31' });
     assert.match(e!.size_text ?? '', /roughly 4,000 people/);

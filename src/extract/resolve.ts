@@ -54,7 +54,7 @@ export function resolvePlace(raw: RawPlace, gaz: Gazetteer, ctx: ArticleGeo, sec
       ? sec.id === locality.id
       : section.region
         ? section.region === locality.region && locality.population >= 20000
-        : explicit.has(raw.text.toLowerCase()) || (isLandmarkOfTown(raw.venue) && !isEnglishWord(raw.text) && locality.population >= 100000 && rankSplit(pool, ctx)[0]?.place === best);
+        : explicit.has(raw.text.toLowerCase().replace(/['’]s$/, '')) || (isLandmarkOfTown(raw.venue) && !isEnglishWord(raw.text) && locality.population >= 100000 && rankSplit(pool, ctx)[0]?.place === best);
     if (!ok) return null;
     return { raw, place: best, locality, detail: raw.venue };
   }
