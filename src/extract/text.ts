@@ -56,27 +56,68 @@ function pushSentence(out: Sentence[], text: string, s: number, e: number, base:
 }
 
 // A word: letters (any script), digits, inner apostrophes, hyphens and periods of abbreviations ("St.", "D.C.").
-const WORD = /[\p{L}\p{N}]+(?:['’.\-][\p{L}\p{N}]+)*\.?/gu;
+// The scanner below reads exactly what /[\p{L}\p{N}]+(?:['’.\-][\p{L}\p{N}]+)*\.?/gu would match; it is written
+// out by hand because tokenize runs on every sentence and the Unicode-property regex was its slowest part.
+const WORD_CHAR = /^[\p{L}\p{N}]$/u;
+/** [0-9A-Za-z] by char code. */
+const ASCII_WORD = new Uint8Array(128);
+for (let c = 0; c < 128; c++) ASCII_WORD[c] = /[0-9A-Za-z]/.test(String.fromCharCode(c)) ? 1 : 0;
+/** Whether each BMP char is a letter or digit: 0 not looked at yet, 1 yes, 2 no. */
+const BMP_WORD = new Uint8Array(0x10000);
+
+/** The length in code units (1 or 2) of the letter or digit at i, or 0 when there is none. */
+function wordCharAt(s: string, i: number): number {
+  if (i >= s.length) return 0;
+  const c = s.charCodeAt(i);
+  if (c < 128) return ASCII_WORD[c]!;
+  const cp = s.codePointAt(i)!;
+  if (cp > 0xffff) return WORD_CHAR.test(String.fromCodePoint(cp)) ? 2 : 0;
+  let k = BMP_WORD[cp]!;
+  if (k === 0) BMP_WORD[cp] = k = WORD_CHAR.test(String.fromCharCode(cp)) ? 1 : 2;
+  return k === 1 ? 1 : 0;
+}
 
 /** Tokens of a sentence with absolute offsets. Camel-case joins ("MinnesotaNo") are split into two tokens. */
 export function tokenize(text: string, base = 0): Token[] {
   const out: Token[] = [];
   let prevEnd = 0;
-  WORD.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = WORD.exec(text))) {
-    let word = m[0];
-    let at = m.index;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let w = wordCharAt(text, i);
+    if (w === 0) {
+      i += text.codePointAt(i)! > 0xffff ? 2 : 1;
+      continue;
+    }
+    const at = i;
+    i += w;
+    while ((w = wordCharAt(text, i))) i += w;
+    // inner apostrophes, periods and hyphens, each followed by more letters or digits
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (c !== 39 && c !== 0x2019 && c !== 46 && c !== 45) break;
+      w = wordCharAt(text, i + 1);
+      if (w === 0) break;
+      i += 1 + w;
+      while ((w = wordCharAt(text, i))) i += w;
+    }
+    if (text.charCodeAt(i) === 46) i++;
+    let word = text.slice(at, i);
     // a trailing period belongs to the word only for abbreviations ("St.", "Jan.", "D.C.")
     if (word.endsWith('.') && !/^([A-Za-z]\.)+$/.test(word) && !ABBREV.has(word.slice(0, -1).toLowerCase())) {
       word = word.slice(0, -1);
     }
+    if (!hasCamelJoin(word)) {
+      out.push(makeToken(word, base + at, gapText(text, prevEnd, at), false));
+      prevEnd = at + word.length;
+      continue;
+    }
     const parts = splitCamel(word);
     let offset = 0;
-    for (let i = 0; i < parts.length; i++) {
-      const p = parts[i]!;
+    for (let k = 0; k < parts.length; k++) {
+      const p = parts[k]!;
       const s = at + offset;
-      out.push(makeToken(p, base + s, text.slice(prevEnd, s).trim(), i > 0));
+      out.push(makeToken(p, base + s, gapText(text, prevEnd, s), k > 0));
       offset += p.length;
       prevEnd = s + p.length;
     }
@@ -84,7 +125,30 @@ export function tokenize(text: string, base = 0): Token[] {
   return out;
 }
 
+/** The text between two tokens, trimmed ("" for the usual single space, without slicing). */
+function gapText(text: string, from: number, to: number): string {
+  if (to === from || (to === from + 1 && text.charCodeAt(from) === 32)) return '';
+  return text.slice(from, to).trim();
+}
+
 function makeToken(text: string, start: number, gap: string, glued: boolean): Token {
+  const c = text.charCodeAt(0);
+  // an ASCII word is read by its char codes; any other goes through the case mappings
+  if (c < 128 && isAsciiString(text)) {
+    const cap = c >= 65 && c <= 90;
+    let allCaps = false;
+    if (!(c >= 97 && c <= 122)) {
+      let upper = 0;
+      let lower = 0;
+      for (let k = 0; k < text.length; k++) {
+        const d = text.charCodeAt(k);
+        if (d >= 65 && d <= 90) upper++;
+        else if (d >= 97 && d <= 122) lower++;
+      }
+      allCaps = upper >= 2 && lower === 0;
+    }
+    return { start, end: start + text.length, text, cap, allCaps, glued, gap };
+  }
   const first = text[0]!;
   const lower = first.toLowerCase();
   const cap = first !== lower && first === first.toUpperCase();
@@ -93,6 +157,23 @@ function makeToken(text: string, start: number, gap: string, glued: boolean): To
   const letters = smallFirst ? '' : text.replace(/[^\p{L}]/gu, '');
   const allCaps = letters.length >= 2 && letters === letters.toUpperCase() && letters !== letters.toLowerCase();
   return { start, end: start + text.length, text, cap, allCaps, glued, gap };
+}
+
+function isAsciiString(s: string): boolean {
+  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) >= 128) return false;
+  return true;
+}
+
+/** Is there a small letter followed by a capital (the test splitCamel starts with), read by char codes for ASCII? */
+function hasCamelJoin(word: string): boolean {
+  let prevLower = false;
+  for (let k = 0; k < word.length; k++) {
+    const d = word.charCodeAt(k);
+    if (d >= 128) return CAMEL.test(word);
+    if (prevLower && d >= 65 && d <= 90) return true;
+    prevLower = d >= 97 && d <= 122;
+  }
+  return false;
 }
 
 /**
