@@ -173,6 +173,9 @@ describe('6. size and arrest wording', () => {
     assert.equal(c!.size_low, 200);
     const [d] = events('A dozen protesters were arrested Friday night at a rally in Mesa.', { published: '2025-06-16' });
     assert.equal(d!.arrests, 12);
+    // a sentence whose only place is no site (a spot inside a park) is at the paragraph's town
+    const [g] = events('PEORIA, Ill. — Protesters rallied downtown on Saturday. Hundreds of people took over a street during a march that started at Cedar Ridge in Riverside Park.', { published: '2025-04-06' });
+    assert.deepEqual([g!.locality, g!.size_text], ['Peoria', 'Hundreds of people']);
     // a town's own venue, written with the possessive, is in that town ("Eugene’s Hult Center")
     const f = events('Residents gathered in Eugene, Ore., and Springfield, Ore., on Tuesday. More than 100 people gathered on the lawn of Eugene’s Hult Center before marching downtown.', { published: '2026-01-21' });
     assert.equal(f.find((x) => x.locality === 'Eugene')?.size_text, 'More than 100 people');
@@ -290,6 +293,9 @@ describe('what a protest sentence may be about besides a demonstration', () => {
   it('keeps a plan apart from the action already held at the same place that day', () => {
     const text = 'Students walked out of classes across Akron on Friday morning. The walkouts in Akron precede a planned rally at the county courthouse Friday at 5 p.m.';
     assert.deepEqual(rows(events(text, { published: '2026-01-30' })), ['2026-01-30 Akron,OH occurred', '2026-01-30 Akron,OH planned']);
+    // a plan with no hour, in a live report of the day, is the same day's action
+    const live = 'Protesters gathered in Akron on Friday morning. Organizers say demonstrators will march to the square today.';
+    assert.deepEqual(rows(events(live, { published: '2026-01-30' })), ['2026-01-30 Akron,OH occurred']);
   });
   it('reads "events are planned in ..." in a protest story as planned demonstrations', () => {
     const text = 'PEORIA, Ill. — Hundreds of protesters rallied downtown on Saturday. Marchers chanted outside City Hall. Events are planned in cities across the country including Tulsa, Reno and Boise.';

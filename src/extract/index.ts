@@ -42,6 +42,9 @@ function headlinePlace(units: Unit[]): RawPlace | null {
   return licensedPlaces(title.sentence, [{ ...span, qualified: raw.qualifier !== null }])[0] && !contextPlaces(title.sentence, [span])[0] ? raw : null;
 }
 
+/** An hour of the day: "at 5 p.m.", "8:15 pm", "noon". */
+const CLOCK_TIME = /\b(?:\d{1,2}(?::\d\d)?\s*[ap]\.?\s?m\b\.?|noon|midnight)/i;
+
 /** How many days before its page a photo's own date makes it a file photo. */
 const FILE_PHOTO_DAYS = 14;
 
@@ -209,7 +212,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     const localPart = nationwide && home !== null && !u.future && !plannedNationwideDays(u, nationRef, anchored).length;
     // "dozens of walkouts", "hundreds of rallies": a count of demonstrations names none of them
     const aggregate = AGGREGATE.test(u.sentence.text);
-    if (!places.length && !resolved.length && isEventSentence && (!nationwide || localPart) && !namesCountry && !aggregate) {
+    if (!places.length && !resolved.some((_, k) => licensed[k] || context[k]) && isEventSentence && (!nationwide || localPart) && !namesCountry && !aggregate) {
       const credit = u.kind === 'caption' ? creditPlaces.get(u.block) : undefined;
       const fromCredit = credit ? resolvePlace(credit, gaz, geo, section, explicitLocalities, -1) : null;
       // (the article's sole site only for a sentence that dates its own report: "On Tuesday there were protests")
@@ -358,9 +361,11 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     }
   }
   // "the walkouts this morning precede a rally planned at 5 p.m.": the day's report and the day's plan at one
-  // place are two actions, kept apart (a plan read in another article still joins the day's event)
+  // place, the plan given its hour, are two actions, kept apart (a plan read in another article still joins the
+  // day's event; "demonstrators will march to the square" is the same day's march)
   for (const m of mentions) {
-    if (m.status === 'planned' && m.date !== null && !m.flags.includes('date_from_article') && mentions.some((o) => o.status === 'occurred' && o.placeId === m.placeId && o.date === m.date && o.date_precision === m.date_precision)) {
+    const hour = m.evidence.some((e) => CLOCK_TIME.test(e.quote));
+    if (m.status === 'planned' && hour && m.date !== null && !m.flags.includes('date_from_article') && mentions.some((o) => o.status === 'occurred' && o.placeId === m.placeId && o.date === m.date && o.date_precision === m.date_precision)) {
       m.flags.push(SAME_DAY_PLAN);
     }
   }
