@@ -109,6 +109,10 @@ describe('4. namesakes are read in the page’s own context', () => {
     const text = 'AKRON, Ohio (AP) — Thousands of counterprotesters have begun a march ahead of a rally downtown. Akron’s rally is the first large gathering since the attack in Dayton on Aug. 2.';
     assert.deepEqual(rows(events(text, { published: '2025-08-19' })), ['2025-08-18/week Akron,OH occurred']);
   });
+  it('reads the town of a campus named "<State>-<Town>"', () => {
+    const text = 'University of Ohio-Athens students protested at the college green on Tuesday.\nThe vigil ended at 8 p.m.';
+    assert.deepEqual(rows(events(text, { published: '2026-01-29' })), ['2026-01-27 Athens,OH occurred']);
+  });
   it('takes the state from the dateline and from a county the page names', () => {
     assert.deepEqual(rows(events('PEORIA, Ill. — Hundreds rallied downtown on Saturday. Others marched in Jacksonville.', { published: '2025-06-16' })), [
       '2025-06-14 Jacksonville,IL occurred',

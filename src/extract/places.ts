@@ -109,6 +109,19 @@ export function scanSentence(gaz: Gazetteer, tokens: Token[], sentenceStart: num
       added = true;
     }
   }
+  // "University of Ohio-Athens students": a campus named "<State>-<Town>" is in that town of that state
+  for (const t of tokens) {
+    const dash = t.text.indexOf('-');
+    if (dash < 3 || !t.cap || skip(t)) continue;
+    const st = gaz.state(t.text.slice(0, dash));
+    const town = t.text.slice(dash + 1);
+    if (!st || !/^[A-Z][a-z]{2,}/.test(town)) continue;
+    const cands = gaz.lookupInRegion(town, st.code).filter((p) => p.kind === 'locality');
+    if (!cands.length) continue;
+    const start = t.start + dash + 1;
+    out.places.push({ start, end: t.end, text: town, cands, qualifier: { region: st.code, country: 'US', start: t.start, end: t.end }, venue: null });
+    added = true;
+  }
   if (added) out.places.sort((a, b) => a.start - b.start);
   return out;
 }
