@@ -25,6 +25,11 @@ const WEEKDAY_RE = '(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)
 
 interface Pattern {
   re: RegExp;
+  /**
+   * Can `re` match at all? Letters or signs every match contains: most sentences hold no date, and running
+   * every pattern on each was most of the date pass. A gate must be a necessary condition, so skipping changes no hit.
+   */
+  gate: (p: Probe) => boolean;
   resolve: (m: RegExpExecArray, pub: Date | null, future: boolean, yearHint: YearHint) => { date: string | null; precision: DatePrecision; explicit: boolean } | null;
 }
 
@@ -34,6 +39,7 @@ const ES_WEEKDAYS: Record<string, string> = { domingo: 'Sunday', lunes: 'Monday'
 const PATTERNS: Pattern[] = [
   // "May Day (2025)": International Workers' Day is May 1
   {
+    gate: (p) => p.lower.includes('may day'),
     re: /\bMay Day(?:,?\s+((?:20|19)\d\d))?\b/gi,
     resolve: (m, pub, _future, yearHint) => {
       const year = m[1] ? +m[1] : pub ? nearestYear(5, 1, pub) : yearHint.year;
@@ -42,6 +48,7 @@ const PATTERNS: Pattern[] = [
   },
   // Spanish: (el sábado) 14 de junio (de 2025), read as its English form
   {
+    gate: (p) => p.digit && SPANISH_DAY.test(p.text),
     re: /\b(?:(domingo|lunes|martes|miércoles|jueves|viernes|sábado)\s+)?(\d{1,2})\s+de\s+(enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)(?:\s+(?:de|del)\s+((?:19|20)\d\d))?/gi,
     resolve: (m, pub, _future, yearHint) => {
       const month = MONTHS[ES_MONTHS.indexOf(m[3]!.toLowerCase())]!;
@@ -52,11 +59,13 @@ const PATTERNS: Pattern[] = [
   },
   // 2026-01-30
   {
+    gate: (p) => p.digit && p.text.includes('-'),
     re: /\b(20\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b/g,
     resolve: (m) => ({ date: `${m[1]}-${m[2]}-${m[3]}`, precision: 'day', explicit: true }),
   },
   // (Friday,) January 30(, 2026) | Jan. 30 | 30 January 2026
   {
+    gate: (p) => p.digit && p.month,
     re: new RegExp(
       `\\b(?:${WEEKDAY_RE},?\\s+)?(?:${MONTH_RE}\\s+\\d{1,2}(?:st|nd|rd|th)?(?:,?\\s+(?:20|19)\\d\\d)?|\\d{1,2}(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH_RE}(?:,?\\s+(?:20|19)\\d\\d)?)(?![\\w-])`,
       'g',
@@ -68,6 +77,7 @@ const PATTERNS: Pattern[] = [
   },
   // 1/30/2026
   {
+    gate: (p) => p.digit && p.text.includes('/'),
     re: /\b(0?[1-9]|1[0-2])\/(0?[1-9]|[12]\d|3[01])\/((?:20)?\d\d)\b/g,
     resolve: (m) => {
       const y = m[3]!.length === 2 ? `20${m[3]}` : m[3]!;
@@ -76,6 +86,7 @@ const PATTERNS: Pattern[] = [
   },
   // (earlier|early|late|mid-) January (2026) -> month
   {
+    gate: (p) => p.month,
     re: new RegExp(
       `\\b(?:(?:earlier|early|late|later|mid-?|in|since|last|this|during)\\s+(?:in\\s+)?)?(January|February|March|April|May|June|July|August|September|October|November|December)(?:\\s+((?:20|19)\\d\\d))?\\b(?!\\s*\\d)`,
       'g',
@@ -94,6 +105,7 @@ const PATTERNS: Pattern[] = [
   },
   // (last|this|next|on|this past) Friday (night)
   {
+    gate: (p) => p.text.includes('day'),
     re: new RegExp(`\\b(?:(last|this past|this coming|this|next|on|late|early)\\s+)?${WEEKDAY_RE}\\b`, 'g'),
     resolve: (m, pub, future) => {
       if (!pub) return { date: null, precision: 'day', explicit: false };
@@ -117,6 +129,7 @@ const PATTERNS: Pattern[] = [
   },
   // today / tonight / this morning / yesterday / last night / tomorrow
   {
+    gate: (p) => TODAY_WORDS.some((w) => p.lower.includes(w)),
     re: /\b(today|tonight|this (?:morning|afternoon|evening)|yesterday|last night|tomorrow)\b/gi,
     resolve: (m, pub) => {
       if (!pub) return { date: null, precision: 'day', explicit: false };
@@ -127,6 +140,7 @@ const PATTERNS: Pattern[] = [
   },
   // (earlier|later) this week / last week / next week / this weekend
   {
+    gate: (p) => p.lower.includes('week'),
     re: /\b(?:(?:earlier|later|late|early)\s+)?(this|last|next|past)\s+(week|weekend)\b/gi,
     resolve: (m, pub) => {
       if (!pub) return { date: null, precision: 'week', explicit: false };
@@ -137,6 +151,7 @@ const PATTERNS: Pattern[] = [
   },
   // (earlier|later) this month / last month / next month
   {
+    gate: (p) => p.lower.includes('month'),
     re: /\b(?:(?:earlier|later|late|early)\s+)?(this|last|next|past)\s+month\b/gi,
     resolve: (m, pub) => {
       if (!pub) return { date: null, precision: 'month', explicit: false };
@@ -161,9 +176,11 @@ export interface YearHint {
 const NO_HINT: YearHint = { year: null, today: null };
 
 export function findDates(text: string, base: number, published: string | null, future: boolean, yearHint: YearHint = NO_HINT): DateHit[] {
-  const pub = published ? parseIso(published) : null;
+  const pub = published ? publicationDay(published) : null;
   const hits: DateHit[] = [];
+  const probe = probeOf(text);
   for (const p of PATTERNS) {
+    if (!p.gate(probe)) continue;
     p.re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = p.re.exec(text))) {
@@ -176,6 +193,35 @@ export function findDates(text: string, base: number, published: string | null, 
     }
   }
   return hits.sort((a, b) => a.start - b.start);
+}
+
+/** What the patterns' gates read of a sentence, computed once. */
+interface Probe {
+  text: string;
+  lower: string;
+  digit: boolean;
+  /** a month's first three letters, capitalised as the month patterns write them */
+  month: boolean;
+}
+
+function probeOf(text: string): Probe {
+  return { text, lower: text.toLowerCase(), digit: /\d/.test(text), month: MONTH_PREFIX.test(text) };
+}
+
+const MONTH_PREFIX = /Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec/;
+/** "14 de junio": a day, spaces, "de", a space. */
+const SPANISH_DAY = /\d\s+de\s/i;
+const TODAY_WORDS = ['today', 'tonight', 'tomorrow', 'yesterday', 'last night', 'this morning', 'this afternoon', 'this evening'];
+
+// the publication date of the sentences read one after another: parsed once (the Date is only read, never changed)
+let lastPublished: string | null = null;
+let lastPub: Date | null = null;
+function publicationDay(published: string): Date | null {
+  if (published !== lastPublished) {
+    lastPub = parseIso(published);
+    lastPublished = published;
+  }
+  return lastPub;
 }
 
 // chrono is the slow part of date reading; the same span against the same day reads the same
@@ -214,7 +260,8 @@ const PLAIN_DAY = new RegExp(
 );
 
 function chronoDayUncached(span: string, pub: Date | null): string | null {
-  const ref = pub ?? new Date(Date.UTC(2000, 0, 1));
+  // (a copy: the publication Date is shared by the sentences of an article, see publicationDay)
+  const ref = pub ? new Date(pub.getTime()) : new Date(Date.UTC(2000, 0, 1));
   const res = chrono.en.parse(span, { instant: ref, timezone: 0 });
   const r = res[0];
   if (!r) return null;
@@ -337,7 +384,12 @@ export function parseIso(s: string): Date | null {
 }
 
 export function iso(d: Date): string {
-  return d.toISOString().slice(0, 10);
+  const y = d.getUTCFullYear();
+  // (toISOString writes a year outside 0-9999 with a sign and six digits, and throws on an invalid date)
+  if (!(y >= 1000 && y <= 9999)) return d.toISOString().slice(0, 10);
+  const m = d.getUTCMonth() + 1;
+  const day = d.getUTCDate();
+  return `${y}-${m < 10 ? '0' : ''}${m}-${day < 10 ? '0' : ''}${day}`;
 }
 
 export function addDays(d: Date, n: number): Date {
