@@ -97,11 +97,12 @@ export function scanSentence(gaz: Gazetteer, tokens: Token[], sentenceStart: num
     }
     scanRun(gaz, run, tokens, out);
   }
-  // "Chicago; NYC; Boston": a city's short name in capitals is no run of its own (acronyms are not), but a place
+  // "Tulsa; XYZ; Reno": a city's short name in capitals (an alias in data/places/aliases.tsv) is no run of its own
+  // (acronyms are not), but a place
   let added = false;
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k]!;
-    // (not inside a longer name: "NYC Climate Week")
+    // (not inside a longer name: "XYZ Climate Week")
     if ((tokens[k + 1]?.cap && tokens[k + 1]!.gap === '') || (tokens[k - 1]?.cap && t.gap === '' && k > 0 && tokens[k - 1]!.start !== sentenceStart)) continue;
     const inPlace = out.places.some((p) => t.start < (p.qualifier?.end ?? p.end) && t.end > p.start);
     if (t.allCaps && /^[A-Z]{3,4}$/.test(t.text) && !inPlace && !skip(t) && isCityAbbreviation(gaz, t.text)) {
@@ -207,7 +208,7 @@ function scanRun(gaz: Gazetteer, run: Token[], all: Token[], out: SentencePlaces
         continue;
       }
       const lastTail = tail[tail.length - 1]!.text.replace(/\.$/, '');
-      // "Buford Highway", "Salem Street": a road named after a town is a street, in whatever town it runs through
+      // "Salem Highway", "Reno Street": a road named after a town is a street, in whatever town it runs through
       if (tail.length === 1 && STREET_HEADS.test(lastTail)) {
         i = n;
         continue;
@@ -225,7 +226,7 @@ function isCommonWord(w: string): boolean {
   return COMMON_SENTENCE_START.test(w);
 }
 
-/** "NYC", "ATL": a short word in capitals that the gazetteer has as another name of a big city. */
+/** A short word in capitals that the gazetteer (its alias table) has as another name of a big city. */
 function isCityAbbreviation(gaz: Gazetteer, w: string): boolean {
   return w.length >= 3 && w.length <= 4 && gaz.lookup(w).some((p) => p.kind === 'locality' && p.population >= 100000 && p.name.toUpperCase() !== w);
 }
