@@ -110,8 +110,8 @@ describe('4. namesakes are read in the page’s own context', () => {
     assert.deepEqual(rows(events(text, { published: '2025-08-19' })), ['2025-08-18/week Akron,OH occurred']);
   });
   it('reads the town of a campus named "<State>-<Town>"', () => {
-    const text = 'University of Ohio-Athens students protested at the college green on Tuesday.\nThe vigil ended at 8 p.m.';
-    assert.deepEqual(rows(events(text, { published: '2026-01-29' })), ['2026-01-27 Athens,OH occurred']);
+    const text = 'University of Ohio-Lima students protested at the college green on Tuesday.\nThe vigil ended at 8 p.m.';
+    assert.deepEqual(rows(events(text, { published: '2026-01-29' })), ['2026-01-27 Lima,OH occurred']);
   });
   it('takes the state from the dateline and from a county the page names', () => {
     assert.deepEqual(rows(events('PEORIA, Ill. — Hundreds rallied downtown on Saturday. Others marched in Jacksonville.', { published: '2025-06-16' })), [
@@ -181,7 +181,7 @@ describe('6. size and arrest wording', () => {
     const [g] = events('PEORIA, Ill. — Protesters rallied downtown on Saturday. Hundreds of people took over a street during a march that started at Cedar Ridge in Riverside Park.', { published: '2025-04-06' });
     assert.deepEqual([g!.locality, g!.size_text], ['Peoria', 'Hundreds of people']);
     // a town's own venue, written with the possessive, is in that town ("Eugene’s Hult Center")
-    const f = events('Residents gathered in Eugene, Ore., and Springfield, Ore., on Tuesday. More than 100 people gathered on the lawn of Eugene’s Hult Center before marching downtown.', { published: '2026-01-21' });
+    const f = events('Residents gathered in Eugene, Ore., and Cottage Grove, Ore., on Tuesday. More than 100 people gathered on the lawn of Eugene’s Hult Center before marching downtown.', { published: '2026-01-21' });
     assert.equal(f.find((x) => x.locality === 'Eugene')?.size_text, 'More than 100 people');
     // the size of the article's one demonstration, in a sentence that also speaks of the nationwide movement
     const [e] = events('Thousands rallied in Eugene on Friday. The demonstration, which drew roughly 4,000 people, was part of a movement across the country.', { published: '2026-01-31' });

@@ -110,7 +110,7 @@ export function scanSentence(gaz: Gazetteer, tokens: Token[], sentenceStart: num
       added = true;
     }
   }
-  // "University of Ohio-Athens students": a campus named "<State>-<Town>" is in that town of that state
+  // "University of Ohio-Lima students": a campus named "<State>-<Town>" is in that town of that state
   for (const t of tokens) {
     const dash = t.text.indexOf('-');
     if (dash < 3 || !t.cap || skip(t)) continue;

@@ -290,7 +290,7 @@ function spellingVariantMatch(gaz: Gazetteer, name: string, region: string): Pla
 }
 
 /**
- * First words of US place names that name a place after the one it lies by ("Fort Stockton", "Lake Geneva", "South
+ * First words of US place names that name a place after the one it lies by ("Fort Stockton", "Lake Havasu", "South
  * Royalton", "San Ramon"): writers leave them out ("Stockton, TX" for Fort Stockton), or write them for the place
  * itself ("Lake Pueblo, CO" for Pueblo).
  */
