@@ -47,25 +47,29 @@ const DIRECTION_PREFIX = /^(?:North|South|East|West|Northeast|Northwest|Southeas
 export function capitalRuns(tokens: Token[], skip: (t: Token) => boolean): Token[][] {
   const runs: Token[][] = [];
   let cur: Token[] = [];
-  const flush = () => {
-    while (cur.length && !cur[cur.length - 1]!.cap) cur.pop();
-    if (cur.length) runs.push(cur);
-    cur = [];
-  };
   for (const t of tokens) {
     const joins = t.gap === '' && !t.glued;
-    if (!joins) flush();
-    if (skip(t) || CALENDAR_WORDS.has(t.text.replace(/\.$/, ''))) {
-      flush();
+    if (!joins) cur = flushRun(cur, runs);
+    // (runs on every token of every sentence: the trailing period is cut without a regex)
+    if (skip(t) || CALENDAR_WORDS.has(t.text.endsWith('.') ? t.text.slice(0, -1) : t.text)) {
+      cur = flushRun(cur, runs);
       continue;
     }
     // capitals longer than two letters are acronyms ("ICE"), save two-letter abbreviations ("D.C.", "N.J.")
     if (t.cap && !(t.allCaps && t.text.length > 2 && !/^(?:[A-Z]\.){2}$/.test(t.text))) cur.push(t);
     else if (cur.length && CONNECTORS.has(t.text)) cur.push(t);
-    else flush();
+    else cur = flushRun(cur, runs);
   }
-  flush();
+  flushRun(cur, runs);
   return runs;
+}
+
+/** Ends the current run: kept (without trailing connectors) when it has a capitalised word. Returns the next run. */
+function flushRun(cur: Token[], runs: Token[][]): Token[] {
+  if (!cur.length) return cur;
+  while (cur.length && !cur[cur.length - 1]!.cap) cur.pop();
+  if (cur.length) runs.push(cur);
+  return [];
 }
 
 function joinTokens(ts: Token[]): string {
@@ -102,10 +106,12 @@ export function scanSentence(gaz: Gazetteer, tokens: Token[], sentenceStart: num
   let added = false;
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k]!;
+    // (most words are not in capitals: that test first, the rest only for those)
+    if (!t.allCaps) continue;
     // (not inside a longer name: "XYZ Climate Week")
     if ((tokens[k + 1]?.cap && tokens[k + 1]!.gap === '') || (tokens[k - 1]?.cap && t.gap === '' && k > 0 && tokens[k - 1]!.start !== sentenceStart)) continue;
     const inPlace = out.places.some((p) => t.start < (p.qualifier?.end ?? p.end) && t.end > p.start);
-    if (t.allCaps && /^[A-Z]{3,4}$/.test(t.text) && !inPlace && !skip(t) && isCityAbbreviation(gaz, t.text)) {
+    if (/^[A-Z]{3,4}$/.test(t.text) && !inPlace && !skip(t) && isCityAbbreviation(gaz, t.text)) {
       scanRun(gaz, [t], tokens, out);
       added = true;
     }
