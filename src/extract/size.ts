@@ -95,19 +95,83 @@ interface Tok {
 }
 
 // digits with optional thousands separators, decimals and a "k" suffix ("1,200", "1.5k", "2k");
-// words may contain digits after a letter ("t0"); anything else is one punctuation character.
-const TOKEN_RE = /(\d+(?:,\d{3})*(?:\.\d+)?(?:[kK](?![A-Za-z]))?)|([A-Za-z][A-Za-z0-9]*(?:['’][A-Za-z]+)*)|(\S)/g;
+// words may contain digits after a letter ("t0"); anything else is one punctuation character. tokenize() reads
+// exactly what TOKEN_RE matches, by char codes (it runs on most sentences of every article); the pattern is
+// kept as its definition.
+// const TOKEN_RE = /(\d+(?:,\d{3})*(?:\.\d+)?(?:[kK](?![A-Za-z]))?)|([A-Za-z][A-Za-z0-9]*(?:['’][A-Za-z]+)*)|(\S)/g;
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+function isAsciiLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+/** JavaScript's \s. */
+function isSpace(c: number): boolean {
+  return (
+    c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
+}
 
 function tokenize(text: string): Tok[] {
   const out: Tok[] = [];
-  TOKEN_RE.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = TOKEN_RE.exec(text)) !== null) {
-    const raw = m[0];
-    const k = m[1] !== undefined ? K.Num : m[2] !== undefined ? K.Word : K.Punct;
-    out.push({ lw: raw.toLowerCase(), raw, s: m.index, e: m.index + raw.length, k });
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    const s = i;
+    let k: K;
+    if (isDigit(c)) {
+      k = K.Num;
+      i++;
+      while (i < n && isDigit(text.charCodeAt(i))) i++;
+      // thousands groups: a comma and exactly three digits
+      while (text.charCodeAt(i) === 44 && isDigit(text.charCodeAt(i + 1)) && isDigit(text.charCodeAt(i + 2)) && isDigit(text.charCodeAt(i + 3))) i += 4;
+      if (text.charCodeAt(i) === 46 && isDigit(text.charCodeAt(i + 1))) {
+        i += 2;
+        while (i < n && isDigit(text.charCodeAt(i))) i++;
+      }
+      const d = text.charCodeAt(i);
+      if ((d === 107 || d === 75) && !isAsciiLetter(text.charCodeAt(i + 1))) i++;
+    } else if (isAsciiLetter(c)) {
+      k = K.Word;
+      i++;
+      for (;;) {
+        const d = text.charCodeAt(i);
+        if (isAsciiLetter(d) || isDigit(d)) i++;
+        else break;
+      }
+      // apostrophes followed by letters: "don't", "O’Brien"
+      for (;;) {
+        const d = text.charCodeAt(i);
+        if ((d !== 39 && d !== 0x2019) || !isAsciiLetter(text.charCodeAt(i + 1))) break;
+        i += 2;
+        while (isAsciiLetter(text.charCodeAt(i))) i++;
+      }
+    } else if (isSpace(c)) {
+      i++;
+      continue;
+    } else {
+      k = K.Punct;
+      i++;
+    }
+    const raw = text.slice(s, i);
+    out.push({ lw: raw.toLowerCase(), raw, s, e: i, k });
   }
   return out;
+}
+
+// findSizes and the arrest and injury counts read the same sentence one after another: its tokens are read once
+// (callers only read them; codeOne, which rewrites its tokens, tokenizes for itself)
+let lastText: string | null = null;
+let lastToks: Tok[] = [];
+function sentenceTokens(text: string): Tok[] {
+  if (text !== lastText) {
+    lastToks = tokenize(text);
+    lastText = text;
+  }
+  return lastToks;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -643,76 +707,80 @@ function notCrowdAt(toks: Tok[], x: number): boolean {
 /** Crowd-size phrases in one sentence of news text. */
 export function findSizes(text: string): SizeHit[] {
   if (!SIZE_QUICK_RE.test(text)) return [];
-  const toks = tokenize(text);
+  const toks = sentenceTokens(text);
   const out: SizeHit[] = [];
   const n = toks.length;
   for (let i = 0; i < n; i++) {
     if (!canStart(toks, i)) continue;
     const q = parseQuant(toks, i);
     if (!q) continue;
-    const next = () => (i = q.j - 1);
-    const first = toks[i];
-    const prev = q.i > 0 ? toks[q.i - 1] : null;
-    const prev2 = q.i > 1 ? toks[q.i - 2] : null;
-    const after = q.j < n ? toks[q.j] : null;
-    const hedged = q.i < i;
-
-    // Things that are numbers but not counts of people.
-    if (after && (NOT_COUNT_NEXT.has(after.lw) || (after.lw === ':' && q.j + 1 < n && toks[q.j + 1].k === K.Num))) { next(); continue; }
-    // "a 1,500-strong crowd"
-    if (after && after.lw === '-' && q.j + 1 < n && toks[q.j + 1].lw === 'strong') {
-      out.push({ start: toks[q.i].s, end: toks[q.j + 1].e, text: q.text, low: q.low, high: q.high });
-      next();
-      continue;
-    }
-    if (after && after.lw === '-' && q.j + 1 < n && toks[q.j + 1].k === K.Word && !PEOPLE.has(toks[q.j + 1].lw)) { next(); continue; } // "5-year-old", "300-page"
-    if (after && (after.lw === 'year' || after.lw === 'years') && q.j + 1 < n && toks[q.j + 1].lw === '-') { next(); continue; }
-    if (prev && (prev.lw === '$' || prev.lw === '#' || prev.lw === '£' || prev.lw === '€' || prev.lw === '-' || prev.lw === '/')) { next(); continue; }
-    if (prev && prev.lw === '.' && prev2 && prev2.lw === 'no') { next(); continue; } // "No. 1"
-    if (first.k === K.Num && !hedged && prev && isCapitalized(prev) && !DRAW.has(prev.lw)) { next(); continue; } // "Route 66", "Local 1199", "January 30"
-    if (prev && MONTHS.has(prev.lw) && first.k === K.Num) { next(); continue; }
-    if (first.k === K.Num && !hedged && /^(1[89]|20)\d\d$/.test(first.raw)) { next(); continue; } // years
-    if (prev && prev.lw === ',' && after && after.lw === ',' && q.high < 120 && q.low === q.high && first.k === K.Num) { next(); continue; } // "Jane Doe, 13,"
-    if (prev && NOT_CROWD_BEFORE.has(prev.lw)) { next(); continue; }
-    // Partitive "one of the protesters", "dozens of them": not a crowd count.
-    if (after && after.lw === 'of' && q.j + 1 < n && MOD_STOP.has(toks[q.j + 1].lw) && toks[q.j + 1].lw !== 'a') { next(); continue; }
-
-    // Positive evidence that this counts a crowd.
-    let start = q.i;
-    let endTok = q.j; // exclusive
-    let ok = false;
-    const noun = peopleNounAfter(toks, q.j);
-    if (noun >= 0) {
-      if (notCrowdAt(toks, noun + 1)) { next(); continue; }
-      ok = true;
-      endTok = noun + 1;
-    } else if (after && gatherAt(toks, q.j)) {
-      ok = true;
-    } else if (after && notCrowdAt(toks, q.j)) {
-      next();
-      continue;
-    }
-    // Left context: "a crowd of about 300", "drew thousands", "a crowd estimated at 5,000".
-    if (prev) {
-      let ctx = -1;
-      if (DRAW.has(prev.lw)) ctx = q.i - 1;
-      else if (prev.lw === 'of' && prev2 && CROWD_NOUNS.has(prev2.lw)) ctx = q.i - 2;
-      else if (CROWD_NOUNS.has(prev.lw) && hedged) ctx = q.i - 1; // "a crowd estimated at 5,000"
-      else if ((prev.lw === 'to' || prev.lw === 'at') && prev2 && (prev2.lw === 'swelled' || prev2.lw === 'grew' || prev2.lw === 'estimated')) ctx = q.i - 2;
-      // "estimated the crowd at 10,000", "police put it at 4,000"
-      else if (prev.lw === 'at' && prev2 && (CROWD_NOUNS.has(prev2.lw) || prev2.lw === 'size' || (prev2.lw === 'it' && q.i > 2 && PUT_AT.has(toks[q.i - 3].lw)))) ctx = prev2.lw === 'it' ? q.i - 3 : q.i - 2;
-      if (ctx >= 0 && (ok || !after || FOLLOW_OK.has(after.lw) || gatherAt(toks, q.j))) {
-        ok = true;
-        start = ctx;
-        if (ctx > 0 && (toks[ctx - 1].lw === 'a' || toks[ctx - 1].lw === 'an') && CROWD_NOUNS.has(toks[ctx].lw)) start = ctx - 1;
-      }
-    }
-    if (ok) {
-      out.push({ start: toks[start].s, end: toks[endTok - 1].e, text: q.text, low: q.low, high: q.high });
-    }
-    next();
+    sizeAt(toks, i, q, out);
+    // the scan goes on after the quantity, whether it counted a crowd or not
+    i = q.j - 1;
   }
   return out;
+}
+
+/** Is the quantity q, whose amount starts at token i, a crowd size? If so it goes to `out`. */
+function sizeAt(toks: Tok[], i: number, q: Quant, out: SizeHit[]): void {
+  const n = toks.length;
+  const first = toks[i];
+  const prev = q.i > 0 ? toks[q.i - 1] : null;
+  const prev2 = q.i > 1 ? toks[q.i - 2] : null;
+  const after = q.j < n ? toks[q.j] : null;
+  const hedged = q.i < i;
+
+  // Things that are numbers but not counts of people.
+  if (after && (NOT_COUNT_NEXT.has(after.lw) || (after.lw === ':' && q.j + 1 < n && toks[q.j + 1].k === K.Num))) return;
+  // "a 1,500-strong crowd"
+  if (after && after.lw === '-' && q.j + 1 < n && toks[q.j + 1].lw === 'strong') {
+    out.push({ start: toks[q.i].s, end: toks[q.j + 1].e, text: q.text, low: q.low, high: q.high });
+    return;
+  }
+  if (after && after.lw === '-' && q.j + 1 < n && toks[q.j + 1].k === K.Word && !PEOPLE.has(toks[q.j + 1].lw)) return; // "5-year-old", "300-page"
+  if (after && (after.lw === 'year' || after.lw === 'years') && q.j + 1 < n && toks[q.j + 1].lw === '-') return;
+  if (prev && (prev.lw === '$' || prev.lw === '#' || prev.lw === '£' || prev.lw === '€' || prev.lw === '-' || prev.lw === '/')) return;
+  if (prev && prev.lw === '.' && prev2 && prev2.lw === 'no') return; // "No. 1"
+  if (first.k === K.Num && !hedged && prev && isCapitalized(prev) && !DRAW.has(prev.lw)) return; // "Route 66", "Local 1199", "January 30"
+  if (prev && MONTHS.has(prev.lw) && first.k === K.Num) return;
+  if (first.k === K.Num && !hedged && /^(1[89]|20)\d\d$/.test(first.raw)) return; // years
+  if (prev && prev.lw === ',' && after && after.lw === ',' && q.high < 120 && q.low === q.high && first.k === K.Num) return; // "Jane Doe, 13,"
+  if (prev && NOT_CROWD_BEFORE.has(prev.lw)) return;
+  // Partitive "one of the protesters", "dozens of them": not a crowd count.
+  if (after && after.lw === 'of' && q.j + 1 < n && MOD_STOP.has(toks[q.j + 1].lw) && toks[q.j + 1].lw !== 'a') return;
+
+  // Positive evidence that this counts a crowd.
+  let start = q.i;
+  let endTok = q.j; // exclusive
+  let ok = false;
+  const noun = peopleNounAfter(toks, q.j);
+  if (noun >= 0) {
+    if (notCrowdAt(toks, noun + 1)) return;
+    ok = true;
+    endTok = noun + 1;
+  } else if (after && gatherAt(toks, q.j)) {
+    ok = true;
+  } else if (after && notCrowdAt(toks, q.j)) {
+    return;
+  }
+  // Left context: "a crowd of about 300", "drew thousands", "a crowd estimated at 5,000".
+  if (prev) {
+    let ctx = -1;
+    if (DRAW.has(prev.lw)) ctx = q.i - 1;
+    else if (prev.lw === 'of' && prev2 && CROWD_NOUNS.has(prev2.lw)) ctx = q.i - 2;
+    else if (CROWD_NOUNS.has(prev.lw) && hedged) ctx = q.i - 1; // "a crowd estimated at 5,000"
+    else if ((prev.lw === 'to' || prev.lw === 'at') && prev2 && (prev2.lw === 'swelled' || prev2.lw === 'grew' || prev2.lw === 'estimated')) ctx = q.i - 2;
+    // "estimated the crowd at 10,000", "police put it at 4,000"
+    else if (prev.lw === 'at' && prev2 && (CROWD_NOUNS.has(prev2.lw) || prev2.lw === 'size' || (prev2.lw === 'it' && q.i > 2 && PUT_AT.has(toks[q.i - 3].lw)))) ctx = prev2.lw === 'it' ? q.i - 3 : q.i - 2;
+    if (ctx >= 0 && (ok || !after || FOLLOW_OK.has(after.lw) || gatherAt(toks, q.j))) {
+      ok = true;
+      start = ctx;
+      if (ctx > 0 && (toks[ctx - 1].lw === 'a' || toks[ctx - 1].lw === 'an') && CROWD_NOUNS.has(toks[ctx].lw)) start = ctx - 1;
+    }
+  }
+  if (ok) {
+    out.push({ start: toks[start].s, end: toks[endTok - 1].e, text: q.text, low: q.low, high: q.high });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -773,7 +841,7 @@ function negatedBefore(toks: Tok[], x: number, window: number): boolean {
 
 function findCounts(text: string, spec: CountSpec): CountHit[] {
   if (!spec.quick.test(text)) return [];
-  const toks = tokenize(text);
+  const toks = sentenceTokens(text);
   const n = toks.length;
   const quants = allQuants(toks);
   const used: Array<[number, number]> = [];
