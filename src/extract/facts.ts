@@ -26,6 +26,8 @@ const ES_VAGUE: Record<string, number> = { miles: 2000, cientos: 200, centenares
 
 /** "Miles de personas", "cientos de manifestantes": vague crowd counts of Spanish-language reports. */
 function spanishSizes(s: string): Array<{ start: number; end: number; text: string; low: number; high: number }> {
+  // (every match has " de " between its two words: a cheap test spares most English sentences the full pattern)
+  if (!SPANISH_DE.test(s)) return [];
   const out = [];
   for (const m of s.matchAll(/\b(miles|cientos|centenares|decenas|docenas)\s+de\s+(?:personas|manifestantes|inmigrantes|estudiantes|trabajadores|residentes|activistas)\b/gi)) {
     const n = ES_VAGUE[m[1]!.toLowerCase()]!;
@@ -33,6 +35,8 @@ function spanishSizes(s: string): Array<{ start: number; end: number; text: stri
   }
   return out;
 }
+
+const SPANISH_DE = /\sde\s/i;
 
 const VAGUE_COUNT = /\b(?:dozens|hundreds|thousands|scores|several|some|many|multiple|few|handful|numerous|unspecified)\b/i;
 
@@ -51,6 +55,20 @@ interface SentenceFacts {
   injuries: ReturnType<typeof findInjuries>;
   organizations: string[];
   claims: string[];
+  /** the labels of POLICE_MEASURES and PROPERTY_DAMAGE whose patterns the sentence matches, in list order; read on first use */
+  police?: string[];
+  damage?: string[];
+  noArrests?: boolean;
+}
+
+/**
+ * The labels of a list whose patterns match `s`, in list order. The lexicon's patterns are plain tests (no "g"
+ * flag), so a sentence matches the same ones however many mentions ask.
+ */
+function labelsMatching(list: Array<[RegExp, string]>, s: string): string[] {
+  const out: string[] = [];
+  for (const [re, label] of list) if (re.test(s)) out.push(label);
+  return out;
 }
 
 /** A sentence is read for facts once, however many mentions it gives them to. */
@@ -91,7 +109,7 @@ export function attachFacts(m: Mention, u: Unit, quote: string, source: string, 
       }
     }
     const arrests = facts.arrests;
-    if (!arrests.length && m.arrests_text === null && NO_ARRESTS.test(s)) {
+    if (!arrests.length && m.arrests_text === null && (facts.noArrests ??= NO_ARRESTS.test(s))) {
       m.arrests_text = 'no arrests';
       m.arrests = 0;
       addEvidence(m, 'arrests', quote, u, source);
@@ -108,11 +126,12 @@ export function attachFacts(m: Mention, u: Unit, quote: string, source: string, 
       m.injuries_text = injuries[0]!.text;
       addEvidence(m, 'injuries', quote, u, source);
     }
-    for (const [re, label] of POLICE_MEASURES) {
-      if (re.test(s) && pushUnique(m.police_measures, label)) addEvidence(m, 'police_measures', quote, u, source);
+    // (a sentence is tested against the lists once, however many mentions it gives facts to)
+    for (const label of (facts.police ??= labelsMatching(POLICE_MEASURES, s))) {
+      if (pushUnique(m.police_measures, label)) addEvidence(m, 'police_measures', quote, u, source);
     }
-    for (const [re, label] of PROPERTY_DAMAGE) {
-      if (re.test(s) && pushUnique(m.property_damage, label)) addEvidence(m, 'property_damage', quote, u, source);
+    for (const label of (facts.damage ??= labelsMatching(PROPERTY_DAMAGE, s))) {
+      if (pushUnique(m.property_damage, label)) addEvidence(m, 'property_damage', quote, u, source);
     }
     for (const v of u.scan.venues) {
       if (m.locality && v.text.toLowerCase() === m.locality.toLowerCase()) continue;
