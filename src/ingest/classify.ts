@@ -59,13 +59,36 @@ const COMMENTS_START = /^(?:\d+\s+)?comments?(?:\s*\(\d+\))?$|^(?:leave a (?:com
 const RELATIVE_TIME = /\bago\b|\d:\d\d/i;
 
 function matchKey(s: string): string {
-  return s.replace(BULLET, '').replace(/[\s.:!|»›>→…]+$/u, '').trim().toLowerCase();
+  const t = s.replace(BULLET, '');
+  // trailing punctuation and spaces cut by hand: the end-anchored pattern /[\s.:!|»›>→…]+$/u tried every position
+  let end = t.length;
+  while (end > 0 && isKeyTrail(t.charCodeAt(end - 1))) end--;
+  return (end < t.length ? t.slice(0, end) : t).trim().toLowerCase();
 }
 
+/** [\s.:!|»›>→…] */
+function isKeyTrail(c: number): boolean {
+  return isSpaceCode(c) || c === 0x2e || c === 0x3a || c === 0x21 || c === 0x7c || c === 0xbb || c === 0x203a || c === 0x3e || c === 0x2192 || c === 0x2026;
+}
+
+/** The number of words: runs of characters other than JavaScript's \s (a count, without splitting the line). */
 function wordCount(s: string): number {
   let n = 0;
-  for (const w of s.split(/\s+/)) if (w) n++;
+  let inWord = false;
+  for (let i = 0; i < s.length; i++) {
+    const space = isSpaceCode(s.charCodeAt(i));
+    if (!space && !inWord) n++;
+    inWord = !space;
+  }
   return n;
+}
+
+/** JavaScript's \s, by char code. */
+function isSpaceCode(c: number): boolean {
+  return (
+    c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
 }
 
 /** Page furniture: navigation and widget labels, read-time and date stamps, bylines. */
@@ -131,7 +154,8 @@ export function creditStrength(line: string): 'strong' | 'weak' | null {
   if (paren) t = paren[1].trim();
   const label = CREDIT_LABEL.exec(t);
   if (label) t = t.slice(label[0].length);
-  if (!t || wordCount(t) > 16 || /[!?;"“”]|[.,:]$/.test(t.replace(/\b\p{Lu}\.$/u, ''))) return null;
+  // (an initial at the end, "Jane R.", is no sentence end; only a text ending in "." can have one)
+  if (!t || wordCount(t) > 16 || /[!?;"“”]|[.,:]$/.test(t.endsWith('.') ? t.replace(/\b\p{Lu}\.$/u, '') : t)) return null;
   if (BARE_AGENCY.test(t)) return 'strong';
   const segs = t.split(/\s*\/\s*/);
   if (segs.length >= 2) {
@@ -165,6 +189,8 @@ export function gluedCreditEnd(line: string): number {
   return credit.length;
 }
 
+const CREDIT_LABEL_WORDS = ['photo', 'image', 'credit', 'picture'];
+
 /** Split "caption + credit" in one line ("... in 2026. Jane Roe/AP", "... (AP Photo/Jane Roe)"); returns the credit start, or -1. */
 export function trailingCreditStart(line: string): number {
   const paren = line.endsWith(')') ? /\s*\(([^()]{2,90})\)$/.exec(line) : null;
@@ -172,7 +198,12 @@ export function trailingCreditStart(line: string): number {
     return paren.index + paren[0].indexOf('(');
   }
   const from = Math.max(0, line.length - 160);
-  const label = /\s((?:photo(?:graph)?s?|image|credit|picture)(?:\s+by\b|\s*:)\s*[^.!?]{2,80})$/i.exec(line.slice(from));
+  const tail = line.slice(from);
+  // (the label pattern runs only on a tail that has one of its words: most lines have none)
+  const lowerTail = tail.toLowerCase();
+  const label = CREDIT_LABEL_WORDS.some((w) => lowerTail.includes(w))
+    ? /\s((?:photo(?:graph)?s?|image|credit|picture)(?:\s+by\b|\s*:)\s*[^.!?]{2,80})$/i.exec(tail)
+    : null;
   if (label && creditStrength(label[1]) === 'strong') return from + label.index + 1;
   // after a sentence end: the longest tail of at most 10 words that is a strong slash credit
   if (line.indexOf('/', from) < 0) return -1;

@@ -84,13 +84,17 @@ function decodeBytes(bytes: Uint8Array, contentType: string | null): Decoded {
   return legacy;
 }
 
+// one decoder each, made once: decode() without {stream: true} keeps no state between calls
+const UTF8_FATAL = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const UTF8_LENIENT = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
 function utf8(bytes: Uint8Array, source: Decoded['encodingSource']): Decoded {
   const flags: string[] = [];
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    text = UTF8_FATAL.decode(bytes);
   } catch {
-    text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(bytes);
+    text = UTF8_LENIENT.decode(bytes);
     flags.push('invalid_utf8');
   }
   return { text, encoding: 'utf-8', encodingSource: source, flags };
@@ -118,6 +122,8 @@ export function charsetFromContentType(contentType: string | null): string | nul
 
 /** `<meta charset="x">` or `<meta http-equiv="Content-Type" content="text/html; charset=x">` in the first 4 KB. */
 export function charsetFromMeta(bytes: Uint8Array): string | null {
+  // (no "<" byte, no tag: plain text is spared decoding its head; windows-1252 maps no other byte to "<")
+  if (bytes.subarray(0, META_SCAN_BYTES).indexOf(0x3c) < 0) return null;
   const head = new TextDecoder('windows-1252').decode(bytes.subarray(0, META_SCAN_BYTES));
   const metaTag = /<meta\b[^>]*>/gi;
   for (let m = metaTag.exec(head); m; m = metaTag.exec(head)) {

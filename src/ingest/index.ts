@@ -1,6 +1,6 @@
 // The ingest stage: untrusted bytes (HTML, plain text, Markdown) -> Article. Pure: no I/O, no clock.
 
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Article } from '../core/types.js';
 import { dateFromUrl, isoDay } from './dates.js';
 import { decode } from './decode.js';
@@ -56,7 +56,8 @@ export function ingest(input: IngestInput): Article {
   }
 
   const article: Article = {
-    id: createHash('sha256').update(fields.text).digest('hex'),
+    // (the one-shot hash: the same digest as createHash('sha256').update(text).digest('hex'), without the Hash object)
+    id: hash('sha256', fields.text, 'hex'),
     name,
     url: articleUrl,
     title: fields.title,
