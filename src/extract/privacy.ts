@@ -78,7 +78,8 @@ export function findPrivateNames(
         names.add(r.map((t) => t.text.replace(/['’]s$/, '')).join(' '));
       }
     }
-    // a single capitalised word followed by an age: "Maria, 12,"
+    // a single capitalised word followed by an age: "Maria, 12," (looked for only where ", 12," is written)
+    if (!AGE_AFTER_COMMA.test(s.text)) continue;
     const ageRe = /\b([A-Z][\p{L}'’-]+),\s+(\d{1,2}),/gu;
     let m: RegExpExecArray | null;
     while ((m = ageRe.exec(s.text))) {
@@ -88,6 +89,9 @@ export function findPrivateNames(
   return names;
 }
 
+/** The part of the age pattern after the name: a cheap test before the Unicode pattern. */
+const AGE_AFTER_COMMA = /,\s+\d{1,2},/;
+
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -95,25 +99,122 @@ function escapeRe(s: string): string {
 /** A redactor for one article: replaces its private names (full names, and surnames written alone). */
 export function makeRedactor(names: Set<string>, articleText = ''): (text: string) => string {
   if (!names.size) return (t) => t;
-  const lowerWords = new Set(articleText.match(/\b\p{Ll}[\p{L}'’-]*/gu) ?? []);
   const full = [...names].sort((a, b) => b.length - a.length).map(escapeRe);
   const surnames = new Set<string>();
   for (const n of names) {
     const parts = n.split(' ');
     const last = parts[parts.length - 1]!;
     // a surname or first name alone, unless the article also uses it as an ordinary word ("good", "back")
-    if (last.length >= 3 && !lowerWords.has(last.toLowerCase())) surnames.add(escapeRe(last));
-    if (parts.length > 1 && parts[0]!.length >= 3 && !lowerWords.has(parts[0]!.toLowerCase())) surnames.add(escapeRe(parts[0]!));
+    if (last.length >= 3 && !isLowerCaseWordOf(articleText, last.toLowerCase())) surnames.add(escapeRe(last));
+    if (parts.length > 1 && parts[0]!.length >= 3 && !isLowerCaseWordOf(articleText, parts[0]!.toLowerCase())) surnames.add(escapeRe(parts[0]!));
   }
   const fullRe = new RegExp(`\\b(?:${full.join('|')})\\b`, 'giu');
   // surnames and first names alone: only where capitalised (Title Case or capitals), so "good" stays
   const partRe = surnames.size ? new RegExp(`\\b(?:${[...surnames].join('|')})\\b`, 'gu') : null;
   const partUpperRe = surnames.size ? new RegExp(`\\b(?:${[...surnames].map((s) => s.toUpperCase()).join('|')})\\b`, 'gu') : null;
+  // Most sentences hold none of the names: each pattern runs only when the text can match it. The surname
+  // patterns are case-sensitive (a match contains the surname as written); the full names match in any case,
+  // which a lower-cased search decides only when names and text are ASCII (Unicode case folding has pairs such
+  // as "ſ" and "s" that lower-casing does not join), so other text always runs the pattern.
+  const fullLower = [...names].map((n) => n.toLowerCase());
+  const namesAscii = [...names].every(isAscii);
+  const parts = [...surnames].map(unescapeRe);
+  const upperParts = parts.map((p) => p.toUpperCase());
   return (text: string) => {
-    let out = text.replace(fullRe, REDACTED);
-    if (partRe) out = out.replace(partRe, REDACTED);
-    if (partUpperRe) out = out.replace(partUpperRe, REDACTED);
+    let out = text;
+    if (!namesAscii || !isAscii(text)) out = out.replace(fullRe, REDACTED);
+    else {
+      const lower = text.toLowerCase();
+      if (fullLower.some((n) => lower.includes(n))) out = out.replace(fullRe, REDACTED);
+    }
+    if (partRe && parts.some((p) => out.includes(p))) out = out.replace(partRe, REDACTED);
+    if (partUpperRe && upperParts.some((p) => out.includes(p))) out = out.replace(partUpperRe, REDACTED);
     // collapse "[name] [name]" left by partial matches
-    return out.replace(/\[name\](?:\s+\[name\])+/g, REDACTED);
+    return out.includes(REDACTED) ? out.replace(/\[name\](?:\s+\[name\])+/g, REDACTED) : out;
   };
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 128) return false;
+  return true;
+}
+
+function unescapeRe(s: string): string {
+  return s.replace(/\\(.)/g, '$1');
+}
+
+/**
+ * Would /\b\p{Ll}[\p{L}'’-]*\/gu, run over `text`, give `w` as one of its matches (a word that starts with a small
+ * letter)? The redactor asks this of a few words; collecting every such word of the article was one of its costs.
+ * \b is the ASCII word boundary of a /u pattern without /i. A match starts where the pattern can start and no
+ * earlier match runs on through (see startsInsideMatch), and it is `w` when the run of word characters ends with it.
+ */
+function isLowerCaseWordOf(text: string, w: string): boolean {
+  if (!isLowerCaseWordShape(w)) return false;
+  for (let p = text.indexOf(w); p >= 0; p = text.indexOf(w, p + 1)) {
+    if (isAsciiWord(text.charCodeAt(p - 1)) === isAsciiWord(text.charCodeAt(p))) continue;
+    const e = p + w.length;
+    if (e < text.length && inWordClass(text.codePointAt(e)!)) continue;
+    if (startsInsideMatch(text, p)) continue;
+    return true;
+  }
+  return false;
+}
+
+/** A small letter, then letters, apostrophes and hyphens only. */
+function isLowerCaseWordShape(w: string): boolean {
+  if (!w) return false;
+  const first = w.codePointAt(0)!;
+  if (letterClass(first) !== LOWER) return false;
+  for (let i = first > 0xffff ? 2 : 1; i < w.length; ) {
+    const cp = w.codePointAt(i)!;
+    if (!inWordClass(cp)) return false;
+    i += cp > 0xffff ? 2 : 1;
+  }
+  return true;
+}
+
+/** [\p{L}'’-] */
+function inWordClass(cp: number): boolean {
+  return cp === 39 || cp === 0x2019 || cp === 45 || letterClass(cp) !== NOT_LETTER;
+}
+
+/**
+ * Does a match of the pattern that starts before p run on through p? Only one that starts in the run of
+ * [\p{L}'’-] characters right before p: the first place in that run where the pattern can start begins one.
+ */
+function startsInsideMatch(text: string, p: number): boolean {
+  let q = p;
+  while (q > 0) {
+    const c = text.charCodeAt(q - 1);
+    const pair = c >= 0xdc00 && c <= 0xdfff && q >= 2 && text.charCodeAt(q - 2) >= 0xd800 && text.charCodeAt(q - 2) <= 0xdbff;
+    const start = pair ? q - 2 : q - 1;
+    const cp = text.codePointAt(start)!;
+    if (!inWordClass(cp)) return false;
+    q = start;
+    if (isAsciiWord(text.charCodeAt(q - 1)) !== isAsciiWord(text.charCodeAt(q)) && letterClass(cp) === LOWER) return true;
+  }
+  return false;
+}
+
+/** [A-Za-z0-9_] by char code (NaN, before the start or after the end, is not). */
+function isAsciiWord(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+const NOT_LETTER = 1;
+const LOWER = 2;
+const OTHER_LETTER = 3;
+/** \p{Ll}, other \p{L}, or neither, of each BMP code point: 0 until first asked. */
+const BMP_LETTER = new Uint8Array(0x10000);
+function letterClass(cp: number): number {
+  if (cp <= 0xffff) {
+    let k = BMP_LETTER[cp]!;
+    if (k === 0) BMP_LETTER[cp] = k = classify(String.fromCharCode(cp));
+    return k;
+  }
+  return classify(String.fromCodePoint(cp));
+}
+function classify(ch: string): number {
+  return /^\p{Ll}$/u.test(ch) ? LOWER : /^\p{L}$/u.test(ch) ? OTHER_LETTER : NOT_LETTER;
 }
