@@ -51,6 +51,8 @@ type Context = 'sport' | 'markets' | 'war' | 'parade' | 'products';
 interface Word {
   label: string;
   re: RegExp;
+  /** words one of which every match contains, lower case (a cheap test before the pattern, as for predicates) */
+  needs: string[];
   /** what a page counts for one use */
   weight: number;
   /** sentence contexts in which the word is a false friend */
@@ -88,6 +90,7 @@ const COMPLAINT_AFTER = /^(?:\s+(?:was|were|has been|had been|is)\s+(?:upheld|re
 const WORDS: Word[] = [
   {
     label: 'protest',
+    needs: ['protest'],
     re: /\bprotest(?:s|ed|ing|ers?|ors?)?\b/gi,
     weight: 1,
     exposed: ['sport'],
@@ -98,6 +101,7 @@ const WORDS: Word[] = [
   },
   {
     label: 'demonstration',
+    needs: ['demonstrat'],
     re: /\bdemonstrat(?:ion|ions|ors?|ed|ing|e)\b/gi,
     weight: 1,
     exposed: ['products'],
@@ -112,6 +116,7 @@ const WORDS: Word[] = [
   },
   {
     label: 'march',
+    needs: ['march'],
     re: /\bmarch(?:es|ed|ing|ers?)?\b/gi,
     weight: 1,
     exposed: ['parade', 'war'],
@@ -126,6 +131,7 @@ const WORDS: Word[] = [
   },
   {
     label: 'rally',
+    needs: ['rall'],
     re: /\brall(?:y|ies|ied|ying)\b/gi,
     weight: 1,
     exposed: ['markets', 'sport'],
@@ -135,9 +141,10 @@ const WORDS: Word[] = [
       return null;
     },
   },
-  { label: 'walkout', re: /\bwalk(?:out|outs|ed out|ing out| out)\b/gi, weight: 1 },
+  { label: 'walkout', needs: ['walk'], re: /\bwalk(?:out|outs|ed out|ing out| out)\b/gi, weight: 1 },
   {
     label: 'strike',
+    needs: ['strik'],
     re: /\b(?:general strike|strik(?:es?|ing|ers?))\b/gi,
     weight: 1,
     exposed: ['war', 'sport'],
@@ -147,26 +154,27 @@ const WORDS: Word[] = [
       return null;
     },
   },
-  { label: 'boycott', re: /\bboycott(?:s|ed|ing)?\b/gi, weight: 0.5 },
-  { label: 'vigil', re: /\bvigils?\b/gi, weight: 1 },
-  { label: 'sit-in', re: /\bsit-ins?\b/gi, weight: 1 },
-  { label: 'die-in', re: /\bdie-ins?\b/gi, weight: 1 },
-  { label: 'blockade', re: /\bblockad(?:e|es|ed|ing)\b/gi, weight: 0.5, exposed: ['war'] },
-  { label: 'encampment', re: /\bencampments?\b/gi, weight: 0.5 },
+  { label: 'boycott', needs: ['boycott'], re: /\bboycott(?:s|ed|ing)?\b/gi, weight: 0.5 },
+  { label: 'vigil', needs: ['vigil'], re: /\bvigils?\b/gi, weight: 1 },
+  { label: 'sit-in', needs: ['sit-in'], re: /\bsit-ins?\b/gi, weight: 1 },
+  { label: 'die-in', needs: ['die-in'], re: /\bdie-ins?\b/gi, weight: 1 },
+  { label: 'blockade', needs: ['blockad'], re: /\bblockad(?:e|es|ed|ing)\b/gi, weight: 0.5, exposed: ['war'] },
+  { label: 'encampment', needs: ['encampment'], re: /\bencampments?\b/gi, weight: 0.5 },
   {
     label: 'picket',
+    needs: ['picket'],
     re: /\bpicket(?:s|ed|ing|ers)?\b/gi,
     weight: 1,
     ignore: (s, start, end) => (/^\s*fences?\b/i.test(after(s, end)) ? '"picket fence"' : null),
   },
-  { label: 'took to the streets', re: /\b(?:took|take|taking|takes|taken) to (?:the |their |its |our )?streets\b/gi, weight: 1 },
-  { label: 'day of action', re: /\bdays? of action\b/gi, weight: 0.5 },
+  { label: 'took to the streets', needs: ['streets'], re: /\b(?:took|take|taking|takes|taken) to (?:the |their |its |our )?streets\b/gi, weight: 1 },
+  { label: 'day of action', needs: ['of action'], re: /\bdays? of action\b/gi, weight: 0.5 },
   // the general strike's own words: "a day of no work, no school, no shopping", "a day without immigrants"
-  { label: 'strike', re: /\bno work,? no school\b|\bno school,? no work\b|\bday of no (?:work|school|shopping)\b|\bday without immigrants\b/gi, weight: 1 },
+  { label: 'strike', needs: ['no work', 'no school', 'day of no', 'day without'], re: /\bno work,? no school\b|\bno school,? no work\b|\bday of no (?:work|school|shopping)\b|\bday without immigrants\b/gi, weight: 1 },
   // Spanish, as US outlets print it: protesta, manifestación, marcha (not "en marcha": under way), huelga
-  { label: 'protest', re: /\b(?:protestas?|manifestaci(?:ón|on|ones)|manifestantes)(?![\w\u00C0-\u024F])/gi, weight: 1 },
-  { label: 'march', re: /(?<!\ben\s)\bmarchas?\b/gi, weight: 1 },
-  { label: 'strike', re: /\bhuelgas?\b/gi, weight: 1 },
+  { label: 'protest', needs: ['protesta', 'manifesta'], re: /\b(?:protestas?|manifestaci(?:ón|on|ones)|manifestantes)(?![\w\u00C0-\u024F])/gi, weight: 1 },
+  { label: 'march', needs: ['march'], re: /(?<!\ben\s)\bmarchas?\b/gi, weight: 1 },
+  { label: 'strike', needs: ['huelga'], re: /\bhuelgas?\b/gi, weight: 1 },
 ];
 
 // ------------------------------------------------------------------ sentence contexts
@@ -246,61 +254,69 @@ const GAP = String.raw`(?:\s+[\w'’,.-]+){0,6}?`;
 interface Predicate {
   label: string;
   re: RegExp;
+  /**
+   * Words one of which every match contains, lower case: the pattern runs only on a sentence that has one (the
+   * patterns are long, and most sentences that pass QUICK hold few predicates). Must be a necessary condition.
+   */
+  needs: string[];
 }
 
+/** One of NOUNS is in every match of the patterns built on them. */
+const NOUN_STEMS = ['protest', 'rall', 'march', 'vigil', 'demonstration', 'sit-in', 'die-in', 'walkout', 'strike', 'picket', 'blockade', 'teach-in'];
+
 const PREDICATES: Predicate[] = [
-  { label: 'took to the streets', re: /\b(?:took|take|taking|takes|taken) to (?:the |their |its |our )?streets\b/gi },
-  { label: 'picketed', re: /\bpicket(?:ed|ing)\b(?!\s*fences?\b)/gi },
-  { label: 'rallied', re: /\brallied\b/gi },
-  { label: 'marched', re: /\bmarched\b/gi },
-  { label: 'protested', re: new RegExp(String.raw`\b(?:${CROWD}|${AGENTS})${GAP}\s+protest(?:ed|ing)\b(?!\s+(?:that|to)\b)|\bprotested\s+(?:outside|in front of|near|along|across|against|at|on the steps|in the streets|downtown)\b`, 'gi') },
-  { label: 'demonstrated', re: /\bdemonstrat(?:ed|ing)\s+(?:against|outside|in front of|near)\b/gi },
+  { label: 'took to the streets', needs: ['streets'], re: /\b(?:took|take|taking|takes|taken) to (?:the |their |its |our )?streets\b/gi },
+  { label: 'picketed', needs: ['picket'], re: /\bpicket(?:ed|ing)\b(?!\s*fences?\b)/gi },
+  { label: 'rallied', needs: ['rallied'], re: /\brallied\b/gi },
+  { label: 'marched', needs: ['marched'], re: /\bmarched\b/gi },
+  { label: 'protested', needs: ['protest'], re: new RegExp(String.raw`\b(?:${CROWD}|${AGENTS})${GAP}\s+protest(?:ed|ing)\b(?!\s+(?:that|to)\b)|\bprotested\s+(?:outside|in front of|near|along|across|against|at|on the steps|in the streets|downtown)\b`, 'gi') },
+  { label: 'demonstrated', needs: ['demonstrat'], re: /\bdemonstrat(?:ed|ing)\s+(?:against|outside|in front of|near)\b/gi },
   {
-    label: 'protesters gathered',
+    label: 'protesters gathered', needs: ['protest', 'demonstrators', 'marchers', 'picketers', 'strikers'],
     re: new RegExp(
       String.raw`\b(?:${AGENTS})${GAP}\s+(?:gather(?:ed|ing)?|march(?:ed|ing)?|rall(?:y|ied|ying)|chant(?:ed|ing)?|block(?:ed|ing)?|carr(?:y|ied|ying)|waved|waving|fill(?:ed|ing)?|lined|occup(?:y|ied|ying)|converged|assembled|massed|shouted|clashed|descended|poured|flooded|packed|streamed|surrounded|sat|staged|stood|set up|camped|braved|held (?:signs|banners|placards|flags|candles))\b`,
       'gi',
     ),
   },
   {
-    label: 'people marched',
+    label: 'people marched', needs: ['march', 'rally', 'picket', 'walk', 'strike', 'chanted', 'signs', 'banners', 'placards', 'flags'],
     re: new RegExp(
       String.raw`\b(?:${CROWD})${GAP}\s+(?:march|rally|picket|walk(?:ed)? out|walk off|walked off|went on strike|go on strike|are on strike|were on strike|chanted|(?:held|carried|waved)(?: up)? (?:signs|banners|placards|flags))\b`,
       'gi',
     ),
   },
   {
-    label: 'held a protest',
+    label: 'held a protest', needs: NOUN_STEMS,
     re: new RegExp(
       String.raw`\b(?:stag(?:e|ed|es|ing)|h[eo]ld(?:s|ing)?|organi[sz](?:e|ed|es|ing)|led|lead(?:s|ing)?|join(?:ed|s|ing)?|attend(?:ed|s|ing)?|host(?:ed|s|ing)?|launch(?:ed|es|ing)?|began|mount(?:ed|ing)?)\s+(?:(?:a|an|the|their|its|his|her|our|two|three|several|another|multiple|weekly|daily|nightly|\d+)\s+)?(?:[\w'’-]+\s+){0,3}?(?:${NOUNS})\b`,
       'gi',
     ),
   },
   {
-    label: 'a rally was held',
+    label: 'a rally was held', needs: NOUN_STEMS,
     re: new RegExp(
       String.raw`\b(?:${NOUNS})(?:\s+[\w'’-]+){0,3}?\s+(?:(?:was|were|is|are|will be|has been|have been)\s+(?:held|staged|planned|scheduled|organi[sz]ed|set to)|(?:(?:is|are|was|were)\s+)?(?:planned|scheduled|set)\s+(?:for|on)|took place|takes place|will take place|kicked off|got under ?way|will\s+(?:begin|start|end|continue)|began|begins|started|starts|ended|continued|continues|drew|draws|drawing|attracted|attracts|brought out|stretched|wound|snaked|proceeded|filled|blocked|shut down)\b`,
       'gi',
     ),
   },
   {
-    label: 'marcharon',
+    label: 'marcharon', needs: ['marcharon', 'protestaron', 'manifestaron', 'salieron', 'concentraron', 'tomaron'],
     re: /\b(?:marcharon|protestaron|se manifestaron|salieron a (?:las|sus) calles|se concentraron|tomaron las calles)(?![\w\u00C0-\u024F])/gi,
   },
   {
-    label: 'a rally on Saturday',
+    label: 'a rally on Saturday', needs: NOUN_STEMS,
     re: new RegExp(
       String.raw`\b(?:${NOUNS})\s+(?:here\s+|there\s+)?(?:on\s+|this\s+(?:coming\s+)?|next\s+|last\s+)?(?:${WEEKDAYS}|(?:${MONTHS})\.?\s+\d{1,2}\b|today|tonight|tomorrow|yesterday)\b|\b(?:${WEEKDAYS}|today|yesterday|tomorrow)(?:'s|’s)\s+(?:[\w-]+\s+){0,2}?(?:${NOUNS})\b`,
       'gi',
     ),
   },
-  { label: 'on strike', re: /\b(?:went|go|goes|going|are|were|is|was|remain(?:ed|s)?|stay(?:ed|s)?|been|walked off the job and)\s+on\s+(?:an?\s+)?(?:[\w-]+\s+)?strike\b|\bwalked off (?:the|their) jobs?\b/gi },
+  { label: 'on strike', needs: ['strike', 'walked off'], re: /\b(?:went|go|goes|going|are|were|is|was|remain(?:ed|s)?|stay(?:ed|s)?|been|walked off the job and)\s+on\s+(?:an?\s+)?(?:[\w-]+\s+)?strike\b|\bwalked off (?:the|their) jobs?\b/gi },
   {
-    label: 'walked out',
+    label: 'walked out', needs: ['walk'],
     re: /\bwalk(?:ed|ing|s)? out (?:of|from) (?:their |the |his |her )?(?:class(?:es|rooms?)?|schools?|work|jobs?|campus|plants?|factor(?:y|ies)|hospitals?|warehouses?|stores?|offices?|lectures?)\b/gi,
   },
   {
-    label: 'gathered to protest',
+    label: 'gathered to protest', needs: ['gather', 'assembled', 'converged', 'came together', 'turned out', 'showed up'],
     re: /\b(?:gather(?:ed|ing)?|assembled|converged|came together|turned out|showed up)\b(?:\s+[\w'’,.-]+){0,8}?\s+(?:to (?:protest|demonstrate|rally|march|demand|denounce|condemn|oppose|voice opposition|call for|push back|speak out|show solidarity|stand against)|in (?:protest|solidarity|opposition))\b/gi,
   },
 ];
@@ -456,7 +472,9 @@ function scanSentence(s: string, n: number, o: ScanOptions, uses: Use[]): void {
   };
   const court = sentence !== null && COURT.test(s);
   const falseFriends: Array<[number, number]> = [];
+  const lower = s.toLowerCase();
   for (const w of WORDS) {
+    if (!w.needs.some((x) => lower.includes(x))) continue;
     for (const m of s.matchAll(w.re)) {
       const start = m.index!;
       const end = start + m[0].length;
@@ -470,6 +488,7 @@ function scanSentence(s: string, n: number, o: ScanOptions, uses: Use[]): void {
   }
   if (!sentence) return;
   for (const p of PREDICATES) {
+    if (!p.needs.some((w) => lower.includes(w))) continue;
     for (const m of s.matchAll(p.re)) {
       const start = m.index!;
       const end = start + m[0].length;
