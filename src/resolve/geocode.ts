@@ -87,6 +87,17 @@ function regionMatches(place: Place, region: string): boolean {
 }
 
 export function scorePlace(place: Place, ctx: GeoContext, gaz: Gazetteer | null = null): number {
+  return scoreWith(place, ctx, gaz, maxArticleWeight(ctx));
+}
+
+/** The largest of the article's region weights (0 when none): the same for every candidate of a context. */
+function maxArticleWeight(ctx: GeoContext): number {
+  let max = 0;
+  if (ctx.articleRegions) for (const w of Object.values(ctx.articleRegions)) if (w > max) max = w;
+  return max;
+}
+
+function scoreWith(place: Place, ctx: GeoContext, gaz: Gazetteer | null, max: number): number {
   let score = W_POPULATION * Math.log10(Math.max(place.population, POPULATION_FLOOR)) + KIND_BONUS[place.kind];
   let inContext = false;
   if (ctx.region) {
@@ -99,8 +110,6 @@ export function scorePlace(place: Place, ctx: GeoContext, gaz: Gazetteer | null 
     inContext = true;
   }
   if (ctx.articleRegions) {
-    let max = 0;
-    for (const w of Object.values(ctx.articleRegions)) if (w > max) max = w;
     if (max > 0) {
       const w = Math.max(ctx.articleRegions[place.region] ?? 0, place.country !== place.region ? ctx.articleRegions[place.country] ?? 0 : 0);
       score += (W_ARTICLE * w) / max;
@@ -118,13 +127,15 @@ export function scorePlace(place: Place, ctx: GeoContext, gaz: Gazetteer | null 
 
 /** Candidates ordered best first. Ties go to the larger population, then the id, so the order is stable. */
 export function rankPlaces(cands: Place[], ctx: GeoContext = {}): Array<{ place: Place; score: number }> {
-  const seen = new Set<string>();
+  // (a short list is checked for repeated ids by a scan; a Set only for a long one)
+  const seen = cands.length > 16 ? new Set<string>() : null;
   const gaz = cands.length > 1 ? loadGazetteer() : null;
+  const max = maxArticleWeight(ctx);
   const out: Array<{ place: Place; score: number }> = [];
   for (const place of cands) {
-    if (seen.has(place.id)) continue;
-    seen.add(place.id);
-    out.push({ place, score: scorePlace(place, ctx, gaz) });
+    if (seen ? seen.has(place.id) : out.some((o) => o.place.id === place.id)) continue;
+    seen?.add(place.id);
+    out.push({ place, score: scoreWith(place, ctx, gaz, max) });
   }
   out.sort(
     (a, b) =>
