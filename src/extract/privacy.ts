@@ -113,18 +113,20 @@ export function makeRedactor(names: Set<string>, articleText = ''): (text: strin
   const partRe = surnames.size ? new RegExp(`\\b(?:${[...surnames].join('|')})\\b`, 'gu') : null;
   const partUpperRe = surnames.size ? new RegExp(`\\b(?:${[...surnames].map((s) => s.toUpperCase()).join('|')})\\b`, 'gu') : null;
   // Most sentences hold none of the names: each pattern runs only when the text can match it. The surname
-  // patterns are case-sensitive (a match contains the surname as written); the full names match in any case,
-  // which a lower-cased search decides only when names and text are ASCII (Unicode case folding has pairs such
-  // as "ſ" and "s" that lower-casing does not join), so other text always runs the pattern.
+  // patterns are case-sensitive (a match contains the surname as written). The full names match in any case
+  // (/iu): for ASCII names a lower-cased search decides, once "ſ" is read as "s" (the only characters outside
+  // ASCII that /iu matches to an ASCII character are "ſ" for s and the Kelvin sign, which lower-cases to k);
+  // other names always run the pattern.
   const fullLower = [...names].map((n) => n.toLowerCase());
   const namesAscii = [...names].every(isAscii);
   const parts = [...surnames].map(unescapeRe);
   const upperParts = parts.map((p) => p.toUpperCase());
   return (text: string) => {
     let out = text;
-    if (!namesAscii || !isAscii(text)) out = out.replace(fullRe, REDACTED);
+    if (!namesAscii) out = out.replace(fullRe, REDACTED);
     else {
-      const lower = text.toLowerCase();
+      let lower = text.toLowerCase();
+      if (lower.includes('ſ')) lower = lower.replace(/ſ/g, 's');
       if (fullLower.some((n) => lower.includes(n))) out = out.replace(fullRe, REDACTED);
     }
     if (partRe && parts.some((p) => out.includes(p))) out = out.replace(partRe, REDACTED);
