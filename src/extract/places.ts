@@ -43,6 +43,9 @@ const BIG_CITY = 500000;
 const CONNECTORS = new Set(['of', 'de', 'del', 'la', 'da', 'du', 'upon', 'on-the', 'y']);
 const DIRECTION_PREFIX = /^(?:North|South|East|West|Northeast|Northwest|Southeast|Southwest|Downtown|Greater|Central|Lower|Upper|Midtown|Uptown|Old)$/;
 
+/** Every calendar word starts with a capital A-Z (a token that is one has `cap`). */
+const CALENDAR_CAPITALISED = [...CALENDAR_WORDS].every((w) => /^[A-Z]/.test(w));
+
 /** Runs of capitalised tokens, broken by punctuation, calendar words and camel-case joins. */
 export function capitalRuns(tokens: Token[], skip: (t: Token) => boolean): Token[][] {
   const runs: Token[][] = [];
@@ -50,8 +53,9 @@ export function capitalRuns(tokens: Token[], skip: (t: Token) => boolean): Token
   for (const t of tokens) {
     const joins = t.gap === '' && !t.glued;
     if (!joins) cur = flushRun(cur, runs);
-    // (runs on every token of every sentence: the trailing period is cut without a regex)
-    if (skip(t) || CALENDAR_WORDS.has(t.text.endsWith('.') ? t.text.slice(0, -1) : t.text)) {
+    // (runs on every token of every sentence: the trailing period is cut without a regex, and a word in small
+    // letters is not looked up when every calendar word is capitalised)
+    if (skip(t) || ((t.cap || !CALENDAR_CAPITALISED) && CALENDAR_WORDS.has(t.text.endsWith('.') ? t.text.slice(0, -1) : t.text))) {
       cur = flushRun(cur, runs);
       continue;
     }
