@@ -428,8 +428,18 @@ function hedgeStart(toks: Tok[], i: number): number {
   return s;
 }
 
+/** HEDGES by their last word, in HEDGES order (longest first): a quantity is compared only with the hedges that can end before it. */
+const HEDGES_BY_LAST = new Map<string, string[][]>();
+for (const h of HEDGES) {
+  const last = h[h.length - 1]!;
+  const list = HEDGES_BY_LAST.get(last);
+  if (list) list.push(h);
+  else HEDGES_BY_LAST.set(last, [h]);
+}
+
 function oneHedgeStart(toks: Tok[], i: number): number {
-  outer: for (const h of HEDGES) {
+  const candidates = i > 0 ? HEDGES_BY_LAST.get(toks[i - 1].lw) : undefined;
+  outer: for (const h of candidates ?? []) {
     const s = i - h.length;
     if (s < 0) continue;
     for (let x = 0; x < h.length; x++) if (toks[s + x].lw !== h[x]) continue outer;
