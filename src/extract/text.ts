@@ -90,6 +90,30 @@ export function tokenize(text: string, base = 0): Token[] {
       continue;
     }
     const at = i;
+    // most words are ASCII letters and digits ending before a space or a sign: read in one pass, their capitals
+    // counted on the way (the general path below handles anything else: other scripts, inner apostrophes,
+    // periods and hyphens, a trailing period, a camel-case join)
+    let upper = 0;
+    let lower = 0;
+    let camel = false;
+    let j = i;
+    for (; j < n; j++) {
+      const c = text.charCodeAt(j);
+      if (c >= 97 && c <= 122) lower++;
+      else if (c >= 65 && c <= 90) {
+        upper++;
+        if (j > i && isAsciiLower(text.charCodeAt(j - 1))) camel = true;
+      } else if (c < 48 || c > 57) break;
+    }
+    const next = text.charCodeAt(j);
+    if (j > i && !camel && (j === n || (next < 128 && next !== 39 && next !== 46 && next !== 45))) {
+      const first = text.charCodeAt(i);
+      const allCaps = !isAsciiLower(first) && upper >= 2 && lower === 0;
+      out.push({ start: base + i, end: base + j, text: text.slice(i, j), cap: first >= 65 && first <= 90, allCaps, glued: false, gap: gapText(text, prevEnd, i) });
+      prevEnd = j;
+      i = j;
+      continue;
+    }
     i += w;
     while ((w = wordCharAt(text, i))) i += w;
     // inner apostrophes, periods and hyphens, each followed by more letters or digits
@@ -157,6 +181,10 @@ function makeToken(text: string, start: number, gap: string, glued: boolean): To
   const letters = smallFirst ? '' : text.replace(/[^\p{L}]/gu, '');
   const allCaps = letters.length >= 2 && letters === letters.toUpperCase() && letters !== letters.toLowerCase();
   return { start, end: start + text.length, text, cap, allCaps, glued, gap };
+}
+
+function isAsciiLower(c: number): boolean {
+  return c >= 97 && c <= 122;
 }
 
 function isAsciiString(s: string): boolean {
