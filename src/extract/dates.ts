@@ -129,7 +129,7 @@ const PATTERNS: Pattern[] = [
   },
   // today / tonight / this morning / yesterday / last night / tomorrow
   {
-    gate: (p) => TODAY_WORDS.some((w) => p.lower.includes(w)),
+    gate: (p) => TODAY_WORDS.test(p.lower),
     re: /\b(today|tonight|this (?:morning|afternoon|evening)|yesterday|last night|tomorrow)\b/gi,
     resolve: (m, pub) => {
       if (!pub) return { date: null, precision: 'day', explicit: false };
@@ -211,7 +211,7 @@ function probeOf(text: string): Probe {
 const MONTH_PREFIX = /Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec/;
 /** "14 de junio": a day, spaces, "de", a space. */
 const SPANISH_DAY = /\d\s+de\s/i;
-const TODAY_WORDS = ['today', 'tonight', 'tomorrow', 'yesterday', 'last night', 'this morning', 'this afternoon', 'this evening'];
+const TODAY_WORDS = /today|tonight|tomorrow|yesterday|last night|this (?:morning|afternoon|evening)/;
 
 // the publication date of the sentences read one after another: parsed once (the Date is only read, never changed)
 let lastPublished: string | null = null;
