@@ -170,16 +170,21 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     if (u.kind === 'heading' || u.kind === 'title') continue;
 
     // states named in the sentence decide; a section heading's state weighs like the article's main state
-    const nearby = u.scan.regions.filter((r) => r.kind === 'state').map((r) => r.region);
-    const weights = { ...ctx.articleRegions };
-    if (section.region) weights[section.region] = Math.max(...Object.values(weights), 1);
-    const abroad = ABROAD.test(u.sentence.text);
-    const geo: ArticleGeo = { ...ctx, articleRegions: weights, nearbyRegions: nearby, abroad };
+    // (built only for a sentence that resolves a place: most name none)
+    let geoMemo: ArticleGeo | null = null;
+    const geoOf = (): ArticleGeo => {
+      if (geoMemo) return geoMemo;
+      const nearby = u.scan.regions.filter((r) => r.kind === 'state').map((r) => r.region);
+      const weights = { ...ctx.articleRegions };
+      if (section.region) weights[section.region] = Math.max(...Object.values(weights), 1);
+      const abroad = ABROAD.test(u.sentence.text);
+      return (geoMemo = { ...ctx, articleRegions: weights, nearbyRegions: nearby, abroad });
+    };
     const resolved: Resolved[] = [];
     for (const raw of u.scan.places) {
       const key = raw.text.toLowerCase();
       const known = !raw.qualifier && !raw.venue ? resolvedNames.get(key) : undefined;
-      const r = known ? { ...known, raw } : resolvePlace(raw, gaz, geo, section, explicitLocalities, u.sentence.start);
+      const r = known ? { ...known, raw } : resolvePlace(raw, gaz, geoOf(), section, explicitLocalities, u.sentence.start);
       if (!r) continue;
       resolved.push(r);
       if (!raw.venue && !resolvedNames.has(key)) resolvedNames.set(key, r);
@@ -214,7 +219,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     const aggregate = AGGREGATE.test(u.sentence.text);
     if (!places.length && !resolved.some((_, k) => licensed[k] || context[k]) && isEventSentence && (!nationwide || localPart) && !namesCountry && !aggregate) {
       const credit = u.kind === 'caption' ? creditPlaces.get(u.block) : undefined;
-      const fromCredit = credit ? resolvePlace(credit, gaz, geo, section, explicitLocalities, -1) : null;
+      const fromCredit = credit ? resolvePlace(credit, gaz, geoOf(), section, explicitLocalities, -1) : null;
       // (the article's sole site only for a sentence that dates its own report: "On Tuesday there were protests")
       const datedHere = u.dates.some((d) => d.date && d.precision === 'day' && !u.future);
       const fallback = localPart ? home : paraPlace ?? fromCredit ?? section.locality ?? (wire ? lastSite : null) ?? home ?? (datedHere ? soleSite : null);
