@@ -105,13 +105,13 @@ export function makeRedactor(names: Set<string>, articleText = ''): (text: strin
     const parts = n.split(' ');
     const last = parts[parts.length - 1]!;
     // a surname or first name alone, unless the article also uses it as an ordinary word ("good", "back")
-    if (last.length >= 3 && !isLowerCaseWordOf(articleText, last.toLowerCase())) surnames.add(escapeRe(last));
-    if (parts.length > 1 && parts[0]!.length >= 3 && !isLowerCaseWordOf(articleText, parts[0]!.toLowerCase())) surnames.add(escapeRe(parts[0]!));
+    if (last.length >= 3 && !isLowerCaseWordOf(articleText, last.toLowerCase())) surnames.add(last);
+    if (parts.length > 1 && parts[0]!.length >= 3 && !isLowerCaseWordOf(articleText, parts[0]!.toLowerCase())) surnames.add(parts[0]!);
   }
   const fullRe = new RegExp(`\\b(?:${full.join('|')})\\b`, 'giu');
   // surnames and first names alone: only where capitalised (Title Case or capitals), so "good" stays
-  const partRe = surnames.size ? new RegExp(`\\b(?:${[...surnames].join('|')})\\b`, 'gu') : null;
-  const partUpperRe = surnames.size ? new RegExp(`\\b(?:${[...surnames].map((s) => s.toUpperCase()).join('|')})\\b`, 'gu') : null;
+  const partRe = surnames.size ? new RegExp(`\\b(?:${[...surnames].map(escapeRe).join('|')})\\b`, 'gu') : null;
+  const partUpperRe = surnames.size ? new RegExp(`\\b(?:${[...surnames].map((s) => escapeRe(s.toUpperCase())).join('|')})\\b`, 'gu') : null;
   // Most sentences hold none of the names: each pattern runs only when the text can match it. The surname
   // patterns are case-sensitive (a match contains the surname as written). The full names match in any case
   // (/iu): for ASCII names a lower-cased search decides, once "ſ" is read as "s" (the only characters outside
@@ -119,7 +119,7 @@ export function makeRedactor(names: Set<string>, articleText = ''): (text: strin
   // other names always run the pattern.
   const fullLower = [...names].map((n) => n.toLowerCase());
   const namesAscii = [...names].every(isAscii);
-  const parts = [...surnames].map(unescapeRe);
+  const parts = [...surnames];
   const upperParts = parts.map((p) => p.toUpperCase());
   return (text: string) => {
     let out = text;
@@ -141,9 +141,6 @@ function isAscii(s: string): boolean {
   return true;
 }
 
-function unescapeRe(s: string): string {
-  return s.replace(/\\(.)/g, '$1');
-}
 
 /**
  * Would /\b\p{Ll}[\p{L}'’-]*\/gu, run over `text`, give `w` as one of its matches (a word that starts with a small
