@@ -187,6 +187,19 @@ describe('6. size and arrest wording', () => {
     const [e] = events('Thousands rallied in Eugene on Friday. The demonstration, which drew roughly 4,000 people, was part of a movement across the country.', { published: '2026-01-31' });
     assert.match(e!.size_text ?? '', /roughly 4,000 people/);
   });
+  it('a citation is no arrest, and a count after words without one is the arrests', () => {
+    const [a] = events('BOISE, Idaho — Nine people were cited for trespassing at a sit-in on Monday, police said. A union statement said they were arrested, but police said they had merely been cited.', { published: '2025-06-17' });
+    assert.equal(a!.arrests, 0);
+    // a sentence that says both is read the same way
+    const [b] = events('Protesters rallied in Akron on Monday; 14 were cited, not arrested.', { published: '2025-06-17' });
+    assert.equal(b!.arrests, 0);
+    // the arrests first come without a number; the number that follows is theirs, and not the crowd
+    const [c] = events('Protesters rallied in Lima, Ohio, on Sunday. Police said the arrests came late Sunday night after protesters refused to leave the square. Sunday\'s arrests were peaceful, with the 21 protesters walking to the vans.', { published: '2025-06-17' });
+    assert.deepEqual([c!.arrests, c!.size_text], [21, null]);
+    // a count first stays the count
+    const [d] = events('Hundreds rallied in Tulsa on Sunday and 7 people were arrested. The arrests came after the 300 marchers blocked a road.', { published: '2025-06-17' });
+    assert.equal(d!.arrests, 7);
+  });
 });
 
 describe('7. pages that report no protest report no events', () => {

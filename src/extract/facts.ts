@@ -19,6 +19,11 @@ export function pushUnique(list: string[], v: string): boolean {
 
 /** Sizes, arrests, injuries, police measures, damage, tactics, organizations, claims, venues. */
 /** "Police reported no arrests", "no one was arrested", "ended without arrests". */
+/**
+ * "They were cited, not arrested", "had merely been cited": a citation alone is no arrest (CCC's rule), so such a
+ * sentence reports none, whatever arrests it says others claimed.
+ */
+const CITED_ONLY = /\b(?:merely|only|just|instead) (?:been |being |were |was )?(?:cited|ticketed|issued citations?)\b|\b(?:cited|ticketed|issued citations?),? (?:but |and )?not arrested\b|\bnot arrested,? but (?:cited|ticketed|issued citations?)\b/i;
 const NO_ARRESTS = /\bno (?:immediate |reported )?arrests?\b|\bno(?:body| one) (?:was|were|has been|had been) (?:arrested|detained)\b|\bwithout (?:any )?arrests\b|\bzero arrests\b/i;
 
 /** CCC's numbers for the vague Spanish counts: "miles" thousands, "cientos" hundreds, "decenas" dozens. */
@@ -95,10 +100,28 @@ function factsOf(u: Unit): SentenceFacts {
   let f = factsCache.get(u);
   if (!f) {
     const s = u.sentence.text;
-    f = { sizes: [...findSizes(s), ...spanishSizes(s)], arrests: findArrests(s), injuries: findInjuries(s), organizations: findOrganizations(u), claims: findClaims(s) };
+    const citedOnly = CITED_ONLY.test(s);
+    f = { sizes: [...findSizes(s), ...spanishSizes(s)], arrests: citedOnly ? [] : findArrests(s), injuries: findInjuries(s), organizations: findOrganizations(u), claims: findClaims(s) };
+    if (citedOnly) f.noArrests = true;
+    definiteArrested(s, f);
     factsCache.set(u, f);
   }
   return f;
+}
+
+/**
+ * "Sunday's arrests were peaceful, with the 32 protesters surrendering to officers": where the sentence's arrests
+ * have no count of their own, the counted group it names after them ("the 32 protesters") is who was arrested,
+ * not the crowd.
+ */
+function definiteArrested(s: string, f: SentenceFacts): void {
+  const vague = f.arrests[0];
+  if (!vague || f.arrests.some((a) => a.low !== null)) return;
+  const k = f.sizes.findIndex((z) => z.start > vague.start && z.low === z.high && /\bthe\s+$/i.test(s.slice(Math.max(0, z.start - 4), z.start)) && /^\d/.test(s.slice(z.start)));
+  if (k < 0) return;
+  const z = f.sizes[k]!;
+  f.arrests = [{ start: z.start, end: z.end, text: String(z.low), low: z.low, high: z.high }];
+  f.sizes = f.sizes.filter((_, i) => i !== k);
 }
 
 export function attachFacts(m: Mention, u: Unit, quote: string, source: string, single: boolean, redact: (s: string) => string): void {

@@ -327,18 +327,18 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   }
 
   // one article gives one arrest count for a demonstration: the first it reports (the lede's total); later
-  // figures in it are parts of the story ("three of them were released"), not rival reports
-  const counted = new Set<string>();
+  // figures in it are parts of the story ("three of them were released"), not rival reports. A count comes
+  // before words without one ("the arrests came late Sunday" ... "the 32 protesters")
+  const counter = new Map<string, Mention>();
   for (const m of mentions) {
     if (m.arrests_text === null) continue;
     const key = `${m.placeId}|${m.date}`;
-    if (!counted.has(key)) {
-      counted.add(key);
-      continue;
-    }
-    m.arrests = null;
-    m.arrests_text = null;
-    m.evidence = m.evidence.filter((e) => e.field !== 'arrests');
+    const first = counter.get(key);
+    if (first && first.arrests === null && first.arrests_text === 'unspecified' && m.arrests !== null) {
+      dropArrests(first);
+      counter.set(key, m);
+    } else if (first) dropArrests(m);
+    else counter.set(key, m);
   }
 
   // ---- status and date consistency ----------------------------------------------------------------
@@ -380,6 +380,12 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     if (m.country && !US_AREAS.has(m.country)) m.region = gaz.country(m.country)?.name ?? m.country;
   }
   return { mentions, flags, macroevent };
+}
+
+function dropArrests(m: Mention): void {
+  m.arrests = null;
+  m.arrests_text = null;
+  m.evidence = m.evidence.filter((e) => e.field !== 'arrests');
 }
 
 /** The United States and its territories, whose places keep their two-letter region code. */
