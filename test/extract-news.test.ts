@@ -84,6 +84,9 @@ describe('4. namesakes are read in the page’s own context', () => {
   it('places a wire story\'s unplaced reports at the town it last reported, not where it was filed', () => {
     const text = 'SPOKANE, Wash. (AP) — Police say 20 protesters were cited on Sunday during a protest in Pullman, Wash.\nThe protesters refused to leave the park when it closed on Sunday.';
     assert.deepEqual(rows(events(text, { published: '2025-06-16' })), ['2025-06-15 Pullman,WA occurred']);
+    // nor at the filing town when its headline, above the dateline, names only the state
+    const headed = 'Twenty more protesters cited at Sunday rally in Wash.\n\n' + text;
+    assert.deepEqual(rows(events(headed, { published: '2025-06-16' })), ['2025-06-15 Pullman,WA occurred']);
   });
   it('reads a big city\'s short name in capitals from the alias table, not inside a longer name', () => {
     // the alias comes from data/places/aliases.tsv: the first one written in capitals ("XYZ<TAB>City<TAB>ST")

@@ -134,10 +134,12 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   const resolvedNames = new Map<string, Resolved>();
   // mentions dated after publication with no word of the future: planned, unless the article reports them as past
   const tentative = new Set<Mention>();
+  // reports a wire story places at its filing town only for want of a site of their own
+  const filedAt = new Set<Mention>();
   const pastAfterPublication = new Set<Mention>();
 
   // ---- pass 2: mentions -------------------------------------------------------------------------
-  const mentions: Mention[] = [];
+  let mentions: Mention[] = [];
   let section: Section = { locality: null, region: null };
   let lastBlock = -1;
   let paraPlace: Resolved | null = null;
@@ -211,6 +213,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     // a town named twice in a sentence ("gathered in Keene ... to the Keene office") is one site
     let places: Resolved[] = sites.filter((r, k) => sites.findIndex((o) => o.locality.id === r.locality.id) === k);
     let inherited = false;
+    let wireHome = false;
     // a sentence about another country ("protests in France") is not at the running place
     const namesCountry = u.scan.regions.some((r) => r.kind === 'country' && r.country !== (home?.locality.country ?? ctx.country));
     // a past nationwide action in a local story ("this nationwide protest on Saturday") happened at home too
@@ -226,6 +229,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       if (fallback) {
         places = [fallback];
         inherited = true;
+        wireHome = wire && fallback === home;
       }
     }
     // (a quoted speaker's "I'm in Reno" sets no scene for the paragraph's reports)
@@ -282,6 +286,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
           dateNote = 'date_from_article';
         }
         const m = newMention(article.id, p, date, published, u, dateNote, inherited);
+        if (wireHome) filedAt.add(m);
         if (!u.future && m.date && published && m.date > published) {
           tentative.add(m);
           if (PAST_CUES.test(u.sentence.text)) pastAfterPublication.add(m);
@@ -316,6 +321,13 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     if (sentenceMentions.length) paraMentions = lastMentions = sentenceMentions;
     // ("The demonstration, which drew 5,000, was part of a nationwide movement" speaks of the local one)
     else if (!u.future && (!nationwide || THIS_DEMONSTRATION.test(u.sentence.text))) orphans.push({ u, quote });
+  }
+
+  // a wire story's headline or lede placed at its filing town ("PHOENIX (AP)") reports what the story then places
+  // elsewhere on that day: it is not a report of the filing town
+  if (filedAt.size) {
+    const placed = mentions.filter((m) => !filedAt.has(m) && m.geo_precision !== 'country');
+    mentions = mentions.filter((m) => !filedAt.has(m) || !placed.some((o) => o.date === m.date && o.placeId !== m.placeId));
   }
 
   // protest sentences that named no place ("The demonstration drew roughly 5,000 people") describe the one
