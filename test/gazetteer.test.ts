@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parseCsv, parseCsvRecords, decodeLenientUtf8 } from '../src/core/csv.js';
 import { haversineKm } from '../src/core/geo.js';
@@ -130,4 +131,15 @@ test('a city with a long official name is found, and named, by its short one', (
   assert.equal(l?.name, 'Ludwigshafen');
   assert.ok(gaz.lookup('Ludwigshafen am Rhein').some((p) => p.id === l?.id));
   assert.equal(gaz.lookup('Halle').find((p) => p.country === 'DE')?.name, 'Halle');
+});
+
+test('every landmark of data/places/landmarks.tsv is a name of its one city', () => {
+  const gaz = loadGazetteer();
+  const rows = readFileSync(new URL('../data/places/landmarks.tsv', import.meta.url), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+  assert.ok(rows.length >= 40, `${rows.length} landmarks`);
+  for (const row of rows) {
+    const [name, city, region] = row.split('\t');
+    const hits = gaz.lookup(name!).filter((p) => p.name === city && (p.region === region || p.country === region));
+    assert.equal(hits.length, 1, `${name} -> ${city}, ${region}`);
+  }
 });

@@ -209,6 +209,11 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     // only the places attached to a protest word are sites; the others are context
     const context = contextPlaces(u.sentence, resolved.map((r) => ({ start: r.raw.start, end: r.raw.qualifier?.end ?? r.raw.end })), year);
     const licensed = licensedPlaces(u.sentence, resolved.map((r) => ({ start: r.raw.start, end: r.raw.qualifier?.end ?? r.raw.end, qualified: r.raw.qualifier !== null })));
+    // "on the steps of the Lincoln Memorial in Washington, D.C., in 1963": a landmark in its town is what the town is
+    for (let k = resolved.length - 2; k >= 0; k--) {
+      const [a, b] = [resolved[k]!, resolved[k + 1]!];
+      if (context[k + 1] && !context[k] && a.locality.id === b.locality.id && /^,?\s*in\s+$/.test(text.slice(a.raw.end, b.raw.start))) context[k] = true;
+    }
     const sites = listItem ? resolved.slice(0, 1) : resolved.filter((_, k) => !context[k] && licensed[k]);
     // a town named twice in a sentence ("gathered in Keene ... to the Keene office") is one site
     let places: Resolved[] = sites.filter((r, k) => sites.findIndex((o) => o.locality.id === r.locality.id) === k);

@@ -218,7 +218,8 @@ export function readPlacesData(): PlacesData {
       name: name!,
       aliases: splitList(aliases),
     })),
-    aliases: readTsv('aliases.tsv').map(([alias, target, region]) => ({
+    // (a landmark is another name of its city: data/places/landmarks.tsv)
+    aliases: [...readTsv('aliases.tsv'), ...readTsv('landmarks.tsv')].map(([alias, target, region]) => ({
       alias: alias!,
       target: target!,
       region: region!,
