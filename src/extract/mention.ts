@@ -21,7 +21,7 @@ export function isPlaceLine(u: Unit, resolved: Resolved[]): boolean {
  * a protest in Modesto earlier this month" dates only Modesto).
  */
 export function assignDates(u: Unit, places: Resolved[], others: Resolved[] = []): Array<DateHit | null> {
-  const dates = u.dates.filter((d) => d.date);
+  const dates = u.dates.filter((d) => d.date && !inAsideAbout(u.sentence, d));
   if (!dates.length) return places.map(() => null);
   const own = places.map((p) => p.raw);
   if (own.some((r) => r.start < u.sentence.start || r.end > u.sentence.end)) {
@@ -51,6 +51,20 @@ export function assignDates(u: Unit, places: Resolved[], others: Resolved[] = []
     if (best && after && best !== after && best.end <= g.start && all.some((o) => o !== g && o.end <= best!.start)) return after;
     return best;
   });
+}
+
+/** ", who was killed on Thursday,": a clause set off about someone or something else, with no protest word. */
+const ASIDE = /,\s+(?:who|whom|whose|which)\b[^,;]*,/g;
+const PROTEST_STEM = /protest|rall(?:y|ie)|march|demonstrat|strike|walk(?:ed)? ?out|vigil|picket|gather/i;
+
+/** The date sits in an aside about someone else ("Signs of the activist, who was killed on Thursday, appeared"). */
+function inAsideAbout(s: Sentence, d: DateHit): boolean {
+  if (!s.text.includes(', wh')) return false;
+  for (const m of s.text.matchAll(ASIDE)) {
+    const a = s.start + m.index!;
+    if (d.start >= a && d.end <= a + m[0].length) return !PROTEST_STEM.test(m[0]);
+  }
+  return false;
 }
 
 /** Places listed together ("Tulsa, Reno, Boise and Fresno") form one group. */
