@@ -239,6 +239,26 @@ describe('9. the commonest local lede', () => {
       '2025-06-17 Porto,Portugal occurred',
     ]);
   });
+  it('reads a landmark of one city as that city, and a landmark in a town of another year as context', () => {
+    assert.deepEqual(rows(events('On Tuesday, police arrested 19 demonstrators at a sit-in in the Cannon House Office Building.', { published: '2025-06-18' })), [
+      '2025-06-17 Washington,DC occurred',
+    ]);
+    assert.deepEqual(rows(events('Thousands of students marched to Piccadilly Circus on Saturday.', { published: '2025-06-18' })), [
+      '2025-06-14 London,United Kingdom occurred',
+    ]);
+    const text = 'Protesters rallied in Reno on Friday, and police arrested 8 people. The arrests came shortly after a demonstration organized on the anniversary of a famous march, where a pastor gave a speech on the steps of the Lincoln Memorial in Washington, D.C., in 1963.';
+    assert.deepEqual(rows(events(text, { published: '2025-06-18' })), ['2025-06-13 Reno,NV occurred']);
+  });
+  it('a day in an aside about someone else does not date the rally', () => {
+    const text = 'Thousands rallied in Leeds, England, on Saturday, marching to the town hall.\n\nPosters of a singer, who was honored on Thursday, also appeared at the rally. Police reported 6 arrests.';
+    const es = events(text, { published: '2025-06-16' });
+    assert.deepEqual(rows(es), ['2025-06-14 Leeds,United Kingdom occurred']);
+    assert.equal(es[0]!.arrests, 6);
+  });
+  it('a count of millions in a sentence about something else is no crowd of one town', () => {
+    const [e] = events('About 60 people rallied in Boise on Monday against the cuts. The program insures 71 million people.', { published: '2025-06-17' });
+    assert.equal(e!.size_text, 'About 60 people');
+  });
 });
 
 describe('undated reports', () => {

@@ -43,6 +43,9 @@ function spanishSizes(s: string): Array<{ start: number; end: number; text: stri
 
 const SPANISH_DE = /\sde\s/i;
 
+/** The largest crowd one place's demonstration is credited with. */
+const MAX_LOCAL_CROWD = 2_000_000;
+
 const VAGUE_COUNT = /\b(?:dozens|hundreds|thousands|scores|several|some|many|multiple|few|handful|numerous|unspecified)\b/i;
 
 /** The size phrase as the sentence words it, trimmed to the phrase and a following "members"-like noun. */
@@ -131,7 +134,8 @@ export function attachFacts(m: Mention, u: Unit, quote: string, source: string, 
   if (u.triggers.includes('protest') && !m.event_type.length) m.event_type.push('protest');
   if (u.triggers.length && !m.event_type.length) m.event_type.push('demonstration');
   if (single) {
-    const sizes = facts.sizes;
+    // (no crowd at one place tops a couple of million: "insures 71 million people" counts something else)
+    const sizes = m.geo_precision === 'country' ? facts.sizes : facts.sizes.filter((z) => z.low <= MAX_LOCAL_CROWD);
     if (sizes.length) {
       const big = sizes.reduce((a, b) => ((b.high ?? b.low) > (a.high ?? a.low) ? b : a));
       // the wording as written, with its noun ("at least 200 people"): CCC's size_text is the reporter's words;
