@@ -336,6 +336,9 @@ describe('what a protest sentence may be about besides a demonstration', () => {
     // a plan with no hour, in a live report of the day, is the same day's action
     const live = 'Protesters gathered in Akron on Friday morning. Organizers say demonstrators will march to the square today.';
     assert.deepEqual(rows(events(live, { published: '2026-01-30' })), ['2026-01-30 Akron,OH occurred']);
+    // a report of the day of publication with no day written: the plan given its hour is that day's too
+    const undated = 'Groups of protesters gathered again Friday in Tulsa and Reno.\n\nIn Akron, hundreds of protesters began marching from the square. A protest leader said people plan to hold a second march at 8:15 p.m.';
+    assert.deepEqual(rows(events(undated, { published: '2026-01-30' })).filter((r) => r.includes('Akron')), ['2026-01-30 Akron,OH occurred', '2026-01-30 Akron,OH planned']);
   });
   it('reads "events are planned in ..." in a protest story as planned demonstrations', () => {
     const text = 'PEORIA, Ill. — Hundreds of protesters rallied downtown on Saturday. Marchers chanted outside City Hall. Events are planned in cities across the country including Tulsa, Reno and Boise.';

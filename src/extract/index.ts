@@ -387,7 +387,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   // day's event; "demonstrators will march to the square" is the same day's march)
   for (const m of mentions) {
     const hour = m.evidence.some((e) => CLOCK_TIME.test(e.quote));
-    if (m.status === 'planned' && hour && m.date !== null && !m.flags.includes('date_from_article') && mentions.some((o) => o.status === 'occurred' && o.placeId === m.placeId && o.date === m.date && o.date_precision === m.date_precision)) {
+    if (m.status === 'planned' && hour && m.date !== null && (!m.flags.includes('date_from_article') || m.date === published) && mentions.some((o) => o.status === 'occurred' && o.placeId === m.placeId && o.date === m.date && o.date_precision === m.date_precision)) {
       m.flags.push(SAME_DAY_PLAN);
     }
   }
