@@ -29,6 +29,12 @@ describe('place attachment', () => {
     const c = at('People in Tacoma protested in solidarity with Spokane.', 'Tacoma', 'Spokane');
     assert.deepEqual(contextPlaces(c.s, c.places), [false, true]);
   });
+  it('counts the capital named with "all 50 states" among the states, not as a site', () => {
+    const a = at('Organizers said more than 900 rallies were planned in all 50 states, including Washington, D.C.', 'Washington');
+    assert.deepEqual(contextPlaces(a.s, a.places), [true]);
+    const b = at('Rallies were held in Tulsa and in every state and Washington, D.C.', 'Tulsa', 'Washington');
+    assert.deepEqual(contextPlaces(b.s, b.places), [false, true]);
+  });
   it('reads a protest of another year as background', () => {
     const a = at('The vigil recalled the 2019 march in Toledo.', 'Toledo');
     assert.deepEqual(contextPlaces(a.s, a.places, 2025), [true]);

@@ -56,6 +56,11 @@ export function contextPlaces(s: Sentence, places: Array<{ start: number; end: n
       out.push(out[k - 1]!);
       continue;
     }
+    // "in all 50 states, including Washington, D.C.": counted with the states, the capital is no site of its own
+    if (WITH_THE_STATES.test(s.text.slice(Math.max(0, at - 40), at))) {
+      out.push(true);
+      continue;
+    }
     let from = Math.max(0, prevEnd);
     let word = -1;
     for (const [b, e] of spans) {
@@ -88,6 +93,8 @@ export function contextPlaces(s: Sentence, places: Array<{ start: number; end: n
   }
   return out;
 }
+
+const WITH_THE_STATES = /\b(?:states|every state|each state),?\s+(?:including|and|plus|as well as)\s+(?:in\s+)?$/i;
 
 /** Prepositions that put an action at a place: "in X", "outside X", "through the streets of X". */
 const LOCATIVE_BEFORE =
