@@ -173,6 +173,7 @@ test('findSizes: counts that are not crowd sizes', () => {
     'Five people were injured.',
     'Two US citizens were detained at the border.',
     'The 5-year-old boy was there.',
+    'IMG_20250610_171202 Marchers carry signs outside the state house.',
     'Traffic on Interstate 35 stopped.',
     'Route 66 was closed.',
     'On January 30, 2026, people marched.',

@@ -134,6 +134,8 @@ function tokenize(text: string): Tok[] {
       }
       const d = text.charCodeAt(i);
       if ((d === 107 || d === 75) && !isAsciiLetter(text.charCodeAt(i + 1))) i++;
+      // digits glued to a name by an underscore ("IMG_20250610_171202") are part of the name, no count
+      if (text.charCodeAt(s - 1) === 95 || text.charCodeAt(i) === 95) k = K.Word;
     } else if (isAsciiLetter(c)) {
       k = K.Word;
       i++;
