@@ -226,6 +226,21 @@ describe('8. redaction keeps towns and outlets', () => {
 });
 
 describe('9. the commonest local lede', () => {
+  it('reads a counted crowd that gathered, in a page about a vigil with few protest words', () => {
+    const text = [
+      'More than 100 people gathered outside the county courthouse in Boise on Tuesday to honour the victims of the crash.',
+      'Those in attendance placed candles, flowers and photos near the steps.',
+      '"I am so sad," one woman said.',
+      'The crash happened last week on a highway east of the city.',
+      'Officials have not said what caused it.',
+      'An inquiry is expected to take several months.',
+      'People who attended the vigil said they knew the victims.',
+      'The county plans a memorial later this year.',
+    ].join('\n\n');
+    assert.deepEqual(rows(events(text, { published: '2025-06-11' })), ['2025-06-10 Boise,ID occurred']);
+    // a crowd gathering in a page about no protest is no event
+    assert.deepEqual(events('More than 100 people gathered at the fairgrounds in Boise on Tuesday for the county fair. The fair runs all week.', { published: '2025-06-11' }), []);
+  });
   it('reads the dateline town as the place of an unplaced lede', () => {
     assert.deepEqual(rows(events('KEENE, N.H. — About 400 people rallied on Central Square on Saturday to protest immigration raids.', { published: '2025-06-16' })), [
       '2025-06-14 Keene,NH occurred',
@@ -262,6 +277,11 @@ describe('9. the commonest local lede', () => {
 });
 
 describe('undated reports', () => {
+  it('count an undated page\'s weekdays from the day its photos\' camera file names carry', () => {
+    const text = 'Hundreds of people rallied outside the state house in Boise on Tuesday against the new rules.\n\nIMG_20250610_171202 Marchers carry signs outside the state house.\n\nThe rules take effect next month.';
+    const [e] = events(text, {});
+    assert.deepEqual([e!.date, e!.date_precision, e!.size_text], ['2025-06-10', 'day', 'Hundreds of people']);
+  });
   it('take the week of the article at week precision, flagged, and fold into a dated report of the place', () => {
     const [e] = events('Residents of Ames rallied against the plan.', { published: '2025-06-18' });
     assert.equal(e!.date, '2025-06-16');

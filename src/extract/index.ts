@@ -62,6 +62,27 @@ function soleExplicitDay(units: Unit[]): DateHit | null {
   return days.length && days.every((d) => d.date === days[0]!.date) ? days[0]! : null;
 }
 
+/** A camera's file name in a photo credit or caption: "IMG_20260127_171202", "PXL_20250614". */
+const PHOTO_STAMP = /\b(?:IMG|Image|PXL|DSC|DSCN|Photo|VID)[_-](20\d\d)(\d\d)(\d\d)(?![\d])/g;
+
+/**
+ * The day an undated page's photos were taken, from their camera file names: the latest that is a real day
+ * not after the day the page was read. Weekday words of the page count from it.
+ */
+function photoStampDay(text: string, today: string | null): DateHit | null {
+  let best: DateHit | null = null;
+  for (const m of text.matchAll(PHOTO_STAMP)) {
+    const day = `${m[1]}-${m[2]}-${m[3]}`;
+    if (!parseIso(day) || iso(parseIso(day)!) !== day || (today !== null && day > today)) continue;
+    if (!best || day > best.date!) best = { start: m.index!, end: m.index! + m[0].length, text: m[0], date: day, precision: 'day', explicit: true };
+  }
+  return best;
+}
+
+/** A counted crowd as the subject of a gathering: "More than 100 people gathered", "hundreds of residents assembled". */
+const CROWD_GATHERED =
+  /\b(?:\d[\d,]*|a dozen|dozens|hundreds|thousands|scores)\s+(?:of\s+)?(?:[a-z]+\s+)?(?:people|protesters|demonstrators|residents|supporters|activists|students|workers|mourners|neighbou?rs|members)\s+(?:had\s+|have\s+)?(?:gathered|assembled|turned out|showed up)\b/i;
+
 /** A vague count of demonstrations: "dozens of walkouts", "hundreds of protests", "a wave of rallies". */
 const AGGREGATE =
   /\b(?:dozens|hundreds|thousands|scores|a (?:number|series|wave|string|spate|flurry) of|several|numerous|countless|multiple) (?:of )?(?:\w+ )?(?:protests|rallies|walkouts|demonstrations|marches|vigils|strikes|sit-ins|actions|events)\b/i;
@@ -96,7 +117,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   let year = published ? +published.slice(0, 4) : null;
   let anchor: DateHit | null = null;
   if (hint) {
-    anchor = dominantDate(units.map((u) => ({ ...u, dates: u.dates.filter((d) => d.explicit) })), true) ?? soleExplicitDay(units);
+    anchor = dominantDate(units.map((u) => ({ ...u, dates: u.dates.filter((d) => d.explicit) })), true) ?? soleExplicitDay(units) ?? photoStampDay(text, opts.today ?? null);
     if (anchor?.date) ({ units, creditPlaces } = readUnits(article, gaz, anchor.date, hint));
     year = anchor?.date ? +anchor.date.slice(0, 4) : hint.year;
   }
@@ -129,7 +150,8 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   // in an article about demonstrations, a photo caption that names a place shows one
   // (in a short piece, one protest sentence is enough)
   const protestArticle = units.filter((u) => u.triggers.length).length >= Math.min(3, Math.max(1, Math.ceil(units.length / 4)));
-  if (protestArticle) for (const u of units) if (!u.triggers.length && u.weak.length) u.triggers = u.weak;
+  // (and in any page about a protest, a counted crowd that gathers: "More than 100 people gathered outside ...")
+  for (const u of units) if (!u.triggers.length && u.weak.length && (protestArticle || (report.relevant && CROWD_GATHERED.test(u.sentence.text)))) u.triggers = u.weak;
   // one name, one place per article: "Milan" stays in Italy after "Paris and Milan ... around the world"
   const resolvedNames = new Map<string, Resolved>();
   // mentions dated after publication with no word of the future: planned, unless the article reports them as past
