@@ -3,7 +3,9 @@
 // the place of the demonstrations its lede reports without naming a place, and the article's home region.
 import type { Article } from '../core/types.js';
 import type { Gazetteer } from '../resolve/gazetteer.js';
+import { isEnglishWord } from './names.js';
 import type { RawPlace } from './places.js';
+import { MIN_UNQUALIFIED_POP } from './resolve.js';
 
 export interface Dateline {
   place: RawPlace;
@@ -22,7 +24,7 @@ export function findDateline(article: Article, gaz: Gazetteer): Dateline | null 
     const block = article.blocks[b]!;
     if (block.kind !== 'paragraph' && block.kind !== 'title') continue;
     seen++;
-    const d = datelineAt(article, gaz, b);
+    const d = datelineAt(article, gaz, b) ?? localeLine(article, gaz, b);
     if (d) return d;
   }
   return null;
@@ -37,6 +39,21 @@ export function paragraphDatelines(article: Article, gaz: Gazetteer): Map<number
     if (d) out.set(b, d);
   });
   return out;
+}
+
+// a line of its own that is only a town's name, above or below the headline: the site's locale ("San Diego")
+const LOCALE_LINE = /^\s*(?:date\s+\d{4}-\d{2}-\d{2}\s+)?([A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,3})\s*$/;
+
+/** A page's locale line, when it names a sizeable town that is no English word. */
+function localeLine(article: Article, gaz: Gazetteer, b: number): Dateline | null {
+  const block = article.blocks[b]!;
+  if (block.end - block.start > 60) return null;
+  const m = LOCALE_LINE.exec(article.text.slice(block.start, block.end));
+  if (!m || isEnglishWord(m[1]!)) return null;
+  const cands = gaz.lookup(m[1]!).filter((p) => p.kind === 'locality' && p.population >= MIN_UNQUALIFIED_POP);
+  if (!cands.length) return null;
+  const start = block.start + m.index! + m[0].indexOf(m[1]!);
+  return { place: { start, end: start + m[1]!.length, text: m[1]!, cands, qualifier: null, venue: null }, block: b };
 }
 
 function datelineAt(article: Article, gaz: Gazetteer, b: number): Dateline | null {
