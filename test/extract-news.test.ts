@@ -226,6 +226,17 @@ describe('8. redaction keeps towns and outlets', () => {
 });
 
 describe('9. the commonest local lede', () => {
+  it('reads a locale line under the date stamp as the home town, and no protest in the court\'s part of a story', () => {
+    const text = [
+      ' date 2025-06-14 Fresno',
+      'Protesters from the highway shutdown appear in court',
+      'A group of protesters were arraigned in court Friday on charges from a highway shutdown last month.',
+      'While they went before the judge, other demonstrators gathered outside to show their support.',
+      'This was the second round of arraignments this week, with a first group appearing in court Thursday.',
+      "In Thursday's hearing, defense attorneys for around 30 of the activists argued the charges should be dropped.",
+    ].join('\n\n');
+    assert.deepEqual(rows(events(text)), ['2025-06-13 Fresno,CA occurred']);
+  });
   it('reads a counted crowd that gathered, in a page about a vigil with few protest words', () => {
     const text = [
       'More than 100 people gathered outside the county courthouse in Boise on Tuesday to honour the victims of the crash.',

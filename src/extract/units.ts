@@ -77,7 +77,8 @@ export function readUnits(article: Article, gaz: Gazetteer, published: string | 
       // (the day of a killing is no protest's, but "a day after" it counts from it)
       for (const d of read) if (d.explicit && d.date && d.precision === 'day' && !stampDate(text, d)) lastDays.set(units.length, d);
       const dates = read.filter((d) => !nonProtestDate(text, s.start, d) && !stampDate(text, d));
-      units.push({ sentence: s, block: bi, kind: b.kind, tokens, scan, triggers, weak, dates, future, title: findTitle(s.text), background: BACKGROUND.test(s.text) || NEGATED.test(s.text) || (SINCE.test(s.text) && PERFECT.test(s.text)) });
+      const background = BACKGROUND.test(s.text) || NEGATED.test(s.text) || (SINCE.test(s.text) && PERFECT.test(s.text)) || courtOnly(own);
+      units.push({ sentence: s, block: bi, kind: b.kind, tokens, scan, triggers, weak, dates, future, title: findTitle(s.text), background });
     }
   });
   datesAfterLastDate(units, lastDays, article.published);
@@ -136,6 +137,21 @@ const OTHER_PROTEST =
   /\b(?:similar to|reminiscent of|fears? of|threats? of|prospect of|possibility of|risk of)\s+(?:the |a |an |any |further |more )?(?:[\w’'-]+ ){0,3}?(?:protests?|demonstrations?|rall(?:y|ies)|march(?:es)?|gatherings?|unrest|riots?)\b(?:\s+similar to\s+(?:the |a |an )?(?:[\w’'\[\]-]+ ){0,3}?(?:protests?|demonstrations?|rall(?:y|ies)|march(?:es)?))?/gi;
 
 /** Pluperfect protest verbs: what had happened before the events reported. */
+/** The court's part of a story about protesters: "were arraigned", "charged with", "in Thursday's hearing". */
+const COURT_PROCESS = /\b(?:arraign(?:ed|ment|ments)|charged with|indicted|sentenced|pleaded|convicted|acquitted|hearing|appear(?:s|ed)? in court|defen[cs]e attorneys?|prosecutors?)\b/i;
+const PARTICIPANTS = /\b(?:protest(?:er|or)s?|demonstrators?|activists?)\b/gi;
+const ARREST_WORD = /\barrest|\bdetain|\bcustody\b/i;
+
+/**
+ * A sentence that speaks of protesters only as the people a court deals with ("In Thursday's hearing, lawyers for
+ * 40 of the activists argued ...") reports no demonstration: without those nouns it has no protest word.
+ */
+function courtOnly(own: string): boolean {
+  if (!COURT_PROCESS.test(own) || ARREST_WORD.test(own)) return false;
+  const rest = own.replace(PARTICIPANTS, ' ');
+  return !findTriggers(rest, TRIGGERS).length && !findTriggers(rest, WEAK_TRIGGERS).length;
+}
+
 const BACKGROUND = /\bhad (?:(?:also|already|previously|earlier) )?(?:protested|marched|rallied|demonstrated|gathered|picketed|walked out)\b/i;
 /** "There was no sign of demonstrations": a protest word denied. */
 const NEGATED = /\b(?:no sign of|no signs of|there (?:were|was) no|did not see any|saw no)\s+(?:\w+\s+)?(?:protests?|demonstrations?|demonstrators|protesters|rallies|marches)\b/i;
