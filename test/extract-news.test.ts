@@ -371,6 +371,12 @@ describe('what a protest sentence may be about besides a demonstration', () => {
     const undated = 'Groups of protesters gathered again Friday in Tulsa and Reno.\n\nIn Akron, hundreds of protesters began marching from the square. A protest leader said people plan to hold a second march at 8:15 p.m.';
     assert.deepEqual(rows(events(undated, { published: '2026-01-30' })).filter((r) => r.includes('Akron')), ['2026-01-30 Akron,OH occurred', '2026-01-30 Akron,OH planned']);
   });
+  it('reads a report in the present progressive among the day\'s plans as one of them, and not among reports', () => {
+    const preview = 'Rallies are scheduled to take place today, Saturday, in Tulsa, Reno and Boise.\n\nIn Keene, New Hampshire, attendees are gathering Saturday for a public protest on Main Street.';
+    assert.deepEqual(rows(events(preview, { published: '2025-10-18' })).filter((r) => r.includes('Keene')), ['2025-10-18 Keene,NH planned']);
+    const report = 'Hundreds rallied in Tulsa, Reno and Boise on Saturday.\n\nIn Keene, New Hampshire, attendees are gathering Saturday for a public protest on Main Street.';
+    assert.deepEqual(rows(events(report, { published: '2025-10-18' })).filter((r) => r.includes('Keene')), ['2025-10-18 Keene,NH occurred']);
+  });
   it('reads "events are planned in ..." in a protest story as planned demonstrations', () => {
     const text = 'PEORIA, Ill. — Hundreds of protesters rallied downtown on Saturday. Marchers chanted outside City Hall. Events are planned in cities across the country including Tulsa, Reno and Boise.';
     assert.deepEqual(rows(events(text, { published: '2025-08-20' })), [

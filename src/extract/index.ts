@@ -62,6 +62,9 @@ function soleExplicitDay(units: Unit[]): DateHit | null {
   return days.length && days.every((d) => d.date === days[0]!.date) ? days[0]! : null;
 }
 
+/** "attendees are gathering", "the group is holding": an action told as it unfolds, or as a preview of the day. */
+const PRESENT_PROGRESSIVE = /\b(?:are|is)\s+(?:\w+ly\s+)?(?:gathering|marching|rallying|holding|hosting|protesting|demonstrating|organi[sz]ing|meeting)\b/i;
+
 /** A camera's file name in a photo credit or caption: "IMG_20260127_171202", "PXL_20250614". */
 const PHOTO_STAMP = /\b(?:IMG|Image|PXL|DSC|DSCN|Photo|VID)[_-](20\d\d)(\d\d)(\d\d)(?![\d])/g;
 
@@ -391,6 +394,15 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       m.status = contradicted ? 'occurred' : 'planned';
       if (contradicted) m.flags.push('date_after_publication');
     }
+  }
+  // a preview of the day ("In Burns, attendees are gathering for a protest on Main Street"): a report in the present
+  // progressive, with no past word, among plans for its day is one of them
+  for (const m of mentions) {
+    if (m.status !== 'occurred' || m.date === null) continue;
+    const quote = m.evidence.find((e) => e.field === 'locality')?.quote ?? '';
+    if (!PRESENT_PROGRESSIVE.test(quote) || PAST_CUES.test(quote)) continue;
+    const sameDay = mentions.filter((o) => o !== m && o.date === m.date);
+    if (sameDay.length >= 2 && sameDay.filter((o) => o.status === 'planned').length * 2 > sameDay.length) m.status = 'planned';
   }
   // an undated report of a place the article also dates is that dated report ("the rally" after "rallied Friday")
   for (const m of mentions) {
