@@ -362,7 +362,8 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
 
   // protest sentences that named no place ("The demonstration drew roughly 5,000 people") describe the one
   // demonstration of an article that reports a single one: their facts are its facts
-  const sites = new Set(mentions.filter((m) => m.geo_precision !== 'country').map((m) => `${m.placeId}|${m.date}`));
+  // (by name: a borough and its city are one place, "Brooklyn" and "New York City")
+  const sites = new Set(mentions.filter((m) => m.geo_precision !== 'country').map((m) => `${m.locality}|${m.region}|${m.country}|${m.date}`));
   if (sites.size === 1) {
     const target = mentions.find((m) => m.geo_precision !== 'country')!;
     for (const { u, quote } of orphans) attachFacts(target, u, quote, article.id, true, redact);
