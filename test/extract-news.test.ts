@@ -190,6 +190,13 @@ describe('6. size and arrest wording', () => {
     const [e] = events('Thousands rallied in Eugene on Friday. The demonstration, which drew roughly 4,000 people, was part of a movement across the country.', { published: '2026-01-31' });
     assert.match(e!.size_text ?? '', /roughly 4,000 people/);
   });
+  it('keeps every kind of people a crowd lists, and gives an unplaced sentence\'s size to the one event of a borough and its city', () => {
+    const [a] = events('More than 300 students, community members and activists rallied in Boise on Tuesday.', { published: '2025-06-18' });
+    assert.equal(a!.size_text, 'More than 300 students, community members and activists');
+    const text = 'Brooklyn, NY – On Thursday, baristas launched a strike at a store in Brooklyn.\n\nIn New York City, baristas and allies launched a picket line outside the store.\n\nAs the sun set, the group of over 90 union workers, community members and elected officials rallied.';
+    const es = events(text, { published: '2025-11-15' });
+    assert.deepEqual(es.map((e) => [e.locality, e.size_text]), [['New York', 'group of over 90 union workers, community members and elected officials']]);
+  });
   it('a citation is no arrest, and a count after words without one is the arrests', () => {
     const [a] = events('BOISE, Idaho — Nine people were cited for trespassing at a sit-in on Monday, police said. A union statement said they were arrested, but police said they had merely been cited.', { published: '2025-06-17' });
     assert.equal(a!.arrests, 0);

@@ -48,11 +48,17 @@ const MAX_LOCAL_CROWD = 2_000_000;
 
 const VAGUE_COUNT = /\b(?:dozens|hundreds|thousands|scores|several|some|many|multiple|few|handful|numerous|unspecified)\b/i;
 
+const PEOPLE_NOUN = '(?:members|supporters|workers|leaders|activists|residents|students|officials|parents|teachers|nurses|families|allies|organi[sz]ers|advocates|clergy|veterans|neighbou?rs|people|protesters|demonstrators|faculty|staff|employees|immigrants|friends)';
+const PEOPLE_LIST = new RegExp(`^(?:,\\s+(?:[a-z]+\\s+)?${PEOPLE_NOUN})*,?\\s+(?:and|&)\\s+(?:[a-z]+\\s+)?${PEOPLE_NOUN}\\b`, 'i');
+
 /** The size phrase as the sentence words it, trimmed to the phrase and a following "members"-like noun. */
 function sizeWords(s: string, hit: { start: number; end: number; text: string }): string {
   let end = hit.end;
   const more = /^\s+(?:members|supporters|workers|leaders|activists|residents|students)\b/i.exec(s.slice(end));
   if (more) end += more[0].length;
+  // "More than 1,000 students, community members and activists": the crowd is all the people listed
+  const listed = PEOPLE_LIST.exec(s.slice(end));
+  if (listed) end += listed[0].length;
   const words = s.slice(hit.start, end).replace(/\s+/g, ' ').trim();
   return words || hit.text;
 }
