@@ -197,6 +197,12 @@ describe('6. size and arrest wording', () => {
     const es = events(text, { published: '2025-11-15' });
     assert.deepEqual(es.map((e) => [e.locality, e.size_text]), [['New York', 'group of over 90 union workers, community members and elected officials']]);
   });
+  it('puts a sentence that says "this city" in the town the article last reported', () => {
+    const text = 'Protests were held Saturday in Tulsa, Reno and Boise.\n\nA rally in Eugene, Ore., drew a crowd on Saturday.\n\nOver 900 demonstrators filled the street in front of the courthouse Saturday in this college city known for its parks.';
+    const es = events(text, { published: '2025-06-16' });
+    assert.equal(es.find((e) => e.locality === 'Eugene')?.size_text, 'Over 900 demonstrators');
+    assert.equal(es.filter((e) => e.size_text).length, 1);
+  });
   it('a citation is no arrest, and a count after words without one is the arrests', () => {
     const [a] = events('BOISE, Idaho — Nine people were cited for trespassing at a sit-in on Monday, police said. A union statement said they were arrested, but police said they had merely been cited.', { published: '2025-06-17' });
     assert.equal(a!.arrests, 0);

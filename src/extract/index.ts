@@ -62,6 +62,9 @@ function soleExplicitDay(units: Unit[]): DateHit | null {
   return days.length && days.every((d) => d.date === days[0]!.date) ? days[0]! : null;
 }
 
+/** A town named by reference to the last one: "in this Bay Area city", "this college town", "the city's". */
+const THIS_TOWN = /\b(?:this|the same)\s+(?:[A-Z][\w-]*\s+){0,3}(?:[a-z]+\s+)?(?:city|town|village|suburb|borough)\b/;
+
 /** "attendees are gathering", "the group is holding": an action told as it unfolds, or as a preview of the day. */
 const PRESENT_PROGRESSIVE = /\b(?:are|is)\s+(?:\w+ly\s+)?(?:gathering|marching|rallying|holding|hosting|protesting|demonstrating|organi[sz]ing|meeting)\b/i;
 
@@ -255,7 +258,9 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       const fromCredit = credit ? resolvePlace(credit, gaz, geoOf(), section, explicitLocalities, -1) : null;
       // (the article's sole site only for a sentence that dates its own report: "On Tuesday there were protests")
       const datedHere = u.dates.some((d) => d.date && d.precision === 'day' && !u.future);
-      const fallback = localPart ? home : paraPlace ?? fromCredit ?? section.locality ?? (wire ? lastSite : null) ?? home ?? (datedHere ? soleSite : null);
+      // ("in this Bay Area city", "the city's main square": the town the article last put a report in)
+      const thisTown = THIS_TOWN.test(u.sentence.text);
+      const fallback = localPart ? home : paraPlace ?? fromCredit ?? section.locality ?? (wire || thisTown ? lastSite : null) ?? home ?? (datedHere ? soleSite : null);
       if (fallback) {
         places = [fallback];
         inherited = true;
