@@ -476,6 +476,13 @@ export function publishedFromLines(lines: Line[], cls: Classified): TextDate | n
     }
   }
 
+  // a stamp line of its own below the story: "Published 2025 Apr 5. Updated 2025 Apr 6"
+  for (const l of lines) {
+    const m = FOOTER_STAMP.exec(l.text);
+    const full = m ? findFullDate(l.text.slice(m[0].length, m[0].length + 40)) : null;
+    if (full && full.index === 0) return { published: full.iso, source: 'header', evidence: l.text.slice(0, m![0].length + full.length) };
+  }
+
   // "• Jan 28": the year is known only if a full date with that month and day appears somewhere.
   for (const b of bare) {
     for (const l of lines) {
@@ -488,6 +495,7 @@ export function publishedFromLines(lines: Line[], cls: Classified): TextDate | n
   return null;
 }
 
+const FOOTER_STAMP = /^\s*(?:published|posted|first published)(?: on)?\s*:?\s*/i;
 const STAMP_IN_LINE = /(?:^|[\s|•·,(])(date|published(?: on)?|first published(?: on)?|originally published(?: on)?|posted(?: on)?|updated(?: on)?|last updated(?: on)?)\s*:?\s*(?=\d|[A-Z])/gi;
 /** "Thursday, January 29, 2026" in the first characters of the page: a dated masthead. */
 const WEEKDAY_FULL_DATE = /\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+/g;

@@ -13,6 +13,8 @@ const YEAR = '(\\d{4})';
 const DAY_MONTH_YEAR = new RegExp(`\\b${DAY}\\s+(?:of\\s+)?${MONTH}\\.?,?\\s+${YEAR}\\b`, 'i');
 /** "January 28, 2026", "Jan. 28 2026" */
 const MONTH_DAY_YEAR = new RegExp(`\\b${MONTH}\\.?\\s+${DAY},?\\s+${YEAR}\\b`, 'i');
+/** "2025 Apr 5", "2025 April 5" (a stamp that writes the year first) */
+const YEAR_MONTH_DAY = new RegExp(`\\b${YEAR}\\s+${MONTH}\\.?\\s+${DAY}\\b(?![:\\d])`, 'i');
 /** "2026-01-28", also the date part of "2026-01-28T10:00:00Z" */
 const ISO = /\b(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])/;
 /** "2026/01/28" */
@@ -57,6 +59,8 @@ export function findFullDate(s: string): FoundDate | null {
   if (m) consider(m, +m[3], monthNumber(m[2]), +m[1], false);
   m = MONTH_DAY_YEAR.exec(s);
   if (m) consider(m, +m[3], monthNumber(m[1]), +m[2], false);
+  m = YEAR_MONTH_DAY.exec(s);
+  if (m) consider(m, +m[1], monthNumber(m[2]), +m[3], false);
   return best;
 }
 
