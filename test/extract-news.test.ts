@@ -34,6 +34,13 @@ describe('1. the publication date in header lines', () => {
     assert.equal(read('Updated 2:00 PM, Feb. 2, 2026 | Published 9:00 AM, Feb. 1, 2026\nDozens rallied in Boise.').article.published, '2026-02-01');
     assert.equal(read('Publish date12 Mar 2024 - 8:34\nCrowds rallied in Lyon on Monday.').article.published, '2024-03-12');
   });
+  it('reads a stamp line below the story that writes the year first', () => {
+    const text = 'Hundreds of protesters rallied in Boise on Saturday.\n\nThe downtown rally was one of over a thousand scheduled to take place across the country on April 5.\n\nMore photos below.\n\nPublished 2025 Apr 5. Updated 2025 Apr 6 (more photos)';
+    const p = read(text);
+    assert.equal(p.article.published, '2025-04-05');
+    // the day of action the local rally was one of, written that day, is no plan of its own
+    assert.deepEqual(rows(articleEvents(p)), ['2025-04-05 Boise,ID occurred']);
+  });
 });
 
 describe('2. background places are context, not events', () => {

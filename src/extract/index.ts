@@ -85,6 +85,9 @@ function photoStampDay(text: string, today: string | null): DateHit | null {
   return best;
 }
 
+/** A local action counted among a nationwide day's: "was one of over a thousand", "was part of", "were among". */
+const ONE_OF_THEM = /\b(?:was|were|is|are) (?:one of|part of|among)\b/i;
+
 /** A counted crowd as the subject of a gathering: "More than 100 people gathered", "hundreds of residents assembled". */
 const CROWD_GATHERED =
   /\b(?:\d[\d,]*|a dozen|dozens|hundreds|thousands|scores)\s+(?:of\s+)?(?:[a-z]+\s+)?(?:people|protesters|demonstrators|residents|supporters|activists|students|workers|mourners|neighbou?rs|members)\s+(?:had\s+|have\s+)?(?:gathered|assembled|turned out|showed up)\b/i;
@@ -337,7 +340,10 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       // "across the country" is the article's country
       const namesUs = u.scan.regions.some((r) => r.kind === 'country' && r.country === 'US') || /\bacross (?:the )?(?:us|usa|u\.s\.|u\.s\.a\.|united states|america)\b/i.test(u.sentence.text);
       const country = namesUs ? 'US' : ctx.country ?? 'US';
-      const days = plannedNationwideDays(u, nationRef, anchored);
+      // ("The Reno rally was one of over a thousand scheduled across the country on April 5", written that day:
+      // the local one is reported, and the nationwide day, now under way, is the sum of its local events)
+      const oneOfThem = published !== null && ONE_OF_THEM.test(u.sentence.text);
+      const days = plannedNationwideDays(u, nationRef, anchored).filter((d) => !oneOfThem || d.date! > published!);
       for (const d of days) {
         const m = nationwideMention(article.id, d, u, country);
         addEvidence(m, 'date', quote, u, article.id);
