@@ -391,6 +391,10 @@ describe('what a protest sentence may be about besides a demonstration', () => {
     const undated = 'Groups of protesters gathered again Friday in Tulsa and Reno.\n\nIn Akron, hundreds of protesters began marching from the square. A protest leader said people plan to hold a second march at 8:15 p.m.';
     assert.deepEqual(rows(events(undated, { published: '2026-01-30' })).filter((r) => r.includes('Akron')), ['2026-01-30 Akron,OH occurred', '2026-01-30 Akron,OH planned']);
   });
+  it('reads a later protest "expected to start at 2 p.m." in a live report as the day\'s plan at its one town, not a weekly one', () => {
+    const text = 'Hundreds of students marched to the state Capitol in Salem, Ore., on Friday.\n\nFinal update: 1:40 p.m.\n\nSome of the students left for a plaza, where more community protests were expected to start at 2 p.m.\n\nThe group intends to hold a rally every Sunday from noon to 3.';
+    assert.deepEqual(rows(events(text, { published: '2026-01-30' })), ['2026-01-30 Salem,OR occurred', '2026-01-30 Salem,OR planned']);
+  });
   it('reads a report in the present progressive among the day\'s plans as one of them, and not among reports', () => {
     const preview = 'Rallies are scheduled to take place today, Saturday, in Tulsa, Reno and Boise.\n\nIn Keene, New Hampshire, attendees are gathering Saturday for a public protest on Main Street.';
     assert.deepEqual(rows(events(preview, { published: '2025-10-18' })).filter((r) => r.includes('Keene')), ['2025-10-18 Keene,NH planned']);

@@ -85,6 +85,9 @@ function photoStampDay(text: string, today: string | null): DateHit | null {
   return best;
 }
 
+/** A repeating action: "every Sunday", "each week", "weekly". */
+const RECURRING = /\b(?:every|each)\s+(?:day|week|weekend|month|morning|evening|night|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b(?:weekly|daily|monthly)\b/i;
+
 /** A local action counted among a nationwide day's: "was one of over a thousand", "was part of", "were among". */
 const ONE_OF_THEM = /\b(?:was|were|is|are) (?:one of|part of|among)\b/i;
 
@@ -260,7 +263,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       const credit = u.kind === 'caption' ? creditPlaces.get(u.block) : undefined;
       const fromCredit = credit ? resolvePlace(credit, gaz, geoOf(), section, explicitLocalities, -1) : null;
       // (the article's sole site only for a sentence that dates its own report: "On Tuesday there were protests")
-      const datedHere = u.dates.some((d) => d.date && d.precision === 'day' && !u.future);
+      const datedHere = u.dates.some((d) => d.date && d.precision === 'day' && !u.future) || (u.future && CLOCK_TIME.test(u.sentence.text) && !RECURRING.test(u.sentence.text));
       // ("in this Bay Area city", "the city's main square": the town the article last put a report in)
       const thisTown = THIS_TOWN.test(u.sentence.text);
       const fallback = localPart ? home : paraPlace ?? fromCredit ?? section.locality ?? (wire || thisTown ? lastSite : null) ?? home ?? (datedHere ? soleSite : null);
