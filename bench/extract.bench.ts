@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseCsvRecords } from '../src/core/csv.js';
 import { processInput } from '../src/pipeline.js';
 import { loadGazetteer } from '../src/resolve/gazetteer.js';
+import { findArrests, findInjuries, findSizes } from '../src/extract/size.js';
 import { makeArticle } from '../test/helpers/corpus.js';
 import { REPO_ROOT, SEEDS_DIR, SHARED } from '../test/helpers/shared.js';
 
@@ -77,3 +78,22 @@ console.log(`  throughput   ${(texts.length / secs).toFixed(0)} articles/s, ${(b
 console.log(`  latency      p50 ${pct(lat, 50).toFixed(2)} ms, p99 ${pct(lat, 99).toFixed(2)} ms`);
 console.log(`  start-up     ${start.toFixed(0)} ms (turnout extract --text, whole process)`);
 console.log(`  peak RSS     ${rssMb.toFixed(0)} MB`);
+
+// the crowd-size, arrest and injury finders on their own, per sentence
+{
+  const sentences = [
+    'Hundreds of people marched downtown on Saturday, chanting and holding signs.',
+    'Police arrested 14 people and said two officers were hurt during the protest.',
+    'The mayor said the city would review the permit process next week.',
+    'On January 30, 2026, about 300 demonstrators gathered outside City Hall in Austin, Texas.',
+  ];
+  const n = 20_000;
+  const t1 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const s = sentences[i % sentences.length]!;
+    findSizes(s);
+    findArrests(s);
+    findInjuries(s);
+  }
+  console.log(`  size finders ${(((performance.now() - t1) / n) * 1000).toFixed(1)} µs per sentence (sizes, arrests, injuries)`);
+}
