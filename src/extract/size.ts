@@ -644,7 +644,7 @@ const NOT_CROWD_AFTER = new Set(
     'indicted convicted sentenced targeted questioned stopped pepper-sprayed tased tear-gassed'
   ).split(' '),
 );
-const AUX = new Set(['were', 'was', 'had', 'have', 'has', 'been', 'being', 'are', 'is', 'reportedly', 'also', 'later', 'allegedly', 'subsequently', 'eventually', 'all', 'more', 'then', 'still', 'later', 'who', 'would', 'will', 'could', 'be']);
+const AUX = new Set(['were', 'was', 'had', 'have', 'has', 'been', 'being', 'are', 'is', 'reportedly', 'also', 'later', 'allegedly', 'subsequently', 'eventually', 'all', 'more', 'then', 'still', 'later', 'who', 'would', 'will', 'could', 'be', 'expected', 'to']);
 /** Before the quantity: verbs whose object count is not a crowd ("represents 5,000 members"). */
 const NOT_CROWD_BEFORE = new Set(
   (
