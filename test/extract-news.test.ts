@@ -210,6 +210,14 @@ describe('6. size and arrest wording', () => {
     assert.equal(es.find((e) => e.locality === 'Eugene')?.size_text, 'Over 900 demonstrators');
     assert.equal(es.filter((e) => e.size_text).length, 1);
   });
+  it('reads an expected crowd only for a plan, and no crowd of another year', () => {
+    const [a] = events('Thousands are expected to march in Reno on Saturday.', { published: '2025-06-12' });
+    assert.deepEqual([a!.status, a!.size_text], ['planned', 'Thousands are expected']);
+    const [b] = events('Protesters rallied in Lawrence, Kansas, on Sunday. I was expecting maybe 30 people standing on the sidewalk.', { published: '2025-06-16' });
+    assert.equal(b!.size_text, null);
+    const [c] = events('Eight years after a march drew thousands of protesters downtown, the same planners held a rally in Reno on Saturday.', { published: '2025-06-16' });
+    assert.equal(c!.size_text, null);
+  });
   it('a citation is no arrest, and a count after words without one is the arrests', () => {
     const [a] = events('BOISE, Idaho — Nine people were cited for trespassing at a sit-in on Monday, police said. A union statement said they were arrested, but police said they had merely been cited.', { published: '2025-06-17' });
     assert.equal(a!.arrests, 0);

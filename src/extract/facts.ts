@@ -43,6 +43,19 @@ function spanishSizes(s: string): Array<{ start: number; end: number; text: stri
 
 const SPANISH_DE = /\sde\s/i;
 
+/** Words that make a count a hope or a forecast: "expecting maybe 30 people", "thousands are expected". */
+const EXPECTED = /\bexpect(?:s|ed|ing)?\b|\bhop(?:es|ed|ing) for\b|\banticipat(?:es|ed|ing)\b|\bpredict(?:s|ed|ing)\b/i;
+
+/** "Eight years after the march drew thousands", "since the rally drew 500": a count of another time's crowd. */
+const ANOTHER_TIME = /\b(?:years?|months?|weeks?|decades?) (?:after|since)\b|\b(?:since|unlike|compared with|compared to)\b/i;
+
+/** The sentence's words from its last clause break up to `at`. */
+function clauseBefore(s: string, at: number): string {
+  const head = s.slice(0, at);
+  const cut = Math.max(head.lastIndexOf(','), head.lastIndexOf(';'), head.lastIndexOf('—'), head.lastIndexOf('–'));
+  return head.slice(cut + 1);
+}
+
 /** The largest crowd one place's demonstration is credited with. */
 const MAX_LOCAL_CROWD = 2_000_000;
 
@@ -54,7 +67,7 @@ const PEOPLE_LIST = new RegExp(`^(?:,\\s+(?:[a-z]+\\s+)?${PEOPLE_NOUN})*,?\\s+(?
 /** The size phrase as the sentence words it, trimmed to the phrase and a following "members"-like noun. */
 function sizeWords(s: string, hit: { start: number; end: number; text: string }): string {
   let end = hit.end;
-  const more = /^\s+(?:members|supporters|workers|leaders|activists|residents|students)\b/i.exec(s.slice(end));
+  const more = /^\s+(?:members|supporters|workers|leaders|activists|residents|students|(?:are|were) expected)\b/i.exec(s.slice(end));
   if (more) end += more[0].length;
   // "More than 1,000 students, community members and activists": the crowd is all the people listed
   const listed = PEOPLE_LIST.exec(s.slice(end));
@@ -141,7 +154,10 @@ export function attachFacts(m: Mention, u: Unit, quote: string, source: string, 
   if (u.triggers.length && !m.event_type.length) m.event_type.push('demonstration');
   if (single) {
     // (no crowd at one place tops a couple of million: "insures 71 million people" counts something else)
-    const sizes = m.geo_precision === 'country' ? facts.sizes : facts.sizes.filter((z) => z.low <= MAX_LOCAL_CROWD);
+    // (a crowd someone expected is no count of one that gathered: "I was expecting maybe 30 people")
+    const sizes = (m.geo_precision === 'country' ? facts.sizes : facts.sizes.filter((z) => z.low <= MAX_LOCAL_CROWD)).filter(
+      (z) => (m.status !== 'occurred' || !EXPECTED.test(s.slice(Math.max(0, z.start - 30), z.end + 25))) && !ANOTHER_TIME.test(clauseBefore(s, z.start)),
+    );
     if (sizes.length) {
       const big = sizes.reduce((a, b) => ((b.high ?? b.low) > (a.high ?? a.low) ? b : a));
       // the wording as written, with its noun ("at least 200 people"): CCC's size_text is the reporter's words;
