@@ -1,7 +1,7 @@
 // Date expressions in a sentence, resolved against the publication date. chrono-node reads the explicit
 // month-name spans that the patterns below find; it never sees whole articles (slow, and it reads the verb
 // "march" and the modal "may" as months).
-import * as chrono from 'chrono-node';
+import * as chronoEn from 'chrono-node/en';
 import type { DatePrecision } from '../core/types.js';
 
 export interface DateHit {
@@ -262,7 +262,7 @@ const PLAIN_DAY = new RegExp(
 function chronoDayUncached(span: string, pub: Date | null): string | null {
   // (a copy: the publication Date is shared by the sentences of an article, see publicationDay)
   const ref = pub ? new Date(pub.getTime()) : new Date(Date.UTC(2000, 0, 1));
-  const res = chrono.en.parse(span, { instant: ref, timezone: 0 });
+  const res = chronoEn.parse(span, { instant: ref, timezone: 0 });
   const r = res[0];
   if (!r) return null;
   const day = r.start.get('day');
@@ -282,7 +282,7 @@ function chronoDayUncached(span: string, pub: Date | null): string | null {
  * years around it) in which the written weekday falls on that day ("Tuesday, November 18"); else the hint.
  */
 function dayWithoutPublication(span: string, hint: YearHint): string | null {
-  const res = chrono.en.parse(span, { instant: new Date(Date.UTC(hint.year ?? 2000, 6, 1)), timezone: 0 })[0];
+  const res = chronoEn.parse(span, { instant: new Date(Date.UTC(hint.year ?? 2000, 6, 1)), timezone: 0 })[0];
   if (!res) return null;
   const day = res.start.get('day');
   const month = res.start.get('month');
