@@ -1,42 +1,75 @@
 // Word lists for the extractor: the language of protest reporting. General English, nothing from one article.
 
+/**
+ * A pattern with its gate: lower-case strings of which every match of the pattern holds one. A text whose
+ * lower-cased form holds none of them cannot match, and is spared the pattern (most sentences hold no protest
+ * word). Edit a pattern and its gate together.
+ */
+export interface Gated {
+  re: RegExp;
+  gate: readonly string[];
+}
+
+/** Whether the lower-cased text holds one of the gate's strings (false: the pattern cannot match it). */
+export function passesGate(g: Gated, lower: string): boolean {
+  for (const w of g.gate) if (lower.includes(w)) return true;
+  return false;
+}
+
+/** A protest word, with the tactic it implies (null: generic). */
+export interface Trigger extends Gated {
+  tactic: string | null;
+}
+
 /** Words that say a demonstration is being reported, with the tactic each implies (null: generic). */
-export const TRIGGERS: Array<[RegExp, string | null]> = [
-  [/\bprotest(?:s|ed|ing|ers?|ors?)?\b/i, 'protest'],
-  [/\bdemonstrat(?:ion|ions|ors?|ed|ing|e)\b/i, 'demonstration'],
-  [/\b(?:march(?:es|ed|ing|ers)?)\b/, 'march'],
-  [/\bMarch(?:ed|es|ing|ers)\b/, 'march'],
+export const TRIGGERS: Trigger[] = [
+  { re: /\bprotest(?:s|ed|ing|ers?|ors?)?\b/i, gate: ['protest'], tactic: 'protest' },
+  { re: /\bdemonstrat(?:ion|ions|ors?|ed|ing|e)\b/i, gate: ['demonstrat'], tactic: 'demonstration' },
+  { re: /\b(?:march(?:es|ed|ing|ers)?)\b/, gate: ['march'], tactic: 'march' },
+  { re: /\bMarch(?:ed|es|ing|ers)\b/, gate: ['march'], tactic: 'march' },
   // (not "rallying around him": standing by someone)
-  [/\brall(?:y|ies|ied|ying)\b(?!\s+(?:around|behind)\s+(?:him|her|them|us|me|you|the family|the team|his|her|their)\b)/i, 'rally'],
-  [/\bwalk(?:out|outs|ed out|ing out| out)\b/i, 'walkout'],
-  [/\b(?:general strike|strikes?|striking|strikers)\b/i, 'strike'],
+  { re: /\brall(?:y|ies|ied|ying)\b(?!\s+(?:around|behind)\s+(?:him|her|them|us|me|you|the family|the team|his|her|their)\b)/i, gate: ['rall'], tactic: 'rally' },
+  { re: /\bwalk(?:out|outs|ed out|ing out| out)\b/i, gate: ['walk'], tactic: 'walkout' },
+  { re: /\b(?:general strike|strikes?|striking|strikers)\b/i, gate: ['strik'], tactic: 'strike' },
   // the general strike's own words: "a day of no work, no school, no shopping", "a day without immigrants"
-  [/\bno work,? no school\b|\bno school,? no work\b|\bday of no (?:work|school|shopping)\b|\bday without immigrants\b/i, 'strike'],
-  [/\bboycott(?:s|ed|ing)?\b/i, 'boycott'],
-  [/\bvigils?\b/i, 'vigil'],
-  [/\bsit-ins?\b/i, 'sit-in'],
-  [/\bdie-ins?\b/i, 'die-in'],
-  [/\bblockad(?:e|es|ed|ing)\b/i, 'blockade'],
-  [/\bencampments?\b/i, 'encampment'],
-  [/\bpicket(?:s|ed|ing|ers)?\b/i, 'picket'],
-  [/\btook to the streets\b|\btake to the streets\b/i, null],
-  [/\bdays? of action\b|\bday\(s\) of action\b|\bmobili[sz]ations?\b|\buprising\b|\bshutdown\b/i, null],
-  [/\bactivists?\b|\bdemonstrators?\b|\bprotesters?\b/i, null],
+  {
+    re: /\bno work,? no school\b|\bno school,? no work\b|\bday of no (?:work|school|shopping)\b|\bday without immigrants\b/i,
+    gate: ['no work', 'no school', 'day of no ', 'day without immigrants'],
+    tactic: 'strike',
+  },
+  { re: /\bboycott(?:s|ed|ing)?\b/i, gate: ['boycott'], tactic: 'boycott' },
+  { re: /\bvigils?\b/i, gate: ['vigil'], tactic: 'vigil' },
+  { re: /\bsit-ins?\b/i, gate: ['sit-in'], tactic: 'sit-in' },
+  { re: /\bdie-ins?\b/i, gate: ['die-in'], tactic: 'die-in' },
+  { re: /\bblockad(?:e|es|ed|ing)\b/i, gate: ['blockad'], tactic: 'blockade' },
+  { re: /\bencampments?\b/i, gate: ['encampment'], tactic: 'encampment' },
+  { re: /\bpicket(?:s|ed|ing|ers)?\b/i, gate: ['picket'], tactic: 'picket' },
+  { re: /\btook to the streets\b|\btake to the streets\b/i, gate: ['to the streets'], tactic: null },
+  { re: /\bdays? of action\b|\bday\(s\) of action\b|\bmobili[sz]ations?\b|\buprising\b|\bshutdown\b/i, gate: [' of action', 'mobili', 'uprising', 'shutdown'], tactic: null },
+  { re: /\bactivists?\b|\bdemonstrators?\b|\bprotesters?\b/i, gate: ['activist', 'demonstrator', 'protester'], tactic: null },
   // Spanish, as US Spanish-language media write it
-  [/\bprotest(?:a|as|ar|aron|ando|ó|antes)\b/i, 'protest'],
-  [/\bmarcha(?:s|ron|r)?\b|\bmarchó\b/i, 'march'],
-  [/\bmanifesta(?:ción|ciones|ntes|ron)\b|\bconcentra(?:ron|ción)\b|\bmitin\b/i, null],
-  [/\bvigilias?\b/i, 'vigil'],
-  [/\bhuelgas?\b|\bparo nacional\b/i, 'strike'],
+  { re: /\bprotest(?:a|as|ar|aron|ando|ó|antes)\b/i, gate: ['protest'], tactic: 'protest' },
+  { re: /\bmarcha(?:s|ron|r)?\b|\bmarchó\b/i, gate: ['march'], tactic: 'march' },
+  { re: /\bmanifesta(?:ción|ciones|ntes|ron)\b|\bconcentra(?:ron|ción)\b|\bmitin\b/i, gate: ['manifesta', 'concentra', 'mitin'], tactic: null },
+  { re: /\bvigilias?\b/i, gate: ['vigilia'], tactic: 'vigil' },
+  { re: /\bhuelgas?\b|\bparo nacional\b/i, gate: ['huelga', 'paro nacional'], tactic: 'strike' },
 ];
 
 /** Words that report a demonstration only inside an article that is about demonstrations. */
-export const WEAK_TRIGGERS: Array<[RegExp, string | null]> = [
-  [/\bgather(?:ed|ing|ings|s)?\b/i, null],
+export const WEAK_TRIGGERS: Trigger[] = [
+  { re: /\bgather(?:ed|ing|ings|s)?\b/i, gate: ['gather'], tactic: null },
   // "events are planned in ...", "scheduled actions": in a protest story, its planned demonstrations
-  [/\b(?:events?|actions?) (?:are|were|is|was) (?:also )?(?:planned|scheduled|set)\b|\b(?:planned|scheduled) (?:events|actions)\b/i, null],
-  [/\bcrowds?\b/i, null],
-  [/\b(?:took|take|taking) part\b|\bturned out\b|\bturnout\b|\bshowed up\b|\bassembled\b|\bchant(?:ed|ing|s)?\b/i, null],
+  {
+    re: /\b(?:events?|actions?) (?:are|were|is|was) (?:also )?(?:planned|scheduled|set)\b|\b(?:planned|scheduled) (?:events|actions)\b/i,
+    gate: ['event', 'action'],
+    tactic: null,
+  },
+  { re: /\bcrowds?\b/i, gate: ['crowd'], tactic: null },
+  {
+    re: /\b(?:took|take|taking) part\b|\bturned out\b|\bturnout\b|\bshowed up\b|\bassembled\b|\bchant(?:ed|ing|s)?\b/i,
+    gate: [' part', 'turned out', 'turnout', 'showed up', 'assembled', 'chant'],
+    tactic: null,
+  },
 ];
 
 /** Verbs whose date is not the protest's: "was arrested late Thursday", "were killed on Jan. 7". */

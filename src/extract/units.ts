@@ -3,7 +3,7 @@
 import type { Article, Block } from '../core/types.js';
 import type { Gazetteer } from '../resolve/gazetteer.js';
 import { addDays, findDates, iso, parseIso, type DateHit, type YearHint } from './dates.js';
-import { FUTURE_CUES, NON_PROTEST_DATE_VERBS, TRIGGERS, WEAK_TRIGGERS } from './lexicon.js';
+import { FUTURE_CUES, NON_PROTEST_DATE_VERBS, passesGate, TRIGGERS, WEAK_TRIGGERS, type Trigger } from './lexicon.js';
 import { capitalRuns, creditPlace, scanSentence, type RawPlace, type SentencePlaces } from './places.js';
 import { quotedRanges, splitSentences, tokenize, type Sentence, type Token } from './text.js';
 
@@ -70,8 +70,9 @@ export function readUnits(article: Article, gaz: Gazetteer, published: string | 
       // "businesses closed in solidarity with the protest": support for a protest elsewhere reports none here
       // (nor does a feared or compared one: "amid fears of a gathering similar to the rally that preceded ...")
       const own = s.text.replace(SUPPORT_OF_PROTEST, ' ').replace(OTHER_PROTEST, ' ');
-      const triggers = findTriggers(own, TRIGGERS);
-      const weak = findTriggers(own, WEAK_TRIGGERS);
+      const lowerOwn = own.toLowerCase();
+      const triggers = findTriggers(own, lowerOwn, TRIGGERS);
+      const weak = findTriggers(own, lowerOwn, WEAK_TRIGGERS);
       const future = FUTURE_CUES.test(s.text);
       const read = readDates(s, published, future, yearHint);
       // (the day of a killing is no protest's, but "a day after" it counts from it)
@@ -106,10 +107,11 @@ function datesAfterLastDate(units: Unit[], lastDays: Map<number, DateHit>, publi
   });
 }
 
-function findTriggers(s: string, list: Array<[RegExp, string | null]>): string[] {
+/** The tactics of the protest words of `s` (lower: its lower-cased text), in list order ("" for generic ones). */
+function findTriggers(s: string, lower: string, list: Trigger[]): string[] {
   const out: string[] = [];
-  for (const [re, tactic] of list) {
-    if (re.test(s)) out.push(tactic ?? '');
+  for (const t of list) {
+    if (passesGate(t, lower) && t.re.test(s)) out.push(t.tactic ?? '');
   }
   return out;
 }

@@ -1,0 +1,51 @@
+// The gates of the lexicon's patterns (src/extract/lexicon.ts): a gate lets the extractor skip a pattern for a
+// text that holds none of its strings, so every match of a pattern must hold one of them, or a protest word
+// would be missed. Checked on phrases of every alternative and on the sample articles.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { passesGate, TRIGGERS, WEAK_TRIGGERS, type Gated } from '../src/extract/lexicon.js';
+import { REPO_ROOT } from './helpers/shared.js';
+
+const PATTERNS: Array<[string, Gated]> = [...TRIGGERS.map((t, i): [string, Gated] => [`TRIGGERS[${i}]`, t]), ...WEAK_TRIGGERS.map((t, i): [string, Gated] => [`WEAK_TRIGGERS[${i}]`, t])];
+
+/** Phrases written for the alternatives of the patterns, in mixed case. */
+const PHRASES = [
+  'Protesters PROTESTED; a protestor, protests, protesting. Demonstrations, a DEMONSTRATOR, demonstrated, demonstrating, demonstrate.',
+  'They marched, marches, marching, marchers. Marched Marches Marching Marchers. They rallied, a Rally, rallies, rallying.',
+  'A walkout, walkouts, walked out, walking out, walk out. A General Strike, strikes, striking STRIKERS.',
+  'No work, no school; no school no work; a Day of No Shopping, day of no work; a Day Without Immigrants.',
+  'Boycotts boycotted boycotting, vigils, a Sit-In, sit-ins, die-ins, a blockade, blockaded, encampments, pickets, picketed, picketing, picketers.',
+  'They took to the streets; they will Take To The Streets. Days of action, day(s) of action, a mobilisation, mobilizations, an uprising, the Shutdown.',
+  'Activists, demonstrators, protesters. Protesta, protestas, protestar, protestaron, protestando, protestó, protestantes.',
+  'Marcha, marchas, marcharon, marchar, marchó. Manifestación, manifestaciones, manifestantes, manifestaron, concentraron, concentración, mitin.',
+  'Vigilias, una vigilia, huelgas, huelga, paro nacional.',
+  'They gathered, gathering, gatherings, gathers. Events are planned, actions were also scheduled, an event is set; planned events, scheduled actions.',
+  'Crowds, a crowd. They took part, take part, taking part; turned out, the turnout, showed up, assembled, chanted, chanting, chants.',
+];
+
+function texts(): string[] {
+  const dir = join(REPO_ROOT, 'samples');
+  return [...PHRASES, ...readdirSync(dir).filter((f) => /\.(txt|md|html)$/.test(f)).map((f) => readFileSync(join(dir, f), 'utf8'))];
+}
+
+describe('lexicon gates', () => {
+  it('every match of a gated pattern holds one of its gate strings', () => {
+    const all = texts();
+    for (const [name, g] of PATTERNS) {
+      assert.ok(g.gate.length > 0 && g.gate.every((w) => w === w.toLowerCase()), `${name}: gate strings are lower case`);
+      const re = new RegExp(g.re.source, g.re.flags.includes('g') ? g.re.flags : `${g.re.flags}g`);
+      let matches = 0;
+      for (const t of all) {
+        for (const m of t.matchAll(re)) {
+          matches++;
+          assert.ok(passesGate(g, m[0].toLowerCase()), `${name}: match "${m[0]}" holds none of ${JSON.stringify(g.gate)}`);
+        }
+        if (re.test(t)) assert.ok(passesGate(g, t.toLowerCase()), name);
+        re.lastIndex = 0;
+      }
+      assert.ok(matches > 0, `${name}: the phrases hold a match`);
+    }
+  });
+});
