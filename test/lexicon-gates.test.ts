@@ -5,10 +5,16 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { passesGate, TRIGGERS, WEAK_TRIGGERS, type Gated } from '../src/extract/lexicon.js';
+import { FUTURE_CUES, passesGate, TRIGGERS, WEAK_TRIGGERS, type Gated } from '../src/extract/lexicon.js';
+import { GATED_FOR_TESTS } from '../src/extract/units.js';
 import { REPO_ROOT } from './helpers/shared.js';
 
-const PATTERNS: Array<[string, Gated]> = [...TRIGGERS.map((t, i): [string, Gated] => [`TRIGGERS[${i}]`, t]), ...WEAK_TRIGGERS.map((t, i): [string, Gated] => [`WEAK_TRIGGERS[${i}]`, t])];
+const PATTERNS: Array<[string, Gated]> = [
+  ...TRIGGERS.map((t, i): [string, Gated] => [`TRIGGERS[${i}]`, t]),
+  ...WEAK_TRIGGERS.map((t, i): [string, Gated] => [`WEAK_TRIGGERS[${i}]`, t]),
+  ['FUTURE_CUES', FUTURE_CUES],
+  ...Object.entries(GATED_FOR_TESTS),
+];
 
 /** Phrases written for the alternatives of the patterns, in mixed case. */
 const PHRASES = [
@@ -23,6 +29,15 @@ const PHRASES = [
   'Vigilias, una vigilia, huelgas, huelga, paro nacional.',
   'They gathered, gathering, gatherings, gathers. Events are planned, actions were also scheduled, an event is set; planned events, scheduled actions.',
   'Crowds, a crowd. They took part, take part, taking part; turned out, the turnout, showed up, assembled, chanted, chanting, chants.',
+  'Shops closed In Solidarity With the strikers, in support of Friday\'s protests, and in support for the march.',
+  'Similar to the rally, reminiscent of protests, fears of a gathering, a fear of unrest, threats of riots, the prospect of marches, the possibility of demonstrations, the risk of protests.',
+  'They had protested, had also marched, had already rallied, had demonstrated, had gathered, had picketed, had walked out.',
+  'There was no sign of protests, no signs of demonstrators, there were no rallies, there was no march, we did not see any protesters, and saw no marches.',
+  'Since October, rallies have been held; ever since the start, marches have been staged, have taken place, has drawn, has seen, have marched. Since last year, protests has rallied.',
+  'A "National Shutdown" protest, the \u201cNo Kings\u201d rally, a \u2018Free Speech\u2019 march, the "Day Of Truth" day of action, the "Hands Off" campaign.',
+  'They will march; organizers anticipate crowds, a rally planned for Friday is planned, is being planned, is set to begin, planning, plans to, are hoping to, is aiming to, intends to.',
+  'A march scheduled for Monday, set for noon, set to start, to be held, the upcoming rally, next week, next Saturday, are expected to, is expected to, is being organized.',
+  'A strike announced for May, called for a walkout on Monday, planned protests, planned rallies, planned marches, planned vigils.',
 ];
 
 function texts(): string[] {

@@ -263,7 +263,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
         assigned = days;
       } else if (places.length === 1 && days.length > 1 && u.future) {
         // "After protests in Tulsa Saturday, a march is planned for Sunday": the place of the past part holds the plan too
-        const cue = AFTER_THEN_PLAN.test(u.sentence.text) ? FUTURE_CUES.exec(u.sentence.text) : null;
+        const cue = AFTER_THEN_PLAN.test(u.sentence.text) ? FUTURE_CUES.re.exec(u.sentence.text) : null;
         const planned = cue ? days.filter((d) => d.start >= u.sentence.start + cue.index) : [];
         if (planned.length && places[0]!.raw.end <= u.sentence.start + cue!.index) {
           places = [places[0]!, ...planned.map(() => places[0]!)];
