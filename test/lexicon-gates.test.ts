@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { FUTURE_CUES, passesGate, TRIGGERS, WEAK_TRIGGERS, type Gated } from '../src/extract/lexicon.js';
+import { ABROAD, AGGREGATE, FUTURE_CUES, NATIONWIDE, passesGate, TRIGGERS, WEAK_TRIGGERS, type Gated } from '../src/extract/lexicon.js';
 import { GATED_FOR_TESTS } from '../src/extract/units.js';
 import { REPO_ROOT } from './helpers/shared.js';
 
@@ -13,6 +13,9 @@ const PATTERNS: Array<[string, Gated]> = [
   ...TRIGGERS.map((t, i): [string, Gated] => [`TRIGGERS[${i}]`, t]),
   ...WEAK_TRIGGERS.map((t, i): [string, Gated] => [`WEAK_TRIGGERS[${i}]`, t]),
   ['FUTURE_CUES', FUTURE_CUES],
+  ['NATIONWIDE', NATIONWIDE],
+  ['ABROAD', ABROAD],
+  ['AGGREGATE', AGGREGATE],
   ...Object.entries(GATED_FOR_TESTS),
 ];
 
@@ -38,6 +41,10 @@ const PHRASES = [
   'They will march; organizers anticipate crowds, a rally planned for Friday is planned, is being planned, is set to begin, planning, plans to, are hoping to, is aiming to, intends to.',
   'A march scheduled for Monday, set for noon, set to start, to be held, the upcoming rally, next week, next Saturday, are expected to, is expected to, is being organized.',
   'A strike announced for May, called for a walkout on Monday, planned protests, planned rallies, planned marches, planned vigils.',
+  'Nationwide, nation-wide, across the country, throughout the nation, across the US, across the USA, across the U.S., across the U.S.A., across the United States.',
+  'Around the country, a cross-country tour, a national day of action, national days of action, a national shutdown, a national general strike, nationally.',
+  'Around the world, abroad, overseas, worldwide, internationally, in other countries.',
+  'Dozens of protests, hundreds of rallies, thousands of student walkouts, scores of demonstrations, a wave of marches, a series of vigils, several strikes, numerous sit-ins, countless actions, multiple events.',
 ];
 
 function texts(): string[] {

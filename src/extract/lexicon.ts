@@ -87,11 +87,22 @@ export const PAST_CUES =
   /\b(?:took|gathered|marched|rallied|held|drew|descended|found itself|were|was|became|filled|blocked|walked|chanted|carried|protested|demonstrated|unfolded|escalated|began)\b/i;
 
 /** Words meaning the action happened across the whole country (a macro-event, not one place). */
-export const NATIONWIDE =
-  /\b(?:nationwide|nation-wide|(?:across|throughout) the (?:country|nation|us|usa|u\.s\.|u\.s\.a\.|united states)|around the country|cross-country|national (?:day|days|day\(s\)) of action|national (?:shutdown|strike|general strike|walkout|boycott)|nationally)\b/i;
+export const NATIONWIDE: Gated = {
+  re: /\b(?:nationwide|nation-wide|(?:across|throughout) the (?:country|nation|us|usa|u\.s\.|u\.s\.a\.|united states)|around the country|cross-country|national (?:day|days|day\(s\)) of action|national (?:shutdown|strike|general strike|walkout|boycott)|nationally)\b/i,
+  gate: ['nation', 'country', ' us', 'u.s.', 'united states'],
+};
 
 /** Words meaning the places that follow are abroad. */
-export const ABROAD = /\b(?:around the world|abroad|overseas|worldwide|internationally|in other countries)\b/i;
+export const ABROAD: Gated = {
+  re: /\b(?:around the world|abroad|overseas|worldwide|internationally|in other countries)\b/i,
+  gate: ['around the world', 'abroad', 'overseas', 'worldwide', 'internationally', 'in other countries'],
+};
+
+/** A vague count of demonstrations: "dozens of walkouts", "hundreds of protests", "a wave of rallies". */
+export const AGGREGATE: Gated = {
+  re: /\b(?:dozens|hundreds|thousands|scores|a (?:number|series|wave|string|spate|flurry) of|several|numerous|countless|multiple) (?:of )?(?:\w+ )?(?:protests|rallies|walkouts|demonstrations|marches|vigils|strikes|sit-ins|actions|events)\b/i,
+  gate: ['protests', 'rallies', 'walkouts', 'demonstrations', 'marches', 'vigils', 'strikes', 'sit-ins', 'actions', 'events'],
+};
 
 /** Police measures worth recording (CCC police_measures). Each entry: pattern, label. */
 export const POLICE_MEASURES: Array<[RegExp, string]> = [

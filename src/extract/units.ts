@@ -9,6 +9,8 @@ import { quotedRanges, splitSentences, tokenize, type Sentence, type Token } fro
 
 export interface Unit {
   sentence: Sentence;
+  /** the sentence's text in lower case, for the gates of patterns (see Gated in lexicon.ts) */
+  lower: string;
   block: number;
   kind: Block['kind'];
   tokens: Token[];
@@ -85,7 +87,7 @@ export function readUnits(article: Article, gaz: Gazetteer, published: string | 
       for (const d of read) if (d.explicit && d.date && d.precision === 'day' && !stampDate(text, d)) lastDays.set(units.length, d);
       const dates = read.filter((d) => !nonProtestDate(text, s.start, d) && !stampDate(text, d));
       const background = gatedTest(BACKGROUND, s.text, lower) || gatedTest(NEGATED, s.text, lower) || (gatedTest(SINCE, s.text, lower) && gatedTest(PERFECT, s.text, lower));
-      units.push({ sentence: s, block: bi, kind: b.kind, tokens, scan, triggers, weak, dates, future, title: passesGate(TITLE, lower) ? findTitle(s.text) : null, background });
+      units.push({ sentence: s, lower, block: bi, kind: b.kind, tokens, scan, triggers, weak, dates, future, title: passesGate(TITLE, lower) ? findTitle(s.text) : null, background });
     }
   });
   datesAfterLastDate(units, lastDays, article.published);
