@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ABROAD, AGGREGATE, FUTURE_CUES, NATIONWIDE, passesGate, TRIGGERS, WEAK_TRIGGERS, type Gated } from '../src/extract/lexicon.js';
+import { ABROAD, AGGREGATE, FUTURE_CUES, GateScanner, NATIONWIDE, passesGate, TRIGGERS, WEAK_TRIGGERS, type Gated } from '../src/extract/lexicon.js';
 import { GATED_FOR_TESTS } from '../src/extract/units.js';
 import { REPO_ROOT } from './helpers/shared.js';
 
@@ -47,6 +47,11 @@ const PHRASES = [
   'Dozens of protests, hundreds of rallies, thousands of student walkouts, scores of demonstrations, a wave of marches, a series of vigils, several strikes, numerous sit-ins, countless actions, multiple events.',
 ];
 
+/** Whether the lower-cased text holds one of the gate's strings, by plain search. */
+function holdsGate(g: Gated, lower: string): boolean {
+  return g.gate.some((w) => lower.includes(w));
+}
+
 function texts(): string[] {
   const dir = join(REPO_ROOT, 'samples');
   return [...PHRASES, ...readdirSync(dir).filter((f) => /\.(txt|md|html)$/.test(f)).map((f) => readFileSync(join(dir, f), 'utf8'))];
@@ -62,12 +67,25 @@ describe('lexicon gates', () => {
       for (const t of all) {
         for (const m of t.matchAll(re)) {
           matches++;
-          assert.ok(passesGate(g, m[0].toLowerCase()), `${name}: match "${m[0]}" holds none of ${JSON.stringify(g.gate)}`);
+          assert.ok(holdsGate(g, m[0].toLowerCase()), `${name}: match "${m[0]}" holds none of ${JSON.stringify(g.gate)}`);
         }
-        if (re.test(t)) assert.ok(passesGate(g, t.toLowerCase()), name);
+        if (re.test(t)) assert.ok(holdsGate(g, t.toLowerCase()), name);
         re.lastIndex = 0;
       }
       assert.ok(matches > 0, `${name}: the phrases hold a match`);
     }
+  });
+
+  it('one scan finds every gate string a text holds, overlapping ones included', () => {
+    const scanner = new GateScanner(PATTERNS.map(([, g]) => g));
+    const words = [...new Set(PATTERNS.flatMap(([, g]) => g.gate))];
+    const lowers = [...texts(), 'demonstrators rallying; a walkout; the u.s.; protestantes', 'nationwide; a nation-wide strike; x'].flatMap((t) => t.toLowerCase().split(/(?<=[.!?\n])/));
+    for (const lower of lowers) {
+      const hits = scanner.scan(lower);
+      for (const w of words) assert.equal(hits.present.has(w), lower.includes(w), `${JSON.stringify(w)} in ${JSON.stringify(lower.slice(0, 80))}`);
+      for (const [name, g] of PATTERNS) assert.equal(passesGate(g, hits), holdsGate(g, lower), name);
+    }
+    // a gate string the scanner does not know counts as held
+    assert.ok(passesGate({ re: /x/, gate: ['zzz'] }, scanner.scan('nothing here')));
   });
 });

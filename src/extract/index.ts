@@ -17,13 +17,13 @@ import { findDateline, paragraphDatelines } from './dateline.js';
 import { addDays, iso, parseIso, yearHintOf, type DateHit } from './dates.js';
 import { addEvidence, attachFacts } from './facts.js';
 import { SAME_DAY_PLAN } from '../merge/cluster.js';
-import { ABROAD, AGGREGATE, FUTURE_CUES, NATIONWIDE, passesGate, PAST_CUES, type Gated } from './lexicon.js';
+import { ABROAD, AGGREGATE, FUTURE_CUES, NATIONWIDE, PAST_CUES, type Gated } from './lexicon.js';
 import { assignDates, groupPlaces, isPlaceLine, nationwideMention, newMention, plannedNationwideDays } from './mention.js';
 import { findPrivateNames, makeRedactor } from './privacy.js';
 import { isEnglishWord } from './names.js';
 import { headingSection, isPlaceName, MIN_UNQUALIFIED_POP, resolveDateline, resolvePlace, type Resolved, type Section } from './resolve.js';
 import type { RawPlace } from './places.js';
-import { AFTER_THEN_PLAN, readUnits, runsOf, type Unit } from './units.js';
+import { AFTER_THEN_PLAN, gatedTest, readUnits, runsOf, type Unit } from './units.js';
 
 /** A wire service's credit after a dateline: "PHOENIX (AP) —". */
 const WIRE_CREDIT = /^[\s,.A-Za-z]*?\((?:AP|Reuters|UPI|AFP|CNN|Bloomberg|dpa|Xinhua)\)/;
@@ -64,7 +64,7 @@ function soleExplicitDay(units: Unit[]): DateHit | null {
 
 /** The gated pattern's test of the unit's sentence. */
 function sentenceHas(g: Gated, u: Unit): boolean {
-  return passesGate(g, u.lower) && g.re.test(u.sentence.text);
+  return gatedTest(g, u.sentence.text, u.gates);
 }
 
 /**

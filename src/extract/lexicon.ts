@@ -10,9 +10,51 @@ export interface Gated {
   gate: readonly string[];
 }
 
-/** Whether the lower-cased text holds one of the gate's strings (false: the pattern cannot match it). */
-export function passesGate(g: Gated, lower: string): boolean {
-  for (const w of g.gate) if (lower.includes(w)) return true;
+/** The gate strings a lower-cased text holds, among those a GateScanner knows. */
+export interface GateHits {
+  present: ReadonlySet<string>;
+  known: ReadonlySet<string>;
+}
+
+/**
+ * Finds in one pass which gate strings of a set of patterns a lower-cased text holds: one search for all of
+ * them costs a fraction of one search per string.
+ */
+export class GateScanner {
+  private readonly known: Set<string>;
+  private readonly re: RegExp;
+  /** each gate string's own prefixes among the gate strings (itself included) */
+  private readonly prefixes = new Map<string, string[]>();
+  private readonly none: GateHits;
+  constructor(patterns: Iterable<Gated>) {
+    const words = [...new Set([...patterns].flatMap((p) => p.gate))].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+    if (words.some((w) => w === '' || w !== w.toLowerCase())) throw new Error('gate strings are non-empty and lower case');
+    this.known = new Set(words);
+    // longest first: where several gate strings start at one place, the longest is found, and the others are its prefixes
+    this.re = new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+    for (const w of words) this.prefixes.set(w, words.filter((x) => w.startsWith(x)));
+    this.none = { present: new Set(), known: this.known };
+  }
+  scan(lower: string): GateHits {
+    const re = this.re;
+    let present: Set<string> | null = null;
+    re.lastIndex = 0;
+    for (let m = re.exec(lower); m; m = re.exec(lower)) {
+      present ??= new Set();
+      for (const w of this.prefixes.get(m[0])!) present.add(w);
+      // (gate strings may overlap: the search goes on from the next character)
+      re.lastIndex = m.index + 1;
+    }
+    return present ? { present, known: this.known } : this.none;
+  }
+}
+
+/**
+ * Whether the text whose gate strings are `hits` holds one of the pattern's (false: the pattern cannot match it).
+ * A gate string the scanner does not know counts as held.
+ */
+export function passesGate(g: Gated, hits: GateHits): boolean {
+  for (const w of g.gate) if (hits.present.has(w) || !hits.known.has(w)) return true;
   return false;
 }
 

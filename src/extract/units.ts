@@ -3,14 +3,14 @@
 import type { Article, Block } from '../core/types.js';
 import type { Gazetteer } from '../resolve/gazetteer.js';
 import { addDays, findDates, iso, parseIso, type DateHit, type YearHint } from './dates.js';
-import { FUTURE_CUES, NON_PROTEST_DATE_VERBS, passesGate, TRIGGERS, WEAK_TRIGGERS, type Gated, type Trigger } from './lexicon.js';
+import { ABROAD, AGGREGATE, FUTURE_CUES, GateScanner, NATIONWIDE, NON_PROTEST_DATE_VERBS, passesGate, TRIGGERS, WEAK_TRIGGERS, type GateHits, type Gated, type Trigger } from './lexicon.js';
 import { capitalRuns, creditPlace, scanSentence, type RawPlace, type SentencePlaces } from './places.js';
 import { quotedRanges, splitSentences, tokenize, type Sentence, type Token } from './text.js';
 
 export interface Unit {
   sentence: Sentence;
-  /** the sentence's text in lower case, for the gates of patterns (see Gated in lexicon.ts) */
-  lower: string;
+  /** the gate strings of the sentence's lower-cased text (see Gated in lexicon.ts), for the extractor's patterns */
+  gates: GateHits;
   block: number;
   kind: Block['kind'];
   tokens: Token[];
@@ -69,25 +69,25 @@ export function readUnits(article: Article, gaz: Gazetteer, published: string | 
       const quotes = quotedRanges(s.text, s.start).filter(([qs, qe]) => text.slice(qs, qe).split(/\s+/).length <= 8);
       const scan = scanSentence(gaz, tokens, s.start, quotes.length ? inRanges(quotes) : NOT_QUOTED);
       // the sentence's patterns are tried only when its lower-cased text passes their gates
-      const lower = s.text.toLowerCase();
+      const gates = SENTENCE_GATES.scan(s.text.toLowerCase());
       // "businesses closed in solidarity with the protest": support for a protest elsewhere reports none here
       // (nor does a feared or compared one: "amid fears of a gathering similar to the rally that preceded ...")
       let own = s.text;
-      let lowerOwn = lower;
+      let ownGates = gates;
       for (const g of NOT_OWN) {
-        if (!passesGate(g, lowerOwn)) continue;
+        if (!passesGate(g, ownGates)) continue;
         own = own.replace(g.re, ' ');
-        lowerOwn = own.toLowerCase();
+        ownGates = SENTENCE_GATES.scan(own.toLowerCase());
       }
-      const triggers = findTriggers(own, lowerOwn, TRIGGERS);
-      const weak = findTriggers(own, lowerOwn, WEAK_TRIGGERS);
-      const future = passesGate(FUTURE_CUES, lower) && FUTURE_CUES.re.test(s.text);
+      const triggers = findTriggers(own, ownGates, TRIGGERS);
+      const weak = findTriggers(own, ownGates, WEAK_TRIGGERS);
+      const future = gatedTest(FUTURE_CUES, s.text, gates);
       const read = readDates(s, published, future, yearHint);
       // (the day of a killing is no protest's, but "a day after" it counts from it)
       for (const d of read) if (d.explicit && d.date && d.precision === 'day' && !stampDate(text, d)) lastDays.set(units.length, d);
       const dates = read.filter((d) => !nonProtestDate(text, s.start, d) && !stampDate(text, d));
-      const background = gatedTest(BACKGROUND, s.text, lower) || gatedTest(NEGATED, s.text, lower) || (gatedTest(SINCE, s.text, lower) && gatedTest(PERFECT, s.text, lower));
-      units.push({ sentence: s, lower, block: bi, kind: b.kind, tokens, scan, triggers, weak, dates, future, title: passesGate(TITLE, lower) ? findTitle(s.text) : null, background });
+      const background = gatedTest(BACKGROUND, s.text, gates) || gatedTest(NEGATED, s.text, gates) || (gatedTest(SINCE, s.text, gates) && gatedTest(PERFECT, s.text, gates));
+      units.push({ sentence: s, gates, block: bi, kind: b.kind, tokens, scan, triggers, weak, dates, future, title: passesGate(TITLE, gates) ? findTitle(s.text) : null, background });
     }
   });
   datesAfterLastDate(units, lastDays, article.published);
@@ -116,7 +116,7 @@ function datesAfterLastDate(units: Unit[], lastDays: Map<number, DateHit>, publi
   });
 }
 
-/** The tactics of the protest words of `s` (lower: its lower-cased text), in list order ("" for generic ones). */
+/** The tactics of the protest words of `s` (with its gate hits), in list order ("" for generic ones). */
 /** A token inside none of a sentence's quoted slogans. */
 const NOT_QUOTED = (): boolean => false;
 
@@ -125,15 +125,15 @@ function inRanges(ranges: Array<[number, number]>): (t: Token) => boolean {
   return (t) => ranges.some(([qs, qe]) => t.start >= qs && t.end <= qe);
 }
 
-/** The gated pattern's test of `s`, whose lower-cased text is `lower`. */
-function gatedTest(g: Gated, s: string, lower: string): boolean {
-  return passesGate(g, lower) && g.re.test(s);
+/** The gated pattern's test of `s`, whose gate hits are `gates`. */
+export function gatedTest(g: Gated, s: string, gates: GateHits): boolean {
+  return passesGate(g, gates) && g.re.test(s);
 }
 
-function findTriggers(s: string, lower: string, list: Trigger[]): string[] {
+function findTriggers(s: string, gates: GateHits, list: Trigger[]): string[] {
   const out: string[] = [];
   for (const t of list) {
-    if (passesGate(t, lower) && t.re.test(s)) out.push(t.tactic ?? '');
+    if (passesGate(t, gates) && t.re.test(s)) out.push(t.tactic ?? '');
   }
   return out;
 }
@@ -216,3 +216,6 @@ function findTitle(s: string): string | null {
 
 /** The gated patterns of this pass, for the test of their gates. */
 export const GATED_FOR_TESTS: Record<string, Gated> = { SUPPORT_OF_PROTEST, OTHER_PROTEST, BACKGROUND, NEGATED, SINCE, PERFECT, TITLE };
+
+/** The gates of every pattern read from a unit: this pass's, and those extract() asks of unit.gates. */
+const SENTENCE_GATES = new GateScanner([...TRIGGERS, ...WEAK_TRIGGERS, FUTURE_CUES, NATIONWIDE, ABROAD, AGGREGATE, ...Object.values(GATED_FOR_TESTS)]);
