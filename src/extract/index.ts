@@ -12,7 +12,7 @@ import { protestReport, sentencesOf } from '../core/relevance.js';
 import type { Article, Mention } from '../core/types.js';
 import type { Gazetteer } from '../resolve/gazetteer.js';
 import { contextPlaces, licensedPlaces } from './attach.js';
-import { articleContext, dominantDate, dominantTitle, outletTownsOf, type ArticleGeo } from './context.js';
+import { articleContext, dominantDate, dominantTitle, geoWith, outletTownsOf, type ArticleGeo } from './context.js';
 import { findDateline, paragraphDatelines } from './dateline.js';
 import { addDays, iso, parseIso, yearHintOf, type DateHit } from './dates.js';
 import { addEvidence, attachFacts } from './facts.js';
@@ -76,7 +76,7 @@ function sentenceGeo(u: Unit, section: SectionGeo): ArticleGeo {
   const nearby = u.scan.regions.filter((r) => r.kind === 'state').map((r) => r.region);
   const abroad = sentenceHas(ABROAD, u);
   if (!nearby.length && !abroad) return section.geo;
-  return { ...section.geo, nearbyRegions: nearby, abroad };
+  return geoWith(section.geo, { nearbyRegions: nearby, abroad });
 }
 
 interface SectionGeo {
@@ -87,7 +87,7 @@ interface SectionGeo {
 function sectionGeo(ctx: ArticleGeo, section: Section): SectionGeo {
   const weights = { ...ctx.articleRegions };
   if (section.region) weights[section.region] = Math.max(...Object.values(weights), 1);
-  return { section, geo: { ...ctx, articleRegions: weights, nearbyRegions: [], abroad: false } };
+  return { section, geo: geoWith(ctx, { articleRegions: weights, nearbyRegions: [], abroad: false }) };
 }
 
 export interface ExtractResult {
@@ -120,7 +120,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   let year = published ? +published.slice(0, 4) : null;
   let anchor: DateHit | null = null;
   if (hint) {
-    anchor = dominantDate(units.map((u) => ({ ...u, dates: u.dates.filter((d) => d.explicit) })), true) ?? soleExplicitDay(units);
+    anchor = dominantDate(units.map((u) => ({ triggers: u.triggers, future: u.future, dates: u.dates.filter((d) => d.explicit) })), true) ?? soleExplicitDay(units);
     if (anchor?.date) ({ units, creditPlaces } = readUnits(article, gaz, anchor.date, hint));
     year = anchor?.date ? +anchor.date.slice(0, 4) : hint.year;
   }
