@@ -36,7 +36,10 @@ export function protestWordSpans(text: string): Array<[number, number]> {
   const hits = PROTEST_GATES.scan(text.toLowerCase());
   for (const w of PROTEST_WORDS) {
     if (!passesGate(w, hits)) continue;
-    for (const m of text.matchAll(w.re)) out.push([m.index!, m.index! + m[0].length]);
+    // (the patterns are global and never match the empty string: exec walks their matches as matchAll would)
+    const re = w.re;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) out.push([m.index, m.index + m[0].length]);
   }
   out.sort((x, y) => x[0] - y[0]);
   spansMemo.set(text, out);

@@ -200,7 +200,7 @@ export function findDates(text: string, base: number, published: string | null, 
       if (hits.some((h) => h.start - base < e && s < h.end - base)) continue;
       const r = p.resolve(m, pub, future, yearHint);
       if (!r) continue;
-      hits.push({ start: base + s, end: base + e, text: m[0], ...r });
+      hits.push({ start: base + s, end: base + e, text: m[0], date: r.date, precision: r.precision, explicit: r.explicit });
     }
   }
   return hits.sort((a, b) => a.start - b.start);
