@@ -119,7 +119,12 @@ export function articleContext(units: Unit[]): ArticleGeo {
   const country = Object.entries(countries).sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'US';
   // "Fillmore County", "Orleans Parish": the counties the article names settle namesakes inside them
   const counties = new Set<string>();
-  for (const u of units) for (const m of u.sentence.text.matchAll(COUNTY_NAME)) counties.add(m[0].toLowerCase());
+  for (const u of units) {
+    const t = u.sentence.text;
+    // (every match ends with one of these words: a sentence without them is spared the pattern)
+    if (!t.includes('County') && !t.includes('Parish') && !t.includes('Borough')) continue;
+    for (const m of t.matchAll(COUNTY_NAME)) counties.add(m[0].toLowerCase());
+  }
   // "Mike Lawler": a word that ends a first-name-led name is a surname in this article, not a town
   const surnames = new Set<string>();
   for (const u of units) {

@@ -10,10 +10,13 @@ export interface Gated {
   gate: readonly string[];
 }
 
-/** The gate strings a lower-cased text holds, among those a GateScanner knows. */
+/** The gate strings a lower-cased text holds, among those a GateScanner knows, and which of its patterns pass. */
 export interface GateHits {
   present: ReadonlySet<string>;
-  known: ReadonlySet<string>;
+  /** the scanner's patterns, by number */
+  index: ReadonlyMap<Gated, number>;
+  /** 1 for each pattern (by number) whose gate the text passes */
+  passed: Uint8Array;
 }
 
 /**
@@ -21,41 +24,47 @@ export interface GateHits {
  * them costs a fraction of one search per string.
  */
 export class GateScanner {
-  private readonly known: Set<string>;
   private readonly re: RegExp;
   /** each gate string's own prefixes among the gate strings (itself included) */
   private readonly prefixes = new Map<string, string[]>();
+  /** the numbers of the patterns each gate string passes */
+  private readonly opens = new Map<string, number[]>();
+  private readonly index = new Map<Gated, number>();
   private readonly none: GateHits;
   constructor(patterns: Iterable<Gated>) {
-    const words = [...new Set([...patterns].flatMap((p) => p.gate))].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+    for (const p of patterns) if (!this.index.has(p)) this.index.set(p, this.index.size);
+    const words = [...new Set([...this.index.keys()].flatMap((p) => p.gate))].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
     if (words.some((w) => w === '' || w !== w.toLowerCase())) throw new Error('gate strings are non-empty and lower case');
-    this.known = new Set(words);
     // longest first: where several gate strings start at one place, the longest is found, and the others are its prefixes
     this.re = new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
     for (const w of words) this.prefixes.set(w, words.filter((x) => w.startsWith(x)));
-    this.none = { present: new Set(), known: this.known };
+    for (const [p, i] of this.index) for (const w of p.gate) this.opens.set(w, [...(this.opens.get(w) ?? []), i]);
+    this.none = { present: new Set(), index: this.index, passed: new Uint8Array(this.index.size) };
   }
   scan(lower: string): GateHits {
     const re = this.re;
-    let present: Set<string> | null = null;
+    let hits: GateHits | null = null;
     re.lastIndex = 0;
     for (let m = re.exec(lower); m; m = re.exec(lower)) {
-      present ??= new Set();
-      for (const w of this.prefixes.get(m[0])!) present.add(w);
+      hits ??= { present: new Set(), index: this.index, passed: new Uint8Array(this.index.size) };
+      for (const w of this.prefixes.get(m[0])!) {
+        (hits.present as Set<string>).add(w);
+        for (const i of this.opens.get(w)!) hits.passed[i] = 1;
+      }
       // (gate strings may overlap: the search goes on from the next character)
       re.lastIndex = m.index + 1;
     }
-    return present ? { present, known: this.known } : this.none;
+    return hits ?? this.none;
   }
 }
 
 /**
- * Whether the text whose gate strings are `hits` holds one of the pattern's (false: the pattern cannot match it).
- * A gate string the scanner does not know counts as held.
+ * Whether the text whose gate hits are `hits` holds one of the pattern's gate strings (false: the pattern cannot
+ * match it). A pattern its scanner was not made with passes.
  */
 export function passesGate(g: Gated, hits: GateHits): boolean {
-  for (const w of g.gate) if (hits.present.has(w) || !hits.known.has(w)) return true;
-  return false;
+  const i = hits.index.get(g);
+  return i === undefined || hits.passed[i] === 1;
 }
 
 /** A protest word, with the tactic it implies (null: generic). */
