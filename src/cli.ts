@@ -14,15 +14,14 @@ import { loadGazetteer } from './resolve/gazetteer.js';
 import { geocodeLines } from './resolve/geocode.js';
 import type { LiveStore } from './store/live.js';
 import type { EventFilter, Repository } from './store/repository.js';
-import { openStore } from './store/sqlite/index.js';
-import { allowHostsFromEnv } from './fetch/address.js';
-import { checkUrl } from './fetch/http.js';
-import { Watcher, type DrainSummary, type WatchOptions } from './live/watch.js';
-import { newSecret } from './live/webhooks.js';
+import type { DrainSummary, Watcher, WatchOptions } from './live/watch.js';
+import type { GoldArticle } from './eval.js';
 import { toCsv } from './serve/export/csv.js';
 import { toGeoJson } from './serve/export/geojson.js';
-import { formatScore, scoreFile, type GoldArticle } from './eval.js';
-import { formatTable, GoldError, jsonReport, loadGold, score, systemDocs } from './eval/score.js';
+
+// The store, the fetcher, the watcher and the scorer are imported by the commands that use them: `turnout
+// extract` starts without loading them.
+const openStore = async (path: string): Promise<Repository> => (await import('./store/sqlite/index.js')).openStore(path);
 
 const VERSION = '0.1.0';
 const INPUT_EXTS = new Set(['.txt', '.html', '.htm', '.md']);
@@ -297,11 +296,11 @@ function ingestPaths(repo: Repository, paths: string[], a: Args): Tally {
   return tally;
 }
 
-function cmdIngest(a: Args): number {
+async function cmdIngest(a: Args): Promise<number> {
   const paths = expandPaths(a.positional);
   if (!paths.length) throw new UsageError('ingest needs at least one PATH (a file, a directory, or - for stdin)');
   if (paths.length > 1 && (a.opts.has('url') || a.opts.has('published'))) throw new UsageError('--url and --published apply to a single input only');
-  const repo = openStore(dbPath(a));
+  const repo = await openStore(dbPath(a));
   let tally: Tally;
   try {
     tally = ingestPaths(repo, paths, a);
@@ -356,8 +355,8 @@ function pad(s: string, n: number): string {
   return s.length >= n ? s.slice(0, n - 1) + '…' : s + ' '.repeat(n - s.length);
 }
 
-function cmdEvents(a: Args): number {
-  const repo = openStore(dbPath(a));
+async function cmdEvents(a: Args): Promise<number> {
+  const repo = await openStore(dbPath(a));
   try {
     const events = repo.listEvents(filterOf(a));
     // a day reads 2026-01-30; a week "week of 26 January 2026", a month "January 2026" (never a made-up day)
@@ -386,12 +385,12 @@ export function renderExport(events: EventRecord[], fmt: string): string {
   throw new UsageError(`--format must be csv, geojson or json, got "${fmt}"`);
 }
 
-function cmdExport(a: Args): number {
+async function cmdExport(a: Args): Promise<number> {
   const fmt = a.opts.get('format');
   if (!fmt) throw new UsageError('export needs --format csv|geojson|json');
   const filter = filterOf(a);
   renderExport([], fmt); // validates the format before the store is opened
-  const repo = openStore(dbPath(a));
+  const repo = await openStore(dbPath(a));
   try {
     const out = renderExport(repo.listEvents(filter), fmt);
     const file = a.opts.get('out');
@@ -416,7 +415,7 @@ function cmdGeocode(a: Args): number {
   return 0;
 }
 
-function cmdEval(a: Args): number {
+async function cmdEval(a: Args): Promise<number> {
   const goldPath = a.positional[0];
   if (!goldPath) throw new UsageError('eval needs a GOLD.json file');
   let gold: { articles?: GoldArticle[] };
@@ -426,7 +425,7 @@ function cmdEval(a: Args): number {
     process.stderr.write(`turnout: ${goldPath}: ${describeError(e)}\n`);
     return 2;
   }
-  if (Array.isArray(gold)) return evalLabels(a, goldPath, gold);
+  if (Array.isArray(gold)) return evalLabels(a, goldPath, gold, await import('./eval/score.js'));
   if (a.opts.has('texts') || a.flags.has('by-doc')) throw new UsageError('--texts and --by-doc apply to a labels list (the hidden-set format), not to a seeds gold file');
   if (typeof gold !== 'object' || gold === null || !Array.isArray(gold.articles)) {
     process.stderr.write(`turnout: ${goldPath}: no "articles" array\n`);
@@ -434,6 +433,7 @@ function cmdEval(a: Args): number {
   }
   const dir = dirname(resolve(goldPath));
   const roots = [a.opts.get('articles'), dir, join(dir, '..', 'seeds')].filter((d): d is string => Boolean(d));
+  const { formatScore, scoreFile } = await import('./eval.js');
   const gaz = loadGazetteer();
   const scores = [];
   let failed = 0;
@@ -466,7 +466,7 @@ function cmdEval(a: Args): number {
  * `turnout extract FILE --url URL` reads it, and the events are scored as ../shared/eval/score.py scores
  * that command's output (src/eval/score.ts is its port).
  */
-function evalLabels(a: Args, goldPath: string, items: unknown[]): number {
+function evalLabels(a: Args, goldPath: string, items: unknown[], { formatTable, GoldError, jsonReport, loadGold, score, systemDocs }: typeof import('./eval/score.js')): number {
   const fmt = a.opts.get('format') ?? 'text';
   if (fmt !== 'text' && fmt !== 'json') throw new UsageError(`--format must be text or json, got "${fmt}"`);
   if (a.opts.has('articles')) throw new UsageError('--articles applies to a seeds gold file; a labels list reads its texts from --texts DIR');
@@ -532,8 +532,9 @@ function evalLabels(a: Args, goldPath: string, items: unknown[]): number {
 }
 
 /** Hosts admitted to fetch despite private addresses: --allow-host (repeatable, or comma-separated) and TURNOUT_ALLOW_HOSTS. */
-function allowHosts(a: Args): string[] {
+async function allowHosts(a: Args): Promise<string[]> {
   const given = (a.lists.get('allow-host') ?? []).flatMap((h) => h.split(',')).map((h) => h.trim()).filter(Boolean);
+  const { allowHostsFromEnv } = await import('./fetch/address.js');
   return [...given, ...allowHostsFromEnv()];
 }
 
@@ -544,10 +545,11 @@ function envMs(name: string, fallback: number): number {
   return Number(v);
 }
 
-function watcherFor(repo: Repository, a: Args, extra: Partial<WatchOptions> = {}): Watcher {
+async function watcherFor(repo: Repository, a: Args, extra: Partial<WatchOptions> = {}): Promise<Watcher> {
+  const { Watcher } = await import('./live/watch.js');
   return new Watcher(repo, {
     ...extra,
-    allowHosts: allowHosts(a),
+    allowHosts: await allowHosts(a),
     politenessMs: envMs('TURNOUT_POLITENESS_MS', 1_000),
     retryBaseMs: envMs('TURNOUT_RETRY_BASE_MS', 30_000),
     leaseMs: envMs('TURNOUT_LEASE_MS', 120_000),
@@ -561,10 +563,10 @@ function printDrain(s: DrainSummary, extra = ''): void {
 
 async function cmdFetch(a: Args): Promise<number> {
   if (!a.positional.length) throw new UsageError('fetch needs at least one URL');
-  const repo = openStore(dbPath(a));
+  const repo = await openStore(dbPath(a));
   try {
     // one attempt: a page that fails is reported now rather than retried in the background
-    const watcher = watcherFor(repo, a, { maxAttempts: 1 });
+    const watcher = await watcherFor(repo, a, { maxAttempts: 1 });
     for (const url of a.positional) watcher.live.enqueue('item', { itemId: null, url, content: null, contentType: null, published: null, title: null }, null);
     const s = await watcher.drain();
     printDrain(s);
@@ -585,18 +587,19 @@ function parseEvery(v: string | undefined): number {
 }
 
 /** Runs a subcommand on the store's live-record tables, and closes the store. */
-function withLive(a: Args, run: (live: LiveStore, sub: string | undefined, arg: string | undefined) => number): number {
+async function withLive(a: Args, run: (live: LiveStore, sub: string | undefined, arg: string | undefined) => number | Promise<number>): Promise<number> {
   const [sub, arg] = a.positional;
-  const repo = openStore(dbPath(a));
+  const repo = await openStore(dbPath(a));
   try {
-    return run(repo.live(), sub, arg);
+    return await run(repo.live(), sub, arg);
   } finally {
     repo.close();
   }
 }
 
 /** The URL as fetched, or null after saying on stderr why it is refused. */
-function urlOrReport(arg: string): string | null {
+async function urlOrReport(arg: string): Promise<string | null> {
+  const { checkUrl } = await import('./fetch/http.js');
   try {
     return checkUrl(arg).href;
   } catch (e) {
@@ -605,11 +608,11 @@ function urlOrReport(arg: string): string | null {
   }
 }
 
-function cmdSources(a: Args): number {
-  return withLive(a, (live, sub, arg) => {
+function cmdSources(a: Args): Promise<number> {
+  return withLive(a, async (live, sub, arg) => {
     if (sub === 'add') {
       if (!arg) throw new UsageError('sources add needs a feed URL');
-      const url = urlOrReport(arg);
+      const url = await urlOrReport(arg);
       if (!url) return 2;
       const { source, added } = live.addSource(url, parseEvery(a.opts.get('every')));
       process.stdout.write(`${added ? 'added' : 'already there'}: source ${source.id} ${source.url} every ${formatEvery(source.every_seconds)}\n`);
@@ -650,9 +653,9 @@ function formatEvery(secs: number): string {
 }
 
 async function cmdWatch(a: Args): Promise<number> {
-  const repo = openStore(dbPath(a));
+  const repo = await openStore(dbPath(a));
   try {
-    const watcher = watcherFor(repo, a);
+    const watcher = await watcherFor(repo, a);
     if (a.flags.has('once')) {
       const s = await watcher.once();
       const c = watcher.live.itemCounts();
@@ -673,11 +676,11 @@ async function cmdWatch(a: Args): Promise<number> {
 
 const FILTER_KEYS = new Set(['from', 'to', 'region', 'locality', 'status', 'macroevent', 'q']);
 
-function cmdWebhooks(a: Args): number {
-  return withLive(a, (live, sub, arg) => {
+function cmdWebhooks(a: Args): Promise<number> {
+  return withLive(a, async (live, sub, arg) => {
     if (sub === 'add') {
       if (!arg) throw new UsageError('webhooks add needs a URL');
-      const url = urlOrReport(arg);
+      const url = await urlOrReport(arg);
       if (!url) return 2;
       const raw: Record<string, string> = {};
       for (const f of a.lists.get('filter') ?? []) {
@@ -688,7 +691,7 @@ function cmdWebhooks(a: Args): number {
       }
       const filter = filterOf({ ...a, opts: new Map(Object.entries(raw).filter(([k]) => k !== 'q')) });
       if (raw.q) filter.q = raw.q;
-      const hook = live.addWebhook(url, a.opts.get('secret') ?? newSecret(), filter);
+      const hook = live.addWebhook(url, a.opts.get('secret') ?? (await import('./live/webhooks.js')).newSecret(), filter);
       process.stdout.write(`added webhook ${hook.id} ${hook.url}\nsecret: ${hook.secret}\n`);
       return 0;
     }
@@ -731,7 +734,7 @@ async function cmdServe(a: Args): Promise<number> {
   const { ensureWebBuilt } = await import('./serve/build.js');
   const { startServer } = await import('./serve/server.js');
   const webRoot = cluster.isWorker ? process.env.TURNOUT_WEB_ROOT! : await ensureWebBuilt();
-  const repo = openStore(dbPath(a));
+  const repo = await openStore(dbPath(a));
   if (!cluster.isWorker && a.flags.has('samples') && repo.counts().articles === 0) {
     const t = ingestPaths(repo, expandPaths([SAMPLES_DIR]), a);
     process.stderr.write(`turnout: the store was empty: ingested ${t.new} sample articles (${t.eventsNew} events)\n`);

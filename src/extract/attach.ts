@@ -2,11 +2,12 @@
 // which are context ("after the killing in X", "ICE's operations in X", "in solidarity with X"). A place is
 // attached to the nearest protest word before it unless a word for something other than a demonstration
 // stands between them, in which case the place belongs to that word instead. Pure.
-import { TRIGGERS, VENUE_HEADS, WEAK_TRIGGERS } from './lexicon.js';
+import { GateScanner, passesGate, TRIGGERS, VENUE_HEADS, WEAK_TRIGGERS, type Gated } from './lexicon.js';
 import type { Sentence } from './text.js';
 
-/** The lexicon's protest words, strong and weak, as one global pattern each. */
-const PROTEST_WORDS = [...TRIGGERS, ...WEAK_TRIGGERS].map(([re]) => new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`));
+/** The lexicon's protest words, strong and weak, as one global pattern each (with its gate). */
+const PROTEST_WORDS: Gated[] = [...TRIGGERS, ...WEAK_TRIGGERS].map(({ re, gate }) => ({ re: new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`), gate }));
+const PROTEST_GATES = new GateScanner(PROTEST_WORDS);
 
 /**
  * Words that head a phrase about something other than the demonstration: what it protests (a killing, a raid,
@@ -32,7 +33,14 @@ export function protestWordSpans(text: string): Array<[number, number]> {
   if (hit) return hit;
   if (spansMemo.size >= 5000) spansMemo.clear();
   const out: Array<[number, number]> = [];
-  for (const re of PROTEST_WORDS) for (const m of text.matchAll(re)) out.push([m.index!, m.index! + m[0].length]);
+  const hits = PROTEST_GATES.scan(text.toLowerCase());
+  for (const w of PROTEST_WORDS) {
+    if (!passesGate(w, hits)) continue;
+    // (the patterns are global and never match the empty string: exec walks their matches as matchAll would)
+    const re = w.re;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) out.push([m.index, m.index + m[0].length]);
+  }
   out.sort((x, y) => x[0] - y[0]);
   spansMemo.set(text, out);
   return out;

@@ -7,6 +7,25 @@ import { runsOf, type Unit } from './units.js';
 
 export type ArticleGeo = GeoContext & { countryWeights?: Record<string, number>; surnames?: Set<string>; outletTowns?: Set<string> };
 
+/**
+ * A copy of an article's context with the given fields set (those left undefined are kept). Written out field
+ * by field, every field of ArticleGeo (the type checks that none is left out): V8 builds `{ ...ctx, region }` on
+ * a slow path that costs microseconds, and a sentence's places ask for several such copies.
+ */
+export function geoWith(ctx: ArticleGeo, set: Pick<ArticleGeo, 'region' | 'nearbyRegions' | 'articleRegions' | 'abroad'>): ArticleGeo {
+  return {
+    region: set.region !== undefined ? set.region : ctx.region,
+    nearbyRegions: set.nearbyRegions ?? ctx.nearbyRegions,
+    articleRegions: set.articleRegions ?? ctx.articleRegions,
+    country: ctx.country,
+    abroad: set.abroad ?? ctx.abroad,
+    counties: ctx.counties,
+    countryWeights: ctx.countryWeights,
+    surnames: ctx.surnames,
+    outletTowns: ctx.outletTowns,
+  } satisfies Record<keyof ArticleGeo, unknown>;
+}
+
 export function dominantTitle(units: Unit[]): string | null {
   const counts = new Map<string, number>();
   for (const u of units) if (u.title) counts.set(u.title, (counts.get(u.title) ?? 0) + 1);
@@ -20,7 +39,7 @@ export function dominantTitle(units: Unit[]): string | null {
 const STALE_DAYS = 6;
 
 /** The day most demonstrations in the article are dated to: the default for sentences with no date. */
-export function dominantDate(units: Unit[], withPlans = false, published: string | null = null): DateHit | null {
+export function dominantDate(units: Array<Pick<Unit, 'triggers' | 'dates' | 'future'>>, withPlans = false, published: string | null = null): DateHit | null {
   // a report is of the days just before publication; a day more than a week before the page is background ("the
   // first since the attack on Aug. 12", in a live blog), and a day after it counts less
   const stale = published ? iso(addDays(parseIso(published)!, -STALE_DAYS)) : null;
@@ -100,7 +119,12 @@ export function articleContext(units: Unit[]): ArticleGeo {
   const country = Object.entries(countries).sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'US';
   // "Fillmore County", "Orleans Parish": the counties the article names settle namesakes inside them
   const counties = new Set<string>();
-  for (const u of units) for (const m of u.sentence.text.matchAll(COUNTY_NAME)) counties.add(m[0].toLowerCase());
+  for (const u of units) {
+    const t = u.sentence.text;
+    // (every match ends with one of these words: a sentence without them is spared the pattern)
+    if (!t.includes('County') && !t.includes('Parish') && !t.includes('Borough')) continue;
+    for (const m of t.matchAll(COUNTY_NAME)) counties.add(m[0].toLowerCase());
+  }
   // "Mike Lawler": a word that ends a first-name-led name is a surname in this article, not a town
   const surnames = new Set<string>();
   for (const u of units) {

@@ -1,8 +1,19 @@
 // Date expressions in a sentence, resolved against the publication date. chrono-node reads the explicit
 // month-name spans that the patterns below find; it never sees whole articles (slow, and it reads the verb
 // "march" and the modal "may" as months).
-import * as chrono from 'chrono-node';
+import { createRequire } from 'node:module';
 import type { DatePrecision } from '../core/types.js';
+
+type ChronoEn = typeof import('chrono-node/en');
+let chronoEn: ChronoEn | null = null;
+
+/**
+ * chrono-node's English parser, loaded on first use: most spans are read without it (see plainDay), and its
+ * CommonJS build loads in a fraction of the time the ES module graph takes through a loader.
+ */
+function chrono(): ChronoEn {
+  return (chronoEn ??= createRequire(import.meta.url)('chrono-node/en') as ChronoEn);
+}
 
 export interface DateHit {
   start: number;
@@ -189,7 +200,7 @@ export function findDates(text: string, base: number, published: string | null, 
       if (hits.some((h) => h.start - base < e && s < h.end - base)) continue;
       const r = p.resolve(m, pub, future, yearHint);
       if (!r) continue;
-      hits.push({ start: base + s, end: base + e, text: m[0], ...r });
+      hits.push({ start: base + s, end: base + e, text: m[0], date: r.date, precision: r.precision, explicit: r.explicit });
     }
   }
   return hits.sort((a, b) => a.start - b.start);
@@ -262,7 +273,7 @@ const PLAIN_DAY = new RegExp(
 function chronoDayUncached(span: string, pub: Date | null): string | null {
   // (a copy: the publication Date is shared by the sentences of an article, see publicationDay)
   const ref = pub ? new Date(pub.getTime()) : new Date(Date.UTC(2000, 0, 1));
-  const res = chrono.en.parse(span, { instant: ref, timezone: 0 });
+  const res = chrono().parse(span, { instant: ref, timezone: 0 });
   const r = res[0];
   if (!r) return null;
   const day = r.start.get('day');
@@ -282,7 +293,7 @@ function chronoDayUncached(span: string, pub: Date | null): string | null {
  * years around it) in which the written weekday falls on that day ("Tuesday, November 18"); else the hint.
  */
 function dayWithoutPublication(span: string, hint: YearHint): string | null {
-  const res = chrono.en.parse(span, { instant: new Date(Date.UTC(hint.year ?? 2000, 6, 1)), timezone: 0 })[0];
+  const res = chrono().parse(span, { instant: new Date(Date.UTC(hint.year ?? 2000, 6, 1)), timezone: 0 })[0];
   if (!res) return null;
   const day = res.start.get('day');
   const month = res.start.get('month');

@@ -12,18 +12,18 @@ import { protestReport, sentencesOf } from '../core/relevance.js';
 import type { Article, Mention } from '../core/types.js';
 import type { Gazetteer } from '../resolve/gazetteer.js';
 import { contextPlaces, licensedPlaces } from './attach.js';
-import { articleContext, dominantDate, dominantTitle, outletTownsOf, type ArticleGeo } from './context.js';
+import { articleContext, dominantDate, dominantTitle, geoWith, outletTownsOf, type ArticleGeo } from './context.js';
 import { findDateline, paragraphDatelines } from './dateline.js';
 import { addDays, iso, parseIso, yearHintOf, type DateHit } from './dates.js';
 import { addEvidence, attachFacts } from './facts.js';
 import { SAME_DAY_PLAN } from '../merge/cluster.js';
-import { ABROAD, FUTURE_CUES, NATIONWIDE, PAST_CUES } from './lexicon.js';
+import { ABROAD, AGGREGATE, FUTURE_CUES, NATIONWIDE, PAST_CUES, type Gated } from './lexicon.js';
 import { assignDates, groupPlaces, isPlaceLine, nationwideMention, newMention, plannedNationwideDays } from './mention.js';
 import { findPrivateNames, makeRedactor } from './privacy.js';
 import { isEnglishWord } from './names.js';
 import { headingSection, isPlaceName, MIN_UNQUALIFIED_POP, resolveDateline, resolvePlace, type Resolved, type Section } from './resolve.js';
 import type { RawPlace } from './places.js';
-import { AFTER_THEN_PLAN, readUnits, runsOf, type Unit } from './units.js';
+import { AFTER_THEN_PLAN, gatedTest, readUnits, runsOf, type Unit } from './units.js';
 
 /** A wire service's credit after a dateline: "PHOENIX (AP) —". */
 const WIRE_CREDIT = /^[\s,.A-Za-z]*?\((?:AP|Reuters|UPI|AFP|CNN|Bloomberg|dpa|Xinhua)\)/;
@@ -95,9 +95,33 @@ const ONE_OF_THEM = /\b(?:was|were|is|are) (?:one of|part of|among)\b/i;
 const CROWD_GATHERED =
   /\b(?:\d[\d,]*|a dozen|dozens|hundreds|thousands|scores)\s+(?:of\s+)?(?:[a-z]+\s+)?(?:people|protesters|demonstrators|residents|supporters|activists|students|workers|mourners|neighbou?rs|members)\s+(?:had\s+|have\s+)?(?:gathered|assembled|turned out|showed up)\b/i;
 
-/** A vague count of demonstrations: "dozens of walkouts", "hundreds of protests", "a wave of rallies". */
-const AGGREGATE =
-  /\b(?:dozens|hundreds|thousands|scores|a (?:number|series|wave|string|spate|flurry) of|several|numerous|countless|multiple) (?:of )?(?:\w+ )?(?:protests|rallies|walkouts|demonstrations|marches|vigils|strikes|sit-ins|actions|events)\b/i;
+/** The gated pattern's test of the unit's sentence. */
+function sentenceHas(g: Gated, u: Unit): boolean {
+  return gatedTest(g, u.sentence.text, u.gates);
+}
+
+/**
+ * The geographic context of a sentence: the article's, with the section heading's state weighing like the
+ * article's main state, and the states the sentence names. A sentence that names no state and nothing abroad
+ * shares its section's context object.
+ */
+function sentenceGeo(u: Unit, section: SectionGeo): ArticleGeo {
+  const nearby = u.scan.regions.filter((r) => r.kind === 'state').map((r) => r.region);
+  const abroad = sentenceHas(ABROAD, u);
+  if (!nearby.length && !abroad) return section.geo;
+  return geoWith(section.geo, { nearbyRegions: nearby, abroad });
+}
+
+interface SectionGeo {
+  section: Section;
+  geo: ArticleGeo;
+}
+
+function sectionGeo(ctx: ArticleGeo, section: Section): SectionGeo {
+  const weights = { ...ctx.articleRegions };
+  if (section.region) weights[section.region] = Math.max(...Object.values(weights), 1);
+  return { section, geo: geoWith(ctx, { articleRegions: weights, nearbyRegions: [], abroad: false }) };
+}
 
 export interface ExtractResult {
   mentions: Mention[];
@@ -129,7 +153,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   let year = published ? +published.slice(0, 4) : null;
   let anchor: DateHit | null = null;
   if (hint) {
-    anchor = dominantDate(units.map((u) => ({ ...u, dates: u.dates.filter((d) => d.explicit) })), true) ?? soleExplicitDay(units) ?? photoStampDay(text, opts.today ?? null);
+    anchor = dominantDate(units.map((u) => ({ triggers: u.triggers, future: u.future, dates: u.dates.filter((d) => d.explicit) })), true) ?? soleExplicitDay(units) ?? photoStampDay(text, opts.today ?? null);
     if (anchor?.date) ({ units, creditPlaces } = readUnits(article, gaz, anchor.date, hint));
     year = anchor?.date ? +anchor.date.slice(0, 4) : hint.year;
   }
@@ -144,7 +168,17 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   const wire = dateline !== null && WIRE_CREDIT.test(text.slice(dateline.place.end, dateline.place.end + 40));
   // else the town the outlet is named after, when the article names it
   const outletTowns = outletTownsOf(units, article.url);
-  const outletRaw = units.flatMap((u) => u.scan.places).find((p) => !p.qualifier && outletTowns.has(p.text.toLowerCase()));
+  let outletRaw: RawPlace | undefined;
+  if (outletTowns.size) {
+    outer: for (const u of units) {
+      for (const p of u.scan.places) {
+        if (!p.qualifier && outletTowns.has(p.text.toLowerCase())) {
+          outletRaw = p;
+          break outer;
+        }
+      }
+    }
+  }
   // else the one town of a headline that puts a protest there ("Protesters block Lyon route")
   const titleRaw = dateline || outletRaw ? null : headlinePlace(units);
   const home = dateline ? resolveDateline(dateline.place, ctx) : outletRaw ? resolveDateline(outletRaw, ctx) : titleRaw ? resolveDateline(titleRaw, ctx) : null;
@@ -153,7 +187,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   if (home && home.locality.country === 'US') ctx.articleRegions = { ...ctx.articleRegions, [home.locality.region]: (ctx.articleRegions?.[home.locality.region] ?? 0) + 4 };
   else if (home) ctx.countryWeights = { ...ctx.countryWeights, [home.locality.country]: (ctx.countryWeights?.[home.locality.country] ?? 0) + 4 };
   const nameUnits = units.filter((u) => u.kind !== 'title' && u.kind !== 'heading');
-  const redact = makeRedactor(findPrivateNames(nameUnits.map((u) => ({ ...u.sentence, tokens: u.tokens, runs: runsOf(u) })), (s) => isPlaceName(gaz, s)), text);
+  const redact = makeRedactor(findPrivateNames(nameUnits.map((u) => ({ text: u.sentence.text, start: u.sentence.start, tokens: u.tokens, runs: runsOf(u) })), (s) => isPlaceName(gaz, s)), text);
   // the day most reports are dated to; in an undated article, else the day its explicit dates point to
   const dominant = dominantDate(units.filter((u) => !filePhoto(u, published)), false, published) ?? anchor;
   const macroevent = dominantTitle(units);
@@ -190,6 +224,8 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   let soleSite: Resolved | null = null;
   let lastSite: Resolved | null = null;
   let introBlockFuture = false;
+  // the geographic context of the current section, built when a sentence of it first resolves a place
+  let secGeo: SectionGeo | null = null;
   for (let u of units) {
     if (u.block !== lastBlock) {
       lastBlock = u.block;
@@ -207,20 +243,15 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
 
     // states named in the sentence decide; a section heading's state weighs like the article's main state
     // (built only for a sentence that resolves a place: most name none)
-    let geoMemo: ArticleGeo | null = null;
-    const geoOf = (): ArticleGeo => {
-      if (geoMemo) return geoMemo;
-      const nearby = u.scan.regions.filter((r) => r.kind === 'state').map((r) => r.region);
-      const weights = { ...ctx.articleRegions };
-      if (section.region) weights[section.region] = Math.max(...Object.values(weights), 1);
-      const abroad = ABROAD.test(u.sentence.text);
-      return (geoMemo = { ...ctx, articleRegions: weights, nearbyRegions: nearby, abroad });
-    };
+    let geo: ArticleGeo | null = null;
+    if (secGeo?.section !== section) secGeo = null;
     const resolved: Resolved[] = [];
     for (const raw of u.scan.places) {
       const key = raw.text.toLowerCase();
       const known = !raw.qualifier && !raw.venue ? resolvedNames.get(key) : undefined;
-      const r = known ? { ...known, raw } : resolvePlace(raw, gaz, geoOf(), section, explicitLocalities, u.sentence.start);
+      const r = known
+        ? { raw, place: known.place, locality: known.locality, detail: known.detail }
+        : resolvePlace(raw, gaz, (geo ??= sentenceGeo(u, (secGeo ??= sectionGeo(ctx, section)))), section, explicitLocalities, u.sentence.start);
       if (!r) continue;
       resolved.push(r);
       if (!raw.venue && !resolvedNames.has(key)) resolvedNames.set(key, r);
@@ -237,7 +268,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       introBlockFuture = isEventSentence && listIntro?.block === u.block ? introBlockFuture || u.future : u.future;
       listIntro = isEventSentence ? u : null;
     }
-    const nationwide = NATIONWIDE.test(u.sentence.text);
+    const nationwide = sentenceHas(NATIONWIDE, u);
 
     // which places does this sentence report a demonstration at?
     // only the places attached to a protest word are sites; the others are context
@@ -258,10 +289,10 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     // a past nationwide action in a local story ("this nationwide protest on Saturday") happened at home too
     const localPart = nationwide && home !== null && !u.future && !plannedNationwideDays(u, nationRef, anchored).length;
     // "dozens of walkouts", "hundreds of rallies": a count of demonstrations names none of them
-    const aggregate = AGGREGATE.test(u.sentence.text);
+    const aggregate = sentenceHas(AGGREGATE, u);
     if (!places.length && !resolved.some((_, k) => licensed[k] || context[k]) && isEventSentence && (!nationwide || localPart) && !namesCountry && !aggregate) {
       const credit = u.kind === 'caption' ? creditPlaces.get(u.block) : undefined;
-      const fromCredit = credit ? resolvePlace(credit, gaz, geoOf(), section, explicitLocalities, -1) : null;
+      const fromCredit = credit ? resolvePlace(credit, gaz, (geo ??= sentenceGeo(u, (secGeo ??= sectionGeo(ctx, section)))), section, explicitLocalities, -1) : null;
       // (the article's sole site only for a sentence that dates its own report: "On Tuesday there were protests")
       const datedHere = u.dates.some((d) => d.date && d.precision === 'day' && !u.future) || (u.future && CLOCK_TIME.test(u.sentence.text) && !RECURRING.test(u.sentence.text));
       // ("in this Bay Area city", "the city's main square": the town the article last put a report in)
@@ -308,7 +339,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
         assigned = days;
       } else if (places.length === 1 && days.length > 1 && u.future) {
         // "After protests in Tulsa Saturday, a march is planned for Sunday": the place of the past part holds the plan too
-        const cue = AFTER_THEN_PLAN.test(u.sentence.text) ? FUTURE_CUES.exec(u.sentence.text) : null;
+        const cue = AFTER_THEN_PLAN.test(u.sentence.text) ? FUTURE_CUES.re.exec(u.sentence.text) : null;
         const planned = cue ? days.filter((d) => d.start >= u.sentence.start + cue.index) : [];
         if (planned.length && places[0]!.raw.end <= u.sentence.start + cue!.index) {
           places = [places[0]!, ...planned.map(() => places[0]!)];
@@ -435,8 +466,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   // place, the plan given its hour, are two actions, kept apart (a plan read in another article still joins the
   // day's event; "demonstrators will march to the square" is the same day's march)
   for (const m of mentions) {
-    const hour = m.evidence.some((e) => CLOCK_TIME.test(e.quote));
-    if (m.status === 'planned' && hour && m.date !== null && (!m.flags.includes('date_from_article') || m.date === published) && mentions.some((o) => o.status === 'occurred' && o.placeId === m.placeId && o.date === m.date && o.date_precision === m.date_precision)) {
+    if (m.status === 'planned' && m.evidence.some((e) => CLOCK_TIME.test(e.quote)) && m.date !== null && (!m.flags.includes('date_from_article') || m.date === published) && mentions.some((o) => o.status === 'occurred' && o.placeId === m.placeId && o.date === m.date && o.date_precision === m.date_precision)) {
       m.flags.push(SAME_DAY_PLAN);
     }
   }

@@ -1,42 +1,126 @@
 // Word lists for the extractor: the language of protest reporting. General English, nothing from one article.
 
+/**
+ * A pattern with its gate: lower-case strings of which every match of the pattern holds one. A text whose
+ * lower-cased form holds none of them cannot match, and is spared the pattern (most sentences hold no protest
+ * word). Edit a pattern and its gate together.
+ */
+export interface Gated {
+  re: RegExp;
+  gate: readonly string[];
+}
+
+/** The gate strings a lower-cased text holds, among those a GateScanner knows, and which of its patterns pass. */
+export interface GateHits {
+  present: ReadonlySet<string>;
+  /** the scanner's patterns, by number */
+  index: ReadonlyMap<Gated, number>;
+  /** 1 for each pattern (by number) whose gate the text passes */
+  passed: Uint8Array;
+}
+
+/**
+ * Finds in one pass which gate strings of a set of patterns a lower-cased text holds: one search for all of
+ * them costs a fraction of one search per string.
+ */
+export class GateScanner {
+  private readonly re: RegExp;
+  /** each gate string's own prefixes among the gate strings (itself included) */
+  private readonly prefixes = new Map<string, string[]>();
+  /** the numbers of the patterns each gate string passes */
+  private readonly opens = new Map<string, number[]>();
+  private readonly index = new Map<Gated, number>();
+  private readonly none: GateHits;
+  constructor(patterns: Iterable<Gated>) {
+    for (const p of patterns) if (!this.index.has(p)) this.index.set(p, this.index.size);
+    const words = [...new Set([...this.index.keys()].flatMap((p) => p.gate))].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+    if (words.some((w) => w === '' || w !== w.toLowerCase())) throw new Error('gate strings are non-empty and lower case');
+    // longest first: where several gate strings start at one place, the longest is found, and the others are its prefixes
+    this.re = new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+    for (const w of words) this.prefixes.set(w, words.filter((x) => w.startsWith(x)));
+    for (const [p, i] of this.index) for (const w of p.gate) this.opens.set(w, [...(this.opens.get(w) ?? []), i]);
+    this.none = { present: new Set(), index: this.index, passed: new Uint8Array(this.index.size) };
+  }
+  scan(lower: string): GateHits {
+    const re = this.re;
+    let hits: GateHits | null = null;
+    re.lastIndex = 0;
+    for (let m = re.exec(lower); m; m = re.exec(lower)) {
+      hits ??= { present: new Set(), index: this.index, passed: new Uint8Array(this.index.size) };
+      for (const w of this.prefixes.get(m[0])!) {
+        (hits.present as Set<string>).add(w);
+        for (const i of this.opens.get(w)!) hits.passed[i] = 1;
+      }
+      // (gate strings may overlap: the search goes on from the next character)
+      re.lastIndex = m.index + 1;
+    }
+    return hits ?? this.none;
+  }
+}
+
+/**
+ * Whether the text whose gate hits are `hits` holds one of the pattern's gate strings (false: the pattern cannot
+ * match it). A pattern its scanner was not made with passes.
+ */
+export function passesGate(g: Gated, hits: GateHits): boolean {
+  const i = hits.index.get(g);
+  return i === undefined || hits.passed[i] === 1;
+}
+
+/** A protest word, with the tactic it implies (null: generic). */
+export interface Trigger extends Gated {
+  tactic: string | null;
+}
+
 /** Words that say a demonstration is being reported, with the tactic each implies (null: generic). */
-export const TRIGGERS: Array<[RegExp, string | null]> = [
-  [/\bprotest(?:s|ed|ing|ers?|ors?)?\b/i, 'protest'],
-  [/\bdemonstrat(?:ion|ions|ors?|ed|ing|e)\b/i, 'demonstration'],
-  [/\b(?:march(?:es|ed|ing|ers)?)\b/, 'march'],
-  [/\bMarch(?:ed|es|ing|ers)\b/, 'march'],
+export const TRIGGERS: Trigger[] = [
+  { re: /\bprotest(?:s|ed|ing|ers?|ors?)?\b/i, gate: ['protest'], tactic: 'protest' },
+  { re: /\bdemonstrat(?:ion|ions|ors?|ed|ing|e)\b/i, gate: ['demonstrat'], tactic: 'demonstration' },
+  { re: /\b(?:march(?:es|ed|ing|ers)?)\b/, gate: ['march'], tactic: 'march' },
+  { re: /\bMarch(?:ed|es|ing|ers)\b/, gate: ['march'], tactic: 'march' },
   // (not "rallying around him": standing by someone)
-  [/\brall(?:y|ies|ied|ying)\b(?!\s+(?:around|behind)\s+(?:him|her|them|us|me|you|the family|the team|his|her|their)\b)/i, 'rally'],
-  [/\bwalk(?:out|outs|ed out|ing out| out)\b/i, 'walkout'],
-  [/\b(?:general strike|strikes?|striking|strikers)\b/i, 'strike'],
+  { re: /\brall(?:y|ies|ied|ying)\b(?!\s+(?:around|behind)\s+(?:him|her|them|us|me|you|the family|the team|his|her|their)\b)/i, gate: ['rall'], tactic: 'rally' },
+  { re: /\bwalk(?:out|outs|ed out|ing out| out)\b/i, gate: ['walk'], tactic: 'walkout' },
+  { re: /\b(?:general strike|strikes?|striking|strikers)\b/i, gate: ['strik'], tactic: 'strike' },
   // the general strike's own words: "a day of no work, no school, no shopping", "a day without immigrants"
-  [/\bno work,? no school\b|\bno school,? no work\b|\bday of no (?:work|school|shopping)\b|\bday without immigrants\b/i, 'strike'],
-  [/\bboycott(?:s|ed|ing)?\b/i, 'boycott'],
-  [/\bvigils?\b/i, 'vigil'],
-  [/\bsit-ins?\b/i, 'sit-in'],
-  [/\bdie-ins?\b/i, 'die-in'],
-  [/\bblockad(?:e|es|ed|ing)\b/i, 'blockade'],
-  [/\bencampments?\b/i, 'encampment'],
-  [/\bpicket(?:s|ed|ing|ers)?\b/i, 'picket'],
-  [/\btook to the streets\b|\btake to the streets\b/i, null],
-  [/\bdays? of action\b|\bday\(s\) of action\b|\bmobili[sz]ations?\b|\buprising\b|\bshutdown\b/i, null],
-  [/\bactivists?\b|\bdemonstrators?\b|\bprotesters?\b/i, null],
+  {
+    re: /\bno work,? no school\b|\bno school,? no work\b|\bday of no (?:work|school|shopping)\b|\bday without immigrants\b/i,
+    gate: ['no work', 'no school', 'day of no ', 'day without immigrants'],
+    tactic: 'strike',
+  },
+  { re: /\bboycott(?:s|ed|ing)?\b/i, gate: ['boycott'], tactic: 'boycott' },
+  { re: /\bvigils?\b/i, gate: ['vigil'], tactic: 'vigil' },
+  { re: /\bsit-ins?\b/i, gate: ['sit-in'], tactic: 'sit-in' },
+  { re: /\bdie-ins?\b/i, gate: ['die-in'], tactic: 'die-in' },
+  { re: /\bblockad(?:e|es|ed|ing)\b/i, gate: ['blockad'], tactic: 'blockade' },
+  { re: /\bencampments?\b/i, gate: ['encampment'], tactic: 'encampment' },
+  { re: /\bpicket(?:s|ed|ing|ers)?\b/i, gate: ['picket'], tactic: 'picket' },
+  { re: /\btook to the streets\b|\btake to the streets\b/i, gate: ['to the streets'], tactic: null },
+  { re: /\bdays? of action\b|\bday\(s\) of action\b|\bmobili[sz]ations?\b|\buprising\b|\bshutdown\b/i, gate: [' of action', 'mobili', 'uprising', 'shutdown'], tactic: null },
+  { re: /\bactivists?\b|\bdemonstrators?\b|\bprotesters?\b/i, gate: ['activist', 'demonstrator', 'protester'], tactic: null },
   // Spanish, as US Spanish-language media write it
-  [/\bprotest(?:a|as|ar|aron|ando|ó|antes)\b/i, 'protest'],
-  [/\bmarcha(?:s|ron|r)?\b|\bmarchó\b/i, 'march'],
-  [/\bmanifesta(?:ción|ciones|ntes|ron)\b|\bconcentra(?:ron|ción)\b|\bmitin\b/i, null],
-  [/\bvigilias?\b/i, 'vigil'],
-  [/\bhuelgas?\b|\bparo nacional\b/i, 'strike'],
+  { re: /\bprotest(?:a|as|ar|aron|ando|ó|antes)\b/i, gate: ['protest'], tactic: 'protest' },
+  { re: /\bmarcha(?:s|ron|r)?\b|\bmarchó\b/i, gate: ['march'], tactic: 'march' },
+  { re: /\bmanifesta(?:ción|ciones|ntes|ron)\b|\bconcentra(?:ron|ción)\b|\bmitin\b/i, gate: ['manifesta', 'concentra', 'mitin'], tactic: null },
+  { re: /\bvigilias?\b/i, gate: ['vigilia'], tactic: 'vigil' },
+  { re: /\bhuelgas?\b|\bparo nacional\b/i, gate: ['huelga', 'paro nacional'], tactic: 'strike' },
 ];
 
 /** Words that report a demonstration only inside an article that is about demonstrations. */
-export const WEAK_TRIGGERS: Array<[RegExp, string | null]> = [
-  [/\bgather(?:ed|ing|ings|s)?\b/i, null],
+export const WEAK_TRIGGERS: Trigger[] = [
+  { re: /\bgather(?:ed|ing|ings|s)?\b/i, gate: ['gather'], tactic: null },
   // "events are planned in ...", "scheduled actions": in a protest story, its planned demonstrations
-  [/\b(?:events?|actions?) (?:are|were|is|was) (?:also )?(?:planned|scheduled|set)\b|\b(?:planned|scheduled) (?:events|actions)\b/i, null],
-  [/\bcrowds?\b/i, null],
-  [/\b(?:took|take|taking) part\b|\bturned out\b|\bturnout\b|\bshowed up\b|\bassembled\b|\bchant(?:ed|ing|s)?\b/i, null],
+  {
+    re: /\b(?:events?|actions?) (?:are|were|is|was) (?:also )?(?:planned|scheduled|set)\b|\b(?:planned|scheduled) (?:events|actions)\b/i,
+    gate: ['event', 'action'],
+    tactic: null,
+  },
+  { re: /\bcrowds?\b/i, gate: ['crowd'], tactic: null },
+  {
+    re: /\b(?:took|take|taking) part\b|\bturned out\b|\bturnout\b|\bshowed up\b|\bassembled\b|\bchant(?:ed|ing|s)?\b/i,
+    gate: [' part', 'turned out', 'turnout', 'showed up', 'assembled', 'chant'],
+    tactic: null,
+  },
 ];
 
 /** Verbs whose date is not the protest's: "was arrested late Thursday", "were killed on Jan. 7". */
@@ -44,19 +128,32 @@ export const NON_PROTEST_DATE_VERBS =
   /\b(?:arrested|detained|killed|shot|died|charged|indicted|sentenced|ruled|declined|signed|filed|picked up|deported|released|announced|elected|born|said in a statement|told reporters)\b[^.;]{0,45}$/i;
 
 /** Cues that a mention is of a future action. */
-export const FUTURE_CUES =
-  /\b(?:will|anticipat(?:e|es|ing)|planned for|(?:is|are) (?:being )?planned|(?:is|are) set to|planning|plans? to|(?:are|is) (?:looking|hoping|aiming|preparing) to|intends? to|scheduled(?: for)?|set for|set to|to be held|upcoming|next (?:week|month|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|are expected to|is expected to|were expected to (?:start|begin|take place|be held|gather|march|rally)|is being organi[sz]ed|are being organi[sz]ed|announced for|called for .{0,30} on|planned (?:protests?|rall(?:y|ies)|march(?:es)?|demonstrations?|walkouts?|vigils?|strikes?)(?! (?:drew|went|took|was held|were held)))\b/i;
+export const FUTURE_CUES: Gated = {
+  re: /\b(?:will|anticipat(?:e|es|ing)|planned for|(?:is|are) (?:being )?planned|(?:is|are) set to|planning|plans? to|(?:are|is) (?:looking|hoping|aiming|preparing) to|intends? to|scheduled(?: for)?|set for|set to|to be held|upcoming|next (?:week|month|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|are expected to|is expected to|were expected to (?:start|begin|take place|be held|gather|march|rally)|is being organi[sz]ed|are being organi[sz]ed|announced for|called for .{0,30} on|planned (?:protests?|rall(?:y|ies)|march(?:es)?|demonstrations?|walkouts?|vigils?|strikes?)(?! (?:drew|went|took|was held|were held)))\b/i,
+  gate: ['will', 'anticipat', 'plan', 'set to', 'set for', 'ing to', 'intend', 'scheduled', 'to be held', 'upcoming', 'next ', 'expected to', 'being organi', 'announced for', 'called for'],
+};
 
 /** Cues that the clause reports something that already happened. */
 export const PAST_CUES =
   /\b(?:took|gathered|marched|rallied|held|drew|descended|found itself|were|was|became|filled|blocked|walked|chanted|carried|protested|demonstrated|unfolded|escalated|began)\b/i;
 
 /** Words meaning the action happened across the whole country (a macro-event, not one place). */
-export const NATIONWIDE =
-  /\b(?:nationwide|nation-wide|(?:across|throughout) the (?:country|nation|us|usa|u\.s\.|u\.s\.a\.|united states)|around the country|cross-country|national (?:day|days|day\(s\)) of action|national (?:shutdown|strike|general strike|walkout|boycott)|nationally)\b/i;
+export const NATIONWIDE: Gated = {
+  re: /\b(?:nationwide|nation-wide|(?:across|throughout) the (?:country|nation|us|usa|u\.s\.|u\.s\.a\.|united states)|around the country|cross-country|national (?:day|days|day\(s\)) of action|national (?:shutdown|strike|general strike|walkout|boycott)|nationally)\b/i,
+  gate: ['nation', 'country', ' us', 'u.s.', 'united states'],
+};
 
 /** Words meaning the places that follow are abroad. */
-export const ABROAD = /\b(?:around the world|abroad|overseas|worldwide|internationally|in other countries)\b/i;
+export const ABROAD: Gated = {
+  re: /\b(?:around the world|abroad|overseas|worldwide|internationally|in other countries)\b/i,
+  gate: ['around the world', 'abroad', 'overseas', 'worldwide', 'internationally', 'in other countries'],
+};
+
+/** A vague count of demonstrations: "dozens of walkouts", "hundreds of protests", "a wave of rallies". */
+export const AGGREGATE: Gated = {
+  re: /\b(?:dozens|hundreds|thousands|scores|a (?:number|series|wave|string|spate|flurry) of|several|numerous|countless|multiple) (?:of )?(?:\w+ )?(?:protests|rallies|walkouts|demonstrations|marches|vigils|strikes|sit-ins|actions|events)\b/i,
+  gate: ['protests', 'rallies', 'walkouts', 'demonstrations', 'marches', 'vigils', 'strikes', 'sit-ins', 'actions', 'events'],
+};
 
 /** Police measures worth recording (CCC police_measures). Each entry: pattern, label. */
 export const POLICE_MEASURES: Array<[RegExp, string]> = [

@@ -122,8 +122,9 @@ export function scanSentence(gaz: Gazetteer, tokens: Token[], sentenceStart: num
   }
   // "University of Ohio-Lima students": a campus named "<State>-<Town>" is in that town of that state
   for (const t of tokens) {
+    if (!t.cap) continue;
     const dash = t.text.indexOf('-');
-    if (dash < 3 || !t.cap || skip(t)) continue;
+    if (dash < 3 || skip(t)) continue;
     const st = gaz.state(t.text.slice(0, dash));
     const town = t.text.slice(dash + 1);
     if (!st || !/^[A-Z][a-z]{2,}/.test(town)) continue;
@@ -146,6 +147,21 @@ function startsWithPlace(gaz: Gazetteer, run: Token[]): boolean {
 function textOf(run: Token[]): string {
   return joinTokens(run);
 }
+
+/**
+ * The first state or country among a name's candidates, and whether the name is that region only (no big city
+ * of its country shares it). Kept per candidate list: the gazetteer hands out the same list for the same name.
+ */
+function regionOf(cands: Place[]): { region: Place | undefined; regionOnly: boolean } {
+  let r = regionsOf.get(cands);
+  if (!r) {
+    const region = cands.find((c) => c.kind === 'state' || c.kind === 'country');
+    const regionOnly = region !== undefined && !cands.some((c) => c.kind === 'locality' && c.population >= BIG_CITY && c.country === region.country);
+    regionsOf.set(cands, (r = { region, regionOnly }));
+  }
+  return r;
+}
+const regionsOf = new WeakMap<Place[], { region: Place | undefined; regionOnly: boolean }>();
 
 function scanRun(gaz: Gazetteer, run: Token[], all: Token[], out: SentencePlaces): void {
   const n = run.length;
@@ -189,9 +205,8 @@ function scanRun(gaz: Gazetteer, run: Token[], all: Token[], out: SentencePlaces
     // a capitalised word right before the name makes it part of a longer name ("Karen Bass", "Don Lemon")
     const prefixOk = prefix.length === 0 || prefix.every((t) => DIRECTION_PREFIX.test(t.text));
     // a state or country name is the region, unless a big city shares it ("New York", "Washington")
-    const region = cands.find((c) => c.kind === 'state' || c.kind === 'country');
-    const regionOnly = region !== undefined && !cands.some((c) => c.kind === 'locality' && c.population >= BIG_CITY && c.country === region.country);
-    if (regionOnly) cands = [region];
+    const { region, regionOnly } = regionOf(cands);
+    if (regionOnly) cands = [region!];
 
     if (regionOnly) {
       const c = cands[0]!;

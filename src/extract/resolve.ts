@@ -4,7 +4,7 @@
 import type { Place } from '../core/types.js';
 import { loadGazetteer, type Gazetteer } from '../resolve/gazetteer.js';
 import { rankPlaces, type GeoContext } from '../resolve/geocode.js';
-import type { ArticleGeo } from './context.js';
+import { geoWith, type ArticleGeo } from './context.js';
 import { LANGUAGE_WORDS } from './lexicon.js';
 import { isEnglishWord, isFirstName } from './names.js';
 import type { RawPlace } from './places.js';
@@ -43,7 +43,7 @@ export function resolvePlace(raw: RawPlace, gaz: Gazetteer, ctx: ArticleGeo, sec
     if (!filtered.length) return null;
     pool = filtered;
   }
-  const best = rankSplit(pool, { ...ctx, region: q?.region ?? null })[0]?.place;
+  const best = rankSplit(pool, geoWith(ctx, { region: q?.region ?? null }))[0]?.place;
   if (!best) return null;
   const locality = best.kind === 'neighbourhood' && best.parentId ? gaz.byId(best.parentId) ?? best : best;
 
@@ -100,9 +100,14 @@ export function resolvePlace(raw: RawPlace, gaz: Gazetteer, ctx: ArticleGeo, sec
 export function rankSplit(pool: Place[], ctx: GeoContext & { countryWeights?: Record<string, number> }): Array<{ place: Place; score: number }> {
   const us = pool.filter((p) => p.country === 'US');
   const foreign = pool.filter((p) => p.country !== 'US');
-  const foreignCtx: GeoContext = { ...ctx, articleRegions: ctx.countryWeights ?? {}, nearbyRegions: [] };
+  // (one side alone comes out of rankPlaces in its final order: sorted by score, population and id, which the
+  // stable sort below by score and population keeps)
+  if (!foreign.length) return rankPlaces(us, ctx);
+  // (the fields rankPlaces reads, written out: see geoWith)
+  const foreignCtx: GeoContext = { region: ctx.region, nearbyRegions: [], articleRegions: ctx.countryWeights ?? {}, country: ctx.country, abroad: ctx.abroad, counties: ctx.counties };
   if (ctx.region && foreign.some((p) => p.country === ctx.region)) foreignCtx.region = ctx.region;
   else if (ctx.region) foreignCtx.region = null;
+  if (!us.length) return rankPlaces(foreign, foreignCtx);
   return [...rankPlaces(us, ctx), ...rankPlaces(foreign, foreignCtx)].sort((a, b) => b.score - a.score || b.place.population - a.place.population);
 }
 
@@ -114,7 +119,7 @@ export function isLandmarkOfTown(venue: string): boolean {
 /** A dateline names a place by its position: its namesakes are ranked by the article, never refused for size. */
 export function resolveDateline(raw: RawPlace, ctx: ArticleGeo): Resolved | null {
   const pool = raw.cands.filter(isLocalityKind);
-  const best = rankSplit(pool, { ...ctx, region: raw.qualifier?.region ?? null })[0]?.place;
+  const best = rankSplit(pool, geoWith(ctx, { region: raw.qualifier?.region ?? null }))[0]?.place;
   if (!best) return null;
   const locality = best.kind === 'neighbourhood' && best.parentId ? loadGazetteer().byId(best.parentId) ?? best : best;
   return { raw, place: best, locality, detail: best !== locality ? best.name : null };
@@ -124,7 +129,7 @@ export function headingSection(u: Unit, gaz: Gazetteer, ctx: ArticleGeo): Sectio
   const st = u.scan.regions.find((r) => r.kind === 'state');
   const raw = u.scan.places[0];
   if (raw) {
-    const r = resolvePlace(raw, gaz, { ...ctx, nearbyRegions: st ? [st.region] : [] }, { locality: null, region: null }, new Set(), -1);
+    const r = resolvePlace(raw, gaz, geoWith(ctx, { nearbyRegions: st ? [st.region] : [] }), { locality: null, region: null }, new Set(), -1);
     if (r) return { locality: r, region: r.locality.region };
   }
   if (st) return { locality: null, region: st.region };

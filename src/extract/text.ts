@@ -105,7 +105,7 @@ export function tokenize(text: string, base = 0): Token[] {
         if (j > i && isAsciiLower(text.charCodeAt(j - 1))) camel = true;
       } else if (c < 48 || c > 57) break;
     }
-    const next = text.charCodeAt(j);
+    const next = codeAt(text, j);
     if (j > i && !camel && (j === n || (next < 128 && next !== 39 && next !== 46 && next !== 45))) {
       const first = text.charCodeAt(i);
       const allCaps = !isAsciiLower(first) && upper >= 2 && lower === 0;
@@ -118,14 +118,14 @@ export function tokenize(text: string, base = 0): Token[] {
     while ((w = wordCharAt(text, i))) i += w;
     // inner apostrophes, periods and hyphens, each followed by more letters or digits
     for (;;) {
-      const c = text.charCodeAt(i);
+      const c = codeAt(text, i);
       if (c !== 39 && c !== 0x2019 && c !== 46 && c !== 45) break;
       w = wordCharAt(text, i + 1);
       if (w === 0) break;
       i += 1 + w;
       while ((w = wordCharAt(text, i))) i += w;
     }
-    if (text.charCodeAt(i) === 46) i++;
+    if (codeAt(text, i) === 46) i++;
     let word = text.slice(at, i);
     // a trailing period belongs to the word only for abbreviations ("St.", "Jan.", "D.C.")
     if (word.endsWith('.') && !/^([A-Za-z]\.)+$/.test(word) && !ABBREV.has(word.slice(0, -1).toLowerCase())) {
@@ -147,6 +147,14 @@ export function tokenize(text: string, base = 0): Token[] {
     }
   }
   return out;
+}
+
+/**
+ * The char code at i, or -1 past the end (where charCodeAt gives NaN: every test below reads both alike). A read
+ * past the end made V8 drop the optimized tokenizers again and again.
+ */
+function codeAt(s: string, i: number): number {
+  return i < s.length ? s.charCodeAt(i) : -1;
 }
 
 /** The text between two tokens, trimmed ("" for the usual single space, without slicing). */

@@ -3,12 +3,14 @@
 import type { Article, Block } from '../core/types.js';
 import type { Gazetteer } from '../resolve/gazetteer.js';
 import { addDays, findDates, iso, parseIso, type DateHit, type YearHint } from './dates.js';
-import { FUTURE_CUES, NON_PROTEST_DATE_VERBS, TRIGGERS, WEAK_TRIGGERS } from './lexicon.js';
+import { ABROAD, AGGREGATE, FUTURE_CUES, GateScanner, NATIONWIDE, NON_PROTEST_DATE_VERBS, passesGate, TRIGGERS, WEAK_TRIGGERS, type GateHits, type Gated, type Trigger } from './lexicon.js';
 import { capitalRuns, creditPlace, scanSentence, type RawPlace, type SentencePlaces } from './places.js';
 import { quotedRanges, splitSentences, tokenize, type Sentence, type Token } from './text.js';
 
 export interface Unit {
   sentence: Sentence;
+  /** the gate strings of the sentence's lower-cased text (see Gated in lexicon.ts), for the extractor's patterns */
+  gates: GateHits;
   block: number;
   kind: Block['kind'];
   tokens: Token[];
@@ -65,20 +67,27 @@ export function readUnits(article: Article, gaz: Gazetteer, published: string | 
       const tokens = tokenize(s.text, s.start);
       // slogans on signs are short ("ICE Out of Minnesota"); a quoted statement names real places
       const quotes = quotedRanges(s.text, s.start).filter(([qs, qe]) => text.slice(qs, qe).split(/\s+/).length <= 8);
-      const inQuote = (t: Token) => quotes.some(([qs, qe]) => t.start >= qs && t.end <= qe);
-      const scan = scanSentence(gaz, tokens, s.start, inQuote);
+      const scan = scanSentence(gaz, tokens, s.start, quotes.length ? inRanges(quotes) : NOT_QUOTED);
+      // the sentence's patterns are tried only when its lower-cased text passes their gates
+      const gates = SENTENCE_GATES.scan(s.text.toLowerCase());
       // "businesses closed in solidarity with the protest": support for a protest elsewhere reports none here
       // (nor does a feared or compared one: "amid fears of a gathering similar to the rally that preceded ...")
-      const own = s.text.replace(SUPPORT_OF_PROTEST, ' ').replace(OTHER_PROTEST, ' ');
-      const triggers = findTriggers(own, TRIGGERS);
-      const weak = findTriggers(own, WEAK_TRIGGERS);
-      const future = FUTURE_CUES.test(s.text);
+      let own = s.text;
+      let ownGates = gates;
+      for (const g of NOT_OWN) {
+        if (!passesGate(g, ownGates)) continue;
+        own = own.replace(g.re, ' ');
+        ownGates = SENTENCE_GATES.scan(own.toLowerCase());
+      }
+      const triggers = findTriggers(own, ownGates, TRIGGERS);
+      const weak = findTriggers(own, ownGates, WEAK_TRIGGERS);
+      const future = gatedTest(FUTURE_CUES, s.text, gates);
       const read = readDates(s, published, future, yearHint);
       // (the day of a killing is no protest's, but "a day after" it counts from it)
       for (const d of read) if (d.explicit && d.date && d.precision === 'day' && !stampDate(text, d)) lastDays.set(units.length, d);
       const dates = read.filter((d) => !nonProtestDate(text, s.start, d) && !stampDate(text, d));
-      const background = BACKGROUND.test(s.text) || NEGATED.test(s.text) || (SINCE.test(s.text) && PERFECT.test(s.text)) || courtOnly(own);
-      units.push({ sentence: s, block: bi, kind: b.kind, tokens, scan, triggers, weak, dates, future, title: findTitle(s.text), background });
+      const background = gatedTest(BACKGROUND, s.text, gates) || gatedTest(NEGATED, s.text, gates) || (gatedTest(SINCE, s.text, gates) && gatedTest(PERFECT, s.text, gates)) || courtOnly(own);
+      units.push({ sentence: s, gates, block: bi, kind: b.kind, tokens, scan, triggers, weak, dates, future, title: passesGate(TITLE, gates) ? findTitle(s.text) : null, background });
     }
   });
   datesAfterLastDate(units, lastDays, article.published);
@@ -107,10 +116,24 @@ function datesAfterLastDate(units: Unit[], lastDays: Map<number, DateHit>, publi
   });
 }
 
-function findTriggers(s: string, list: Array<[RegExp, string | null]>): string[] {
+/** The tactics of the protest words of `s` (with its gate hits), in list order ("" for generic ones). */
+/** A token inside none of a sentence's quoted slogans. */
+const NOT_QUOTED = (): boolean => false;
+
+/** Whether a token lies inside one of the ranges. */
+function inRanges(ranges: Array<[number, number]>): (t: Token) => boolean {
+  return (t) => ranges.some(([qs, qe]) => t.start >= qs && t.end <= qe);
+}
+
+/** The gated pattern's test of `s`, whose gate hits are `gates`. */
+export function gatedTest(g: Gated, s: string, gates: GateHits): boolean {
+  return passesGate(g, gates) && g.re.test(s);
+}
+
+function findTriggers(s: string, gates: GateHits, list: Trigger[]): string[] {
   const out: string[] = [];
-  for (const [re, tactic] of list) {
-    if (re.test(s)) out.push(tactic ?? '');
+  for (const t of list) {
+    if (passesGate(t, gates) && t.re.test(s)) out.push(t.tactic ?? '');
   }
   return out;
 }
@@ -129,12 +152,19 @@ function nonProtestDate(text: string, sentenceStart: number, d: DateHit): boolea
 }
 
 /** A phrase of support for a protest: "in solidarity with the strikers", "in support of Friday's protests". */
-const SUPPORT_OF_PROTEST =
-  /\b(?:in )?(?:solidarity with|support of|support for) (?:the |their |these |those |this |that |[A-Z]\w*['’]s )?(?:\w+ ){0,2}(?:protests?|protesters|protestors|demonstrations?|demonstrators|strikes?|strikers|march(?:es|ers)?|rall(?:y|ies)|walkouts?|shutdown)\b/gi;
+const SUPPORT_OF_PROTEST: Gated = {
+  re: /\b(?:in )?(?:solidarity with|support of|support for) (?:the |their |these |those |this |that |[A-Z]\w*['’]s )?(?:\w+ ){0,2}(?:protests?|protesters|protestors|demonstrations?|demonstrators|strikes?|strikers|march(?:es|ers)?|rall(?:y|ies)|walkouts?|shutdown)\b/gi,
+  gate: ['solidarity with', 'support of', 'support for'],
+};
 
 /** A protest feared, threatened or compared with: "fears of a gathering", "similar to the rally that ...". */
-const OTHER_PROTEST =
-  /\b(?:similar to|reminiscent of|fears? of|threats? of|prospect of|possibility of|risk of)\s+(?:the |a |an |any |further |more )?(?:[\w’'-]+ ){0,3}?(?:protests?|demonstrations?|rall(?:y|ies)|march(?:es)?|gatherings?|unrest|riots?)\b(?:\s+similar to\s+(?:the |a |an )?(?:[\w’'\[\]-]+ ){0,3}?(?:protests?|demonstrations?|rall(?:y|ies)|march(?:es)?))?/gi;
+const OTHER_PROTEST: Gated = {
+  re: /\b(?:similar to|reminiscent of|fears? of|threats? of|prospect of|possibility of|risk of)\s+(?:the |a |an |any |further |more )?(?:[\w’'-]+ ){0,3}?(?:protests?|demonstrations?|rall(?:y|ies)|march(?:es)?|gatherings?|unrest|riots?)\b(?:\s+similar to\s+(?:the |a |an )?(?:[\w’'\[\]-]+ ){0,3}?(?:protests?|demonstrations?|rall(?:y|ies)|march(?:es)?))?/gi,
+  gate: ['similar to', 'reminiscent of', 'fear', 'threat', 'prospect of', 'possibility of', 'risk of'],
+};
+
+/** Phrases of protests other than the sentence's own, blanked before its protest words are read. */
+const NOT_OWN = [SUPPORT_OF_PROTEST, OTHER_PROTEST];
 
 /** Pluperfect protest verbs: what had happened before the events reported. */
 /** The court's part of a story about protesters: "were arraigned", "charged with", "in Thursday's hearing". */
@@ -149,23 +179,30 @@ const ARREST_WORD = /\barrest|\bdetain|\bcustody\b/i;
 function courtOnly(own: string): boolean {
   if (!COURT_PROCESS.test(own) || ARREST_WORD.test(own)) return false;
   const rest = own.replace(PARTICIPANTS, ' ');
-  return !findTriggers(rest, TRIGGERS).length && !findTriggers(rest, WEAK_TRIGGERS).length;
+  const restGates = SENTENCE_GATES.scan(rest.toLowerCase());
+  return !findTriggers(rest, restGates, TRIGGERS).length && !findTriggers(rest, restGates, WEAK_TRIGGERS).length;
 }
 
-const BACKGROUND = /\bhad (?:(?:also|already|previously|earlier) )?(?:protested|marched|rallied|demonstrated|gathered|picketed|walked out)\b/i;
+const BACKGROUND: Gated = { re: /\bhad (?:(?:also|already|previously|earlier) )?(?:protested|marched|rallied|demonstrated|gathered|picketed|walked out)\b/i, gate: ['had '] };
 /** "There was no sign of demonstrations": a protest word denied. */
-const NEGATED = /\b(?:no sign of|no signs of|there (?:were|was) no|did not see any|saw no)\s+(?:\w+\s+)?(?:protests?|demonstrations?|demonstrators|protesters|rallies|marches)\b/i;
+const NEGATED: Gated = {
+  re: /\b(?:no sign of|no signs of|there (?:were|was) no|did not see any|saw no)\s+(?:\w+\s+)?(?:protests?|demonstrations?|demonstrators|protesters|rallies|marches)\b/i,
+  gate: ['no sign', 'there were no', 'there was no', 'did not see any', 'saw no'],
+};
 
 /** "Since October ... have been held": a running count since a past time, not an event of this report. */
-const SINCE = /^\W*(?:ever )?since\b|\b(?:since|ever since) (?:early |late |mid-?)?(?:January|February|March|April|May|June|July|August|September|October|November|December|last|the start|the beginning|(?:19|20)\d\d)\b/i;
-const PERFECT = /\b(?:have|has) (?:been (?:held|staged|organi[sz]ed)|taken place|drawn|seen|held|staged|marched|rallied|protested)\b/i;
+const SINCE: Gated = {
+  re: /^\W*(?:ever )?since\b|\b(?:since|ever since) (?:early |late |mid-?)?(?:January|February|March|April|May|June|July|August|September|October|November|December|last|the start|the beginning|(?:19|20)\d\d)\b/i,
+  gate: ['since'],
+};
+const PERFECT: Gated = { re: /\b(?:have|has) (?:been (?:held|staged|organi[sz]ed)|taken place|drawn|seen|held|staged|marched|rallied|protested)\b/i, gate: ['have ', 'has '] };
 
 /**
  * The dates of a sentence. In "After protests Saturday, a march is planned for Sunday" the days of the leading
  * "After ..." part are past ones although the sentence speaks of the future.
  */
 function readDates(s: Sentence, published: string | null, future: boolean, yearHint?: YearHint): DateHit[] {
-  const cue = future && AFTER_THEN_PLAN.test(s.text) ? FUTURE_CUES.exec(s.text) : null;
+  const cue = future && AFTER_THEN_PLAN.test(s.text) ? FUTURE_CUES.re.exec(s.text) : null;
   if (!cue) return findDates(s.text, s.start, published, future, yearHint);
   return [...findDates(s.text.slice(0, cue.index), s.start, published, false, yearHint), ...findDates(s.text.slice(cue.index), s.start + cue.index, published, true, yearHint)];
 }
@@ -184,7 +221,17 @@ function stampDate(text: string, d: DateHit): boolean {
 }
 
 /** A quoted Title Case name of an action: "National Shutdown" protest. */
+const TITLE: Gated = {
+  re: /["“'‘]((?:[A-Z][\w’'-]*\s?){1,5})["”'’]\s*(?:protests?|demonstrations?|events?|day of action|strike|march|rally|campaign|movement|general strike)/,
+  gate: ['protest', 'demonstration', 'event', 'day of action', 'strike', 'march', 'rally', 'campaign', 'movement'],
+};
 function findTitle(s: string): string | null {
-  const m = /["“'‘]((?:[A-Z][\w’'-]*\s?){1,5})["”'’]\s*(?:protests?|demonstrations?|events?|day of action|strike|march|rally|campaign|movement|general strike)/.exec(s);
+  const m = TITLE.re.exec(s);
   return m ? m[1]!.trim() : null;
 }
+
+/** The gated patterns of this pass, for the test of their gates. */
+export const GATED_FOR_TESTS: Record<string, Gated> = { SUPPORT_OF_PROTEST, OTHER_PROTEST, BACKGROUND, NEGATED, SINCE, PERFECT, TITLE };
+
+/** The gates of every pattern read from a unit: this pass's, and those extract() asks of unit.gates. */
+const SENTENCE_GATES = new GateScanner([...TRIGGERS, ...WEAK_TRIGGERS, FUTURE_CUES, NATIONWIDE, ABROAD, AGGREGATE, ...Object.values(GATED_FOR_TESTS)]);

@@ -4,7 +4,7 @@
 // scripts/build-gazetteer.ts into data/cache/gazetteer.tsv; this module loads that file into memory.
 
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Place, PlaceKind } from '../core/types.js';
@@ -257,9 +257,12 @@ export function sourceFingerprint(): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Cache file format (one place per line, tab separated):
+// Cache file format: a header line (magic, fingerprint, place count, key count, longest name in tokens, byte
+// length of the place lines, credit), then one place per line, tab separated:
 // id name kind region country county fips lat lon population parentId flags keys(|-separated normalized)
 // borders(,-separated state codes)
+// sorted by id; then one key per line, sorted: the key, a tab, and the byte offsets (from the first place line) of
+// its places' lines, comma separated.
 
 export const CACHE_MAGIC = '#turnout-gazetteer';
 
@@ -286,53 +289,101 @@ let singleton: Gazetteer | null = null;
 /** Mutable copy of the loaded gazetteer's maxNameTokens (0 until loadGazetteer() has run). */
 export let maxNameTokens = 0;
 
-function ensureCache(): Buffer {
+/** The cache file, opened (building it first if it is missing or stale), and its header line. */
+function openCache(): { file: PagedFile; header: string } {
   const fingerprint = sourceFingerprint();
   if (existsSync(CACHE_PATH)) {
-    const buf = readFileSync(CACHE_PATH);
-    const nl = buf.indexOf(10);
-    const header = buf.toString('utf8', 0, nl < 0 ? Math.min(buf.length, 4096) : nl).split('\t');
-    if (header[0] === CACHE_MAGIC && header[1] === fingerprint) return buf;
+    const file = new PagedFile(CACHE_PATH);
+    const header = file.text(0, file.lineEnd(0));
+    const f = header.split('\t');
+    if (f[0] === CACHE_MAGIC && f[1] === fingerprint) return { file, header };
+    file.close();
   }
   buildGazetteer(CACHE_PATH);
-  return readFileSync(CACHE_PATH);
+  const file = new PagedFile(CACHE_PATH);
+  return { file, header: file.text(0, file.lineEnd(0)) };
 }
 
+const PAGE_BITS = 14;
+const PAGE_SIZE = 1 << PAGE_BITS;
+
 /**
- * The cache file's lines, kept as the file's bytes plus the offset of each line: decoding the whole file into a
- * string and splitting it cost most of the loading time. Ids and keys (the text before a line's first tab) are ASCII,
- * so the binary search compares bytes; a line is decoded when it is used.
+ * The cache file, read a 16 KB page at a time when a line on that page is first asked for: a run that looks up a
+ * few names reads a few pages, not the whole 15 MB (reading all of it, and finding all its lines, cost most of
+ * the start-up). Lines are found by byte offsets; ids and keys (the text before a line's first tab) are ASCII,
+ * so the binary searches compare bytes, and a line is decoded when it is used.
  */
-class CacheLines {
-  readonly count: number;
-  private readonly starts: Uint32Array;
-  constructor(private readonly buf: Buffer) {
-    let n = 0;
-    for (let p = buf.indexOf(10); p >= 0; p = buf.indexOf(10, p + 1)) n++;
-    if (buf.length && buf[buf.length - 1] !== 10) n++;
-    const starts = new Uint32Array(n + 1);
-    let i = 0;
-    let p = 0;
-    while (i < n) {
-      starts[i++] = p;
-      const e = buf.indexOf(10, p);
-      p = e < 0 ? buf.length + 1 : e + 1;
+class PagedFile {
+  readonly size: number;
+  private fd: number;
+  private readonly pages: Array<Buffer | undefined>;
+  constructor(path: string) {
+    this.fd = openSync(path, 'r');
+    this.size = fstatSync(this.fd).size;
+    this.pages = new Array(Math.ceil(this.size / PAGE_SIZE));
+  }
+  close(): void {
+    closeSync(this.fd);
+  }
+  private page(n: number): Buffer {
+    let p = this.pages[n];
+    if (!p) {
+      const start = n * PAGE_SIZE;
+      p = Buffer.allocUnsafe(Math.min(PAGE_SIZE, this.size - start));
+      for (let got = 0; got < p.length; ) {
+        const r = readSync(this.fd, p, got, p.length - got, start + got);
+        if (r === 0) throw new Error(`${CACHE_PATH}: file ended early`);
+        got += r;
+      }
+      this.pages[n] = p;
     }
-    starts[n] = p;
-    this.starts = starts;
-    this.count = n;
+    return p;
   }
-  line(i: number): string {
-    return this.buf.toString('utf8', this.starts[i]!, this.starts[i + 1]! - 1);
+  byte(pos: number): number {
+    return this.page(pos >>> PAGE_BITS)[pos & (PAGE_SIZE - 1)]!;
   }
-  /** sign of (the key of line i) - key, comparing as JavaScript compares ASCII strings */
-  private compare(i: number, key: string): number {
-    const buf = this.buf;
-    const start = this.starts[i]!;
-    const end = this.starts[i + 1]! - 1;
+  /** The offset of the newline that ends the line holding pos (the file's size if none does). */
+  lineEnd(pos: number): number {
+    while (pos < this.size) {
+      const n = pos >>> PAGE_BITS;
+      const i = this.page(n).indexOf(10, pos - n * PAGE_SIZE);
+      if (i >= 0) return n * PAGE_SIZE + i;
+      pos = (n + 1) * PAGE_SIZE;
+    }
+    return this.size;
+  }
+  /** The offset where the line holding pos starts, at lo or after. */
+  lineStart(pos: number, lo: number): number {
+    while (pos > lo) {
+      const n = (pos - 1) >>> PAGE_BITS;
+      const i = this.page(n).lastIndexOf(10, pos - 1 - n * PAGE_SIZE);
+      if (i >= 0) return Math.max(lo, n * PAGE_SIZE + i + 1);
+      pos = n * PAGE_SIZE;
+    }
+    return lo;
+  }
+  /** The text of bytes [start, end), decoded as UTF-8. */
+  text(start: number, end: number): string {
+    const n = start >>> PAGE_BITS;
+    if (end <= (n + 1) * PAGE_SIZE) return this.page(n).toString('utf8', start - n * PAGE_SIZE, end - n * PAGE_SIZE);
+    const parts: Buffer[] = [];
+    for (let pos = start; pos < end; ) {
+      const k = pos >>> PAGE_BITS;
+      const stop = Math.min(end, (k + 1) * PAGE_SIZE);
+      parts.push(this.page(k).subarray(pos - k * PAGE_SIZE, stop - k * PAGE_SIZE));
+      pos = stop;
+    }
+    return Buffer.concat(parts).toString('utf8');
+  }
+  /** The line starting at offset start, without its newline. */
+  line(start: number): string {
+    return this.text(start, this.lineEnd(start));
+  }
+  /** sign of (the key of the line at start, up to its first tab) - key, comparing as JavaScript compares ASCII strings */
+  private compare(start: number, end: number, key: string): number {
     const n = key.length;
     for (let j = 0; ; j++) {
-      const b = start + j < end ? buf[start + j]! : 9;
+      const b = start + j < end ? this.byte(start + j) : 9;
       const lineEnded = b === 9;
       if (j === n) return lineEnded ? 0 : 1;
       if (lineEnded) return -1;
@@ -340,14 +391,18 @@ class CacheLines {
       if (b !== c) return b < c ? -1 : 1;
     }
   }
-  /** Binary search in lines [lo, hi) (sorted by the text before the first tab) for the line whose key is `key`. */
+  /**
+   * Binary search among the lines in bytes [lo, hi) (whole lines, sorted by the text before the first tab) for
+   * the line whose key is `key`: its start offset, or -1.
+   */
   find(lo: number, hi: number, key: string): number {
     while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const c = this.compare(mid, key);
-      if (c === 0) return mid;
-      if (c < 0) lo = mid + 1;
-      else hi = mid;
+      const start = this.lineStart((lo + hi) >>> 1, lo);
+      const end = this.lineEnd(start);
+      const c = this.compare(start, end, key);
+      if (c === 0) return start;
+      if (c < 0) lo = end + 1;
+      else hi = start;
     }
     return -1;
   }
@@ -417,22 +472,25 @@ function parsePlace(line: string): Place {
  */
 export function loadGazetteer(): Gazetteer {
   if (singleton) return singleton;
-  const lines = new CacheLines(ensureCache());
+  const { file, header: headerLine } = openCache();
   const data = readPlacesData();
-  const header = lines.line(0).split('\t');
+  const header = headerLine.split('\t');
   const nPlaces = Number(header[2]);
-  const nKeys = Number(header[3]);
   const maxTokens = Number(header[4]) || 1;
-  const placeStart = 1;
-  const keyStart = placeStart + nPlaces;
-  const parsed: Array<Place | undefined> = new Array(nPlaces);
+  // byte offsets: the place lines, the key lines, the end
+  const placeStart = Buffer.byteLength(headerLine) + 1;
+  const keyStart = placeStart + Number(header[5]);
+  const keyEnd = file.size;
+  // places by the offset of their line from placeStart (what key lines list)
+  const parsed = new Map<number, Place>();
   const flagsOf = new WeakMap<Place, string>();
   const bordersOf = new WeakMap<Place, string[]>();
   const placeAt = (i: number): Place => {
-    let p = parsed[i];
+    let p = parsed.get(i);
     if (!p) {
-      const line = lines.line(placeStart + i);
-      p = parsed[i] = parsePlace(line);
+      const line = file.line(placeStart + i);
+      p = parsePlace(line);
+      parsed.set(i, p);
       const f = line.split('\t');
       const flags = f[11] ?? '';
       if (flags) flagsOf.set(p, flags);
@@ -440,13 +498,16 @@ export function loadGazetteer(): Gazetteer {
     }
     return p;
   };
-  // region -> [key, place index] pairs, built on the first fuzzy lookup
+  // region -> [key, place offset] pairs, built on the first fuzzy lookup
   let keysByRegion: Map<string, Array<[string, number]>> | null = null;
   const regionKeys = (region: string): Array<[string, number]> => {
     if (!keysByRegion) {
       keysByRegion = new Map();
-      for (let i = 0; i < nPlaces; i++) {
-        const f = lines.line(placeStart + i).split('\t');
+      for (let pos = placeStart; pos < keyStart; ) {
+        const end = file.lineEnd(pos);
+        const i = pos - placeStart;
+        const f = file.text(pos, end).split('\t');
+        pos = end + 1;
         const county = f[2] === 'C';
         if (f[2] !== 'L' && f[2] !== 'N' && !county) continue;
         for (const r of f[3] === f[4] ? [f[3]!] : [f[3]!, f[4]!]) {
@@ -482,9 +543,9 @@ export function loadGazetteer(): Gazetteer {
       if (lookupMemo.size >= LOOKUP_MEMO_SIZE) lookupMemo.clear();
       const key = normalizeName(name);
       let out: Place[] = NOTHING;
-      const li = key === '' ? -1 : lines.find(keyStart, keyStart + nKeys, key);
+      const li = key === '' ? -1 : file.find(keyStart, keyEnd, key);
       if (li >= 0) {
-        const line = lines.line(li);
+        const line = file.line(li);
         out = [];
         for (const n of line.slice(line.indexOf('\t') + 1).split(',')) out.push(placeAt(Number(n)));
         Object.freeze(out);
@@ -496,9 +557,9 @@ export function loadGazetteer(): Gazetteer {
       const key = normalizeName(name);
       if (key === '') return [];
       const out = singleton!.lookup(name).filter((p) => p.region === region || p.country === region);
-      const li = lines.find(keyStart, keyStart + nKeys, qualifiedKey(key, region));
+      const li = file.find(keyStart, keyEnd, qualifiedKey(key, region));
       if (li >= 0) {
-        const line = lines.line(li);
+        const line = file.line(li);
         for (const n of line.slice(line.indexOf('\t') + 1).split(',')) out.push(placeAt(Number(n)));
       }
       return out;
@@ -506,13 +567,13 @@ export function loadGazetteer(): Gazetteer {
     lookupAlternate(name: string, region: string): Place[] {
       const key = normalizeName(name);
       if (key === '') return [];
-      const li = lines.find(keyStart, keyStart + nKeys, alternateKey(key, region));
+      const li = file.find(keyStart, keyEnd, alternateKey(key, region));
       if (li < 0) return [];
-      const line = lines.line(li);
+      const line = file.line(li);
       return line.slice(line.indexOf('\t') + 1).split(',').map((n) => placeAt(Number(n)));
     },
     byId(id: string): Place | undefined {
-      const li = lines.find(placeStart, keyStart, id);
+      const li = file.find(placeStart, keyStart, id);
       return li < 0 ? undefined : placeAt(li - placeStart);
     },
     fuzzyLookup(name: string, region: string, maxDistance?: number, anyFirstLetter = false): Place[] {
