@@ -44,15 +44,30 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-function startup(): number {
+/** The fastest of three runs of a whole process, in ms. */
+function wholeProcess(cmd: string, args: string[]): number {
   const runs: number[] = [];
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli.ts'), 'extract', '--text', 'Hundreds of people rallied in Dayton, Ohio, on Jan. 30, 2026.', '--published', '2026-01-31'], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(r.stderr);
+    const r = spawnSync(cmd, args, { encoding: 'utf8', cwd: REPO_ROOT });
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
     runs.push(performance.now() - t0);
   }
   return Math.min(...runs);
+}
+
+const ONE_ARTICLE = ['extract', '--text', 'Hundreds of people rallied in Dayton, Ohio, on Jan. 30, 2026.', '--published', '2026-01-31'];
+const BIN = join(REPO_ROOT, 'bin', 'turnout.js');
+
+function startup(): Array<[string, number]> {
+  const built = existsSync(join(REPO_ROOT, 'dist', 'js', 'src', 'cli.js'));
+  const out: Array<[string, number]> = [];
+  out.push([`node bin/turnout.js --help${built ? '' : ' (no build: tsx)'}`, wholeProcess(process.execPath, [BIN, '--help'])]);
+  out.push([`node bin/turnout.js extract, one article${built ? '' : ' (no build: tsx)'}`, wholeProcess(process.execPath, [BIN, ...ONE_ARTICLE])]);
+  out.push(['npx turnout --help', wholeProcess('npx', ['--no-install', 'turnout', '--help'])]);
+  out.push(['npx turnout extract, one article', wholeProcess('npx', ['--no-install', 'turnout', ...ONE_ARTICLE])]);
+  out.push(['tsx src/cli.ts extract, one article (development)', wholeProcess(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli.ts'), ...ONE_ARTICLE])]);
+  return out;
 }
 
 const texts = buildTexts();
@@ -81,7 +96,7 @@ console.log(`extract benchmark (one core): ${texts.length} articles, ${(bytes / 
 console.log(`  throughput   ${(texts.length / secs).toFixed(0)} articles/s, ${(bytes / 1e6 / secs).toFixed(2)} MB/s`);
 console.log(`  per CPU-second ${(texts.length / cpuSecs).toFixed(0)} articles (the process's CPU time: the figure per core when other jobs share the machine)`);
 console.log(`  latency      p50 ${pct(lat, 50).toFixed(2)} ms, p99 ${pct(lat, 99).toFixed(2)} ms`);
-console.log(`  start-up     ${start.toFixed(0)} ms (turnout extract --text, whole process)`);
+for (const [what, ms] of start) console.log(`  start-up     ${ms.toFixed(0)} ms  ${what} (whole process, best of 3)`);
 console.log(`  peak RSS     ${rssMb.toFixed(0)} MB`);
 
 // the crowd-size, arrest and injury finders on their own, per sentence

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { spawn, type ChildProcess } from 'node:child_process';
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
+import { NODE_LOADER_ARGS, REPO_ROOT } from './core/paths.js';
 import { eventDate } from './core/dates.js';
 import type { EventRecord, Status } from './core/types.js';
 import { parseIso } from './extract/dates.js';
@@ -721,7 +722,7 @@ function cmdWebhooks(a: Args): Promise<number> {
   });
 }
 
-const SAMPLES_DIR = fileURLToPath(new URL('../samples', import.meta.url));
+const SAMPLES_DIR = join(REPO_ROOT, 'samples');
 
 async function cmdServe(a: Args): Promise<number> {
   const host = a.opts.get('host') ?? '127.0.0.1';
@@ -777,7 +778,7 @@ async function cmdServe(a: Args): Promise<number> {
  * store (SQLite in WAL mode serves many readers at once). Resolves with the URL once every one listens.
  */
 function forkServers(n: number, webRoot: string): Promise<{ url: string; close(): Promise<void> }> {
-  cluster.setupPrimary({ exec: fileURLToPath(import.meta.url), execArgv: ['--import', import.meta.resolve('tsx')], args: process.argv.slice(process.argv.indexOf('serve')) });
+  cluster.setupPrimary({ exec: fileURLToPath(import.meta.url), execArgv: NODE_LOADER_ARGS, args: process.argv.slice(process.argv.indexOf('serve')) });
   const forked = Array.from({ length: n }, () => cluster.fork({ TURNOUT_WEB_ROOT: webRoot }));
   let stopping = false;
   return new Promise((resolve, reject) => {
@@ -805,7 +806,7 @@ function forkServers(n: number, webRoot: string): Promise<{ url: string; close()
 /** Runs `turnout watch` on the same store as a child process, restarting it (after a pause) if it dies. */
 function superviseWatch(a: Args): { stop(): Promise<void> } {
   // tsx by absolute URL, so that the child starts from any working directory
-  const args = ['--import', import.meta.resolve('tsx'), fileURLToPath(import.meta.url), 'watch', '--db', dbPath(a), ...(a.flags.has('quiet') ? ['--quiet'] : [])];
+  const args = [...NODE_LOADER_ARGS, fileURLToPath(import.meta.url), 'watch', '--db', dbPath(a), ...(a.flags.has('quiet') ? ['--quiet'] : [])];
   for (const h of a.lists.get('allow-host') ?? []) args.push('--allow-host', h);
   let child: ChildProcess | null = null;
   let stopping = false;

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import type { Place, PlaceKind } from '../core/types.js';
 import { buildGazetteer, BUILD_VERSION } from '../../scripts/build-gazetteer.js';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export { REPO_ROOT } from '../core/paths.js';
+import { REPO_ROOT } from '../core/paths.js';
 export const PLACES_DIR = join(REPO_ROOT, 'data', 'places');
 export const CACHE_PATH = join(REPO_ROOT, 'data', 'cache', 'gazetteer.tsv');
 

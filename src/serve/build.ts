@@ -3,9 +3,9 @@
 // dist/web never sees a half-written app and two builds at once do not mix their files.
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO_ROOT } from '../core/paths.js';
 
-const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const REPO = REPO_ROOT;
 export const WEB_SRC = join(REPO, 'web');
 /** Where the built app lives (absolute): what the server serves. */
 export const WEB_DIST = join(REPO, 'dist', 'web');
