@@ -14,12 +14,10 @@ import {
   FetchError,
   type FetchErrorCode,
   hostAllowed,
-  isAllowed,
   parseIpv4Loose,
   parseRobots,
   Politeness,
   RobotsCache,
-  rulesFor,
   safeFetch,
   USER_AGENT,
 } from '../src/fetch/index.js';
@@ -451,7 +449,7 @@ describe('hostile servers: no hang past the limits', () => {
 
 describe('robots.txt', () => {
   test('parser: agent groups, longest match, Allow on ties, wildcards and $', () => {
-    const groups = parseRobots(
+    const text =
       [
         '# comment',
         'User-agent: *',
@@ -467,23 +465,22 @@ describe('robots.txt', () => {
         'Disallow: /tie',
         'Disallow:',
         'Sitemap: https://example.org/sitemap.xml',
-      ].join('\n'),
-    );
-    const star = rulesFor(groups, '*nobody*');
-    assert.equal(isAllowed(star, '/'), true);
-    assert.equal(isAllowed(star, '/private/x'), false);
-    assert.equal(isAllowed(star, '/private/press/release'), true);
-    assert.equal(isAllowed(star, '/files/a.pdf'), false);
-    assert.equal(isAllowed(star, '/files/a.pdf?x=1'), true);
-    assert.equal(isAllowed(star, '/search?lang=en&q=march'), false);
-    assert.equal(isAllowed(star, '/robots.txt'), true);
-    const own = rulesFor(groups); // "Turnout" matches "turnout/0.1"; the * group no longer applies
-    assert.equal(isAllowed(own, '/private/x'), true);
-    assert.equal(isAllowed(own, '/other-only/page'), false);
-    assert.equal(isAllowed(own, '/tie'), true);
-    assert.equal(isAllowed(rulesFor(parseRobots('User-agent: googlebot\nDisallow: /')), '/x'), true);
-    assert.equal(isAllowed(rulesFor(parseRobots('User-agent: *\nDisallow: /')), '/x'), false);
-    assert.equal(isAllowed(rulesFor(parseRobots('User-agent: *\nDisallow: /caf%c3%a9')), '/café'), false);
+      ].join('\n');
+    const star = parseRobots(text, '*nobody*');
+    assert.equal(star.allows('/'), true);
+    assert.equal(star.allows('/private/x'), false);
+    assert.equal(star.allows('/private/press/release'), true);
+    assert.equal(star.allows('/files/a.pdf'), false);
+    assert.equal(star.allows('/files/a.pdf?x=1'), true);
+    assert.equal(star.allows('/search?lang=en&q=march'), false);
+    assert.equal(star.allows('/robots.txt'), true);
+    const own = parseRobots(text); // "Turnout" matches "turnout/0.1"; the * group no longer applies
+    assert.equal(own.allows('/private/x'), true);
+    assert.equal(own.allows('/other-only/page'), false);
+    assert.equal(own.allows('/tie'), true);
+    assert.equal(parseRobots('User-agent: googlebot\nDisallow: /').allows('/x'), true);
+    assert.equal(parseRobots('User-agent: *\nDisallow: /').allows('/x'), false);
+    assert.equal(parseRobots('User-agent: *\nDisallow: /caf%c3%a9').allows('/café'), false);
   });
 
   test('a disallowed URL is refused with code robots; allowed URLs are fetched; robots.txt is cached', async () => {

@@ -13,4 +13,4 @@ export {
   USER_AGENT,
   vetHost,
 } from './http.js';
-export { isAllowed, parseRobots, Politeness, RobotsCache, type RobotsCacheOptions, type RobotsGroup, type RobotsRule, rulesFor } from './robots.js';
+export { NO_RULES, parseRobots, Politeness, RobotsCache, type RobotsCacheOptions, type RobotsRules } from './robots.js';

@@ -1,10 +1,9 @@
 // robots.txt (RFC 9309) and a per-host politeness delay.
 //
-// Parsing: groups start with one or more User-agent lines; Allow/Disallow lines apply to every agent of the
-// group. Turnout obeys the groups naming its product token ("Turnout", case-insensitive; several such groups
-// are merged), else the "*" groups, else nothing is disallowed. Among the rules matching a path the longest
-// pattern wins; on a tie Allow wins. Patterns may use "*" (any run of characters) and a final "$" (end of
-// the path). /robots.txt itself is always allowed.
+// Parsing is robots-parser's (RFC 9309): Turnout obeys the groups naming its product token ("Turnout",
+// case-insensitive), else the "*" groups, else nothing is disallowed. Among the rules matching a path the
+// longest pattern wins; on a tie Allow wins. Patterns may use "*" and a final "$". /robots.txt itself is
+// always allowed.
 //
 // Fetching: robots.txt goes through safeFetch with the same SSRF checks (and allow-list) as any page.
 //   - 2xx: parsed (up to 512 KiB).
@@ -14,98 +13,38 @@
 //     us to slow down gets no page requests from us until it answers robots.txt properly again.
 // Results are cached per origin (scheme, host, port) for `ttlMs` (default 1 hour); concurrent checks of one
 // origin share one request.
+import robotsParserModule from 'robots-parser';
 import { ROBOTS_TOKEN, safeFetch, FetchError, type FetchOptions } from './http.js';
 
-export interface RobotsRule {
-  allow: boolean;
-  pattern: string;
+/** The rules of one robots.txt for one agent: whether a path (with its query) may be fetched. */
+export interface RobotsRules {
+  allows(pathAndQuery: string): boolean;
 }
 
-export interface RobotsGroup {
-  agents: string[];
-  rules: RobotsRule[];
-}
+// (the package is CommonJS whose types declare an ES default export: Node hands the function itself to a default import)
+const robotsParser = robotsParserModule as unknown as (url: string, text: string) => { isAllowed(url: string, ua?: string): boolean | undefined };
 
-/** Parses robots.txt text into groups. Unknown lines (Sitemap, Crawl-delay, typos) are ignored. */
-export function parseRobots(text: string): RobotsGroup[] {
-  const groups: RobotsGroup[] = [];
-  let current: RobotsGroup | null = null;
-  let lastWasAgent = false;
-  for (const raw of text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/)) {
-    const line = raw.replace(/#.*$/, '').trim();
-    const colon = line.indexOf(':');
-    if (colon < 0) continue;
-    const key = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    if (key === 'user-agent' || key === 'useragent' || key === 'user agent') {
-      if (!current || !lastWasAgent) {
-        current = { agents: [], rules: [] };
-        groups.push(current);
-      }
-      current.agents.push(value.toLowerCase());
-      lastWasAgent = true;
-    } else if (key === 'allow' || key === 'disallow') {
-      lastWasAgent = false;
-      if (!current) continue; // rules before any User-agent line belong to no group
-      if (value === '') continue; // "Disallow:" with nothing means no restriction
-      current.rules.push({ allow: key === 'allow', pattern: value });
-    }
-    // Other lines (Sitemap, Crawl-delay, unknown) neither start nor end a group.
-  }
-  return groups;
-}
+// robots-parser (a maintained RFC 9309 parser) reads rules for absolute URLs of the file's own origin: every
+// file is read as if at this origin, and every path asked about is put under it
+const ORIGIN = 'http://robots.invalid';
 
-/** The rules that apply to an agent token: its own groups merged, else the "*" groups, else none. */
-export function rulesFor(groups: RobotsGroup[], token: string = ROBOTS_TOKEN): RobotsRule[] {
-  const t = token.toLowerCase();
-  const named = (agent: string) => agent.split(/[/\s]/)[0] === t;
-  const own = groups.filter((g) => g.agents.some(named));
-  const chosen = own.length ? own : groups.filter((g) => g.agents.includes('*'));
-  return chosen.flatMap((g) => g.rules);
-}
+/** No rules: everything allowed (no robots.txt, or a 4xx for it). */
+export const NO_RULES: RobotsRules = { allows: () => true };
 
-/** Percent-encodes what a URL would encode and uppercases existing escapes, so patterns and paths compare. */
-function normalisePath(p: string): string {
-  let s = p;
-  try {
-    s = encodeURI(decodeURI(p));
-  } catch {
-    // Malformed escapes: compare as written.
-  }
-  return s.replace(/%[0-9a-f]{2}/gi, (m) => m.toUpperCase());
-}
-
-const compiled = new Map<string, RegExp>();
-
-function patternRegex(pattern: string): RegExp {
-  let re = compiled.get(pattern);
-  if (!re) {
-    let p = pattern.startsWith('/') || pattern.startsWith('*') ? pattern : '/' + pattern;
-    const anchored = p.endsWith('$');
-    if (anchored) p = p.slice(0, -1);
-    const body = normalisePath(p.replace(/\*+/g, '\u0000'))
-      .split('%00')
-      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*');
-    re = new RegExp('^' + body + (anchored ? '$' : ''), 's');
-    if (compiled.size > 10_000) compiled.clear();
-    compiled.set(pattern, re);
-  }
-  return re;
-}
-
-/** Whether a path (with its query) is allowed by the rules: longest matching pattern wins, Allow on ties. */
-export function isAllowed(rules: RobotsRule[], pathAndQuery: string): boolean {
-  const path = normalisePath(pathAndQuery || '/');
-  if (path === '/robots.txt') return true;
-  let best: RobotsRule | null = null;
-  for (const r of rules) {
-    if (!patternRegex(r.pattern).test(path)) continue;
-    if (!best || r.pattern.length > best.pattern.length || (r.pattern.length === best.pattern.length && r.allow && !best.allow)) {
-      best = r;
-    }
-  }
-  return best ? best.allow : true;
+/**
+ * Reads robots.txt text for an agent token: its own groups ("User-agent: turnout/0.1" names "Turnout"), else
+ * the "*" groups, else nothing is disallowed. Among the rules that match a path the longest wins, Allow on a
+ * tie; "*" and a final "$" are patterns. /robots.txt itself is always allowed.
+ */
+export function parseRobots(text: string, token: string = ROBOTS_TOKEN): RobotsRules {
+  const robots = robotsParser(`${ORIGIN}/robots.txt`, text);
+  return {
+    allows(pathAndQuery: string): boolean {
+      const path = pathAndQuery.startsWith('/') ? pathAndQuery : `/${pathAndQuery}`;
+      if (path === '/robots.txt') return true;
+      return robots.isAllowed(`${ORIGIN}${path}`, token) !== false;
+    },
+  };
 }
 
 export interface RobotsCacheOptions extends Omit<FetchOptions, 'robots' | 'etag' | 'lastModified' | 'accept'> {
@@ -121,7 +60,7 @@ export interface RobotsCacheOptions extends Omit<FetchOptions, 'robots' | 'etag'
 
 interface Entry {
   expires: number;
-  rules: RobotsRule[] | 'disallow-all';
+  rules: RobotsRules | 'disallow-all';
   /** Why, for logs: "fetched", "HTTP 404", "HTTP 503", "timeout"... */
   reason: string;
 }
@@ -144,7 +83,7 @@ export class RobotsCache {
     const u = new URL(url);
     const entry = await this.entry(u.origin);
     if (entry.rules === 'disallow-all') return false;
-    return isAllowed(entry.rules, u.pathname + u.search);
+    return entry.rules.allows(u.pathname + u.search);
   }
 
   /** Why the origin's robots.txt state is what it is (after `allowed` was called), or null. */
@@ -175,10 +114,10 @@ export class RobotsCache {
         accept: 'text/plain, */*;q=0.1',
       });
       const text = new TextDecoder('utf-8').decode(res.bytes);
-      entry = { expires: this.now() + ttlMs, rules: rulesFor(parseRobots(text), token), reason: `HTTP ${res.status}` };
+      entry = { expires: this.now() + ttlMs, rules: parseRobots(text, token), reason: `HTTP ${res.status}` };
     } catch (e) {
       if (e instanceof FetchError && e.code === 'http_status' && e.status! >= 400 && e.status! < 500 && e.status !== 429) {
-        entry = { expires: this.now() + ttlMs, rules: [], reason: `HTTP ${e.status}` };
+        entry = { expires: this.now() + ttlMs, rules: NO_RULES, reason: `HTTP ${e.status}` };
       } else {
         const reason = e instanceof FetchError ? (e.status ? `HTTP ${e.status}` : e.code) : String(e);
         entry = { expires: this.now() + errorTtlMs, rules: 'disallow-all', reason };
