@@ -4,9 +4,18 @@ import { createHash } from 'node:crypto';
 import type { EventRecord, Evidence, Mention, SizeCat, SourceRef } from '../core/types.js';
 import { combineSizes } from '../extract/size.js';
 
-/** How an event cites an article: its URL, or the file name it was read from. */
+/**
+ * The name a file is published under: its last path segment ("river-valley-rallies.txt"), never the directory it
+ * was read from on this machine. Both separators count, so a Windows path read on any system loses its folders too.
+ */
+export function publicFileName(name: string): string {
+  const segments = name.split(/[\\/]+/).filter(Boolean);
+  return segments.length ? segments[segments.length - 1]! : name.replace(/[\\/]/g, '');
+}
+
+/** How an event cites an article: its URL, or the name of the file it was read from (without its directory). */
 export function sourceRef(a: { id: string; name: string; url: string | null; title: string | null; publisher: string | null; published: string | null }): SourceRef {
-  return { id: a.id, url: a.url, file: a.url ? null : a.name, title: a.title, publisher: a.publisher, published: a.published };
+  return { id: a.id, url: a.url, file: a.url ? null : publicFileName(a.name), title: a.title, publisher: a.publisher, published: a.published };
 }
 
 /** The flag of a plan that its article reports beside an action already held at the same place that day. */

@@ -1,6 +1,7 @@
 // Versioned schema migrations. Append only: a released migration is never edited.
 import type Database from 'better-sqlite3';
-import type { EventRecord } from '../../core/types.js';
+import type { EventRecord, SourceRef } from '../../core/types.js';
+import { publicFileName } from '../../merge/cluster.js';
 
 export interface Migration {
   version: number;
@@ -183,6 +184,24 @@ export const MIGRATIONS: Migration[] = [
       );
       CREATE INDEX events_updated ON events(updated_at);
     `,
+  },
+  {
+    version: 4,
+    name: 'sources read from files are cited by file name only, never by the directory they were read from',
+    // the articles table keeps the name as given (the store's own record); the records served and exported do not
+    sql: '',
+    backfill: (db) => {
+      for (const table of ['events', 'event_revisions']) {
+        const rows = db.prepare(`SELECT rowid, record FROM ${table} WHERE record LIKE '%"file":"%'`).all() as Array<{ rowid: number; record: string }>;
+        const update = db.prepare(`UPDATE ${table} SET record = ? WHERE rowid = ?`);
+        for (const r of rows) {
+          const record = JSON.parse(r.record) as EventRecord;
+          if (!record.sources.some((s) => s.file !== null && s.file !== publicFileName(s.file))) continue;
+          record.sources = record.sources.map((s): SourceRef => (s.file === null ? s : { ...s, file: publicFileName(s.file) }));
+          update.run(JSON.stringify(record), r.rowid);
+        }
+      }
+    },
   },
 ];
 
