@@ -12,6 +12,7 @@ import { IngestError } from './ingest/index.js';
 import { articleEvents, ingestInto, processInput, type RawInput } from './pipeline.js';
 import { loadGazetteer } from './resolve/gazetteer.js';
 import { geocodeLines } from './resolve/geocode.js';
+import { regionValues, unknownRegionMessage } from './resolve/regions.js';
 import type { LiveStore } from './store/live.js';
 import type { EventFilter, Repository } from './store/repository.js';
 import { openStore } from './store/sqlite/index.js';
@@ -177,15 +178,21 @@ function checkDate(name: string, v: string | undefined): string | undefined {
   return v;
 }
 
-function filterOf(a: Args): EventFilter {
+/**
+ * The store's filter from the command's options. A region is checked against the states and countries we know, then
+ * (when `storedRegions` is given) against the regions in the store: an unknown one is a usage error naming --region.
+ */
+function filterOf(a: Args, storedRegions?: () => string[]): EventFilter {
   const status = a.opts.get('status');
   if (status !== undefined && status !== 'occurred' && status !== 'planned') throw new UsageError(`--status must be occurred or planned, got "${status}"`);
   const region = a.opts.get('region');
-  if (region !== undefined && !/^[A-Za-z]{2}$/.test(region)) throw new UsageError(`--region must be a two-letter code (a US state or a country), got "${region}"`);
+  if (region !== undefined && !(regionValues(region) ?? (storedRegions ? regionValues(region, storedRegions()) : null))) {
+    throw new UsageError(unknownRegionMessage('--region', region));
+  }
   return {
     from: checkDate('from', a.opts.get('from')),
     to: checkDate('to', a.opts.get('to')),
-    region: region?.toUpperCase(),
+    region: region !== undefined && /^[A-Za-z]{2}$/.test(region) ? region.toUpperCase() : region,
     locality: a.opts.get('locality'),
     status: status as Status | undefined,
     macroevent: a.opts.get('macroevent'),
@@ -359,7 +366,7 @@ function pad(s: string, n: number): string {
 function cmdEvents(a: Args): number {
   const repo = openStore(dbPath(a));
   try {
-    const events = repo.listEvents(filterOf(a));
+    const events = repo.listEvents(filterOf(a, () => repo.regions()));
     // a day reads 2026-01-30; a week "week of 26 January 2026", a month "January 2026" (never a made-up day)
     const dates = events.map((e) => eventDate(e.date, e.date_precision, { day: 'iso', unknown: '?' }));
     const dateWidth = dates.reduce((w, d) => Math.max(w, d.length + 1), 11);
@@ -389,11 +396,10 @@ export function renderExport(events: EventRecord[], fmt: string): string {
 function cmdExport(a: Args): number {
   const fmt = a.opts.get('format');
   if (!fmt) throw new UsageError('export needs --format csv|geojson|json');
-  const filter = filterOf(a);
   renderExport([], fmt); // validates the format before the store is opened
   const repo = openStore(dbPath(a));
   try {
-    const out = renderExport(repo.listEvents(filter), fmt);
+    const out = renderExport(repo.listEvents(filterOf(a, () => repo.regions())), fmt);
     const file = a.opts.get('out');
     if (file) writeFileSync(file, out);
     else process.stdout.write(out);

@@ -7,6 +7,7 @@ import { CursorError, type EventFilter, type Repository } from '../store/reposit
 import { acceptsGzip } from './encoding.js';
 import { toCsv } from './export/csv.js';
 import { toGeoJson } from './export/geojson.js';
+import { regionValues, unknownRegionMessage } from '../resolve/regions.js';
 import { openApiDocument } from './openapi.js';
 import { BadParameter, parseQuery, problem } from './problem.js';
 import { buildRoundup } from './roundup.js';
@@ -18,12 +19,15 @@ const POINTS_CACHE_ENTRIES = 16;
 
 export const POINT_FIELDS = ['id', 'lon', 'lat', 'status', 'size'];
 
-/** The store's filter from a validated query. */
-export function filterFrom(q: z.output<typeof FilterQuery>): EventFilter {
+/** The store's filter from a validated query; a region we do not know (region=ZZ) is a bad parameter. */
+export function filterFrom(q: z.output<typeof FilterQuery>, repo: Pick<Repository, 'regions'>): EventFilter {
+  if (q.region !== undefined && !(regionValues(q.region) ?? regionValues(q.region, repo.regions()))) {
+    throw new BadParameter('region', unknownRegionMessage('region', q.region));
+  }
   return {
     from: q.from,
     to: q.to,
-    region: q.region?.toUpperCase(),
+    region: /^[A-Za-z]{2}$/.test(q.region ?? '') ? q.region!.toUpperCase() : q.region,
     locality: q.locality,
     status: q.status,
     macroevent: q.macroevent,
@@ -48,19 +52,19 @@ export function apiRoutes(repo: Repository): Hono {
 
   api.get('/events', (c) => {
     const q = parseQuery(EventsQuery, c.req.url);
-    const page = repo.pageEventsJson(filterFrom(q), { limit: q.limit, cursor: q.cursor });
+    const page = repo.pageEventsJson(filterFrom(q, repo), { limit: q.limit, cursor: q.cursor });
     // the stored records are already JSON: splice them in rather than parse and re-serialise each
     const body = `{"events":[${page.events.join(',')}],"next_cursor":${JSON.stringify(page.nextCursor)},"total":${page.total}}`;
     return c.body(Buffer.from(body), 200, { 'content-type': 'application/json; charset=utf-8' });
   });
 
   api.get('/events.geojson', (c) => {
-    const events = repo.listEvents(filterFrom(parseQuery(FilterQuery, c.req.url)));
+    const events = repo.listEvents(filterFrom(parseQuery(FilterQuery, c.req.url), repo));
     return c.body(JSON.stringify(toGeoJson(events)), 200, { 'content-type': 'application/geo+json; charset=utf-8' });
   });
 
   api.get('/events.csv', (c) => {
-    const events = repo.listEvents(filterFrom(parseQuery(FilterQuery, c.req.url)));
+    const events = repo.listEvents(filterFrom(parseQuery(FilterQuery, c.req.url), repo));
     return c.body(toCsv(events), 200, {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': 'attachment; filename="turnout-events.csv"',
@@ -78,7 +82,7 @@ export function apiRoutes(repo: Repository): Hono {
   // of it, until the store changes.
   const pointsCache = new Map<string, { version: string; json: Buffer; gzip: Buffer | null }>();
   api.get('/points', (c) => {
-    const filter = filterFrom(parseQuery(FilterQuery, c.req.url));
+    const filter = filterFrom(parseQuery(FilterQuery, c.req.url), repo);
     const key = new URL(c.req.url).search;
     const version = repo.version();
     let hit = pointsCache.get(key);
@@ -96,7 +100,7 @@ export function apiRoutes(repo: Repository): Hono {
 
   api.get('/stats', (c) => {
     const q = parseQuery(StatsQuery, c.req.url);
-    return c.json({ group: q.group, rows: repo.stats(q.group, filterFrom(q)) });
+    return c.json({ group: q.group, rows: repo.stats(q.group, filterFrom(q, repo)) });
   });
 
   api.get('/roundup', (c) => {

@@ -16,7 +16,7 @@ export function feedRoutes(repo: Repository): Hono {
   feeds.onError(apiError);
 
   feeds.get('/events.atom', (c) => {
-    const filter = filterFrom(parseQuery(FilterQuery, c.req.url));
+    const filter = filterFrom(parseQuery(FilterQuery, c.req.url), repo);
     const changes = repo.recentChanges(filter, ATOM_ENTRIES);
     const updated = new Map(changes.map((ch) => [ch.record.id, new Date(ch.updated_at)]));
     const url = new URL(c.req.url);
@@ -33,7 +33,7 @@ export function feedRoutes(repo: Repository): Hono {
   });
 
   feeds.get('/planned.ics', (c) => {
-    const filter = filterFrom(parseQuery(FilterQuery, c.req.url));
+    const filter = filterFrom(parseQuery(FilterQuery, c.req.url), repo);
     const events = repo.listEvents({ ...filter, status: 'planned' });
     return c.body(plannedIcs(events, { baseUrl: new URL(c.req.url).origin }), 200, {
       'content-type': 'text/calendar; charset=utf-8',

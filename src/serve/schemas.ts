@@ -27,9 +27,11 @@ export const filterShape = {
   to: isoDate.optional().describe('last date, inclusive (YYYY-MM-DD)'),
   region: z
     .string()
-    .regex(/^[A-Za-z]{2}$/, 'must be a two-letter code: a US state, or a country outside the US')
+    .regex(/^[A-Za-z][A-Za-z .'()-]{1,59}$/, 'must be a two-letter code: a US state, or a country outside the US')
     .optional()
-    .describe('two-letter US state code, or ISO 3166-1 alpha-2 country code outside the US'),
+    .describe(
+      'two-letter US state or territory code (a code shared with a country, like CA, is the state), or outside the US a country by ISO 3166-1 alpha-2 code or by name ("France", as the region of events abroad reads); a region we do not know is a 400',
+    ),
   locality: z.string().min(1).max(200).optional().describe('city or town name, exact (case-insensitive)'),
   status: z.enum(['occurred', 'planned']).optional().describe('occurred or planned'),
   macroevent: z.string().min(1).max(200).optional().describe('campaign or day of action, e.g. "National Shutdown" (case-insensitive)'),

@@ -95,6 +95,8 @@ export interface Repository {
   /** counts and size sums of matching events per day, region or macro-event, sorted by key */
   stats(group: StatsGroup, filter: EventFilter): StatsRow[];
   getEvent(id: string): EventRecord | null;
+  /** the distinct regions of stored events: state codes, and country names (or codes) abroad */
+  regions(): string[];
   counts(): StoreCounts;
   /** the live record's tables (sources, items, jobs, webhooks) on the same store and transactions */
   live(): LiveStore;

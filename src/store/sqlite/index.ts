@@ -17,6 +17,7 @@ import {
   type StoreEffects,
 } from '../repository.js';
 import { SqliteLiveStore } from './live.js';
+import { regionValues } from '../../resolve/regions.js';
 import { MIGRATIONS, UNDATED_SORT_KEY, writeQueryColumns } from './migrations.js';
 
 /**
@@ -27,7 +28,11 @@ const FILTER_CLAUSES: Array<[keyof EventFilter & ('from' | 'to' | 'region' | 'lo
   // undated events sort last, under UNDATED_SORT_KEY: a date range never includes them
   ['from', 's.sort_key >= ? AND s.sort_key < ?', (v) => [v, UNDATED_SORT_KEY]],
   ['to', 's.sort_key < ?', (v) => [v + '\u0020']],
-  ['region', 's.region = ?', (v) => [v.toUpperCase()]],
+  // a state code, or a country by code or name (abroad the stored region is the country's name): see regionValues
+  ['region', 's.region IN (?, ?)', (v) => {
+    const values = regionValues(v) ?? [v.toUpperCase()];
+    return [values[0], values[1] ?? values[0]];
+  }],
   ['locality', 's.locality = ?', (v) => [v]],
   ['status', 's.status = ?', (v) => [v]],
   ['macroevent', 's.macroevent = ?', (v) => [v]],
@@ -268,6 +273,10 @@ export class SqliteRepository implements Repository {
       .prepare(`SELECT json_group_array(json_array(s.id, s.lon, s.lat, s.status, s.size_mean)) FROM event_search s ${where}`)
       .pluck()
       .get(...args) as string;
+  }
+
+  regions(): string[] {
+    return this.sql('SELECT DISTINCT region FROM event_search WHERE region IS NOT NULL ORDER BY region').pluck().all() as string[];
   }
 
   version(): string {
