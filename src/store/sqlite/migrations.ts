@@ -203,6 +203,25 @@ export const MIGRATIONS: Migration[] = [
       }
     },
   },
+  {
+    version: 5,
+    name: 'full-text search matches word forms: the index is rebuilt with the porter stemmer (immigrant finds immigrants)',
+    sql: `
+      DROP TABLE events_fts;
+      CREATE VIRTUAL TABLE events_fts USING fts5(body, tokenize = 'porter unicode61 remove_diacritics 2');
+    `,
+    backfill: (db) => {
+      const insert = db.prepare('INSERT INTO events_fts (rowid, body) VALUES (?, ?)');
+      const batch = db.prepare('SELECT rowid, record FROM events WHERE rowid > ? ORDER BY rowid LIMIT 500');
+      // in batches: a large store's records never all sit in memory at once
+      for (let last = -1; ; ) {
+        const rows = batch.all(last) as Array<{ rowid: number; record: string }>;
+        if (!rows.length) break;
+        for (const r of rows) insert.run(r.rowid, searchBody(JSON.parse(r.record) as EventRecord));
+        last = rows[rows.length - 1]!.rowid;
+      }
+    },
+  },
 ];
 
 /** The text the full-text search (`q`) looks in: titles, claims, organizations, evidence quotes, places. */
