@@ -20,7 +20,9 @@ import { allowHostsFromEnv } from './fetch/address.js';
 import { checkUrl } from './fetch/http.js';
 import { Watcher, type DrainSummary, type WatchOptions } from './live/watch.js';
 import { newSecret } from './live/webhooks.js';
+import { localDay } from './core/planned.js';
 import { toCsv } from './serve/export/csv.js';
+import { servedEvent } from './serve/served.js';
 import { toGeoJson } from './serve/export/geojson.js';
 import { formatScore, scoreFile, type GoldArticle } from './eval.js';
 import { formatTable, GoldError, jsonReport, loadGold, score, systemDocs } from './eval/score.js';
@@ -63,11 +65,15 @@ JSON line per input: {"doc", "published", "flags", "events"}.`,
   events: `Usage: turnout events [--db FILE] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--region XX]
                      [--locality NAME] [--status occurred|planned]
 
-Prints stored events as a table, sorted by date.`,
-  export: `Usage: turnout export --format csv|geojson|json [--out FILE] [--db FILE] [filters as for events]
+Prints stored events as a table, sorted by date, and counts the events that occurred apart from the planned.
+--region is a US state code (OH), or abroad a country's ISO code (FR) or name (France); an unknown one is an error.`,
+  export: `Usage: turnout export --format csv|geojson|json [--out FILE] [--db FILE] [--include-planned] [filters as for events]
 
-CSV uses the Crowd Counting Consortium column names where they apply (NA for missing values).
-GeoJSON is an RFC 7946 FeatureCollection of points. JSON is an array of event records.`,
+CSV uses the Crowd Counting Consortium column names where they apply (NA for missing values): a US state or
+territory in "state", the country of an event abroad in "country". Like CCC's data it holds events that took
+place: planned events are left out unless --include-planned (or --status planned).
+GeoJSON is an RFC 7946 FeatureCollection of points. JSON is an array of event records. Both carry every event,
+with planned_status for a plan ("upcoming", "no report yet", "reported", "date unknown").`,
   geocode: `Usage: turnout geocode PLACE... | turnout geocode < places.txt
 
 Prints one JSON line per place: locality, region, country, lat, lon, county, fips, precision and the
@@ -136,7 +142,7 @@ interface Args {
 }
 
 const VALUE_OPTS = new Set(['workers', 'every', 'secret', 'host', 'port', 'db', 'url', 'published', 'format', 'out', 'from', 'to', 'region', 'locality', 'status', 'text', 'articles', 'texts', 'macroevent']);
-const FLAG_OPTS = new Set(['help', 'version', 'quiet', 'samples', 'once', 'no-watch', 'by-doc']);
+const FLAG_OPTS = new Set(['help', 'version', 'quiet', 'samples', 'once', 'no-watch', 'by-doc', 'include-planned']);
 /** Options that may be given more than once: their values are kept in order. */
 const LIST_OPTS = new Set(['allow-host', 'filter']);
 
@@ -378,7 +384,9 @@ function cmdEvents(a: Args): number {
         `${pad(dates[i]!, dateWidth)}${pad(e.date_precision, 6)}${pad(e.status, 9)}${pad(place, 30)}${pad(e.size_text ?? '', 14)}${pad(e.arrests_text ?? '', 12)}${pad(String(e.sources.length), 4)}${e.id}`,
       );
     }
-    lines.push(`${events.length} event${events.length === 1 ? '' : 's'}`);
+    const planned = events.filter((e) => e.status === 'planned').length;
+    // what took place is counted apart from what was only announced
+    lines.push(`${events.length} event${events.length === 1 ? '' : 's'}: ${events.length - planned} occurred, ${planned} planned`);
     process.stdout.write(lines.join('\n') + '\n');
   } finally {
     repo.close();
@@ -386,10 +394,12 @@ function cmdEvents(a: Args): number {
   return 0;
 }
 
-export function renderExport(events: EventRecord[], fmt: string): string {
-  if (fmt === 'csv') return toCsv(events);
-  if (fmt === 'geojson') return JSON.stringify(toGeoJson(events), null, 1) + '\n';
-  if (fmt === 'json') return JSON.stringify(events, null, 1) + '\n';
+/** CSV as CCC keeps it (planned events only when asked for); GeoJSON and JSON carry every event with its planned_status. */
+export function renderExport(events: EventRecord[], fmt: string, opts: { includePlanned?: boolean; today?: string } = {}): string {
+  const today = opts.today ?? localDay();
+  if (fmt === 'csv') return toCsv(events, { includePlanned: opts.includePlanned, today });
+  if (fmt === 'geojson') return JSON.stringify(toGeoJson(events.map((e) => servedEvent(e, today))), null, 1) + '\n';
+  if (fmt === 'json') return JSON.stringify(events.map((e) => servedEvent(e, today)), null, 1) + '\n';
   throw new UsageError(`--format must be csv, geojson or json, got "${fmt}"`);
 }
 
@@ -397,9 +407,11 @@ function cmdExport(a: Args): number {
   const fmt = a.opts.get('format');
   if (!fmt) throw new UsageError('export needs --format csv|geojson|json');
   renderExport([], fmt); // validates the format before the store is opened
+  if (a.flags.has('include-planned') && fmt !== 'csv') throw new UsageError('--include-planned applies to --format csv (GeoJSON and JSON carry every event with its status)');
   const repo = openStore(dbPath(a));
   try {
-    const out = renderExport(repo.listEvents(filterOf(a, () => repo.regions())), fmt);
+    const filter = filterOf(a, () => repo.regions());
+    const out = renderExport(repo.listEvents(filter), fmt, { includePlanned: a.flags.has('include-planned') || filter.status === 'planned' });
     const file = a.opts.get('out');
     if (file) writeFileSync(file, out);
     else process.stdout.write(out);

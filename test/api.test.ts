@@ -13,6 +13,8 @@ import { ingestInto } from '../src/pipeline.js';
 import { createApp } from '../src/serve/server.js';
 import { openStore } from '../src/store/sqlite/index.js';
 import { searchBody } from '../src/store/sqlite/migrations.js';
+import { localDay } from '../src/core/planned.js';
+import { servedEvent } from '../src/serve/served.js';
 import type { Repository } from '../src/store/repository.js';
 import { NO_SHARED, REPO_ROOT, SEEDS_DIR, tempDir } from './helpers/shared.js';
 import { PRECISION_CASES, precisionArticles } from './helpers/precision.js';
@@ -170,7 +172,7 @@ describe(`API on ${label}`, { skip: skip ?? false }, () => {
     const e = all.find((x) => x.evidence.length > 0)!;
     const r = await get(app, `/api/events/${e.id}`);
     assert.equal(r.status, 200);
-    assert.deepEqual(r.body, e);
+    assert.deepEqual(r.body, servedEvent(e, localDay()));
     assert.ok(r.body.sources.length >= 1 && r.body.evidence.every((ev: Json) => r.body.sources.some((s: Json) => s.id === ev.source)));
     for (const id of ['0000000000000000', 'not-an-id', "x' OR 1=1"]) {
       const nf = await get(app, `/api/events/${encodeURIComponent(id)}`);
@@ -254,11 +256,13 @@ describe(`API on ${label}`, { skip: skip ?? false }, () => {
     assert.match(geo.type, /^application\/geo\+json/);
     assert.equal(geo.body.type, 'FeatureCollection');
     assert.equal(geo.body.features.length, all.filter((e) => e.region === region).length);
+    // CCC's rows are events that took place: the planned ones only when asked for
     const csv = await get(app, '/api/events.csv');
     assert.match(csv.type, /^text\/csv/);
     const rows = parseCsv(csv.body);
-    assert.equal(rows.length, all.length + 1);
+    assert.equal(rows.length, all.filter((e) => e.status === 'occurred').length + 1);
     assert.equal(rows[0]![0], 'date');
+    assert.equal(parseCsv((await get(app, '/api/events.csv?include_planned=true')).body).length, all.length + 1);
 
     const day = all.find((e) => e.status === 'occurred')!.date!;
     const roundup = await get(app, `/api/roundup?date=${day}`);

@@ -1,7 +1,7 @@
 // Versioned schema migrations. Append only: a released migration is never edited.
 import type Database from 'better-sqlite3';
-import type { EventRecord, SourceRef } from '../../core/types.js';
-import { publicFileName } from '../../merge/cluster.js';
+import type { EventRecord, Mention, SourceRef } from '../../core/types.js';
+import { planLinks, publicFileName, siblingKey, type PlanLinks } from '../../merge/cluster.js';
 
 export interface Migration {
   version: number;
@@ -222,7 +222,36 @@ export const MIGRATIONS: Migration[] = [
       }
     },
   },
+  {
+    version: 6,
+    name: 'a same-day plan and the action later reported at its place that day link to each other (realized_by, plan_of)',
+    sql: '',
+    backfill: (db) => {
+      const update = db.prepare('UPDATE events SET record = ? WHERE rowid = ?');
+      const batch = db.prepare('SELECT rowid, event_key, record FROM events WHERE rowid > ? ORDER BY rowid LIMIT 500');
+      for (let last = -1; ; ) {
+        const rows = batch.all(last) as Array<{ rowid: number; event_key: string; record: string }>;
+        if (!rows.length) break;
+        for (const r of rows) {
+          const old = JSON.parse(r.record) as EventRecord;
+          const links = storedPlanLinks(db, r.event_key);
+          // the new fields beside status, where a new record has them
+          const { id, date, date_precision, status, ...rest } = old;
+          update.run(JSON.stringify({ id, date, date_precision, status, ...links, ...rest }), r.rowid);
+        }
+        last = rows[rows.length - 1]!.rowid;
+      }
+    },
+  },
 ];
+
+/** The links of the event under `key` to its same-day plan or held action, from the stored mentions. */
+export function storedPlanLinks(db: Database.Database, key: string, own?: Mention[]): PlanLinks {
+  const load = (k: string) => (db.prepare('SELECT data FROM mentions WHERE event_key = ?').pluck().all(k) as string[]).map((d) => JSON.parse(d) as Mention);
+  const sibling = load(siblingKey(key));
+  if (!sibling.length) return { realized_by: null, plan_of: null };
+  return planLinks(key, own ?? load(key), sibling);
+}
 
 /** The text the full-text search (`q`) looks in: titles, claims, organizations, evidence quotes, places. */
 export function searchBody(record: EventRecord): string {
