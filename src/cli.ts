@@ -11,7 +11,7 @@ import { parseIso } from './extract/dates.js';
 import { IngestError } from './ingest/index.js';
 import { articleEvents, ingestInto, processInput, type RawInput } from './pipeline.js';
 import { loadGazetteer } from './resolve/gazetteer.js';
-import { geocodeLines } from './resolve/geocode.js';
+import { geocodeOutput } from './resolve/geocode.js';
 import { regionValues, unknownRegionMessage } from './resolve/regions.js';
 import type { LiveStore } from './store/live.js';
 import type { EventFilter, Repository } from './store/repository.js';
@@ -76,8 +76,11 @@ GeoJSON is an RFC 7946 FeatureCollection of points. JSON is an array of event re
 with planned_status for a plan ("upcoming", "no report yet", "reported", "date unknown").`,
   geocode: `Usage: turnout geocode PLACE... | turnout geocode < places.txt
 
-Prints one JSON line per place: locality, region, country, lat, lon, county, fips, precision and the
-alternatives considered. Examples: "Spokane", "Billings, Montana", "Cook County, IL", "Lyon".
+Prints one JSON line per place: locality, region, country, lat, lon, county, fips, precision, location_detail
+(a neighbourhood or New York borough the query names: "Brooklyn, NY" is locality New York, location_detail
+Brooklyn), ambiguous and candidates, and the alternatives considered. A name that fits another town about as
+well ("Springfield") is flagged "ambiguous": true with its likeliest readings in "candidates", and a line on
+stderr says so; the first reading is still given. Examples: "Spokane", "Billings, Montana", "Cook County, IL", "Lyon".
 
 With a state, geocode also finds places the extractor never reads as bare words: small GeoNames places, US
 Census places (towns and CDPs) and SimpleMaps townships ("Upper Merion Township, PA"). When the state has no
@@ -430,7 +433,15 @@ function cmdGeocode(a: Args): number {
       .filter(Boolean);
   }
   if (!queries.length) throw new UsageError('geocode needs a PLACE, or places on stdin, one per line');
-  for (const line of geocodeLines(queries)) process.stdout.write(line + '\n');
+  for (const q of queries) {
+    const out = geocodeOutput(q);
+    process.stdout.write(JSON.stringify(out) + '\n');
+    // said plainly on stderr too, so that a person reading the terminal does not take the first reading on trust
+    if (out.ambiguous) {
+      const places = out.candidates.map((c) => [c.locality, c.region].filter(Boolean).join(', '));
+      process.stderr.write(`turnout: "${q}" is ambiguous: ${places.join('; ')}. The first is given; name the state or country to choose ("${places[1] ?? places[0]}").\n`);
+    }
+  }
   return 0;
 }
 
