@@ -12,12 +12,15 @@ import { parseIso } from './extract/dates.js';
 import { IngestError } from './ingest/index.js';
 import { articleEvents, ingestInto, processInput, type RawInput } from './pipeline.js';
 import { loadGazetteer } from './resolve/gazetteer.js';
-import { geocodeLines } from './resolve/geocode.js';
+import { geocodeOutput } from './resolve/geocode.js';
+import { regionValues, unknownRegionMessage } from './resolve/regions.js';
 import type { LiveStore } from './store/live.js';
 import type { EventFilter, Repository } from './store/repository.js';
 import type { DrainSummary, Watcher, WatchOptions } from './live/watch.js';
 import type { GoldArticle } from './eval.js';
+import { localDay } from './core/planned.js';
 import { toCsv } from './serve/export/csv.js';
+import { servedEvent } from './serve/served.js';
 import { toGeoJson } from './serve/export/geojson.js';
 
 // The store, the fetcher, the watcher and the scorer are imported by the commands that use them: `turnout
@@ -62,15 +65,22 @@ JSON line per input: {"doc", "published", "flags", "events"}.`,
   events: `Usage: turnout events [--db FILE] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--region XX]
                      [--locality NAME] [--status occurred|planned]
 
-Prints stored events as a table, sorted by date.`,
-  export: `Usage: turnout export --format csv|geojson|json [--out FILE] [--db FILE] [filters as for events]
+Prints stored events as a table, sorted by date, and counts the events that occurred apart from the planned.
+--region is a US state code (OH), or abroad a country's ISO code (FR) or name (France); an unknown one is an error.`,
+  export: `Usage: turnout export --format csv|geojson|json [--out FILE] [--db FILE] [--include-planned] [filters as for events]
 
-CSV uses the Crowd Counting Consortium column names where they apply (NA for missing values).
-GeoJSON is an RFC 7946 FeatureCollection of points. JSON is an array of event records.`,
+CSV uses the Crowd Counting Consortium column names where they apply (NA for missing values): a US state or
+territory in "state", the country of an event abroad in "country". Like CCC's data it holds events that took
+place: planned events are left out unless --include-planned (or --status planned).
+GeoJSON is an RFC 7946 FeatureCollection of points. JSON is an array of event records. Both carry every event,
+with planned_status for a plan ("upcoming", "no report yet", "reported", "date unknown").`,
   geocode: `Usage: turnout geocode PLACE... | turnout geocode < places.txt
 
-Prints one JSON line per place: locality, region, country, lat, lon, county, fips, precision and the
-alternatives considered. Examples: "Spokane", "Billings, Montana", "Cook County, IL", "Lyon".
+Prints one JSON line per place: locality, region, country, lat, lon, county, fips, precision, location_detail
+(a neighbourhood or New York borough the query names: "Brooklyn, NY" is locality New York, location_detail
+Brooklyn), ambiguous and candidates, and the alternatives considered. A name that fits another town about as
+well ("Springfield") is flagged "ambiguous": true with its likeliest readings in "candidates", and a line on
+stderr says so; the first reading is still given. Examples: "Spokane", "Billings, Montana", "Cook County, IL", "Lyon".
 
 With a state, geocode also finds places the extractor never reads as bare words: small GeoNames places, US
 Census places (towns and CDPs) and SimpleMaps townships ("Upper Merion Township, PA"). When the state has no
@@ -135,7 +145,7 @@ interface Args {
 }
 
 const VALUE_OPTS = new Set(['workers', 'every', 'secret', 'host', 'port', 'db', 'url', 'published', 'format', 'out', 'from', 'to', 'region', 'locality', 'status', 'text', 'articles', 'texts', 'macroevent']);
-const FLAG_OPTS = new Set(['help', 'version', 'quiet', 'samples', 'once', 'no-watch', 'by-doc']);
+const FLAG_OPTS = new Set(['help', 'version', 'quiet', 'samples', 'once', 'no-watch', 'by-doc', 'include-planned']);
 /** Options that may be given more than once: their values are kept in order. */
 const LIST_OPTS = new Set(['allow-host', 'filter']);
 
@@ -177,15 +187,21 @@ function checkDate(name: string, v: string | undefined): string | undefined {
   return v;
 }
 
-function filterOf(a: Args): EventFilter {
+/**
+ * The store's filter from the command's options. A region is checked against the states and countries we know, then
+ * (when `storedRegions` is given) against the regions in the store: an unknown one is a usage error naming --region.
+ */
+function filterOf(a: Args, storedRegions?: () => string[]): EventFilter {
   const status = a.opts.get('status');
   if (status !== undefined && status !== 'occurred' && status !== 'planned') throw new UsageError(`--status must be occurred or planned, got "${status}"`);
   const region = a.opts.get('region');
-  if (region !== undefined && !/^[A-Za-z]{2}$/.test(region)) throw new UsageError(`--region must be a two-letter code (a US state or a country), got "${region}"`);
+  if (region !== undefined && !(regionValues(region) ?? (storedRegions ? regionValues(region, storedRegions()) : null))) {
+    throw new UsageError(unknownRegionMessage('--region', region));
+  }
   return {
     from: checkDate('from', a.opts.get('from')),
     to: checkDate('to', a.opts.get('to')),
-    region: region?.toUpperCase(),
+    region: region !== undefined && /^[A-Za-z]{2}$/.test(region) ? region.toUpperCase() : region,
     locality: a.opts.get('locality'),
     status: status as Status | undefined,
     macroevent: a.opts.get('macroevent'),
@@ -359,7 +375,7 @@ function pad(s: string, n: number): string {
 async function cmdEvents(a: Args): Promise<number> {
   const repo = await openStore(dbPath(a));
   try {
-    const events = repo.listEvents(filterOf(a));
+    const events = repo.listEvents(filterOf(a, () => repo.regions()));
     // a day reads 2026-01-30; a week "week of 26 January 2026", a month "January 2026" (never a made-up day)
     const dates = events.map((e) => eventDate(e.date, e.date_precision, { day: 'iso', unknown: '?' }));
     const dateWidth = dates.reduce((w, d) => Math.max(w, d.length + 1), 11);
@@ -371,7 +387,9 @@ async function cmdEvents(a: Args): Promise<number> {
         `${pad(dates[i]!, dateWidth)}${pad(e.date_precision, 6)}${pad(e.status, 9)}${pad(place, 30)}${pad(e.size_text ?? '', 14)}${pad(e.arrests_text ?? '', 12)}${pad(String(e.sources.length), 4)}${e.id}`,
       );
     }
-    lines.push(`${events.length} event${events.length === 1 ? '' : 's'}`);
+    const planned = events.filter((e) => e.status === 'planned').length;
+    // what took place is counted apart from what was only announced
+    lines.push(`${events.length} event${events.length === 1 ? '' : 's'}: ${events.length - planned} occurred, ${planned} planned`);
     process.stdout.write(lines.join('\n') + '\n');
   } finally {
     repo.close();
@@ -379,21 +397,24 @@ async function cmdEvents(a: Args): Promise<number> {
   return 0;
 }
 
-export function renderExport(events: EventRecord[], fmt: string): string {
-  if (fmt === 'csv') return toCsv(events);
-  if (fmt === 'geojson') return JSON.stringify(toGeoJson(events), null, 1) + '\n';
-  if (fmt === 'json') return JSON.stringify(events, null, 1) + '\n';
+/** CSV as CCC keeps it (planned events only when asked for); GeoJSON and JSON carry every event with its planned_status. */
+export function renderExport(events: EventRecord[], fmt: string, opts: { includePlanned?: boolean; today?: string } = {}): string {
+  const today = opts.today ?? localDay();
+  if (fmt === 'csv') return toCsv(events, { includePlanned: opts.includePlanned, today });
+  if (fmt === 'geojson') return JSON.stringify(toGeoJson(events.map((e) => servedEvent(e, today))), null, 1) + '\n';
+  if (fmt === 'json') return JSON.stringify(events.map((e) => servedEvent(e, today)), null, 1) + '\n';
   throw new UsageError(`--format must be csv, geojson or json, got "${fmt}"`);
 }
 
 async function cmdExport(a: Args): Promise<number> {
   const fmt = a.opts.get('format');
   if (!fmt) throw new UsageError('export needs --format csv|geojson|json');
-  const filter = filterOf(a);
   renderExport([], fmt); // validates the format before the store is opened
+  if (a.flags.has('include-planned') && fmt !== 'csv') throw new UsageError('--include-planned applies to --format csv (GeoJSON and JSON carry every event with its status)');
   const repo = await openStore(dbPath(a));
   try {
-    const out = renderExport(repo.listEvents(filter), fmt);
+    const filter = filterOf(a, () => repo.regions());
+    const out = renderExport(repo.listEvents(filter), fmt, { includePlanned: a.flags.has('include-planned') || filter.status === 'planned' });
     const file = a.opts.get('out');
     if (file) writeFileSync(file, out);
     else process.stdout.write(out);
@@ -412,7 +433,15 @@ function cmdGeocode(a: Args): number {
       .filter(Boolean);
   }
   if (!queries.length) throw new UsageError('geocode needs a PLACE, or places on stdin, one per line');
-  for (const line of geocodeLines(queries)) process.stdout.write(line + '\n');
+  for (const q of queries) {
+    const out = geocodeOutput(q);
+    process.stdout.write(JSON.stringify(out) + '\n');
+    // said plainly on stderr too, so that a person reading the terminal does not take the first reading on trust
+    if (out.ambiguous) {
+      const places = out.candidates.map((c) => [c.locality, c.region].filter(Boolean).join(', '));
+      process.stderr.write(`turnout: "${q}" is ambiguous: ${places.join('; ')}. The first is given; name the state or country to choose ("${places[1] ?? places[0]}").\n`);
+    }
+  }
   return 0;
 }
 

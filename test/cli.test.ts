@@ -90,6 +90,19 @@ describe('turnout command', () => {
     for (const l of lines.slice(1, -1)) assert.match(l.slice(col), /^(occurred|planned) /, l);
   });
 
+  it('geocode says plainly when a name is ambiguous, and keeps a borough as location_detail', () => {
+    const r = turnout(['geocode', 'Springfield', 'Brooklyn, NY', 'Akron, OH']);
+    assert.equal(r.code, 0, r.stderr);
+    const [spring, brooklyn, akron] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(spring.ambiguous, true);
+    const readings = spring.candidates.map((c: { locality: string; region: string }) => `${c.locality}, ${c.region}`);
+    assert.ok(readings.length >= 2);
+    assert.ok(r.stderr.includes(`"Springfield" is ambiguous: ${readings.join('; ')}`), r.stderr);
+    assert.deepEqual([brooklyn.locality, brooklyn.location_detail, brooklyn.ambiguous], ['New York', 'Brooklyn', false]);
+    assert.equal(akron.ambiguous, false);
+    assert.equal(r.stderr.trim().split('\n').length, 1, 'one line, for the ambiguous name only');
+  });
+
   it('gives one clear error line per bad input, exit code 2, and still stores the good ones', () => {
     const dir = tempDir();
     const bad = join(dir, 'in');

@@ -232,7 +232,7 @@ test('geocodeLines gives one JSON object per query', () => {
   const a = JSON.parse(lines[0]!) as Record<string, unknown>;
   assert.equal(a.locality, 'Saint Paul');
   assert.equal(a.fips, '27123');
-  for (const k of ['locality', 'region', 'country', 'lat', 'lon', 'county', 'fips', 'precision', 'alternatives']) assert.ok(k in a, k);
+  for (const k of ['locality', 'region', 'country', 'lat', 'lon', 'county', 'fips', 'precision', 'location_detail', 'ambiguous', 'candidates', 'alternatives']) assert.ok(k in a, k);
   assert.equal((JSON.parse(lines[1]!) as Record<string, unknown>).precision, null);
 });
 
@@ -281,4 +281,40 @@ test('CCC acceptance floors: "CityTown, StateTerritory" within 25 km of CCC (cle
   assert.ok(total > 5000 && cleanTotal > 5000, 'expected thousands of CCC rows');
   assert.ok(cleanRate >= CCC_CLEAN_FLOOR, `clean rows: within-25-km rate ${pct(cleanRate)} < ${pct(CCC_CLEAN_FLOOR)}`);
   assert.ok(rate >= CCC_ALL_FLOOR, `all rows: within-25-km rate ${pct(rate)} < ${pct(CCC_ALL_FLOOR)}`);
+});
+
+test('geocode: a name that fits several towns about equally is flagged ambiguous, with its likeliest readings', () => {
+  const r = geocode('Springfield')!;
+  assert.equal(r.ambiguous, true);
+  assert.ok(r.candidates.length >= 3, `${r.candidates.length} candidates`);
+  assert.ok(r.candidates.every((c) => c.locality === 'Springfield' && c.country === 'US'));
+  assert.equal(new Set(r.candidates.map((c) => c.region)).size, r.candidates.length, 'one reading per state');
+  assert.deepEqual([r.candidates[0]!.region, r.candidates[0]!.lat], [r.region, r.lat], 'the reading given comes first');
+  // the candidates are the alternatives within the margin, in the ranking's order
+  const close = r.alternatives.filter((a) => a.locality === 'Springfield').map((a) => a.region);
+  assert.deepEqual(r.candidates.slice(1).map((c) => c.region), close.slice(0, r.candidates.length - 1));
+  // a state settles it; a city beside small namesakes (Reno, NV and two hamlets in Texas) is no ambiguity
+  for (const q of ['Springfield, IL', 'Reno', 'Boise', 'Tulsa']) {
+    const x = geocode(q)!;
+    assert.deepEqual([x.ambiguous, x.candidates], [false, []], q);
+  }
+  // the line `turnout geocode` prints carries the flag and the candidates
+  const line = JSON.parse(geocodeLines(['Springfield'])[0]!) as { ambiguous: boolean; candidates: unknown[] };
+  assert.equal(line.ambiguous, true);
+  assert.equal(line.candidates.length, r.candidates.length);
+});
+
+test('geocode: a borough or a neighbourhood is kept in location_detail while the locality is the city', () => {
+  for (const [q, detail, fips] of [
+    ['Brooklyn, NY', 'Brooklyn', '36047'],
+    ['Brooklyn', 'Brooklyn', '36047'],
+    ['the Bronx', 'The Bronx', '36005'],
+    ['Staten Island, New York', 'Staten Island', '36085'],
+  ] as const) {
+    const r = geocode(q)!;
+    assert.deepEqual([r.locality, r.region, r.location_detail, r.fips], ['New York', 'NY', detail, fips], q);
+  }
+  const echo = geocode('Echo Park, CA')!;
+  assert.deepEqual([echo.locality, echo.location_detail], ['Los Angeles', 'Echo Park']);
+  for (const q of ['New York City', 'Akron, OH']) assert.equal(geocode(q)!.location_detail, null, q);
 });

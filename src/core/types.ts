@@ -1,4 +1,5 @@
 // Core types shared by every stage. No I/O here.
+import type { PlannedStatus } from './planned.js';
 
 /** A character range in Article.text, with the text it covers. */
 export interface Span {
@@ -128,6 +129,13 @@ export interface EventRecord {
   date: string | null;
   date_precision: DatePrecision;
   status: Status;
+  /**
+   * A plan kept apart from the action held at its place that day (SAME_DAY_PLAN in src/merge/cluster.ts), once
+   * another article reports that action: the id of the occurred event. Null otherwise.
+   */
+  realized_by: string | null;
+  /** The other way: on the occurred event, the id of the same-day plan it was reported to fulfil. Null otherwise. */
+  plan_of: string | null;
   locality: string | null;
   region: string | null;
   country: string | null;
@@ -156,4 +164,9 @@ export interface EventRecord {
   evidence: Evidence[];
   confidence: number;
   flags: string[];
+}
+
+/** An event as the API, the exports and the feeds serve it: the record, and where a plan stands on the day served. */
+export interface ServedEvent extends EventRecord {
+  planned_status: PlannedStatus | null;
 }

@@ -4,9 +4,18 @@ import { createHash } from 'node:crypto';
 import type { EventRecord, Evidence, Mention, SizeCat, SourceRef } from '../core/types.js';
 import { combineSizes } from '../extract/size.js';
 
-/** How an event cites an article: its URL, or the file name it was read from. */
+/**
+ * The name a file is published under: its last path segment ("river-valley-rallies.txt"), never the directory it
+ * was read from on this machine. Both separators count, so a Windows path read on any system loses its folders too.
+ */
+export function publicFileName(name: string): string {
+  const segments = name.split(/[\\/]+/).filter(Boolean);
+  return segments.length ? segments[segments.length - 1]! : name.replace(/[\\/]/g, '');
+}
+
+/** How an event cites an article: its URL, or the name of the file it was read from (without its directory). */
 export function sourceRef(a: { id: string; name: string; url: string | null; title: string | null; publisher: string | null; published: string | null }): SourceRef {
-  return { id: a.id, url: a.url, file: a.url ? null : a.name, title: a.title, publisher: a.publisher, published: a.published };
+  return { id: a.id, url: a.url, file: a.url ? null : publicFileName(a.name), title: a.title, publisher: a.publisher, published: a.published };
 }
 
 /** The flag of a plan that its article reports beside an action already held at the same place that day. */
@@ -20,8 +29,37 @@ export const SAME_DAY_PLAN = 'planned_beside_held';
 export function eventKey(m: Pick<Mention, 'placeId' | 'locality' | 'region' | 'date' | 'date_precision'> & Partial<Pick<Mention, 'status' | 'flags'>>): string {
   // CCC's rule: same locality and state on the same day is one event (NYC's boroughs are all "New York")
   const place = m.locality ? `${m.region ?? ''}|${m.locality.toLowerCase()}` : m.placeId ?? `${m.region ?? ''}|`;
-  const apart = m.status === 'planned' && m.flags?.includes(SAME_DAY_PLAN) ? '|planned' : '';
+  const apart = m.status === 'planned' && m.flags?.includes(SAME_DAY_PLAN) ? PLAN_KEY_SUFFIX : '';
   return `${place}|${m.date ?? 'undated'}|${m.date_precision}${apart}`;
+}
+
+/** The end of the key of a same-day plan kept apart from the action held at its place that day. */
+export const PLAN_KEY_SUFFIX = '|planned';
+
+/** A same-day plan's key from the held action's, and the other way round. */
+export function siblingKey(key: string): string {
+  return key.endsWith(PLAN_KEY_SUFFIX) ? key.slice(0, -PLAN_KEY_SUFFIX.length) : key + PLAN_KEY_SUFFIX;
+}
+
+export interface PlanLinks {
+  realized_by: string | null;
+  plan_of: string | null;
+}
+
+/**
+ * Links a same-day plan (kept apart under its own key) and the action at its place that day, once an article other
+ * than the plan's own reports that action held: "a rally at 5 p.m." written beside the morning's walkouts, then a
+ * later story of the evening rally. The plan's article itself reporting the walkouts is no report of the plan.
+ * `own` are the mentions under `key`, `sibling` those under siblingKey(key).
+ */
+export function planLinks(key: string, own: Mention[], sibling: Mention[]): PlanLinks {
+  const isPlan = key.endsWith(PLAN_KEY_SUFFIX);
+  const [plan, held] = isPlan ? [own, sibling] : [sibling, own];
+  const planArticles = new Set(plan.map((m) => m.articleId));
+  const reported = plan.length > 0 && held.some((m) => m.status === 'occurred' && !planArticles.has(m.articleId));
+  if (!reported) return { realized_by: null, plan_of: null };
+  const other = eventId(siblingKey(key));
+  return isPlan ? { realized_by: other, plan_of: null } : { realized_by: null, plan_of: other };
 }
 
 export function eventId(key: string): string {
@@ -57,7 +95,13 @@ function mostCommon(values: Array<string | null>): string | null {
  * copy): its quotes count as evidence, but not as another independent source. Deterministic: the same
  * mentions give the same record, whatever their order.
  */
-export function mergeMentions(key: string, mentionsIn: Mention[], sources: Map<string, SourceRef>, copyOf: Map<string, string> = new Map()): EventRecord {
+export function mergeMentions(
+  key: string,
+  mentionsIn: Mention[],
+  sources: Map<string, SourceRef>,
+  copyOf: Map<string, string> = new Map(),
+  links: PlanLinks = { realized_by: null, plan_of: null },
+): EventRecord {
   const mentions = [...mentionsIn].sort((a, b) => (a.articleId < b.articleId ? -1 : a.articleId > b.articleId ? 1 : 0));
   const first = mentions[0]!;
   const articleIds = [...new Set(mentions.map((m) => m.articleId))];
@@ -98,6 +142,8 @@ export function mergeMentions(key: string, mentionsIn: Mention[], sources: Map<s
     date: first.date,
     date_precision: first.date_precision,
     status: statuses.has('occurred') ? 'occurred' : 'planned',
+    realized_by: links.realized_by,
+    plan_of: links.plan_of,
     locality: first.locality,
     region: first.region,
     country: first.country,
@@ -138,7 +184,7 @@ export function merge(mentions: Mention[], sources: Map<string, SourceRef>): Eve
     if (g) g.push(m);
     else groups.set(k, [m]);
   }
-  return [...groups].map(([k, ms]) => mergeMentions(k, ms, sources)).sort(compareEvents);
+  return [...groups].map(([k, ms]) => mergeMentions(k, ms, sources, new Map(), planLinks(k, ms, groups.get(siblingKey(k)) ?? []))).sort(compareEvents);
 }
 
 export function compareEvents(a: EventRecord, b: EventRecord): number {

@@ -41,8 +41,28 @@ export interface GeocodeResult {
   placeId: string;
   /** when the match is a neighbourhood: its own name (lat/lon are its own point, locality the city containing it) */
   neighbourhood: string | null;
+  /**
+   * the part of the city the query names, kept as CCC keeps it in `location` while the locality is the city: a
+   * neighbourhood ("Echo Park") or a New York borough ("Brooklyn"); null otherwise
+   */
+  location_detail: string | null;
+  /** another reading of the name is about as likely as the one given (see AMBIGUITY_MARGIN): say which place is meant */
+  ambiguous: boolean;
+  /** when ambiguous: the likeliest readings, the one given first; else empty */
+  candidates: GeocodeCandidate[];
   alternatives: GeocodeAlternative[];
 }
+
+export interface GeocodeCandidate {
+  locality: string | null;
+  region: string | null;
+  country: string | null;
+  county: string | null;
+  population: number;
+  lat: number;
+  lon: number;
+}
+
 
 // ---------------------------------------------------------------------------------------------
 // Scoring weights. A candidate's score is the sum of these terms; higher is better.
@@ -60,6 +80,13 @@ export const W_HOME_COUNTRY = 8;
 /** per tenfold of population; populations below POPULATION_FLOOR count as the floor */
 export const W_POPULATION = 5;
 export const POPULATION_FLOOR = 100;
+/**
+ * A name is ambiguous when a different town scores within this many points of the best: a runner-up that would win
+ * with five times its population (Springfield MO, MA and IL; Columbus OH and GA), but not a town of a few thousand
+ * beside a city (Reno NV and TX).
+ */
+export const AMBIGUITY_MARGIN = W_POPULATION * Math.log10(5);
+const MAX_CANDIDATES = 5;
 /**
  * per prominence point (seat of government; own post office name), counted only for candidates in a region
  * the context points to: context picks the region, prominence picks the town among namesakes in it
@@ -459,8 +486,50 @@ function localityOf(gaz: Gazetteer, p: Place): string | null {
 
 const regionOf = (p: Place): string | null => (p.kind === 'country' && p.country === 'US' ? null : p.region);
 
+let boroughAliases: string[] | null = null;
+
+/** A New York borough named at the start of the query ("Brooklyn, NY", "the Bronx"), as the boroughs table writes it. */
+function boroughOf(query: string): string | null {
+  boroughAliases ??= readPlacesData().boroughs.map((b) => b.alias);
+  const q = query.trim().toLowerCase().replace(/^the\s+/, '');
+  let found: string | null = null;
+  for (const alias of boroughAliases) {
+    const name = alias.toLowerCase().replace(/^the\s+/, '');
+    if ((q === name || q.startsWith(name + ',') || q.startsWith(name + ' ')) && (!found || alias.length > found.length)) found = alias;
+  }
+  return found;
+}
+
+/** The other towns that read the name about as well as the best: see AMBIGUITY_MARGIN. */
+function closeReadings(gaz: Gazetteer, ranked: Array<{ place: Place; score: number }>): Array<{ place: Place; score: number }> {
+  const best = ranked[0]!;
+  if (best.place.kind !== 'locality') return [];
+  const seen = new Set([`${localityOf(gaz, best.place)}|${best.place.region}`]);
+  const close: Array<{ place: Place; score: number }> = [];
+  for (const r of ranked.slice(1)) {
+    if (r.place.kind !== 'locality' || r.score > best.score || best.score - r.score >= AMBIGUITY_MARGIN) continue;
+    const key = `${localityOf(gaz, r.place)}|${r.place.region}`;
+    if (seen.has(key)) continue; // the same town twice (two records of one place)
+    seen.add(key);
+    close.push(r);
+  }
+  return close;
+}
+
 function toResult(gaz: Gazetteer, query: string, ranked: Array<{ place: Place; score: number }>): GeocodeResult {
   const best = ranked[0]!.place;
+  const close = closeReadings(gaz, ranked);
+  const locality = localityOf(gaz, best);
+  const borough = locality === 'New York' && best.region === 'NY' ? boroughOf(query) : null;
+  const candidate = (p: Place): GeocodeCandidate => ({
+    locality: localityOf(gaz, p),
+    region: regionOf(p),
+    country: p.country,
+    county: p.kind === 'state' || p.kind === 'country' ? null : p.county,
+    population: p.population,
+    lat: p.lat,
+    lon: p.lon,
+  });
   return {
     query,
     locality: localityOf(gaz, best),
@@ -473,6 +542,9 @@ function toResult(gaz: Gazetteer, query: string, ranked: Array<{ place: Place; s
     precision: precisionOf(best.kind),
     placeId: best.id,
     neighbourhood: best.kind === 'neighbourhood' ? best.name : null,
+    location_detail: best.kind === 'neighbourhood' ? best.name : borough,
+    ambiguous: close.length > 0,
+    candidates: close.length ? [best, ...close.map((c) => c.place)].slice(0, MAX_CANDIDATES).map(candidate) : [],
     alternatives: ranked.slice(1, 6).map(({ place, score }) => ({
       locality: localityOf(gaz, place),
       region: regionOf(place),
@@ -618,35 +690,45 @@ export function geocode(query: string, context: GeoContext = {}): GeocodeResult 
 }
 
 /** One JSON line per query, for `turnout geocode`. A query that matches nothing gives precision null. */
-export function geocodeLines(queries: string[], ctx: GeoContext = {}): string[] {
-  return queries.map((query) => {
-    const r = geocode(query, ctx);
-    if (!r) {
-      return JSON.stringify({
-        query,
-        locality: null,
-        region: null,
-        country: null,
-        lat: null,
-        lon: null,
-        county: null,
-        fips: null,
-        precision: null,
-        alternatives: [],
-      });
-    }
-    return JSON.stringify({
+/** A geocode result as `turnout geocode` prints it: one object per query, with nulls when nothing matched. */
+export function geocodeOutput(query: string, ctx: GeoContext = {}): Record<string, unknown> & { ambiguous: boolean; candidates: GeocodeCandidate[] } {
+  const r = geocode(query, ctx);
+  if (!r) {
+    return {
       query,
-      locality: r.locality,
-      region: r.region,
-      country: r.country,
-      lat: r.lat,
-      lon: r.lon,
-      county: r.county,
-      fips: r.fips,
-      precision: r.precision,
-      neighbourhood: r.neighbourhood,
-      alternatives: r.alternatives,
-    });
-  });
+      locality: null,
+      region: null,
+      country: null,
+      lat: null,
+      lon: null,
+      county: null,
+      fips: null,
+      precision: null,
+      neighbourhood: null,
+      location_detail: null,
+      ambiguous: false,
+      candidates: [],
+      alternatives: [],
+    };
+  }
+  return {
+    query,
+    locality: r.locality,
+    region: r.region,
+    country: r.country,
+    lat: r.lat,
+    lon: r.lon,
+    county: r.county,
+    fips: r.fips,
+    precision: r.precision,
+    neighbourhood: r.neighbourhood,
+    location_detail: r.location_detail,
+    ambiguous: r.ambiguous,
+    candidates: r.candidates,
+    alternatives: r.alternatives,
+  };
+}
+
+export function geocodeLines(queries: string[], ctx: GeoContext = {}): string[] {
+  return queries.map((query) => JSON.stringify(geocodeOutput(query, ctx)));
 }

@@ -7,10 +7,13 @@ import { CursorError, type EventFilter, type Repository } from '../store/reposit
 import { acceptsGzip } from './encoding.js';
 import { toCsv } from './export/csv.js';
 import { toGeoJson } from './export/geojson.js';
+import { regionValues, unknownRegionMessage } from '../resolve/regions.js';
+import { localDay } from '../core/planned.js';
 import { openApiDocument } from './openapi.js';
 import { BadParameter, parseQuery, problem } from './problem.js';
 import { buildRoundup } from './roundup.js';
-import { EventIdParam, EventsQuery, FilterQuery, parseBbox, RoundupQuery, StatsQuery } from './schemas.js';
+import { servedEvent, servedJson } from './served.js';
+import { CsvQuery, EventIdParam, EventsQuery, FilterQuery, parseBbox, RoundupQuery, StatsQuery } from './schemas.js';
 
 /** What the map draws at first: where, occurred or planned, and how big. The rest is in /api/events. */
 /** Distinct filters whose map points are kept. */
@@ -18,12 +21,15 @@ const POINTS_CACHE_ENTRIES = 16;
 
 export const POINT_FIELDS = ['id', 'lon', 'lat', 'status', 'size'];
 
-/** The store's filter from a validated query. */
-export function filterFrom(q: z.output<typeof FilterQuery>): EventFilter {
+/** The store's filter from a validated query; a region we do not know (region=ZZ) is a bad parameter. */
+export function filterFrom(q: z.output<typeof FilterQuery>, repo: Pick<Repository, 'regions'>): EventFilter {
+  if (q.region !== undefined && !(regionValues(q.region) ?? regionValues(q.region, repo.regions()))) {
+    throw new BadParameter('region', unknownRegionMessage('region', q.region));
+  }
   return {
     from: q.from,
     to: q.to,
-    region: q.region?.toUpperCase(),
+    region: /^[A-Za-z]{2}$/.test(q.region ?? '') ? q.region!.toUpperCase() : q.region,
     locality: q.locality,
     status: q.status,
     macroevent: q.macroevent,
@@ -40,7 +46,13 @@ export function apiError(err: Error, c: Context): Response {
   return problem(c, 500, 'the server failed to answer this request');
 }
 
-export function apiRoutes(repo: Repository): Hono {
+export interface ApiOptions {
+  /** the server's calendar day, YYYY-MM-DD (tests fix it): what a plan's day is compared with */
+  today?: () => string;
+}
+
+export function apiRoutes(repo: Repository, opts: ApiOptions = {}): Hono {
+  const today = opts.today ?? (() => localDay());
   const api = new Hono();
   api.onError(apiError);
 
@@ -48,20 +60,24 @@ export function apiRoutes(repo: Repository): Hono {
 
   api.get('/events', (c) => {
     const q = parseQuery(EventsQuery, c.req.url);
-    const page = repo.pageEventsJson(filterFrom(q), { limit: q.limit, cursor: q.cursor });
+    const page = repo.pageEventsJson(filterFrom(q, repo), { limit: q.limit, cursor: q.cursor });
     // the stored records are already JSON: splice them in rather than parse and re-serialise each
-    const body = `{"events":[${page.events.join(',')}],"next_cursor":${JSON.stringify(page.nextCursor)},"total":${page.total}}`;
+    const day = today();
+    const events = page.events.map((json) => servedJson(json, day)).join(',');
+    const body = `{"events":[${events}],"next_cursor":${JSON.stringify(page.nextCursor)},"total":${page.total},"occurred":${page.total - page.planned},"planned":${page.planned}}`;
     return c.body(Buffer.from(body), 200, { 'content-type': 'application/json; charset=utf-8' });
   });
 
   api.get('/events.geojson', (c) => {
-    const events = repo.listEvents(filterFrom(parseQuery(FilterQuery, c.req.url)));
+    const day = today();
+    const events = repo.listEvents(filterFrom(parseQuery(FilterQuery, c.req.url), repo)).map((e) => servedEvent(e, day));
     return c.body(JSON.stringify(toGeoJson(events)), 200, { 'content-type': 'application/geo+json; charset=utf-8' });
   });
 
   api.get('/events.csv', (c) => {
-    const events = repo.listEvents(filterFrom(parseQuery(FilterQuery, c.req.url)));
-    return c.body(toCsv(events), 200, {
+    const q = parseQuery(CsvQuery, c.req.url);
+    const events = repo.listEvents(filterFrom(q, repo));
+    return c.body(toCsv(events, { includePlanned: q.include_planned === 'true' || q.status === 'planned', today: today() }), 200, {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': 'attachment; filename="turnout-events.csv"',
     });
@@ -71,14 +87,14 @@ export function apiRoutes(repo: Repository): Hono {
     const id = c.req.param('id');
     if (!EventIdParam.safeParse(id).success) return problem(c, 404, 'no event has this id: ids are 16 hexadecimal characters', 'id');
     const event = repo.getEvent(id);
-    return event ? c.json(event) : problem(c, 404, `no event has id ${id}`, 'id');
+    return event ? c.json(servedEvent(event, today())) : problem(c, 404, `no event has id ${id}`, 'id');
   });
 
   // Every map load asks for all its points: the body (megabytes for a large store) is kept, with a fast gzip
   // of it, until the store changes.
   const pointsCache = new Map<string, { version: string; json: Buffer; gzip: Buffer | null }>();
   api.get('/points', (c) => {
-    const filter = filterFrom(parseQuery(FilterQuery, c.req.url));
+    const filter = filterFrom(parseQuery(FilterQuery, c.req.url), repo);
     const key = new URL(c.req.url).search;
     const version = repo.version();
     let hit = pointsCache.get(key);
@@ -96,7 +112,7 @@ export function apiRoutes(repo: Repository): Hono {
 
   api.get('/stats', (c) => {
     const q = parseQuery(StatsQuery, c.req.url);
-    return c.json({ group: q.group, rows: repo.stats(q.group, filterFrom(q)) });
+    return c.json({ group: q.group, rows: repo.stats(q.group, filterFrom(q, repo)) });
   });
 
   api.get('/roundup', (c) => {

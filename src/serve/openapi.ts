@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document of the API, generated from the zod schemas that validate requests.
 import { z } from 'zod';
 import {
+  CsvQuery,
   EventListSchema,
   EventRecordSchema,
   EventsQuery,
@@ -74,8 +75,9 @@ export function openApiDocument(): Json {
       },
       '/api/events.csv': {
         get: {
-          summary: 'Events as CSV with the Crowd Counting Consortium column names where they apply',
-          parameters: filters,
+          summary:
+            'Events as CSV with the Crowd Counting Consortium column names where they apply: a US state in state, the country of an event abroad in country; planned events only with include_planned=true (or status=planned)',
+          parameters: queryParameters(CsvQuery),
           responses: { '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, '400': badRequest },
         },
       },

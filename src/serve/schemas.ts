@@ -1,7 +1,8 @@
 // The API's request and response shapes, as zod schemas. They validate requests, and the OpenAPI document
 // (src/serve/openapi.ts) is generated from them, so the two cannot drift apart.
 import { z } from 'zod';
-import type { EventRecord } from '../core/types.js';
+import { PLANNED_STATUSES, type PlannedStatus } from '../core/planned.js';
+import type { ServedEvent } from '../core/types.js';
 import { parseIso } from '../extract/dates.js';
 
 const isoDate = z
@@ -27,9 +28,11 @@ export const filterShape = {
   to: isoDate.optional().describe('last date, inclusive (YYYY-MM-DD)'),
   region: z
     .string()
-    .regex(/^[A-Za-z]{2}$/, 'must be a two-letter code: a US state, or a country outside the US')
+    .regex(/^[A-Za-z][A-Za-z .'()-]{1,59}$/, 'must be a two-letter code: a US state, or a country outside the US')
     .optional()
-    .describe('two-letter US state code, or ISO 3166-1 alpha-2 country code outside the US'),
+    .describe(
+      'two-letter US state or territory code (a code shared with a country, like CA, is the state), or outside the US a country by ISO 3166-1 alpha-2 code or by name ("France", as the region of events abroad reads); a region we do not know is a 400',
+    ),
   locality: z.string().min(1).max(200).optional().describe('city or town name, exact (case-insensitive)'),
   status: z.enum(['occurred', 'planned']).optional().describe('occurred or planned'),
   macroevent: z.string().min(1).max(200).optional().describe('campaign or day of action, e.g. "National Shutdown" (case-insensitive)'),
@@ -47,6 +50,17 @@ const dateOrder = (v: { from?: string; to?: string }, ctx: z.RefinementCtx) => {
 };
 
 export const FilterQuery = z.object(filterShape).strict().superRefine(dateOrder);
+
+export const CsvQuery = z
+  .object({
+    ...filterShape,
+    include_planned: z
+      .enum(['true', 'false'])
+      .optional()
+      .describe('true keeps planned events (CCC rows are events that took place, so by default they are left out; status=planned keeps them too)'),
+  })
+  .strict()
+  .superRefine(dateOrder);
 
 export const MAX_PAGE = 1000;
 export const EventsQuery = z
@@ -102,9 +116,19 @@ export const EventRecordSchema = z.object({
   date: nullableString,
   date_precision: z.enum(['day', 'week', 'month']),
   status: z.enum(['occurred', 'planned']),
+  planned_status: z
+    .enum(PLANNED_STATUSES as [PlannedStatus, ...PlannedStatus[]])
+    .nullable()
+    .describe(
+      'for a planned event, where it stands on the day served: "upcoming" (its day is today or later), "no report yet" (its day has passed and no article reports it held), "reported" (an article reports it held: see realized_by), "date unknown"; null for an event that occurred',
+    ),
+  realized_by: nullableString.describe(
+    'on a plan kept apart from the action already held at its place that day, the id of that occurred event once another article reports it; else null',
+  ),
+  plan_of: nullableString.describe('on an occurred event, the id of the same-day plan it was reported to fulfil (realized_by the other way); else null'),
   locality: nullableString,
-  region: nullableString,
-  country: nullableString,
+  region: nullableString.describe('US: the two-letter state code; abroad: the country\'s name'),
+  country: nullableString.describe('ISO 3166-1 alpha-2 country code (US for the states)'),
   lat: z.number().nullable(),
   lon: z.number().nullable(),
   county: nullableString,
@@ -134,13 +158,15 @@ export const EventRecordSchema = z.object({
 
 // The schema and the TypeScript type must describe the same record: this fails to compile when they drift.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const recordSchemaMatchesType: Same<z.infer<typeof EventRecordSchema>, EventRecord> = true;
+const recordSchemaMatchesType: Same<z.infer<typeof EventRecordSchema>, ServedEvent> = true;
 void recordSchemaMatchesType;
 
 export const EventListSchema = z.object({
   events: z.array(EventRecordSchema),
   next_cursor: nullableString.describe('pass as cursor for the next page; null on the last page'),
-  total: z.number().int().describe('events matching the filters, over all pages'),
+  total: z.number().int().describe('events matching the filters, over all pages: occurred + planned'),
+  occurred: z.number().int().describe('of total, the events reported as held: what "N demonstrations" counts'),
+  planned: z.number().int().describe('of total, the planned events (announced, not reported held), counted apart'),
 });
 
 export const PointsSchema = z.object({
@@ -152,7 +178,16 @@ export const PointsSchema = z.object({
 
 export const StatsSchema = z.object({
   group: z.enum(['day', 'region', 'macroevent']),
-  rows: z.array(z.object({ key: nullableString, events: z.number().int(), size_low: z.number(), size_high: z.number() })),
+  rows: z.array(
+    z.object({
+      key: nullableString,
+      events: z.number().int().describe('matching events in the group: occurred + planned'),
+      occurred: z.number().int().describe('of events, those reported as held'),
+      planned: z.number().int().describe('of events, the planned ones, counted apart'),
+      size_low: z.number().describe('sum of size_low over the occurred events (a plan\'s expected turnout is no crowd)'),
+      size_high: z.number().describe('sum of size_high over the occurred events'),
+    }),
+  ),
 });
 
 export const RoundupSchema = z.object({

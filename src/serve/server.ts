@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import type { Repository } from '../store/repository.js';
-import { apiRoutes } from './api.js';
+import { apiRoutes, type ApiOptions } from './api.js';
 import { feedRoutes } from './feeds.js';
 import { problem } from './problem.js';
 import { staticHandler } from './static.js';
@@ -36,7 +36,7 @@ const SECURITY_HEADERS: Record<string, string> = {
 /** Longest request target accepted. */
 const MAX_URL = 8192;
 
-export interface AppOptions {
+export interface AppOptions extends ApiOptions {
   /** the built web app (dist/web); when absent only the API is served */
   webRoot?: string | null;
 }
@@ -53,8 +53,8 @@ export function createApp(repo: Repository, opts: AppOptions = {}): Hono {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
   });
   app.use('*', compress());
-  app.route('/api', apiRoutes(repo));
-  app.route('/feeds', feedRoutes(repo));
+  app.route('/api', apiRoutes(repo, opts));
+  app.route('/feeds', feedRoutes(repo, opts));
   if (opts.webRoot) app.get('*', staticHandler(opts.webRoot));
   return app;
 }

@@ -27,6 +27,8 @@ export interface EventPage<T = EventRecord> {
   nextCursor: string | null;
   /** events matching the filter, over all pages */
   total: number;
+  /** of total, the planned events (the rest occurred) */
+  planned: number;
 }
 
 /** One map point: [id, lon, lat, status, size (size_mean)]: what the map draws; the rest is in the event. */
@@ -36,7 +38,11 @@ export type StatsGroup = 'day' | 'region' | 'macroevent';
 
 export interface StatsRow {
   key: string | null;
+  /** occurred + planned */
   events: number;
+  occurred: number;
+  planned: number;
+  /** sums over the occurred events: a plan's expected turnout is no crowd */
   size_low: number;
   size_high: number;
 }
@@ -95,6 +101,8 @@ export interface Repository {
   /** counts and size sums of matching events per day, region or macro-event, sorted by key */
   stats(group: StatsGroup, filter: EventFilter): StatsRow[];
   getEvent(id: string): EventRecord | null;
+  /** the distinct regions of stored events: state codes, and country names (or codes) abroad */
+  regions(): string[];
   counts(): StoreCounts;
   /** the live record's tables (sources, items, jobs, webhooks) on the same store and transactions */
   live(): LiveStore;

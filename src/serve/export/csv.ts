@@ -1,18 +1,29 @@
 // CSV export with the Crowd Counting Consortium phase-3 column names where they apply, then Turnout's own.
+// As in CCC's data: `state` holds a US state or territory and nothing else (the country of an event abroad is in
+// `country`), and a row is an event that took place: planned events are left out unless asked for.
+import { localDay, plannedStatus } from '../../core/planned.js';
 import type { EventRecord } from '../../core/types.js';
+
+/** The US and the territories CCC codes as states. */
+const US_AREAS = new Set(['US', 'PR', 'GU', 'VI', 'AS', 'MP']);
+
+/** The two-letter state or territory of an event in the US; null abroad (where region is the country's name). */
+function usState(e: EventRecord): string | null {
+  return e.country !== null && US_AREAS.has(e.country) && e.region !== null && /^[A-Z]{2}$/.test(e.region) && e.region !== 'US' ? e.region : null;
+}
 
 const MAX_SOURCES = 30;
 
-type Col = [string, (e: EventRecord) => string | number | null];
+type Col = [string, (e: EventRecord, today: string) => string | number | null];
 
 const list = (v: string[]) => (v.length ? v.join('; ') : null);
 
 const COLUMNS: Col[] = [
   ['date', (e) => e.date],
   ['locality', (e) => e.locality],
-  ['state', (e) => e.region],
+  ['state', (e) => usState(e)],
   ['resolved_locality', (e) => e.locality],
-  ['resolved_state', (e) => (e.country === 'US' ? e.region : null)],
+  ['resolved_state', (e) => usState(e)],
   ['resolved_county', (e) => e.county],
   ['fips_code', (e) => e.fips],
   ['lat', (e) => e.lat],
@@ -46,6 +57,7 @@ const COLUMNS: Col[] = [
   ['date_precision', (e) => e.date_precision],
   ['status', (e) => e.status],
   ['country', (e) => e.country],
+  ['planned_status', (e, today) => plannedStatus(e, today)],
   ['geo_precision', (e) => e.geo_precision],
   ['confidence', (e) => e.confidence],
 ];
@@ -60,8 +72,19 @@ function cell(v: string | number | null): string {
   return `"${s.replace(/"/g, '""')}"`;
 }
 
-export function toCsv(events: EventRecord[]): string {
+export interface CsvOptions {
+  /** keep planned events (rows with conf NA and a planned_status); CCC's rows are events that took place */
+  includePlanned?: boolean;
+  /** the day planned_status is worked out on (YYYY-MM-DD); default the server's calendar day */
+  today?: string;
+}
+
+export function toCsv(events: EventRecord[], opts: CsvOptions = {}): string {
+  const today = opts.today ?? localDay();
   const lines = [COLUMNS.map((c) => `"${c[0]}"`).join(',')];
-  for (const e of events) lines.push(COLUMNS.map(([, f]) => cell(f(e))).join(','));
+  for (const e of events) {
+    if (e.status === 'planned' && !opts.includePlanned) continue;
+    lines.push(COLUMNS.map(([, f]) => cell(f(e, today))).join(','));
+  }
   return lines.join('\r\n') + '\r\n';
 }

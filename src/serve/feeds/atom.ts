@@ -9,6 +9,7 @@
 import { httpUrl } from '../../core/url.js';
 import { createHash } from 'node:crypto';
 import { Feed } from 'feed';
+import { localDay, plannedStatus } from '../../core/planned.js';
 import type { EventRecord, SourceRef } from '../../core/types.js';
 
 const XML_ILLEGAL = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -28,10 +29,15 @@ export function placeText(e: EventRecord): string {
   return parts.length ? parts.join(', ') : (e.country ?? 'place unknown');
 }
 
-/** "2026-02-14 — Dayton, OH: hundreds (occurred)" */
-export function eventSummary(e: EventRecord): string {
+/**
+ * "2026-02-14 — Dayton, OH: hundreds (occurred)"; with `today`, a plan says where it stands: "(planned; no report
+ * yet)" once its day has passed, "(planned; reported held)" once another article reports it.
+ */
+export function eventSummary(e: EventRecord, today?: string): string {
   const date = e.date ? (e.date_precision === 'day' ? e.date : `${e.date} (${e.date_precision})`) : 'date unknown';
-  return `${date} — ${placeText(e)}: ${e.size_text ?? 'size not reported'} (${e.status})`;
+  const stands = today === undefined ? null : plannedStatus(e, today);
+  const status = stands === 'no report yet' ? 'planned; no report yet' : stands === 'reported' ? 'planned; reported held' : e.status;
+  return `${date} — ${placeText(e)}: ${e.size_text ?? 'size not reported'} (${status})`;
 }
 
 export function eventTitle(e: EventRecord): string {
@@ -67,7 +73,7 @@ function sourcesHtml(e: EventRecord): string {
 
 export function eventsAtom(
   events: EventRecord[],
-  opts: { baseUrl: string; selfUrl: string; updated?: Date; title?: string; updatedAt?: (e: EventRecord) => Date | null },
+  opts: { baseUrl: string; selfUrl: string; updated?: Date; title?: string; updatedAt?: (e: EventRecord) => Date | null; today?: string },
 ): string {
   const base = opts.baseUrl.replace(/\/+$/, '');
   const now = opts.updated ?? new Date();
@@ -84,7 +90,7 @@ export function eventsAtom(
     feedLinks: { atom: opts.selfUrl },
   });
   for (const { e, updated } of entries) {
-    const summary = eventSummary(e);
+    const summary = eventSummary(e, opts.today ?? localDay(now));
     feed.addItem({
       title: asHtml(eventTitle(e)),
       id: `urn:turnout:event:${encodeURIComponent(e.id)}:r${revision(e)}`,

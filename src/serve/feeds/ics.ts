@@ -1,10 +1,11 @@
-// Planned events as iCalendar (RFC 5545): one all-day VEVENT per planned event with a date.
+// Planned events as iCalendar (RFC 5545): one all-day VEVENT per planned event with a date that is not over.
 // - UID <id>@turnout, so a calendar updates an event in place when its record changes;
 // - DTSTART;VALUE=DATE and DTEND (exclusive): one day, or the whole week / month when the record knows the
 //   date only to that precision (the DESCRIPTION says so);
 // - sources in DESCRIPTION by title and URL, never by local file path;
 // - TEXT values escaped (backslash, semicolon, comma, newline); control characters dropped;
 // - lines folded at 75 octets (never inside a UTF-8 sequence or a surrogate pair), CRLF line ends.
+import { dateEnd, dayPassed, localDay } from '../../core/planned.js';
 import type { EventRecord } from '../../core/types.js';
 import { eventSummary, eventTitle, sourceLabel } from './atom.js';
 
@@ -45,21 +46,6 @@ function icsStamp(d: Date): string {
   return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
 
-function addDays(iso: string, days: number): string {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
-function endOf(e: EventRecord, start: string): string {
-  if (e.date_precision === 'week') return addDays(start, 7);
-  if (e.date_precision === 'month') {
-    const d = new Date(`${start.slice(0, 7)}-01T00:00:00Z`);
-    d.setUTCMonth(d.getUTCMonth() + 1);
-    return d.toISOString().slice(0, 10);
-  }
-  return addDays(start, 1);
-}
 
 function description(e: EventRecord, url: string): string {
   const lines = [eventSummary(e)];
@@ -76,9 +62,15 @@ function description(e: EventRecord, url: string): string {
   return lines.join('\n');
 }
 
-export function plannedIcs(events: EventRecord[], opts: { baseUrl: string; now?: Date }): string {
+/**
+ * `today` (YYYY-MM-DD, default: the server's calendar day of `now`) drops the plans whose day (week, month) is over:
+ * a calendar of what is coming, not of plans that may never have happened.
+ */
+export function plannedIcs(events: EventRecord[], opts: { baseUrl: string; now?: Date; today?: string }): string {
   const base = opts.baseUrl.replace(/\/+$/, '');
-  const stamp = icsStamp(opts.now ?? new Date());
+  const now = opts.now ?? new Date();
+  const today = opts.today ?? localDay(now);
+  const stamp = icsStamp(now);
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',
@@ -87,7 +79,7 @@ export function plannedIcs(events: EventRecord[], opts: { baseUrl: string; now?:
     'METHOD:PUBLISH',
     'X-WR-CALNAME:Turnout: planned protests',
   ];
-  const planned = events.filter((e) => e.status === 'planned' && e.date && /^\d{4}-\d{2}-\d{2}$/.test(e.date));
+  const planned = events.filter((e) => e.status === 'planned' && e.date && /^\d{4}-\d{2}-\d{2}$/.test(e.date) && !dayPassed(e, today));
   planned.sort((a, b) => (a.date! < b.date! ? -1 : a.date! > b.date! ? 1 : a.id < b.id ? -1 : 1));
   for (const e of planned) {
     const url = `${base}/event/${encodeURIComponent(e.id)}`;
@@ -97,7 +89,7 @@ export function plannedIcs(events: EventRecord[], opts: { baseUrl: string; now?:
       `UID:${e.id.replace(/[^\w.-]/g, '_')}@turnout`,
       `DTSTAMP:${stamp}`,
       `DTSTART;VALUE=DATE:${icsDate(e.date!)}`,
-      `DTEND;VALUE=DATE:${icsDate(endOf(e, e.date!))}`,
+      `DTEND;VALUE=DATE:${icsDate(dateEnd(e.date!, e.date_precision))}`,
       `SUMMARY:${escapeIcsText(eventTitle(e))}`,
     );
     if (where) lines.push(`LOCATION:${escapeIcsText(where)}`);

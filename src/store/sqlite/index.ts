@@ -1,7 +1,7 @@
 // The embedded store: SQLite through better-sqlite3, WAL mode, one transaction per article.
 import Database from 'better-sqlite3';
 import type { Article, EventRecord, Mention, SourceRef } from '../../core/types.js';
-import { eventId, eventKey, mergeMentions, sourceRef } from '../../merge/cluster.js';
+import { eventId, eventKey, mergeMentions, siblingKey, sourceRef } from '../../merge/cluster.js';
 import {
   CursorError,
   systemClock,
@@ -17,7 +17,8 @@ import {
   type StoreEffects,
 } from '../repository.js';
 import { SqliteLiveStore } from './live.js';
-import { MIGRATIONS, UNDATED_SORT_KEY, writeQueryColumns } from './migrations.js';
+import { regionValues } from '../../resolve/regions.js';
+import { MIGRATIONS, storedPlanLinks, UNDATED_SORT_KEY, writeQueryColumns } from './migrations.js';
 
 /**
  * Each plain filter, the SQL condition it adds to a query on the search table `s`, and its arguments. Dates
@@ -27,7 +28,11 @@ const FILTER_CLAUSES: Array<[keyof EventFilter & ('from' | 'to' | 'region' | 'lo
   // undated events sort last, under UNDATED_SORT_KEY: a date range never includes them
   ['from', 's.sort_key >= ? AND s.sort_key < ?', (v) => [v, UNDATED_SORT_KEY]],
   ['to', 's.sort_key < ?', (v) => [v + '\u0020']],
-  ['region', 's.region = ?', (v) => [v.toUpperCase()]],
+  // a state code, or a country by code or name (abroad the stored region is the country's name): see regionValues
+  ['region', 's.region IN (?, ?)', (v) => {
+    const values = regionValues(v) ?? [v.toUpperCase()];
+    return [values[0], values[1] ?? values[0]];
+  }],
   ['locality', 's.locality = ?', (v) => [v]],
   ['status', 's.status = ?', (v) => [v]],
   ['macroevent', 's.macroevent = ?', (v) => [v]],
@@ -113,7 +118,13 @@ export class SqliteRepository implements Repository {
 
   private remergeAll(keys: Iterable<string>, now: string, reason: string): SaveOutcome['changed'] {
     const changed: SaveOutcome['changed'] = [];
+    // a same-day plan and the action at its place that day link to each other: a change to one may link the other
+    const all = new Set<string>();
     for (const k of keys) {
+      all.add(k);
+      if (this.sql('SELECT 1 FROM mentions WHERE event_key = ? LIMIT 1').get(siblingKey(k)) !== undefined) all.add(siblingKey(k));
+    }
+    for (const k of all) {
       const r = this.remerge(k, now, reason);
       if (r) changed.push(r);
     }
@@ -168,7 +179,9 @@ export class SqliteRepository implements Repository {
         .raw(true)
         .all(key) as Array<[string, string]>),
     );
-    const record = mergeMentions(key, rows.map((r) => JSON.parse(r.data) as Mention), sources, copyOf);
+    if (!rows.length) return null;
+    const mentions = rows.map((r) => JSON.parse(r.data) as Mention);
+    const record = mergeMentions(key, mentions, sources, copyOf, storedPlanLinks(this.db, key, mentions));
     const json = JSON.stringify(record);
     const existing = this.sql('SELECT id, revision, record FROM events WHERE event_key = ?').get(key) as { id: string; revision: number; record: string } | undefined;
     if (existing && existing.record === json) return null;
@@ -203,7 +216,7 @@ export class SqliteRepository implements Repository {
 
   pageEventsJson(filter: EventFilter, page: PageRequest): EventPage<string> {
     const counted = whereOf(filter);
-    const total = this.count(counted.sql, counted.args);
+    const { total, planned } = this.count(counted.sql, counted.args);
     const limit = Math.max(1, Math.floor(page.limit));
     // A box or a search matching many events is answered fastest by walking the sort order until the page is
     // full (about limit * all / total rows); a narrow one through its index, then sorting its `total` rows.
@@ -230,6 +243,7 @@ export class SqliteRepository implements Repository {
       events: shown.map((r) => r.record),
       nextCursor: more ? encodeCursor(shown[shown.length - 1]!.sort_key) : null,
       total,
+      planned,
     };
   }
 
@@ -240,8 +254,8 @@ export class SqliteRepository implements Repository {
     return this.sql(`SELECT 1 FROM event_search s ${where}`).get(...args, id) !== undefined;
   }
 
-  /** Matching events for a WHERE clause; counts are kept until the store changes (paging repeats them). */
-  private count(where: string, args: unknown[]): number {
+  /** Matching events for a WHERE clause, and how many of them are planned; kept until the store changes (paging repeats them). */
+  private count(where: string, args: unknown[]): { total: number; planned: number } {
     const version = this.version();
     if (version !== this.countsVersion) {
       this.countCache.clear();
@@ -250,14 +264,14 @@ export class SqliteRepository implements Repository {
     const key = where + '\u0000' + JSON.stringify(args);
     let n = this.countCache.get(key);
     if (n === undefined) {
-      n = this.sql(`SELECT count(*) FROM event_search s ${where}`).pluck().get(...args) as number;
+      n = this.sql(`SELECT count(*) AS total, coalesce(sum(s.status = 'planned'), 0) AS planned FROM event_search s ${where}`).get(...args) as { total: number; planned: number };
       if (this.countCache.size >= COUNT_CACHE_ENTRIES) this.countCache.delete(this.countCache.keys().next().value!);
       this.countCache.set(key, n);
     }
     return n;
   }
 
-  private countCache = new Map<string, number>();
+  private countCache = new Map<string, { total: number; planned: number }>();
   private countsVersion = '';
 
   pointsJson(filter: EventFilter): string {
@@ -270,6 +284,10 @@ export class SqliteRepository implements Repository {
       .get(...args) as string;
   }
 
+  regions(): string[] {
+    return this.sql('SELECT DISTINCT region FROM event_search WHERE region IS NOT NULL ORDER BY region').pluck().all() as string[];
+  }
+
   version(): string {
     return `${this.db.pragma('data_version', { simple: true })}:${this.sql('SELECT total_changes()').pluck().get()}`;
   }
@@ -279,7 +297,9 @@ export class SqliteRepository implements Repository {
     const { sql, args } = whereOf(filter);
     return this.db
       .prepare(
-        `SELECT ${column} AS key, count(*) AS events, coalesce(sum(s.size_low), 0) AS size_low, coalesce(sum(s.size_high), 0) AS size_high FROM event_search s ${sql} GROUP BY ${column} ORDER BY ${column} IS NULL, ${column}`,
+        `SELECT ${column} AS key, count(*) AS events, count(*) - coalesce(sum(s.status = 'planned'), 0) AS occurred, coalesce(sum(s.status = 'planned'), 0) AS planned,
+           coalesce(sum(CASE WHEN s.status = 'occurred' THEN s.size_low END), 0) AS size_low, coalesce(sum(CASE WHEN s.status = 'occurred' THEN s.size_high END), 0) AS size_high
+         FROM event_search s ${sql} GROUP BY ${column} ORDER BY ${column} IS NULL, ${column}`,
       )
       .all(...args) as StatsRow[];
   }

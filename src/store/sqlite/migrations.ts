@@ -1,6 +1,7 @@
 // Versioned schema migrations. Append only: a released migration is never edited.
 import type Database from 'better-sqlite3';
-import type { EventRecord } from '../../core/types.js';
+import type { EventRecord, Mention, SourceRef } from '../../core/types.js';
+import { planLinks, publicFileName, siblingKey, type PlanLinks } from '../../merge/cluster.js';
 
 export interface Migration {
   version: number;
@@ -184,7 +185,73 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX events_updated ON events(updated_at);
     `,
   },
+  {
+    version: 4,
+    name: 'sources read from files are cited by file name only, never by the directory they were read from',
+    // the articles table keeps the name as given (the store's own record); the records served and exported do not
+    sql: '',
+    backfill: (db) => {
+      for (const table of ['events', 'event_revisions']) {
+        const rows = db.prepare(`SELECT rowid, record FROM ${table} WHERE record LIKE '%"file":"%'`).all() as Array<{ rowid: number; record: string }>;
+        const update = db.prepare(`UPDATE ${table} SET record = ? WHERE rowid = ?`);
+        for (const r of rows) {
+          const record = JSON.parse(r.record) as EventRecord;
+          if (!record.sources.some((s) => s.file !== null && s.file !== publicFileName(s.file))) continue;
+          record.sources = record.sources.map((s): SourceRef => (s.file === null ? s : { ...s, file: publicFileName(s.file) }));
+          update.run(JSON.stringify(record), r.rowid);
+        }
+      }
+    },
+  },
+  {
+    version: 5,
+    name: 'full-text search matches word forms: the index is rebuilt with the porter stemmer (immigrant finds immigrants)',
+    sql: `
+      DROP TABLE events_fts;
+      CREATE VIRTUAL TABLE events_fts USING fts5(body, tokenize = 'porter unicode61 remove_diacritics 2');
+    `,
+    backfill: (db) => {
+      const insert = db.prepare('INSERT INTO events_fts (rowid, body) VALUES (?, ?)');
+      const batch = db.prepare('SELECT rowid, record FROM events WHERE rowid > ? ORDER BY rowid LIMIT 500');
+      // in batches: a large store's records never all sit in memory at once
+      for (let last = -1; ; ) {
+        const rows = batch.all(last) as Array<{ rowid: number; record: string }>;
+        if (!rows.length) break;
+        for (const r of rows) insert.run(r.rowid, searchBody(JSON.parse(r.record) as EventRecord));
+        last = rows[rows.length - 1]!.rowid;
+      }
+    },
+  },
+  {
+    version: 6,
+    name: 'a same-day plan and the action later reported at its place that day link to each other (realized_by, plan_of)',
+    sql: '',
+    backfill: (db) => {
+      const update = db.prepare('UPDATE events SET record = ? WHERE rowid = ?');
+      const batch = db.prepare('SELECT rowid, event_key, record FROM events WHERE rowid > ? ORDER BY rowid LIMIT 500');
+      for (let last = -1; ; ) {
+        const rows = batch.all(last) as Array<{ rowid: number; event_key: string; record: string }>;
+        if (!rows.length) break;
+        for (const r of rows) {
+          const old = JSON.parse(r.record) as EventRecord;
+          const links = storedPlanLinks(db, r.event_key);
+          // the new fields beside status, where a new record has them
+          const { id, date, date_precision, status, ...rest } = old;
+          update.run(JSON.stringify({ id, date, date_precision, status, ...links, ...rest }), r.rowid);
+        }
+        last = rows[rows.length - 1]!.rowid;
+      }
+    },
+  },
 ];
+
+/** The links of the event under `key` to its same-day plan or held action, from the stored mentions. */
+export function storedPlanLinks(db: Database.Database, key: string, own?: Mention[]): PlanLinks {
+  const load = (k: string) => (db.prepare('SELECT data FROM mentions WHERE event_key = ?').pluck().all(k) as string[]).map((d) => JSON.parse(d) as Mention);
+  const sibling = load(siblingKey(key));
+  if (!sibling.length) return { realized_by: null, plan_of: null };
+  return planLinks(key, own ?? load(key), sibling);
+}
 
 /** The text the full-text search (`q`) looks in: titles, claims, organizations, evidence quotes, places. */
 export function searchBody(record: EventRecord): string {
