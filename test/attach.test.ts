@@ -39,6 +39,9 @@ describe('place attachment', () => {
     const a = at('The vigil recalled the 2019 march in Toledo.', 'Toledo');
     assert.deepEqual(contextPlaces(a.s, a.places, 2025), [true]);
     assert.deepEqual(contextPlaces(a.s, a.places, 2019), [false]);
+    // a later year is a plan's day, not another year's protest
+    const b = at('On January 9, 2027, a march is planned in Toledo.', 'Toledo');
+    assert.deepEqual(contextPlaces(b.s, b.places, 2026), [false]);
   });
   it('licenses a place after a locative preposition or before its people, not as a modifier or a person', () => {
     const a = at('Fresno residents marched to the Capitol.', 'Fresno');

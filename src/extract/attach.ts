@@ -92,8 +92,9 @@ export function contextPlaces(s: Sentence, places: Array<{ start: number; end: n
     const withModifiers = s.text.slice(Math.max(0, from - 30), at);
     // (or right after the place: "a disaster in Novi Sad in 2024")
     const yearAfter = /^,?[^.;,]{0,20}?\b(?:in|during)\s+((?:19|20)\d\d)\b/.exec(s.text.slice(places[k]!.end - s.start, places[k]!.end - s.start + 30));
+    // (an earlier year: a later one is the day of a plan, "On January 9, 2027, a march is planned in X")
     const otherYear =
-      [...withModifiers.matchAll(/\b(?:19|20)\d\d\b/g)].some((m) => year !== null && +m[0] !== year) || (yearAfter !== null && year !== null && +yearAfter[1]! !== year);
+      [...withModifiers.matchAll(/\b(?:19|20)\d\d\b/g)].some((m) => year !== null && +m[0] < year) || (yearAfter !== null && year !== null && +yearAfter[1]! < year);
     // a place inside a clause about an earlier thing: "since a car plowed into marchers in X", "after the raid in X"
     const clause = s.text.slice(Math.max(0, prevEnd), at).split(/[,;—–]/).pop() ?? '';
     const earlier = /\b(?:since|after|following|before) (?:a|an|the|last|his|her|their|its)\b/.test(clause);
