@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs as parseArgv, type ParseArgsConfig } from 'node:util';
 import { spawn, type ChildProcess } from 'node:child_process';
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
@@ -151,29 +152,35 @@ const LIST_OPTS = new Set(['allow-host', 'filter']);
 
 class UsageError extends Error {}
 
+/** The options every command may take, in node:util parseArgs' form. */
+const OPTION_SPEC: ParseArgsConfig['options'] = {
+  ...Object.fromEntries([...VALUE_OPTS].map((n) => [n, { type: 'string' as const }])),
+  ...Object.fromEntries([...FLAG_OPTS].map((n) => [n, { type: 'boolean' as const }])),
+  ...Object.fromEntries([...LIST_OPTS].map((n) => [n, { type: 'string' as const, multiple: true }])),
+  help: { type: 'boolean', short: 'h' },
+};
+
+/** The command line read by node:util's parseArgs (strict: an unknown option or a missing value is a usage error). */
 function parseArgs(argv: string[]): Args {
-  const a: Args = { positional: [], opts: new Map(), flags: new Set(), lists: new Map() };
-  for (let i = 0; i < argv.length; i++) {
-    const t = argv[i]!;
-    if (t === '--') {
-      a.positional.push(...argv.slice(i + 1));
-      break;
+  let parsed: ReturnType<typeof parseArgv>;
+  try {
+    parsed = parseArgv({ args: argv, options: OPTION_SPEC, allowPositionals: true, strict: true });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    const name = /'(-{1,2}[^'\s]+)/.exec((e as Error).message)?.[1] ?? '';
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option ${name}`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const opt = name.replace(/^-+/, '');
+      throw new UsageError(FLAG_OPTS.has(opt) ? `option --${opt} takes no value` : `option --${opt} needs a value`);
     }
-    if (t.startsWith('--')) {
-      const eq = t.indexOf('=');
-      const name = t.slice(2, eq > 0 ? eq : undefined);
-      if (FLAG_OPTS.has(name)) a.flags.add(name);
-      else if (LIST_OPTS.has(name)) {
-        const v = eq > 0 ? t.slice(eq + 1) : argv[++i];
-        if (v === undefined) throw new UsageError(`option --${name} needs a value`);
-        a.lists.set(name, [...(a.lists.get(name) ?? []), v]);
-      } else if (VALUE_OPTS.has(name)) {
-        const v = eq > 0 ? t.slice(eq + 1) : argv[++i];
-        if (v === undefined) throw new UsageError(`option --${name} needs a value`);
-        a.opts.set(name, v);
-      } else throw new UsageError(`unknown option ${t}`);
-    } else if (t === '-h') a.flags.add('help');
-    else a.positional.push(t);
+    throw new UsageError((e as Error).message);
+  }
+  const a: Args = { positional: parsed.positionals, opts: new Map(), flags: new Set(), lists: new Map() };
+  for (const [name, v] of Object.entries(parsed.values)) {
+    if (Array.isArray(v)) a.lists.set(name, v.map(String));
+    else if (typeof v === 'boolean') {
+      if (v) a.flags.add(name);
+    } else if (v !== undefined) a.opts.set(name, v);
   }
   return a;
 }
