@@ -1,5 +1,8 @@
-// A small RFC 4180 CSV reader: quoted fields, doubled quotes, CRLF or LF, newlines inside quotes.
+// CSV reading through csv-parse (RFC 4180: quoted fields, doubled quotes, CRLF or LF, newlines inside quotes),
+// configured as our data needs it: a leading BOM ignored, rows of any length, a stray quote inside an unquoted
+// cell kept as written, and NA-like words turned into null only where they stand unquoted.
 // No I/O: callers pass text (see decodeLenientUtf8 for bytes that are mostly UTF-8).
+import { parse } from 'csv-parse/sync';
 
 export interface CsvOptions {
   /** field separator, default "," */
@@ -12,71 +15,15 @@ export type CsvCell = string | null;
 
 /** Parses CSV text into rows of cells. A leading BOM is ignored; a trailing newline does not make an empty row. */
 export function parseCsv(text: string, options: CsvOptions = {}): CsvCell[][] {
-  const sep = options.separator ?? ',';
   const na = new Set(options.naValues ?? []);
-  const rows: CsvCell[][] = [];
-  let row: CsvCell[] = [];
-  let cell = '';
-  let quoted = false; // the current cell started with a quote
-  let inQuotes = false; // inside a quoted section
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const n = text.length;
-  let rowStarted = false;
-
-  const endCell = (): void => {
-    row.push(!quoted && na.has(cell) ? null : cell);
-    cell = '';
-    quoted = false;
-  };
-  const endRow = (): void => {
-    endCell();
-    rows.push(row);
-    row = [];
-    rowStarted = false;
-  };
-
-  while (i < n) {
-    const ch = text[i]!;
-    if (inQuotes) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i += 2;
-          continue;
-        }
-        inQuotes = false;
-        i++;
-        continue;
-      }
-      cell += ch;
-      i++;
-      continue;
-    }
-    if (ch === '"' && cell === '' && !quoted) {
-      inQuotes = true;
-      quoted = true;
-      rowStarted = true;
-      i++;
-      continue;
-    }
-    if (ch === sep) {
-      endCell();
-      rowStarted = true;
-      i++;
-      continue;
-    }
-    if (ch === '\r' || ch === '\n') {
-      if (rowStarted || cell !== '' || row.length > 0) endRow();
-      i += ch === '\r' && text[i + 1] === '\n' ? 2 : 1;
-      continue;
-    }
-    // a stray quote inside an unquoted cell is kept literally
-    cell += ch;
-    rowStarted = true;
-    i++;
-  }
-  if (inQuotes || rowStarted || cell !== '' || row.length > 0) endRow();
-  return rows;
+  return parse(text, {
+    delimiter: options.separator ?? ',',
+    bom: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    cast: (value: string, ctx: { quoting: boolean }) => (!ctx.quoting && na.has(value) ? null : value),
+  }) as CsvCell[][];
 }
 
 /** Parses CSV with a header row into objects keyed by column name. */
