@@ -114,14 +114,6 @@ function isSpace(c: number): boolean {
   );
 }
 
-/**
- * The char code at i, or -1 past the end (where charCodeAt gives NaN: every test below reads both alike). A read
- * past the end made V8 drop the optimized tokenizer again and again.
- */
-function codeAt(s: string, i: number): number {
-  return i < s.length ? s.charCodeAt(i) : -1;
-}
-
 function tokenize(text: string): Tok[] {
   const out: Tok[] = [];
   const n = text.length;
@@ -135,29 +127,31 @@ function tokenize(text: string): Tok[] {
       i++;
       while (i < n && isDigit(text.charCodeAt(i))) i++;
       // thousands groups: a comma and exactly three digits
-      while (codeAt(text, i) === 44 && isDigit(codeAt(text, i + 1)) && isDigit(codeAt(text, i + 2)) && isDigit(codeAt(text, i + 3))) i += 4;
-      if (codeAt(text, i) === 46 && isDigit(codeAt(text, i + 1))) {
+      // (no char code is read past the end: V8 dropped the optimized tokenizer for each such read)
+      while (i + 3 < n && text.charCodeAt(i) === 44 && isDigit(text.charCodeAt(i + 1)) && isDigit(text.charCodeAt(i + 2)) && isDigit(text.charCodeAt(i + 3))) i += 4;
+      if (i + 1 < n && text.charCodeAt(i) === 46 && isDigit(text.charCodeAt(i + 1))) {
         i += 2;
         while (i < n && isDigit(text.charCodeAt(i))) i++;
       }
-      const d = codeAt(text, i);
-      if ((d === 107 || d === 75) && !isAsciiLetter(codeAt(text, i + 1))) i++;
+      if (i < n) {
+        const d = text.charCodeAt(i);
+        if ((d === 107 || d === 75) && !(i + 1 < n && isAsciiLetter(text.charCodeAt(i + 1)))) i++;
+      }
       // digits glued to a name by an underscore ("IMG_20250610_171202") are part of the name, no count
-      if ((s > 0 && text.charCodeAt(s - 1) === 95) || codeAt(text, i) === 95) k = K.Word;
+      if ((s > 0 && text.charCodeAt(s - 1) === 95) || (i < n && text.charCodeAt(i) === 95)) k = K.Word;
     } else if (isAsciiLetter(c)) {
       k = K.Word;
       i++;
-      for (;;) {
-        const d = codeAt(text, i);
-        if (isAsciiLetter(d) || isDigit(d)) i++;
-        else break;
+      for (; i < n; i++) {
+        const d = text.charCodeAt(i);
+        if (!isAsciiLetter(d) && !isDigit(d)) break;
       }
       // apostrophes followed by letters: "don't", "O’Brien"
-      for (;;) {
-        const d = codeAt(text, i);
-        if ((d !== 39 && d !== 0x2019) || !isAsciiLetter(codeAt(text, i + 1))) break;
+      while (i + 1 < n) {
+        const d = text.charCodeAt(i);
+        if ((d !== 39 && d !== 0x2019) || !isAsciiLetter(text.charCodeAt(i + 1))) break;
         i += 2;
-        while (isAsciiLetter(codeAt(text, i))) i++;
+        while (i < n && isAsciiLetter(text.charCodeAt(i))) i++;
       }
     } else if (isSpace(c)) {
       i++;

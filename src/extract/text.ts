@@ -105,7 +105,8 @@ export function tokenize(text: string, base = 0): Token[] {
         if (j > i && isAsciiLower(text.charCodeAt(j - 1))) camel = true;
       } else if (c < 48 || c > 57) break;
     }
-    const next = codeAt(text, j);
+    // (no char code is read past the end: V8 dropped the optimized tokenizer for each such read)
+    const next = j < n ? text.charCodeAt(j) : -1;
     if (j > i && !camel && (j === n || (next < 128 && next !== 39 && next !== 46 && next !== 45))) {
       const first = text.charCodeAt(i);
       const allCaps = !isAsciiLower(first) && upper >= 2 && lower === 0;
@@ -117,15 +118,15 @@ export function tokenize(text: string, base = 0): Token[] {
     i += w;
     while ((w = wordCharAt(text, i))) i += w;
     // inner apostrophes, periods and hyphens, each followed by more letters or digits
-    for (;;) {
-      const c = codeAt(text, i);
+    while (i < n) {
+      const c = text.charCodeAt(i);
       if (c !== 39 && c !== 0x2019 && c !== 46 && c !== 45) break;
       w = wordCharAt(text, i + 1);
       if (w === 0) break;
       i += 1 + w;
       while ((w = wordCharAt(text, i))) i += w;
     }
-    if (codeAt(text, i) === 46) i++;
+    if (i < n && text.charCodeAt(i) === 46) i++;
     let word = text.slice(at, i);
     // a trailing period belongs to the word only for abbreviations ("St.", "Jan.", "D.C.")
     if (word.endsWith('.') && !/^([A-Za-z]\.)+$/.test(word) && !ABBREV.has(word.slice(0, -1).toLowerCase())) {
@@ -147,14 +148,6 @@ export function tokenize(text: string, base = 0): Token[] {
     }
   }
   return out;
-}
-
-/**
- * The char code at i, or -1 past the end (where charCodeAt gives NaN: every test below reads both alike). A read
- * past the end made V8 drop the optimized tokenizers again and again.
- */
-function codeAt(s: string, i: number): number {
-  return i < s.length ? s.charCodeAt(i) : -1;
 }
 
 /** The text between two tokens, trimmed ("" for the usual single space, without slicing). */
