@@ -35,11 +35,11 @@ describe('1. the publication date in header lines', () => {
     assert.equal(read('Publish date12 Mar 2024 - 8:34\nCrowds rallied in Lyon on Monday.').article.published, '2024-03-12');
   });
   it('reads a stamp line below the story that writes the year first', () => {
-    const text = 'Hundreds of protesters rallied in Boise on Saturday.\n\nThe downtown rally was one of over a thousand scheduled to take place across the country on April 5.\n\nMore photos below.\n\nPublished 2025 Apr 5. Updated 2025 Apr 6 (more photos)';
+    const text = 'Hundreds of protesters rallied in Boise on Sunday.\n\nThe downtown march was one of hundreds scheduled across the country for March 9.\n\nOur photos are below.\n\nPublished 2025 Mar 9, 6:40 p.m.';
     const p = read(text);
-    assert.equal(p.article.published, '2025-04-05');
+    assert.equal(p.article.published, '2025-03-09');
     // the day of action the local rally was one of, written that day, is no plan of its own
-    assert.deepEqual(rows(articleEvents(p)), ['2025-04-05 Boise,ID occurred']);
+    assert.deepEqual(rows(articleEvents(p)), ['2025-03-09 Boise,ID occurred']);
   });
 });
 
@@ -198,34 +198,34 @@ describe('6. size and arrest wording', () => {
     assert.match(e!.size_text ?? '', /roughly 4,000 people/);
   });
   it('keeps every kind of people a crowd lists, and gives an unplaced sentence\'s size to the one event of a borough and its city', () => {
-    const [a] = events('More than 300 students, community members and activists rallied in Boise on Tuesday.', { published: '2025-06-18' });
-    assert.equal(a!.size_text, 'More than 300 students, community members and activists');
-    const text = 'Brooklyn, NY – On Thursday, baristas launched a strike at a store in Brooklyn.\n\nIn New York City, baristas and allies launched a picket line outside the store.\n\nAs the sun set, the group of over 90 union workers, community members and elected officials rallied.';
+    const [a] = events('More than 300 teachers, parents and neighbors rallied in Boise on Tuesday.', { published: '2025-06-18' });
+    assert.equal(a!.size_text, 'More than 300 teachers, parents and neighbors');
+    const text = 'Brooklyn, NY – On Thursday, nurses began a strike at a clinic in Brooklyn.\n\nIn New York City, nurses and their supporters set up a picket line outside the clinic.\n\nBy evening, a crowd of about 90 nurses, parents and local officials rallied and sang.';
     const es = events(text, { published: '2025-11-15' });
-    assert.deepEqual(es.map((e) => [e.locality, e.size_text]), [['New York', 'group of over 90 union workers, community members and elected officials']]);
+    assert.deepEqual(es.map((e) => [e.locality, e.size_text]), [['New York', 'a crowd of about 90 nurses, parents and local officials']]);
   });
   it('puts a sentence that says "this city" in the town the article last reported', () => {
-    const text = 'Protests were held Saturday in Tulsa, Reno and Boise.\n\nA rally in Eugene, Ore., drew a crowd on Saturday.\n\nOver 900 demonstrators filled the street in front of the courthouse Saturday in this college city known for its parks.';
+    const text = 'Protests were held Saturday in Tulsa, Reno and Boise.\n\nA rally in Eugene, Ore., drew a crowd on Saturday.\n\nAbout 900 marchers crowded the riverfront on Saturday in this college town known for its parks.';
     const es = events(text, { published: '2025-06-16' });
-    assert.equal(es.find((e) => e.locality === 'Eugene')?.size_text, 'Over 900 demonstrators');
+    assert.equal(es.find((e) => e.locality === 'Eugene')?.size_text, 'About 900 marchers');
     assert.equal(es.filter((e) => e.size_text).length, 1);
   });
   it('reads an expected crowd only for a plan, and no crowd of another year', () => {
     const [a] = events('Thousands are expected to march in Reno on Saturday.', { published: '2025-06-12' });
     assert.deepEqual([a!.status, a!.size_text], ['planned', 'Thousands are expected']);
-    const [b] = events('Protesters rallied in Lawrence, Kansas, on Sunday. I was expecting maybe 30 people standing on the sidewalk.', { published: '2025-06-16' });
+    const [b] = events('Protesters rallied in Tulsa on Sunday. Organizers had expected about 40 people to turn out.', { published: '2025-06-16' });
     assert.equal(b!.size_text, null);
-    const [c] = events('Eight years after a march drew thousands of protesters downtown, the same planners held a rally in Reno on Saturday.', { published: '2025-06-16' });
+    const [c] = events('A decade after a strike drew 5,000 workers to the plant gates, union members held a rally in Reno on Saturday.', { published: '2025-06-16' });
     assert.equal(c!.size_text, null);
   });
   it('a citation is no arrest, and a count after words without one is the arrests', () => {
-    const [a] = events('BOISE, Idaho — Nine people were cited for trespassing at a sit-in on Monday, police said. A union statement said they were arrested, but police said they had merely been cited.', { published: '2025-06-17' });
+    const [a] = events('BOISE, Idaho — Students held a sit-in at the statehouse on Monday. Officers said the nine students who stayed past closing were only cited, though a flyer said they were arrested.', { published: '2025-06-17' });
     assert.equal(a!.arrests, 0);
     // a sentence that says both is read the same way
     const [b] = events('Protesters rallied in Akron on Monday; 14 were cited, not arrested.', { published: '2025-06-17' });
     assert.equal(b!.arrests, 0);
     // the arrests first come without a number; the number that follows is theirs, and not the crowd
-    const [c] = events('Protesters rallied in Lima, Ohio, on Sunday. Police said the arrests came late Sunday night after protesters refused to leave the square. Sunday\'s arrests were peaceful, with the 21 protesters walking to the vans.', { published: '2025-06-17' });
+    const [c] = events('Protesters rallied in Lima, Ohio, on Sunday. A police spokesman said the arrests were made near midnight. The arrests went calmly, and the 21 protesters walked to the vans.', { published: '2025-06-17' });
     assert.deepEqual([c!.arrests, c!.size_text], [21, null]);
     // a count first stays the count
     const [d] = events('Hundreds rallied in Tulsa on Sunday and 7 people were arrested. The arrests came after the 300 marchers blocked a road.', { published: '2025-06-17' });
@@ -257,18 +257,17 @@ describe('9. the commonest local lede', () => {
   it('reads a locale line under the date stamp as the home town, and no protest in the court\'s part of a story', () => {
     const text = [
       ' date 2025-06-14 Fresno',
-      'Protesters from the highway shutdown appear in court',
-      'A group of protesters were arraigned in court Friday on charges from a highway shutdown last month.',
-      'While they went before the judge, other demonstrators gathered outside to show their support.',
-      'This was the second round of arraignments this week, with a first group appearing in court Thursday.',
-      "In Thursday's hearing, defense attorneys for around 30 of the activists argued the charges should be dropped.",
+      'Climate activists face a judge over the highway blockade',
+      'Eleven climate activists were arraigned Friday on charges from a highway blockade last month.',
+      'Demonstrators gathered outside the courthouse during the arraignment, holding banners.',
+      "At a hearing on Thursday, lawyers for 30 of the protesters asked the judge to drop the charges.",
     ].join('\n\n');
     assert.deepEqual(rows(events(text)), ['2025-06-13 Fresno,CA occurred']);
   });
   it('reads a counted crowd that gathered, in a page about a vigil with few protest words', () => {
     const text = [
-      'More than 100 people gathered outside the county courthouse in Boise on Tuesday to honour the victims of the crash.',
-      'Those in attendance placed candles, flowers and photos near the steps.',
+      'About 150 people gathered outside the library in Boise on Tuesday to remember the victims of the crash.',
+      'Many left candles and notes on the steps.',
       '"I am so sad," one woman said.',
       'The crash happened last week on a highway east of the city.',
       'Officials have not said what caused it.',
@@ -300,7 +299,7 @@ describe('9. the commonest local lede', () => {
     assert.deepEqual(rows(events('Thousands of students marched to Piccadilly Circus on Saturday.', { published: '2025-06-18' })), [
       '2025-06-14 London,United Kingdom occurred',
     ]);
-    const text = 'Protesters rallied in Reno on Friday, and police arrested 8 people. The arrests came shortly after a demonstration organized on the anniversary of a famous march, where a pastor gave a speech on the steps of the Lincoln Memorial in Washington, D.C., in 1963.';
+    const text = 'Protesters rallied in Reno on Friday, and police arrested 8 people. The arrests came shortly after a demonstration organized on the anniversary of a famous sit-in, which students staged in the Cannon House Office Building in Washington, D.C., in 1987.';
     assert.deepEqual(rows(events(text, { published: '2025-06-18' })), ['2025-06-13 Reno,NV occurred']);
   });
   it('a day in an aside about someone else does not date the rally', () => {
@@ -396,17 +395,17 @@ describe('what a protest sentence may be about besides a demonstration', () => {
     const live = 'Protesters gathered in Akron on Friday morning. Organizers say demonstrators will march to the square today.';
     assert.deepEqual(rows(events(live, { published: '2026-01-30' })), ['2026-01-30 Akron,OH occurred']);
     // a report of the day of publication with no day written: the plan given its hour is that day's too
-    const undated = 'Groups of protesters gathered again Friday in Tulsa and Reno.\n\nIn Akron, hundreds of protesters began marching from the square. A protest leader said people plan to hold a second march at 8:15 p.m.';
+    const undated = 'Protesters gathered again on Friday in Tulsa and Reno.\n\nIn Akron, hundreds of protesters set off from the square. Organizers said they plan to hold a second march at 7:30 p.m.';
     assert.deepEqual(rows(events(undated, { published: '2026-01-30' })).filter((r) => r.includes('Akron')), ['2026-01-30 Akron,OH occurred', '2026-01-30 Akron,OH planned']);
   });
   it('reads a later protest "expected to start at 2 p.m." in a live report as the day\'s plan at its one town, not a weekly one', () => {
-    const text = 'Hundreds of students marched to the state Capitol in Salem, Ore., on Friday.\n\nFinal update: 1:40 p.m.\n\nSome of the students left for a plaza, where more community protests were expected to start at 2 p.m.\n\nThe group intends to hold a rally every Sunday from noon to 3.';
+    const text = 'Hundreds of students marched to the state Capitol in Salem, Ore., on Friday.\n\nUpdate, 3:05 p.m.\n\nOrganizers pointed marchers to the riverfront park, where more rallies were expected to begin at 4 p.m.\n\nThe group intends to hold a rally every Sunday from noon to 3.';
     assert.deepEqual(rows(events(text, { published: '2026-01-30' })), ['2026-01-30 Salem,OR occurred', '2026-01-30 Salem,OR planned']);
   });
   it('reads a report in the present progressive among the day\'s plans as one of them, and not among reports', () => {
-    const preview = 'Rallies are scheduled to take place today, Saturday, in Tulsa, Reno and Boise.\n\nIn Keene, New Hampshire, attendees are gathering Saturday for a public protest on Main Street.';
+    const preview = 'Rallies are scheduled to take place today, Saturday, in Tulsa, Reno and Boise.\n\nIn Keene, New Hampshire, neighbors are holding a sign-waving protest by the common Saturday.';
     assert.deepEqual(rows(events(preview, { published: '2025-10-18' })).filter((r) => r.includes('Keene')), ['2025-10-18 Keene,NH planned']);
-    const report = 'Hundreds rallied in Tulsa, Reno and Boise on Saturday.\n\nIn Keene, New Hampshire, attendees are gathering Saturday for a public protest on Main Street.';
+    const report = 'Hundreds rallied in Tulsa, Reno and Boise on Saturday.\n\nIn Keene, New Hampshire, neighbors are holding a sign-waving protest by the common Saturday.';
     assert.deepEqual(rows(events(report, { published: '2025-10-18' })).filter((r) => r.includes('Keene')), ['2025-10-18 Keene,NH occurred']);
   });
   it('reads "events are planned in ..." in a protest story as planned demonstrations', () => {

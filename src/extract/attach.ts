@@ -64,7 +64,7 @@ export function contextPlaces(s: Sentence, places: Array<{ start: number; end: n
       out.push(out[k - 1]!);
       continue;
     }
-    // "in all 50 states, including Washington, D.C.": counted with the states, the capital is no site of its own
+    // "in all 50 states and Washington, D.C.": counted with the states, the capital is no site of its own
     if (WITH_THE_STATES.test(s.text.slice(Math.max(0, at - 40), at))) {
       out.push(true);
       continue;

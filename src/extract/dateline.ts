@@ -41,7 +41,7 @@ export function paragraphDatelines(article: Article, gaz: Gazetteer): Map<number
   return out;
 }
 
-// a line of its own that is only a town's name, above or below the headline: the site's locale ("San Diego")
+// a line of its own that is only a town's name, above or below the headline: the site's locale ("Fresno")
 const LOCALE_LINE = /^\s*(?:date\s+\d{4}-\d{2}-\d{2}\s+)?([A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,3})\s*$/;
 
 /** A page's locale line, when it names a sizeable town that is no English word. */

@@ -20,7 +20,7 @@ export function pushUnique(list: string[], v: string): boolean {
 /** Sizes, arrests, injuries, police measures, damage, tactics, organizations, claims, venues. */
 /** "Police reported no arrests", "no one was arrested", "ended without arrests". */
 /**
- * "They were cited, not arrested", "had merely been cited": a citation alone is no arrest (CCC's rule), so such a
+ * "They were cited, not arrested", "were only ticketed": a citation alone is no arrest (CCC's rule), so such a
  * sentence reports none, whatever arrests it says others claimed.
  */
 const CITED_ONLY = /\b(?:merely|only|just|instead) (?:been |being |were |was )?(?:cited|ticketed|issued citations?)\b|\b(?:cited|ticketed|issued citations?),? (?:but |and )?not arrested\b|\bnot arrested,? but (?:cited|ticketed|issued citations?)\b/i;
@@ -43,10 +43,10 @@ function spanishSizes(s: string): Array<{ start: number; end: number; text: stri
 
 const SPANISH_DE = /\sde\s/i;
 
-/** Words that make a count a hope or a forecast: "expecting maybe 30 people", "thousands are expected". */
+/** Words that make a count a hope or a forecast: "had expected about 40 people", "thousands are expected". */
 const EXPECTED = /\bexpect(?:s|ed|ing)?\b|\bhop(?:es|ed|ing) for\b|\banticipat(?:es|ed|ing)\b|\bpredict(?:s|ed|ing)\b/i;
 
-/** "Eight years after the march drew thousands", "since the rally drew 500": a count of another time's crowd. */
+/** "A decade after a strike drew 5,000 workers", "since the rally drew 500": a count of another time's crowd. */
 const ANOTHER_TIME = /\b(?:years?|months?|weeks?|decades?) (?:after|since)\b|\b(?:since|unlike|compared with|compared to)\b/i;
 
 /** The sentence's words from its last clause break up to `at`. */
@@ -69,7 +69,7 @@ function sizeWords(s: string, hit: { start: number; end: number; text: string })
   let end = hit.end;
   const more = /^\s+(?:members|supporters|workers|leaders|activists|residents|students|(?:are|were) expected)\b/i.exec(s.slice(end));
   if (more) end += more[0].length;
-  // "More than 1,000 students, community members and activists": the crowd is all the people listed
+  // "More than 300 teachers, parents and neighbors": the crowd is all the people listed
   const listed = PEOPLE_LIST.exec(s.slice(end));
   if (listed) end += listed[0].length;
   const words = s.slice(hit.start, end).replace(/\s+/g, ' ').trim();
@@ -132,8 +132,8 @@ function factsOf(u: Unit): SentenceFacts {
 }
 
 /**
- * "Sunday's arrests were peaceful, with the 32 protesters surrendering to officers": where the sentence's arrests
- * have no count of their own, the counted group it names after them ("the 32 protesters") is who was arrested,
+ * "The arrests went calmly, and the 21 protesters walked to the vans": where the sentence's arrests
+ * have no count of their own, the counted group it names after them ("the 21 protesters") is who was arrested,
  * not the crowd.
  */
 function definiteArrested(s: string, f: SentenceFacts): void {
@@ -153,8 +153,8 @@ export function attachFacts(m: Mention, u: Unit, quote: string, source: string, 
   if (u.triggers.includes('protest') && !m.event_type.length) m.event_type.push('protest');
   if (u.triggers.length && !m.event_type.length) m.event_type.push('demonstration');
   if (single) {
-    // (no crowd at one place tops a couple of million: "insures 71 million people" counts something else)
-    // (a crowd someone expected is no count of one that gathered: "I was expecting maybe 30 people")
+    // (no crowd at one place tops a couple of million: "a program that insures 40 million people" counts something else)
+    // (a crowd someone expected is no count of one that gathered: "organizers had expected about 40 people")
     const sizes = (m.geo_precision === 'country' ? facts.sizes : facts.sizes.filter((z) => z.low <= MAX_LOCAL_CROWD)).filter(
       (z) => (m.status !== 'occurred' || !EXPECTED.test(s.slice(Math.max(0, z.start - 30), z.end + 25))) && !ANOTHER_TIME.test(clauseBefore(s, z.start)),
     );

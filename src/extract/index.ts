@@ -62,7 +62,7 @@ function soleExplicitDay(units: Unit[]): DateHit | null {
   return days.length && days.every((d) => d.date === days[0]!.date) ? days[0]! : null;
 }
 
-/** A town named by reference to the last one: "in this Bay Area city", "this college town", "the city's". */
+/** A town named by reference to the last one: "in this river town", "this college city", "the same town". */
 const THIS_TOWN = /\b(?:this|the same)\s+(?:[A-Z][\w-]*\s+){0,3}(?:[a-z]+\s+)?(?:city|town|village|suburb|borough)\b/;
 
 /** "attendees are gathering", "the group is holding": an action told as it unfolds, or as a preview of the day. */
@@ -91,7 +91,7 @@ const RECURRING = /\b(?:every|each)\s+(?:day|week|weekend|month|morning|evening|
 /** A local action counted among a nationwide day's: "was one of over a thousand", "was part of", "were among". */
 const ONE_OF_THEM = /\b(?:was|were|is|are) (?:one of|part of|among)\b/i;
 
-/** A counted crowd as the subject of a gathering: "More than 100 people gathered", "hundreds of residents assembled". */
+/** A counted crowd as the subject of a gathering: "About 150 people gathered", "hundreds of residents assembled". */
 const CROWD_GATHERED =
   /\b(?:\d[\d,]*|a dozen|dozens|hundreds|thousands|scores)\s+(?:of\s+)?(?:[a-z]+\s+)?(?:people|protesters|demonstrators|residents|supporters|activists|students|workers|mourners|neighbou?rs|members)\s+(?:had\s+|have\s+)?(?:gathered|assembled|turned out|showed up)\b/i;
 
@@ -196,7 +196,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   // in an article about demonstrations, a photo caption that names a place shows one
   // (in a short piece, one protest sentence is enough)
   const protestArticle = units.filter((u) => u.triggers.length).length >= Math.min(3, Math.max(1, Math.ceil(units.length / 4)));
-  // (and in any page about a protest, a counted crowd that gathers: "More than 100 people gathered outside ...")
+  // (and in any page about a protest, a counted crowd that gathers: "About 150 people gathered outside the library")
   for (const u of units) if (!u.triggers.length && u.weak.length && (protestArticle || (report.relevant && CROWD_GATHERED.test(u.sentence.text)))) u.triggers = u.weak;
   // one name, one place per article: "Milan" stays in Italy after "Paris and Milan ... around the world"
   const resolvedNames = new Map<string, Resolved>();
@@ -274,7 +274,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     // only the places attached to a protest word are sites; the others are context
     const context = contextPlaces(u.sentence, resolved.map((r) => ({ start: r.raw.start, end: r.raw.qualifier?.end ?? r.raw.end })), year);
     const licensed = licensedPlaces(u.sentence, resolved.map((r) => ({ start: r.raw.start, end: r.raw.qualifier?.end ?? r.raw.end, qualified: r.raw.qualifier !== null })));
-    // "on the steps of the Lincoln Memorial in Washington, D.C., in 1963": a landmark in its town is what the town is
+    // "a sit-in staged in the Cannon House Office Building in Washington, D.C., in 1987": a landmark in its town is what the town is
     for (let k = resolved.length - 2; k >= 0; k--) {
       const [a, b] = [resolved[k]!, resolved[k + 1]!];
       if (context[k + 1] && !context[k] && a.locality.id === b.locality.id && /^,?\s*in\s+$/.test(text.slice(a.raw.end, b.raw.start))) context[k] = true;
@@ -295,7 +295,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       const fromCredit = credit ? resolvePlace(credit, gaz, (geo ??= sentenceGeo(u, (secGeo ??= sectionGeo(ctx, section)))), section, explicitLocalities, -1) : null;
       // (the article's sole site only for a sentence that dates its own report: "On Tuesday there were protests")
       const datedHere = u.dates.some((d) => d.date && d.precision === 'day' && !u.future) || (u.future && CLOCK_TIME.test(u.sentence.text) && !RECURRING.test(u.sentence.text));
-      // ("in this Bay Area city", "the city's main square": the town the article last put a report in)
+      // ("in this river town", "the same city": the town the article last put a report in)
       const thisTown = THIS_TOWN.test(u.sentence.text);
       const fallback = localPart ? home : paraPlace ?? fromCredit ?? section.locality ?? (wire || thisTown ? lastSite : null) ?? home ?? (datedHere ? soleSite : null);
       if (fallback) {
@@ -374,7 +374,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       // "across the country" is the article's country
       const namesUs = u.scan.regions.some((r) => r.kind === 'country' && r.country === 'US') || /\bacross (?:the )?(?:us|usa|u\.s\.|u\.s\.a\.|united states|america)\b/i.test(u.sentence.text);
       const country = namesUs ? 'US' : ctx.country ?? 'US';
-      // ("The Reno rally was one of over a thousand scheduled across the country on April 5", written that day:
+      // ("The march downtown was one of hundreds scheduled across the country for March 9", written that day:
       // the local one is reported, and the nationwide day, now under way, is the sum of its local events)
       const oneOfThem = published !== null && ONE_OF_THEM.test(u.sentence.text);
       const days = plannedNationwideDays(u, nationRef, anchored).filter((d) => !oneOfThem || d.date! > published!);
@@ -398,7 +398,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     else if (!u.future && (!nationwide || THIS_DEMONSTRATION.test(u.sentence.text))) orphans.push({ u, quote });
   }
 
-  // a wire story's headline or lede placed at its filing town ("PHOENIX (AP)") reports what the story then places
+  // a wire story's headline or lede placed at its filing town ("TULSA (AP)") reports what the story then places
   // elsewhere on that day: it is not a report of the filing town
   if (filedAt.size) {
     const placed = mentions.filter((m) => !filedAt.has(m) && m.geo_precision !== 'country');
@@ -416,7 +416,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
 
   // one article gives one arrest count for a demonstration: the first it reports (the lede's total); later
   // figures in it are parts of the story ("three of them were released"), not rival reports. A count comes
-  // before words without one ("the arrests came late Sunday" ... "the 32 protesters")
+  // before words without one ("the arrests were made near midnight" ... "the 21 protesters")
   const counter = new Map<string, Mention>();
   for (const m of mentions) {
     if (m.arrests_text === null) continue;
@@ -441,7 +441,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       if (contradicted) m.flags.push('date_after_publication');
     }
   }
-  // a preview of the day ("In Burns, attendees are gathering for a protest on Main Street"): a report in the present
+  // a preview of the day ("In Keene, neighbors are holding a protest by the common"): a report in the present
   // progressive, with no past word, among plans for its day is one of them
   for (const m of mentions) {
     if (m.status !== 'occurred' || m.date === null) continue;

@@ -57,7 +57,7 @@ export function assignDates(u: Unit, places: Resolved[], others: Resolved[] = []
 const ASIDE = /,\s+(?:who|whom|whose|which)\b[^,;]*,/g;
 const PROTEST_STEM = /protest|rall(?:y|ie)|march|demonstrat|strike|walk(?:ed)? ?out|vigil|picket|gather/i;
 
-/** The date sits in an aside about someone else ("Signs of the activist, who was killed on Thursday, appeared"). */
+/** The date sits in an aside about someone else ("Posters of a singer, who was honored on Thursday, hung there"). */
 function inAsideAbout(s: Sentence, d: DateHit): boolean {
   if (!s.text.includes(', wh')) return false;
   for (const m of s.text.matchAll(ASIDE)) {

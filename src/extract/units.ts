@@ -167,14 +167,14 @@ const OTHER_PROTEST: Gated = {
 const NOT_OWN = [SUPPORT_OF_PROTEST, OTHER_PROTEST];
 
 /** Pluperfect protest verbs: what had happened before the events reported. */
-/** The court's part of a story about protesters: "were arraigned", "charged with", "in Thursday's hearing". */
+/** The court's part of a story about protesters: "were arraigned", "charged with", "at a hearing on Thursday". */
 const COURT_PROCESS = /\b(?:arraign(?:ed|ment|ments)|charged with|indicted|sentenced|pleaded|convicted|acquitted|hearing|appear(?:s|ed)? in court|defen[cs]e attorneys?|prosecutors?)\b/i;
 const PARTICIPANTS = /\b(?:protest(?:er|or)s?|demonstrators?|activists?)\b/gi;
 const ARREST_WORD = /\barrest|\bdetain|\bcustody\b/i;
 
 /**
- * A sentence that speaks of protesters only as the people a court deals with ("In Thursday's hearing, lawyers for
- * 40 of the activists argued ...") reports no demonstration: without those nouns it has no protest word.
+ * A sentence that speaks of protesters only as the people a court deals with ("At a hearing on Thursday, lawyers for
+ * 30 of the protesters asked ...") reports no demonstration: without those nouns it has no protest word.
  */
 function courtOnly(own: string): boolean {
   if (!COURT_PROCESS.test(own) || ARREST_WORD.test(own)) return false;

@@ -476,7 +476,7 @@ export function publishedFromLines(lines: Line[], cls: Classified): TextDate | n
     }
   }
 
-  // a stamp line of its own below the story: "Published 2025 Apr 5. Updated 2025 Apr 6"
+  // a stamp line of its own below the story: "Published 2025 Mar 9, 6:40 p.m."
   for (const l of lines) {
     const m = FOOTER_STAMP.exec(l.text);
     const full = m ? findFullDate(l.text.slice(m[0].length, m[0].length + 40)) : null;
