@@ -74,7 +74,6 @@ export function MapView({ points, fitKey }: { points: PointsResponse | null; fit
   const count = points?.rows.length;
   const iStatus = points ? points.fields.indexOf('status') : -1;
   const planned = points ? points.rows.filter((r) => r[iStatus] === 'planned').length : null;
-  const byStatus: Record<Status, number | null> = { occurred: count == null || planned == null ? null : count - planned, planned };
   const toggle = (s: Status, label: string) => (
     <button
       type="button"
@@ -85,7 +84,6 @@ export function MapView({ points, fitKey }: { points: PointsResponse | null; fit
     >
       <span class={`swatch swatch-${s}`} aria-hidden="true" />
       {label}
-      {byStatus[s] != null && <span class="legend-n"> ({formatNumber(byStatus[s])})</span>}
     </button>
   );
 
@@ -113,7 +111,7 @@ export function MapView({ points, fitKey }: { points: PointsResponse | null; fit
           <span class="legend-size">Bigger circle: bigger crowd; numbers: events grouped</span>
         </div>
       </div>
-      <div ref={box} class="map" role="region" aria-label={count == null ? 'Map of demonstrations' : `Map of ${count} mapped demonstrations; the list has every event`} />
+      <div ref={box} class="map" role="region" aria-label={count == null || planned == null ? 'Map of demonstrations' : `Map of ${formatNumber(count - planned)} mapped demonstrations and ${formatNumber(planned)} planned; the list has every event`} />
       {failure && (
         <p class="error" role="alert">
           The map could not be shown ({failure}). The list below has every event.

@@ -124,7 +124,7 @@ const MAX_LABELS = 60;
  * already placed, fewer as the map zooms out. The markers are aria-hidden (the map is described in text
  * elsewhere) and let clicks through to the events under them.
  */
-export function addPlaceLabels(map: MlMap): () => void {
+export function addPlaceLabels(map: MlMap, avoid: () => { x: number; y: number; r: number }[] = () => []): () => void {
   const shown = new Map<string, maplibregl.Marker>();
   let rows: LabelRow[] = [];
   let disposed = false;
@@ -135,7 +135,8 @@ export function addPlaceLabels(map: MlMap): () => void {
     const canvas = map.getCanvas();
     const w = canvas.clientWidth;
     const h = canvas.clientHeight;
-    const placed: { l: number; t: number; r: number; b: number }[] = [];
+    // the events drawn (circles) are kept clear of names: a name is context, an event is the news
+    const placed: { l: number; t: number; r: number; b: number }[] = avoid().map((c) => ({ l: c.x - c.r, t: c.y - c.r, r: c.x + c.r, b: c.y + c.r }));
     const keep = new Set<string>();
     for (const [name, lon, lat, pop] of rows) {
       if (pop < min) break;
@@ -170,14 +171,11 @@ export function addPlaceLabels(map: MlMap): () => void {
     rows = r;
     if (map.loaded()) update();
   });
-  map.on('moveend', update);
-  map.on('load', update);
-  map.on('resize', update);
+  // after every settled render: a move, a zoom, new events drawn
+  map.on('idle', update);
   return () => {
     disposed = true;
-    map.off('moveend', update);
-    map.off('load', update);
-    map.off('resize', update);
+    map.off('idle', update);
     for (const m of shown.values()) m.remove();
     shown.clear();
   };

@@ -191,7 +191,13 @@ export async function createEventMap(container: HTMLElement): Promise<EventMap> 
     style,
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
-  const removeLabels = addPlaceLabels(map);
+  const removeLabels = addPlaceLabels(map, () =>
+    map.queryRenderedFeatures({ layers: ['clusters', 'points'] }).map((f) => {
+      const p = map.project((f.geometry as Point).coordinates as [number, number]);
+      const n = Number((f.properties as { n?: number }).n ?? 1);
+      return { x: p.x, y: p.y, r: n > 1 ? 22 : 10 };
+    }),
+  );
 
   // Once the style is parsed the sources exist: points set from here on are processed with the basemap, in
   // the same first frames, rather than after it has been drawn.

@@ -48,7 +48,12 @@ export async function createMiniMap(container: HTMLElement, points: MiniPoint[],
         ? { bounds, fitBoundsOptions: { padding: 30, maxZoom: opts.maxZoom ?? 6 } }
         : { center: [-97, 39] as [number, number], zoom: 2.5 }),
   });
-  const removeLabels = addPlaceLabels(map);
+  const removeLabels = addPlaceLabels(map, () =>
+    points.map((p) => {
+      const at = map.project([p.lon, p.lat]);
+      return { x: at.x, y: at.y, r: 10 };
+    }),
+  );
   map.once('idle', () => container.setAttribute('data-rendered', 'true'));
   return {
     destroy() {
