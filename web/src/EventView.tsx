@@ -135,7 +135,7 @@ function QuoteCard({ g, n, e, sources, number }: { g: QuoteGroup; n: number; e: 
         <blockquote>
           {pieces.map((p, i) =>
             p.fields ? (
-              <mark key={i} data-field={p.fields.join(' ')} title={p.fields.map(fieldLabel).join(', ')}>
+              <mark key={i} data-fields={p.fields.join(' ')} title={p.fields.map(fieldLabel).join(', ')}>
                 {p.text}
               </mark>
             ) : (

@@ -1,7 +1,7 @@
 // Events over time as stacked bars (occurred, planned) on labelled axes: bars by day over a short span, by week
 // over a few months, by month over longer. Dragging across the bars (or clicking one) sets the date range; the
 // From and To inputs of the filter form are the keyboard way to do the same.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { StatsRow } from './api.ts';
 import { dayIndex, formatNumber, isoFromDayIndex, shortDate } from './format.ts';
 
@@ -60,15 +60,17 @@ function tickLabel(d: number, unit: BinUnit, withYear: boolean): string {
   return `${m} ${Number(iso.slice(8, 10))}${withYear ? `, ${iso.slice(0, 4)}` : ''}`;
 }
 
-function useWidth(ref: { current: HTMLElement | null }): number {
-  const [w, setW] = useState(600);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el || typeof ResizeObserver !== 'function') return;
-    const ro = new ResizeObserver((entries) => setW(entries[0]!.contentRect.width || 600));
+/** The width of an element (CSS px), measured when it appears and whenever it is resized. */
+function useWidth(el: HTMLElement | null): number {
+  const [w, setW] = useState(0);
+  useLayoutEffect(() => {
+    if (!el) return;
+    setW(el.getBoundingClientRect().width);
+    if (typeof ResizeObserver !== 'function') return;
+    const ro = new ResizeObserver((entries) => setW(entries[0]!.contentRect.width));
     ro.observe(el);
     return () => ro.disconnect();
-  }, []);
+  }, [el]);
   return w;
 }
 
@@ -87,8 +89,9 @@ export function Timeline({
   onRange: (from: string, to: string) => void;
 }) {
   const svgRef = useRef<SVGSVGElement>(null);
-  const plotRef = useRef<HTMLDivElement>(null);
-  const width = useWidth(plotRef);
+  // the plot appears once there are rows: a callback ref measures it then
+  const [plot, setPlot] = useState<HTMLDivElement | null>(null);
+  const width = useWidth(plot);
   const [drag, setDrag] = useState<{ a: number; b: number } | null>(null);
 
   const isDay = (r: StatsRow): r is StatsRow & { key: string } => !!r.key && /^\d{4}-\d{2}-\d{2}$/.test(r.key);
@@ -123,7 +126,7 @@ export function Timeline({
   const every = Math.max(1, Math.ceil(n / Math.max(1, Math.floor(width / spacing))));
   const xTicks: { i: number; label: string }[] = [];
   let lastYear = '';
-  for (let i = 0; i < n; i += every) {
+  for (let i = 0; width > 0 && i < n; i += every) {
     const year = isoFromDayIndex(bins[i]!.a).slice(0, 4);
     const label = tickLabel(bins[i]!.a, unit, year !== lastYear);
     if (xTicks.length > 0 && (i / n) * width + label.length * 6.5 + 6 > width) break;
@@ -173,7 +176,7 @@ export function Timeline({
             </span>
           ))}
         </div>
-        <div class="timeline-plot" ref={plotRef}>
+        <div class="timeline-plot" ref={setPlot}>
           <svg
             ref={svgRef}
             class="timeline-svg"

@@ -135,28 +135,35 @@ export function addPlaceLabels(map: MlMap, avoid: () => { x: number; y: number; 
     const canvas = map.getCanvas();
     const w = canvas.clientWidth;
     const h = canvas.clientHeight;
-    // the events drawn (circles) are kept clear of names: a name is context, an event is the news
-    const placed: { l: number; t: number; r: number; b: number }[] = avoid().map((c) => ({ l: c.x - c.r, t: c.y - c.r, r: c.x + c.r, b: c.y + c.r }));
+    // the events drawn (circles) are kept clear of names: a name is context, an event is the news. A town with
+    // an event on it has its name just under the circle.
+    const circles = avoid().map((c) => ({ ...c, l: c.x - c.r, t: c.y - c.r, r2: c.x + c.r, b: c.y + c.r }));
+    const placed: { l: number; t: number; r: number; b: number }[] = circles.map((c) => ({ l: c.l, t: c.t, r: c.r2, b: c.b }));
     const keep = new Set<string>();
     for (const [name, lon, lat, pop] of rows) {
       if (pop < min) break;
       if (keep.size >= MAX_LABELS) break;
       const p = map.project([lon, lat]);
       if (p.x < 0 || p.y < 0 || p.x > w || p.y > h) continue;
+      const host = circles.find((c) => (c.x - p.x) ** 2 + (c.y - p.y) ** 2 <= (c.r * 0.6) ** 2);
+      const dy = host ? Math.round(host.y - p.y + host.r + 2) : 4;
       // the chip is drawn centred under the place: about 7 px a character at 12 px, plus padding
       const half = (name.length * 7 + 10) / 2;
-      const box = { l: p.x - half - 4, t: p.y + 2, r: p.x + half + 4, b: p.y + 24 };
-      if (box.r > w + 20 || box.l < -20 || box.b > h + 4) continue;
-      if (placed.some((o) => o.l < box.r && box.l < o.r && o.t < box.b && box.t < o.b)) continue;
+      const box = { l: p.x - half - 4, t: p.y + dy - 2, r: p.x + half + 4, b: p.y + dy + 20 };
+      if (box.r > w || box.l < 0 || box.b > h) continue;
+      const hostBox = host ? placed[circles.indexOf(host)] : null;
+      if (placed.some((o) => o !== hostBox && o.l < box.r && box.l < o.r && o.t < box.b && box.t < o.b)) continue;
       placed.push(box);
       const key = `${name}|${lon}|${lat}`;
       keep.add(key);
-      if (!shown.has(key)) {
+      const had = shown.get(key);
+      if (had) had.setOffset([0, dy]);
+      else {
         const el = document.createElement('div');
         el.className = 'place-label';
         el.setAttribute('aria-hidden', 'true');
         el.textContent = name;
-        shown.set(key, new maplibregl.Marker({ element: el, anchor: 'top', offset: [0, 4] }).setLngLat([lon, lat]).addTo(map));
+        shown.set(key, new maplibregl.Marker({ element: el, anchor: 'top', offset: [0, dy] }).setLngLat([lon, lat]).addTo(map));
       }
     }
     for (const [key, m] of shown) {
