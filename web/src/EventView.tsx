@@ -167,20 +167,21 @@ function QuoteCard({ g, n, e, sources, number }: { g: QuoteGroup; n: number; e: 
   );
 }
 
-/** Two or more crowd estimates, each with the sources that gave it. */
-function SizeConflict({ e, sources, number }: { e: EventRecord; sources: Map<string, SourceRef>; number: Map<string, number> }) {
-  const ws = sizeWordings(e);
+/** Two or more crowd estimates (or arrest counts), each with the sources that gave it, side by side. */
+function Conflict({ e, field, sources, number }: { e: EventRecord; field: 'size' | 'arrests'; sources: Map<string, SourceRef>; number: Map<string, number> }) {
+  const ws = sizeWordings(e, field);
   if (ws.length < 2) return null;
+  const id = `conflict-${field}-heading`;
   return (
-    <section class="conflict" aria-labelledby="conflict-heading">
-      <h2 id="conflict-heading">The sources disagree on the crowd</h2>
+    <section class="conflict" data-conflict={field} aria-labelledby={id}>
+      <h2 id={id}>{field === 'size' ? 'The sources disagree on the crowd' : 'The sources disagree on the arrests'}</h2>
       <ul class="conflict-list">
         {ws.map((w) => {
-          const word = cccWord(w.wording);
+          const word = field === 'size' ? cccWord(w.wording) : null;
           return (
             <li key={w.wording} class="conflict-card" data-wording={w.wording}>
               <p class="conflict-value">“{w.wording}”</p>
-              <p class="muted small">{word ? `A word, not a count: the CCC convention codes “${word}” by a standard number.` : 'A count.'}</p>
+              {field === 'size' && <p class="muted small">{word ? `A word, not a count: the CCC convention codes “${word}” by a standard number.` : 'A count.'}</p>}
               <p class="small">
                 {w.sources.length === 0
                   ? 'Source not identified'
@@ -195,7 +196,7 @@ function SizeConflict({ e, sources, number }: { e: EventRecord; sources: Map<str
           );
         })}
       </ul>
-      <p class="muted small">The record keeps both as a range ({sizePlain(e)}) rather than choosing one.</p>
+      {field === 'size' && <p class="muted small">The record keeps both as a range ({sizePlain(e)}) rather than choosing one.</p>}
     </section>
   );
 }
@@ -329,7 +330,8 @@ export function EventView({ id }: { id: string }) {
           </ul>
         </section>
       )}
-      <SizeConflict e={event} sources={sources} number={number} />
+      <Conflict e={event} field="size" sources={sources} number={number} />
+      <Conflict e={event} field="arrests" sources={sources} number={number} />
       <section class="evidence" aria-labelledby="evidence-heading">
         <h2 id="evidence-heading">What the sources say ({groups.length === 1 ? '1 quote' : `${groups.length} quotes`})</h2>
         <p class="muted small">Each sentence once, with the values it gave; the words that gave them are marked.</p>

@@ -214,10 +214,10 @@ export function highlight(quote: string, fields: string[], e: EventRecord): Piec
   return out;
 }
 
-/** The source of each reported wording of the crowd: the quotes that contain it. */
-export function sizeWordings(e: EventRecord): { wording: string; sources: string[]; quotes: string[] }[] {
-  const parts = sizeParts(e.size_text);
-  const sized = e.evidence.filter((ev) => fieldKey(ev.field) === 'size');
+/** The source of each reported wording of the crowd (or of the arrests): the quotes that contain it. */
+export function sizeWordings(e: EventRecord, field: 'size' | 'arrests' = 'size'): { wording: string; sources: string[]; quotes: string[] }[] {
+  const parts = sizeParts(field === 'size' ? e.size_text : e.arrests_text);
+  const sized = e.evidence.filter((ev) => fieldKey(ev.field) === field);
   return parts.map((p) => {
     const needle = norm(p);
     const hits = sized.filter((ev) => norm(ev.quote).includes(needle));
