@@ -23,9 +23,9 @@ import {
 } from './roundup.ts';
 import { navigate, onLinkClick } from './router.ts';
 
-function Line({ e, q }: { e: EventRecord; q: RoundupQuery }) {
+function Line({ e, singleDay }: { e: EventRecord; singleDay: string | null }) {
   const period = linePeriod(e);
-  const day = lineDay(e, q);
+  const day = lineDay(e, singleDay);
   const planned = plannedText(e);
   return (
     <li data-region={e.country && e.country !== 'US' && !['PR', 'GU', 'VI', 'AS', 'MP'].includes(e.country) ? e.country : (e.region ?? '')} data-status={e.status} data-id={e.id}>
@@ -68,7 +68,7 @@ function Line({ e, q }: { e: EventRecord; q: RoundupQuery }) {
   );
 }
 
-function Groups({ groups, q, kind }: { groups: Group[]; q: RoundupQuery; kind: 'occurred' | 'planned' }) {
+function Groups({ groups, singleDay, kind }: { groups: Group[]; singleDay: string | null; kind: 'occurred' | 'planned' }) {
   return (
     <>
       {groups.map((g) => {
@@ -78,7 +78,7 @@ function Groups({ groups, q, kind }: { groups: Group[]; q: RoundupQuery; kind: '
             <h3 id={id}>{g.name}</h3>
             <ul>
               {g.events.map((e) => (
-                <Line key={e.id} e={e} q={q} />
+                <Line key={e.id} e={e} singleDay={singleDay} />
               ))}
             </ul>
           </section>
@@ -294,7 +294,7 @@ export function RoundupPage({ search, fallbackDate }: { search: string; fallback
           <section class="roundup-part" data-part="occurred" aria-labelledby="occurred-heading">
             <h2 id="occurred-heading">Demonstrations ({formatNumber(data.occurred.length)})</h2>
             {data.occurred.length === 0 && <p>No demonstration is recorded for this selection.</p>}
-            <Groups groups={data.occurredGroups} q={q} kind="occurred" />
+            <Groups groups={data.occurredGroups} singleDay={data.singleDay} kind="occurred" />
           </section>
           {data.planned.length > 0 && (
             <section class="roundup-part" data-part="planned" aria-labelledby="planned-heading">
@@ -303,7 +303,7 @@ export function RoundupPage({ search, fallbackDate }: { search: string; fallback
                 Announced for {q.macroevent ? 'the day of action' : 'these days'}
                 {data.plannedPast ? `; ${countText(data.plannedPast, 'has', 'have')} no report since its day` : ''}.
               </p>
-              <Groups groups={data.plannedGroups} q={q} kind="planned" />
+              <Groups groups={data.plannedGroups} singleDay={data.singleDay} kind="planned" />
             </section>
           )}
         </article>

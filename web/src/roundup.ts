@@ -2,7 +2,7 @@
 // same filters as the map page): occurred and planned counted apart, counts by state and by country, crowd sizes
 // summed where reported, and a plain-text version for pasting into a story. Pure functions on event records.
 import { api, type EventRecord, type SourceRef } from './api.ts';
-import { countText, eventDate, formatNumber, longDate, plannedAndPast, plannedText, regionName, sizePlain, STATE_NAMES } from './format.ts';
+import { countText, eventDate, formatNumber, longDate, plannedAndPast, regionName, sizePlain, STATE_NAMES } from './format.ts';
 import { sourceName } from './Sources.tsx';
 
 /** US states and the territories counted as states (CCC codes them so). */
@@ -74,6 +74,8 @@ export interface PlaceCount {
 
 export interface Roundup {
   query: RoundupQuery;
+  /** the one day every dated event of a range or a day of action took place on, if they share one */
+  singleDay: string | null;
   heading: string;
   occurred: EventRecord[];
   planned: EventRecord[];
@@ -176,9 +178,13 @@ export function buildRoundup(query: RoundupQuery, events: EventRecord[]): Roundu
     sized: sizedEvents.length,
     unsized: occurred.length - sizedEvents.length,
   };
+  const days = new Set(unique.filter((e) => e.date && e.date_precision === 'day').map((e) => e.date!));
+  const singleDay = query.date ? query.date : days.size === 1 ? [...days][0]! : null;
+  const heading = headingOf(query);
   return {
     query,
-    heading: headingOf(query),
+    singleDay,
+    heading: singleDay && !query.date ? `${heading} · ${longDate(singleDay)}` : heading,
     occurred,
     planned,
     plannedPast: planned.filter((e) => plannedAndPast(e)).length,
@@ -247,16 +253,16 @@ export function lineSize(e: EventRecord): string {
   return sizePlain(e) ?? 'size not reported';
 }
 
-/** The day a line of a range or a day of action took place, when the roundup spans several. */
-function lineDay(e: EventRecord, q: RoundupQuery): string | null {
-  if (q.date || !e.date || e.date_precision !== 'day') return null;
+/** The day a line took place, when the roundup spans several days (its heading gives the one day otherwise). */
+export function lineDay(e: EventRecord, singleDay: string | null): string | null {
+  if (singleDay || !e.date || e.date_precision !== 'day') return null;
   return longDate(e.date);
 }
 
-export function lineText(e: EventRecord, q: RoundupQuery): string {
+export function lineText(e: EventRecord, singleDay: string | null): string {
   const parts = [e.locality ?? 'No locality given'];
   if (e.location_detail) parts.push(e.location_detail);
-  const day = lineDay(e, q);
+  const day = lineDay(e, singleDay);
   if (day) parts.push(day);
   const period = linePeriod(e);
   if (period) parts.push(period);
@@ -266,8 +272,6 @@ export function lineText(e: EventRecord, q: RoundupQuery): string {
   return `${parts.join(' — ')}${planned}${src}`;
 }
 
-export { lineDay, plannedText };
-
 /** The plain-text version for pasting into a story. */
 export function roundupText(r: Roundup): string {
   const out = [r.summary, r.heading];
@@ -275,14 +279,14 @@ export function roundupText(r: Roundup): string {
   out.push('');
   for (const g of r.occurredGroups) {
     out.push(g.name);
-    for (const e of g.events) out.push(`- ${lineText(e, r.query)}`);
+    for (const e of g.events) out.push(`- ${lineText(e, r.singleDay)}`);
     out.push('');
   }
   if (r.plannedGroups.length) {
     out.push(`PLANNED (${formatNumber(r.planned.length)}, not counted above)`, '');
     for (const g of r.plannedGroups) {
       out.push(g.name);
-      for (const e of g.events) out.push(`- ${lineText(e, r.query)}`);
+      for (const e of g.events) out.push(`- ${lineText(e, r.singleDay)}`);
       out.push('');
     }
   }
