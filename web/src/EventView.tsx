@@ -10,6 +10,7 @@ import {
   eventDate,
   flagText,
   plannedAndPast,
+  plannedAndReported,
   plannedText,
   placeLabel,
   regionName,
@@ -46,11 +47,17 @@ const PRECISION_WORDS: Record<EventRecord['geo_precision'], string> = {
   country: 'the middle of the country',
 };
 
+/** The id of a linked plan or report, when the API serves one (realized_by, plan_of). */
+function linked(e: EventRecord, key: 'realized_by' | 'plan_of'): string | null {
+  const v = (e as unknown as Record<string, unknown>)[key];
+  return typeof v === 'string' && /^[0-9a-f]{16}$/.test(v) ? v : null;
+}
+
 function statusText(e: EventRecord): string {
   const planned = plannedText(e);
   if (!planned) return 'Occurred';
   const s = planned.charAt(0).toUpperCase() + planned.slice(1);
-  return plannedAndPast(e) ? s : `${s} (had not happened when reported)`;
+  return plannedAndPast(e) || plannedAndReported(e) ? s : `${s} (had not happened when reported)`;
 }
 
 function rows(e: EventRecord): Row[] {
@@ -265,7 +272,24 @@ export function EventView({ id }: { id: string }) {
       {planned && (
         <p class={plannedAndPast(event) ? 'planned-banner planned-past' : 'planned-banner'} role="note">
           <strong>{planned.charAt(0).toUpperCase() + planned.slice(1)}</strong>
-          {plannedAndPast(event) ? '. The sources announced it; none has reported it since.' : '. This had not happened when it was reported.'}
+          {plannedAndPast(event)
+            ? '. The sources announced it; none has reported it since.'
+            : plannedAndReported(event)
+              ? '. A later article reported it. '
+              : '. This had not happened when it was reported.'}
+          {linked(event, 'realized_by') && (
+            <a href={`/event/${encodeURIComponent(linked(event, 'realized_by')!)}`} onClick={onLinkClick}>
+              The report of it
+            </a>
+          )}
+        </p>
+      )}
+      {linked(event, 'plan_of') && (
+        <p class="plan-note" role="note">
+          This was announced beforehand.{' '}
+          <a href={`/event/${encodeURIComponent(linked(event, 'plan_of')!)}`} onClick={onLinkClick}>
+            The plan
+          </a>
         </p>
       )}
       <div class="event-top">

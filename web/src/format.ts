@@ -193,16 +193,34 @@ export function plannedDate(date: string, precision: 'day' | 'week' | 'month', t
   return `${d} ${MONTH_NAMES[m - 1]}${String(y) === today.slice(0, 4) ? '' : ` ${y}`}`;
 }
 
+/**
+ * What the app needs of an event to say where a plan stands. `realized_by` (the occurred event that reported a
+ * plan) and `planned_status` are read when the API serves them.
+ */
+export interface PlanLike {
+  status: string;
+  date: string | null;
+  date_precision: 'day' | 'week' | 'month';
+  realized_by?: string | null;
+  planned_status?: string | null;
+}
+
+/** True for a planned event that a later article reported as held (the API links it to that event). */
+export function plannedAndReported(e: PlanLike): boolean {
+  return e.status === 'planned' && (!!e.realized_by || e.planned_status === 'reported');
+}
+
 /** True for a planned event whose day (or week, or month) has passed with no report of it. */
-export function plannedAndPast(e: { status: string; date: string | null; date_precision: 'day' | 'week' | 'month' }, today = todayIso()): boolean {
-  return e.status === 'planned' && !!e.date && lastPossibleDay(e.date, e.date_precision) < today;
+export function plannedAndPast(e: PlanLike, today = todayIso()): boolean {
+  return e.status === 'planned' && !!e.date && !plannedAndReported(e) && lastPossibleDay(e.date, e.date_precision) < today;
 }
 
 /** "planned for 7 March; no report yet" (the day has passed), "planned for 7 March" (still to come). */
-export function plannedText(e: { status: string; date: string | null; date_precision: 'day' | 'week' | 'month' }, today = todayIso()): string | null {
+export function plannedText(e: PlanLike, today = todayIso()): string | null {
   if (e.status !== 'planned') return null;
   if (!e.date) return 'planned; no date given';
   const when = `planned for ${plannedDate(e.date, e.date_precision, today)}`;
+  if (plannedAndReported(e)) return `${when}; reported as held`;
   return plannedAndPast(e, today) ? `${when}; no report yet` : when;
 }
 
