@@ -58,6 +58,11 @@ describe('web app over the seed articles', { skip: NO_CHROMIUM ?? NO_SHARED ?? f
     await page.waitForSelector('.map[data-rendered="true"]', { timeout: 20_000 });
     const mapped = Number(await page.locator('.map').getAttribute('data-points'));
     assert.ok(mapped >= 19, `${mapped} events on the map`);
+    // the seeds span about three months: the timeline counts by week, on a labelled axis
+    await page.locator('.timeline-xtick').first().waitFor();
+    assert.equal(await page.locator('.timeline').getAttribute('data-unit'), 'week');
+    const ticks = await page.locator('.timeline-xtick').allTextContents();
+    assert.ok(ticks.length >= 2 && /, 20\d\d$/.test(ticks[0]!), ticks.join(' | '));
     await shot(page, '01-map.png');
   });
 

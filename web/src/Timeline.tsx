@@ -18,9 +18,9 @@ export interface Bin {
   planned: number;
 }
 
-/** Days by day up to two months, by week up to about fourteen months, by month beyond. */
+/** Days by day up to two months, by week up to a year, by month beyond. */
 export function binUnit(spanDays: number): BinUnit {
-  return spanDays <= 62 ? 'day' : spanDays <= 430 ? 'week' : 'month';
+  return spanDays <= 62 ? 'day' : spanDays <= 366 ? 'week' : 'month';
 }
 
 const monday = (d: number) => d - ((new Date(d * 86_400_000).getUTCDay() + 6) % 7);
@@ -39,6 +39,7 @@ export function makeBins(counts: Map<number, { occurred: number; planned: number
   let i = 0;
   for (const [d, c] of [...counts.entries()].sort((x, y) => x[0] - y[0])) {
     while (i < bins.length - 1 && d > bins[i]!.b) i++;
+    if (d < bins[i]!.a || d > bins[i]!.b) continue;
     bins[i]!.occurred += c.occurred;
     bins[i]!.planned += c.planned;
   }
