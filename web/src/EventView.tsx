@@ -113,7 +113,9 @@ function fieldValue(f: string, e: EventRecord, quote: string): string | null {
     case 'size': {
       // the wording this sentence gave, when the record joins several
       const q = quote.toLowerCase();
-      const here = sizeParts(e.size_text).filter((p) => q.includes(p.toLowerCase()));
+      const found = sizeParts(e.size_text).filter((p) => q.includes(p.toLowerCase()));
+      // "thousands of demonstrators" and "thousands" in one sentence: the longer wording is the one it gave
+      const here = found.filter((p) => !found.some((o) => o !== p && o.toLowerCase().includes(p.toLowerCase())));
       if (here.length && sizeParts(e.size_text).length > 1) return here.map((p) => `“${p}”`).join('; ');
       return sizePlain(e);
     }
@@ -177,7 +179,9 @@ function QuoteCard({ g, n, e, sources, number }: { g: QuoteGroup; n: number; e: 
 /** Two or more crowd estimates (or arrest counts), each with the sources that gave it, side by side. */
 function Conflict({ e, field, sources, number }: { e: EventRecord; field: 'size' | 'arrests'; sources: Map<string, SourceRef>; number: Map<string, number> }) {
   const ws = sizeWordings(e, field);
-  if (ws.length < 2) return null;
+  // wordings of one value ("thousands of demonstrators; thousands") are no disagreement: the merge flags one
+  const disagree = e.flags.includes(field === 'size' ? 'sizes_disagree' : 'arrests_disagree') || (field === 'size' && e.size_high != null && e.size_low != null && e.size_high !== e.size_low);
+  if (ws.length < 2 || !disagree) return null;
   const id = `conflict-${field}-heading`;
   return (
     <section class="conflict" data-conflict={field} aria-labelledby={id}>

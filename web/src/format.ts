@@ -154,10 +154,14 @@ export function sizePlain(e: { size_text: string | null; size_low: number | null
   if (e.size_low == null) return parts.length ? parts.join('; ') : null;
   const range = e.size_high != null && e.size_high !== e.size_low;
   const head = range ? `${formatNumber(e.size_low)} to ${formatNumber(e.size_high)} people` : `about ${formatNumber(e.size_low)} ${e.size_low === 1 ? 'person' : 'people'}`;
-  const notes = parts.map((p) => {
-    const w = cccWord(p);
-    return w ? `CCC: ${w}` : `reported: ${p}`;
-  });
+  const notes = [
+    ...new Set(
+      parts.map((p) => {
+        const w = cccWord(p);
+        return w ? `CCC: ${w}` : `reported: ${p}`;
+      }),
+    ),
+  ];
   // one source giving a count: the count is the wording, no need to repeat it
   if (!range && notes.length === 1 && notes[0]!.startsWith('reported:') && parts[0]!.replace(/[^\d]/g, '') === String(Math.round(e.size_low))) return head;
   return notes.length ? `${head} (${notes.join('; ')})` : head;
