@@ -7,7 +7,7 @@ import type { GeoJSONSource, LngLatBoundsLike, Map as MlMap, MapLayerMouseEvent 
 import type { FeatureCollection, Point } from 'geojson';
 import { api, isAbort, type EventRecord, type PointsResponse, type Status } from './api.ts';
 import { addPlaceLabels, baseStyle, COLORS, loadBasemap, maplibregl } from './basemap.ts';
-import { eventDate, placeLabel, sizeText } from './format.ts';
+import { eventDate, placeLabel, sizePlain } from './format.ts';
 import { onLinkClick } from './router.ts';
 
 export { COLORS };
@@ -83,7 +83,7 @@ function toSites(p: PointsResponse, visible: Record<Status, boolean>): { data: F
 const POPUP_LIST = 8;
 
 function eventMeta(e: EventRecord): string {
-  const size = e.size_low == null ? 'size not reported' : `about ${sizeText(e.size_text, e.size_low, e.size_high)}`;
+  const size = sizePlain(e) ?? 'size not reported';
   return `${eventDate(e.date, e.date_precision)} · ${e.status === 'planned' ? 'Planned' : 'Occurred'} · ${size}`;
 }
 
