@@ -21,6 +21,8 @@ export default defineConfig({
     sourcemap: false,
   },
   server: {
-    proxy: { '/api': 'http://127.0.0.1:8080', '/feeds': 'http://127.0.0.1:8080' },
+    // the place names file is written beside the built app by src/serve/build.ts: in development, the running
+    // server's copy
+    proxy: { '/api': 'http://127.0.0.1:8080', '/feeds': 'http://127.0.0.1:8080', '/place-labels.json': 'http://127.0.0.1:8080' },
   },
 });

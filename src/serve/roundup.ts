@@ -27,10 +27,18 @@ export interface RoundupGroup {
 export interface Roundup {
   date: string | null;
   macroevent: string | null;
+  /** "19 demonstrations in 12 states, and 2 planned": occurred events counted, planned ones apart */
   summary: string;
+  /** every event listed, occurred and planned */
   events: number;
+  occurred: number;
+  planned: number;
+  /** US states with an occurred event */
   states: number;
+  /** countries other than the US with an occurred event */
   countries: number;
+  /** crowd sizes of the occurred events that reported one, summed: at least `low`, up to `high` */
+  sizes: { low: number; high: number; reported: number };
   groups: RoundupGroup[];
 }
 
@@ -79,19 +87,31 @@ export function buildRoundup(events: EventRecord[], query: { date?: string; macr
   }
   const ordered = [...groups.values()].sort((a, b) => Number(a.us === false) - Number(b.us === false) || a.name.localeCompare(b.name));
   for (const g of ordered) g.events.sort((a, b) => (a.locality ?? '').localeCompare(b.locality ?? '') || (a.date ?? '').localeCompare(b.date ?? ''));
-  const stateCount = ordered.filter((g) => g.us && g.region !== 'US').length;
-  const countryCount = ordered.filter((g) => !g.us).length;
+  // places are counted by their occurred events: a planned event is no demonstration yet
+  const withOccurred = ordered.filter((g) => g.events.some((e) => e.status === 'occurred'));
+  const stateCount = withOccurred.filter((g) => g.us && g.region !== 'US').length;
+  const countryCount = withOccurred.filter((g) => !g.us).length;
+  const occurred = events.filter((e) => e.status === 'occurred');
+  const planned = events.length - occurred.length;
+  const sized = occurred.filter((e) => e.size_low != null);
   const where = [stateCount ? plural(stateCount, 'state', 'states') : '', countryCount ? plural(countryCount, stateCount ? 'other country' : 'country', stateCount ? 'other countries' : 'countries') : '']
     .filter(Boolean)
     .join(' and ');
-  const summary = `${plural(events.length, 'demonstration', 'demonstrations')}${where ? ' in ' + where : ''}`;
+  const summary = `${plural(occurred.length, 'demonstration', 'demonstrations')}${where ? ' in ' + where : ''}${planned ? `, and ${planned} planned` : ''}`;
   return {
     date: query.date ?? null,
     macroevent: query.macroevent ?? null,
     summary,
     events: events.length,
+    occurred: occurred.length,
+    planned,
     states: stateCount,
     countries: countryCount,
+    sizes: {
+      low: sized.reduce((n, e) => n + e.size_low!, 0),
+      high: sized.reduce((n, e) => n + (e.size_high ?? e.size_low!), 0),
+      reported: sized.length,
+    },
     groups: ordered.map(({ us: _us, ...g }) => g),
   };
 }

@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
+import { PLACE_LABELS_FILE } from './build.js';
 import { acceptsGzip } from './encoding.js';
 
 const TYPES: Record<string, string> = {
@@ -72,9 +73,11 @@ export function staticHandler(webRoot: string) {
     const body = path.endsWith('/') ? null : load(file);
     if (body) {
       const immutable = path.startsWith('/assets/');
+      // the map's place names change only when the gazetteer is rebuilt: every page of a visit may reuse them
+      const daily = path === `/${PLACE_LABELS_FILE}`;
       const headers: Record<string, string> = {
         'content-type': contentType(file),
-        'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+        'cache-control': immutable ? 'public, max-age=31536000, immutable' : daily ? 'public, max-age=3600' : 'no-cache',
         vary: 'Accept-Encoding',
       };
       if (body.length > 1024 && COMPRESSIBLE.has(extname(file).toLowerCase()) && acceptsGzip(c.req.header('accept-encoding'))) {

@@ -1,6 +1,6 @@
 // Browser-test plumbing: Debian's chromium through playwright-core, an in-process server over a temporary
 // store, and a watcher that records every request, console error, CSP violation and dialog of a page.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ensureWebBuilt } from '../../src/serve/build.js';
@@ -12,6 +12,10 @@ import { storeFrom } from './store.js';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const NO_CHROMIUM = existsSync(CHROMIUM) ? null : `needs a chromium binary at ${CHROMIUM} (Debian package "chromium"; or set CHROMIUM_PATH)`;
 export const SHOTS_DIR = join(REPO_ROOT, 'test-output');
+/** The README's screenshots, made by the browser tests and committed. */
+export const DOC_SHOTS_DIR = join(REPO_ROOT, 'docs', 'screenshots');
+/** Largest size of a committed screenshot. */
+export const DOC_SHOT_MAX_BYTES = 200 * 1024;
 
 /** A store in a temporary directory holding the given article files (or every article in given directories). */
 export function storeWith(paths: string[]): Repository {
@@ -99,6 +103,20 @@ export async function shot(page: Page, name: string, fullPage = true): Promise<s
   const path = join(SHOTS_DIR, name);
   await page.screenshot({ path, fullPage });
   return path;
+}
+
+/**
+ * A screenshot for the README (docs/screenshots/NAME): what the screen shows (the viewport, or one element), so it
+ * stays small. Resolves to its size in bytes.
+ */
+export async function docShot(page: Page, name: string, opts: { element?: string; fullPage?: boolean } = {}): Promise<number> {
+  mkdirSync(DOC_SHOTS_DIR, { recursive: true });
+  const path = join(DOC_SHOTS_DIR, name);
+  // let the map's last frame and the place names settle
+  await page.waitForTimeout(300);
+  if (opts.element) await page.locator(opts.element).first().screenshot({ path });
+  else await page.screenshot({ path, fullPage: opts.fullPage ?? false });
+  return statSync(path).size;
 }
 
 // ---- WCAG 2.x contrast -------------------------------------------------------------------------------------

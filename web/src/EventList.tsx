@@ -1,12 +1,13 @@
 // The list of events in the filtered set, a page at a time ("Load more" follows the API's cursor).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, isAbort, type EventRecord } from './api.ts';
-import { eventDate, formatNumber, sizeText, whereLabel } from './format.ts';
+import type { Counts } from './counts.ts';
+import { eventDate, formatNumber, sizePlain, whereLabel } from './format.ts';
 import { onLinkClick } from './router.ts';
 
 const PAGE = 200;
 
-export function EventList({ query, filtered }: { query: string; filtered: boolean }) {
+export function EventList({ query, filtered, counts }: { query: string; filtered: boolean; counts: Counts | null }) {
   const [events, setEvents] = useState<EventRecord[]>([]);
   const [total, setTotal] = useState<number | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -58,7 +59,15 @@ export function EventList({ query, filtered }: { query: string; filtered: boolea
             ? filtered
               ? 'No demonstrations match these filters.'
               : 'No demonstrations recorded yet.'
-            : `Showing ${formatNumber(events.length)} of ${formatNumber(total)} ${total === 1 ? 'demonstration' : 'demonstrations'}`}
+            : `Showing ${formatNumber(events.length)} of ${formatNumber(total)}${
+                counts && counts.occurred + counts.planned === total
+                  ? `: ${formatNumber(counts.occurred)} ${counts.occurred === 1 ? 'demonstration' : 'demonstrations'}${counts.planned ? ` and ${formatNumber(counts.planned)} planned` : ''}`
+                  : ` ${total === 1 ? 'event' : 'events'}`
+              }`}
+      </p>
+      <p class="downloads small">
+        Download {filtered ? 'these events' : 'all events'}: <a class="dl-csv" href={`/api/events.csv${query ? `?${query}` : ''}`}>CSV</a> ·{' '}
+        <a class="dl-geojson" href={`/api/events.geojson${query ? `?${query}` : ''}`}>GeoJSON</a>
       </p>
       {error && (
         <p class="error" role="alert">
@@ -76,7 +85,7 @@ export function EventList({ query, filtered }: { query: string; filtered: boolea
                 <span class="ev-locality">{e.locality ?? 'No locality given'}</span>
                 {whereLabel(e.region, e.country) && <span class="ev-region">, {whereLabel(e.region, e.country)}</span>}
               </span>
-              <span class="ev-size">{sizeText(e.size_text, e.size_low, e.size_high)}</span>
+              <span class="ev-size">{sizePlain(e) ?? 'size not reported'}</span>
               <span class={`status status-${e.status}`}>{e.status === 'planned' ? 'Planned' : 'Occurred'}</span>
             </a>
           </li>

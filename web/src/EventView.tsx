@@ -1,20 +1,31 @@
-// "/event/{id}": every field of the record, each value with the quotes that support it.
+// "/event/{id}": the record in plain words, a small map of the place, each distinct quote once with the fields
+// it supports and the words that gave each value marked, conflicting values side by side, and the sources.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, isAbort, type EventRecord, type Evidence, type SourceRef } from './api.ts';
-import { eventDate, flagText, formatNumber, placeLabel, regionName, sizeText } from './format.ts';
+import { api, isAbort, type EventRecord, type SourceRef } from './api.ts';
+import { fieldKey, fieldLabel, groupQuotes, highlight, sizeWordings, type QuoteGroup } from './evidence.ts';
+import {
+  cccWord,
+  confidenceLine,
+  eventDate,
+  flagText,
+  plannedAndPast,
+  plannedAndReported,
+  plannedText,
+  placeLabel,
+  regionName,
+  sizeParts,
+  sizePlain,
+} from './format.ts';
+import { MiniMap } from './MiniMap.tsx';
 import { onLinkClick } from './router.ts';
-import { Quote, SourceLine } from './Sources.tsx';
+import { SourceLine } from './Sources.tsx';
 
 interface Row {
   key: string;
   label: string;
   value: ComponentChildren;
-  /** evidence `field` names that support this row */
-  evidence: string[];
 }
-
-const SHOWN_QUOTES = 3;
 
 function list(xs: string[]): ComponentChildren {
   if (xs.length === 0) return null;
@@ -28,86 +39,177 @@ function list(xs: string[]): ComponentChildren {
   );
 }
 
+const PRECISION_WORDS: Record<EventRecord['geo_precision'], string> = {
+  venue: 'the venue',
+  locality: 'the town or city centre',
+  county: 'the county centre',
+  state: 'the middle of the state',
+  country: 'the middle of the country',
+};
+
+/** The id of a linked plan or report, when the API serves one (realized_by, plan_of). */
+function linked(e: EventRecord, key: 'realized_by' | 'plan_of'): string | null {
+  const v = (e as unknown as Record<string, unknown>)[key];
+  return typeof v === 'string' && /^[0-9a-f]{16}$/.test(v) ? v : null;
+}
+
+function statusText(e: EventRecord): string {
+  const planned = plannedText(e);
+  if (!planned) return 'Occurred';
+  const s = planned.charAt(0).toUpperCase() + planned.slice(1);
+  return plannedAndPast(e) || plannedAndReported(e) ? s : `${s} (had not happened when reported)`;
+}
+
 function rows(e: EventRecord): Row[] {
   const known = e.date_precision === 'day' ? '' : ` (the sources give only the ${e.date_precision})`;
+  const arrests = e.arrests != null ? `${e.arrests.toLocaleString('en-US')} ${e.arrests === 1 ? 'person' : 'people'}${e.arrests_text && e.arrests_text !== String(e.arrests) ? ` (reported: ${e.arrests_text})` : ''}` : e.arrests_text ? `${e.arrests_text} (no exact count)` : null;
   return [
-    { key: 'date', label: 'Date', value: e.date ? `${eventDate(e.date, e.date_precision)}${known}` : null, evidence: ['date'] },
-    { key: 'status', label: 'Status', value: e.status === 'planned' ? 'Planned (had not happened when reported)' : 'Occurred', evidence: ['status'] },
-    { key: 'locality', label: 'Place', value: e.locality, evidence: ['locality', 'place'] },
-    { key: 'location_detail', label: 'Venue', value: e.location_detail, evidence: ['location_detail', 'venue'] },
-    { key: 'region', label: 'State or region', value: e.region ? `${regionName(e.region, e.country)} (${e.region})` : null, evidence: ['region'] },
-    { key: 'country', label: 'Country', value: e.country ? regionName(e.country, e.country) : null, evidence: ['country'] },
-    { key: 'county', label: 'County', value: e.county, evidence: ['county'] },
-    { key: 'fips', label: 'FIPS code', value: e.fips, evidence: [] },
+    { key: 'date', label: 'Date', value: e.date ? `${eventDate(e.date, e.date_precision)}${known}` : null },
+    { key: 'status', label: 'Status', value: statusText(e) },
+    { key: 'locality', label: 'Place', value: e.locality },
+    { key: 'location_detail', label: 'Venue', value: e.location_detail },
+    { key: 'region', label: 'State or region', value: e.region ? regionName(e.region, e.country) : null },
+    { key: 'country', label: 'Country', value: e.country ? regionName(e.country, e.country) : null },
+    { key: 'county', label: 'County', value: e.county ? `${e.county}${e.fips ? ` (FIPS ${e.fips})` : ''}` : null },
     {
       key: 'coordinates',
-      label: 'Coordinates',
-      value: e.lat != null && e.lon != null ? `${e.lat.toFixed(4)}, ${e.lon.toFixed(4)} (precision: ${e.geo_precision})` : null,
-      evidence: [],
+      label: 'On the map at',
+      value: e.lat != null && e.lon != null ? `${e.lat.toFixed(4)}, ${e.lon.toFixed(4)}: ${PRECISION_WORDS[e.geo_precision]}` : null,
     },
-    { key: 'event_type', label: 'Type', value: list(e.event_type), evidence: ['event_type'] },
-    { key: 'title', label: 'Title', value: e.title, evidence: ['title'] },
-    { key: 'macroevent', label: 'Day of action', value: e.macroevent, evidence: ['macroevent'] },
-    { key: 'organizations', label: 'Organizations', value: list(e.organizations), evidence: ['organizations'] },
-    { key: 'claims', label: 'Claims', value: list(e.claims), evidence: ['claims'] },
-    {
-      key: 'size',
-      label: 'Crowd size',
-      value:
-        e.size_text || e.size_low != null
-          ? `${sizeText(e.size_text, e.size_low, e.size_high)}${e.size_mean != null ? `; mean ${formatNumber(e.size_mean)}` : ''}; size category ${e.size_cat}`
-          : null,
-      evidence: ['size', 'size_text', 'size_low', 'size_high'],
-    },
-    {
-      key: 'arrests',
-      label: 'Arrests',
-      value: e.arrests != null ? `${formatNumber(e.arrests)}${e.arrests_text ? ` (${e.arrests_text})` : ''}` : e.arrests_text,
-      evidence: ['arrests', 'arrests_text'],
-    },
-    { key: 'injuries', label: 'Injuries', value: e.injuries_text, evidence: ['injuries', 'injuries_text'] },
-    { key: 'police_measures', label: 'Police measures', value: list(e.police_measures), evidence: ['police_measures'] },
-    { key: 'property_damage', label: 'Property damage', value: list(e.property_damage), evidence: ['property_damage'] },
-    { key: 'confidence', label: 'Confidence', value: `${Math.round(e.confidence * 100)}%`, evidence: [] },
+    { key: 'event_type', label: 'Type', value: list(e.event_type) },
+    { key: 'macroevent', label: 'Day of action', value: e.macroevent },
+    { key: 'title', label: 'Title', value: e.title && e.title !== e.macroevent ? e.title : null },
+    { key: 'size', label: 'Crowd size', value: sizePlain(e) },
+    { key: 'arrests', label: 'Arrests', value: arrests },
+    { key: 'injuries', label: 'Injuries', value: e.injuries_text },
+    { key: 'police_measures', label: 'Police measures', value: list(e.police_measures) },
+    { key: 'property_damage', label: 'Property damage', value: list(e.property_damage) },
+    { key: 'organizations', label: 'Organizations', value: list(e.organizations) },
+    { key: 'claims', label: 'Claims', value: list(e.claims) },
+    { key: 'confidence', label: 'Confidence', value: confidenceLine(e.confidence, e.sources.length, e.status) },
   ];
 }
 
-function dedupe(evs: Evidence[]): Evidence[] {
-  const seen = new Set<string>();
-  return evs.filter((ev) => {
-    const k = `${ev.source}|${ev.start}|${ev.end}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+/** A field's value as the quote's side list shows it: short, plain words. */
+function fieldValue(f: string, e: EventRecord, quote: string): string | null {
+  switch (f) {
+    case 'date':
+      return e.date ? eventDate(e.date, e.date_precision) : null;
+    case 'status':
+      return e.status === 'planned' ? 'planned' : 'occurred';
+    case 'locality':
+      return e.locality;
+    case 'location_detail':
+      return e.location_detail;
+    case 'region':
+      return e.region ? regionName(e.region, e.country) : null;
+    case 'country':
+      return e.country ? regionName(e.country, e.country) : null;
+    case 'event_type':
+      return e.event_type.join(', ') || null;
+    case 'title':
+    case 'macroevent':
+      return e.macroevent ?? e.title;
+    case 'size': {
+      // the wording this sentence gave, when the record joins several
+      const q = quote.toLowerCase();
+      const found = sizeParts(e.size_text).filter((p) => q.includes(p.toLowerCase()));
+      // "thousands of demonstrators" and "thousands" in one sentence: the longer wording is the one it gave
+      const here = found.filter((p) => !found.some((o) => o !== p && o.toLowerCase().includes(p.toLowerCase())));
+      if (here.length && sizeParts(e.size_text).length > 1) return here.map((p) => `“${p}”`).join('; ');
+      return sizePlain(e);
+    }
+    case 'arrests':
+      return e.arrests != null ? String(e.arrests) : e.arrests_text;
+    case 'injuries':
+      return e.injuries_text;
+    case 'police_measures':
+      return e.police_measures.join(', ') || null;
+    case 'property_damage':
+      return e.property_damage.join(', ') || null;
+    case 'organizations':
+      return e.organizations.join(', ') || null;
+    case 'claims':
+      return e.claims.join('; ') || null;
+    default:
+      return null;
+  }
 }
 
-function Quotes({ evs, sources }: { evs: Evidence[]; sources: Map<string, SourceRef> }) {
-  if (evs.length === 0) return null;
-  const shown = evs.slice(0, SHOWN_QUOTES);
-  const rest = evs.slice(SHOWN_QUOTES);
+function QuoteCard({ g, n, e, sources, number }: { g: QuoteGroup; n: number; e: EventRecord; sources: Map<string, SourceRef>; number: Map<string, number> }) {
+  const pieces = highlight(g.quote, g.fields, e);
   return (
-    <div class="quotes">
-      {shown.map((ev, i) => (
-        <Quote key={i} ev={ev} source={sources.get(ev.source)} />
-      ))}
-      {rest.length > 0 && (
-        <details>
-          <summary>
-            {rest.length} more {rest.length === 1 ? 'quote' : 'quotes'}
-          </summary>
-          {rest.map((ev, i) => (
-            <Quote key={i} ev={ev} source={sources.get(ev.source)} />
+    <li class="quote-card" id={`q-${n}`} data-fields={g.fields.join(' ')}>
+      <figure class="quote">
+        <blockquote>
+          {pieces.map((p, i) =>
+            p.fields ? (
+              <mark key={i} data-fields={p.fields.join(' ')} title={p.fields.map(fieldLabel).join(', ')}>
+                {p.text}
+              </mark>
+            ) : (
+              p.text
+            ),
+          )}
+        </blockquote>
+        <figcaption>
+          {g.sources.map((id, i) => (
+            <span key={id}>
+              {i > 0 && '; '}
+              <span class="source-number">[{number.get(id) ?? '?'}]</span> <SourceLine source={sources.get(id)} />
+            </span>
           ))}
-        </details>
-      )}
-    </div>
+        </figcaption>
+      </figure>
+      <div class="supports">
+        <h3 class="supports-heading">Gives</h3>
+        <dl>
+          {g.fields.map((f) => (
+            <div key={f} data-supports={f}>
+              <dt>{fieldLabel(f)}</dt>
+              <dd>{fieldValue(f, e, g.quote) ?? <span class="muted">mentioned</span>}</dd>
+            </div>
+          ))}
+        </dl>
+      </div>
+    </li>
   );
 }
 
-function humanField(f: string): string {
-  const s = f.replace(/[_-]+/g, ' ');
-  return s.charAt(0).toUpperCase() + s.slice(1);
+/** Two or more crowd estimates (or arrest counts), each with the sources that gave it, side by side. */
+function Conflict({ e, field, sources, number }: { e: EventRecord; field: 'size' | 'arrests'; sources: Map<string, SourceRef>; number: Map<string, number> }) {
+  const ws = sizeWordings(e, field);
+  // wordings of one value ("thousands of demonstrators; thousands") are no disagreement: the merge flags one
+  const disagree = e.flags.includes(field === 'size' ? 'sizes_disagree' : 'arrests_disagree') || (field === 'size' && e.size_high != null && e.size_low != null && e.size_high !== e.size_low);
+  if (ws.length < 2 || !disagree) return null;
+  const id = `conflict-${field}-heading`;
+  return (
+    <section class="conflict" data-conflict={field} aria-labelledby={id}>
+      <h2 id={id}>{field === 'size' ? 'The sources disagree on the crowd' : 'The sources disagree on the arrests'}</h2>
+      <ul class="conflict-list">
+        {ws.map((w) => {
+          const word = field === 'size' ? cccWord(w.wording) : null;
+          return (
+            <li key={w.wording} class="conflict-card" data-wording={w.wording}>
+              <p class="conflict-value">“{w.wording}”</p>
+              {field === 'size' && <p class="muted small">{word ? `A word, not a count: the CCC convention codes “${word}” by a standard number.` : 'A count.'}</p>}
+              <p class="small">
+                {w.sources.length === 0
+                  ? 'Source not identified'
+                  : w.sources.map((id, i) => (
+                      <span key={id}>
+                        {i > 0 && '; '}
+                        <span class="source-number">[{number.get(id) ?? '?'}]</span> <SourceLine source={sources.get(id)} />
+                      </span>
+                    ))}
+              </p>
+            </li>
+          );
+        })}
+      </ul>
+      {field === 'size' && <p class="muted small">The record keeps both as a range ({sizePlain(e)}) rather than choosing one.</p>}
+    </section>
+  );
 }
 
 export function EventView({ id }: { id: string }) {
@@ -158,22 +260,92 @@ export function EventView({ id }: { id: string }) {
     );
 
   const sources = new Map(event.sources.map((s) => [s.id, s]));
-  const rs = rows(event);
-  const used = new Set(rs.flatMap((r) => r.evidence));
-  const other = dedupe(event.evidence.filter((ev) => !used.has(ev.field)));
+  const number = new Map(event.sources.map((s, i) => [s.id, i + 1]));
+  const groups = groupQuotes(event.evidence);
+  const quotesOf = (field: string) => groups.map((g, i) => (g.fields.includes(fieldKey(field)) ? i + 1 : 0)).filter((n) => n > 0);
+  const where = placeLabel(event.locality, event.region, event.country);
+  const planned = plannedText(event);
 
   return (
-    <article class="page narrow event-page" data-event-id={event.id}>
+    <article class="page event-page" data-event-id={event.id}>
       {back}
       <h1>
-        {placeLabel(event.locality, event.region, event.country)}
+        {where}
         <span class="subtitle">{eventDate(event.date, event.date_precision)}</span>
       </h1>
-      {event.status === 'planned' && (
-        <p class="planned-banner" role="note">
-          <strong>Planned</strong> — this has not happened yet (as reported).
+      {planned && (
+        <p class={plannedAndPast(event) ? 'planned-banner planned-past' : 'planned-banner'} role="note">
+          <strong>{planned.charAt(0).toUpperCase() + planned.slice(1)}</strong>
+          {plannedAndPast(event)
+            ? '. The sources announced it; none has reported it since.'
+            : plannedAndReported(event)
+              ? '. A later article reported it. '
+              : '. This had not happened when it was reported.'}
+          {linked(event, 'realized_by') && (
+            <a href={`/event/${encodeURIComponent(linked(event, 'realized_by')!)}`} onClick={onLinkClick}>
+              The report of it
+            </a>
+          )}
         </p>
       )}
+      {linked(event, 'plan_of') && (
+        <p class="plan-note" role="note">
+          This was announced beforehand.{' '}
+          <a href={`/event/${encodeURIComponent(linked(event, 'plan_of')!)}`} onClick={onLinkClick}>
+            The plan
+          </a>
+        </p>
+      )}
+      <div class="event-top">
+        <section class="record" aria-labelledby="record-heading">
+          <h2 id="record-heading">The record</h2>
+          <dl class="fields">
+            {rows(event).map((r) => {
+              const empty = r.value == null || r.value === '';
+              // an empty row is worth a line only where its absence is news (no size, no arrests reported)
+              if (empty && r.key !== 'size' && r.key !== 'arrests') return null;
+              const qs = quotesOf(r.key);
+              return (
+                <div class={empty ? 'field-row empty' : 'field-row'} key={r.key} data-field={r.key}>
+                  <dt>{r.label}</dt>
+                  <dd>
+                    <div class="value">{empty ? <span class="muted">Not reported</span> : r.value}</div>
+                    {!empty && qs.length > 0 && (
+                      <p class="from-quotes small">
+                        from{' '}
+                        {qs.map((n, i) => (
+                          <span key={n}>
+                            {i > 0 && ', '}
+                            <a href={`#q-${n}`}>quote {n}</a>
+                          </span>
+                        ))}
+                      </p>
+                    )}
+                  </dd>
+                </div>
+              );
+            })}
+          </dl>
+        </section>
+        <figure class="event-map">
+          {event.lat != null && event.lon != null ? (
+            <MiniMap
+              points={[{ lon: event.lon, lat: event.lat, status: event.status }]}
+              label={`Map of ${where}`}
+              zoom={event.geo_precision === 'country' ? 3 : event.geo_precision === 'state' ? 5 : 6}
+            />
+          ) : (
+            <p class="muted">This event has no map position.</p>
+          )}
+          <figcaption class="small muted">
+            {where}
+            {event.lat != null ? `, placed at ${PRECISION_WORDS[event.geo_precision]}` : ''}.{' '}
+            <a href={`/?region=${encodeURIComponent(event.region ?? '')}`} onClick={onLinkClick}>
+              Events in {event.region ? regionName(event.region, event.country) : 'this region'}
+            </a>
+          </figcaption>
+        </figure>
+      </div>
       {event.flags.length > 0 && (
         <section class="flags" aria-labelledby="flags-heading">
           <h2 id="flags-heading">Caveats</h2>
@@ -186,44 +358,22 @@ export function EventView({ id }: { id: string }) {
           </ul>
         </section>
       )}
-      <section aria-labelledby="record-heading">
-        <h2 id="record-heading">The record, with its evidence</h2>
-        <dl class="fields">
-          {rs.map((r) => {
-            const evs = dedupe(event.evidence.filter((ev) => r.evidence.includes(ev.field)));
-            const empty = r.value == null || r.value === '';
-            return (
-              <div class={empty ? 'field-row empty' : 'field-row'} key={r.key} data-field={r.key}>
-                <dt>{r.label}</dt>
-                <dd>
-                  <div class="value">{empty ? <span class="muted">Not reported</span> : r.value}</div>
-                  <Quotes evs={evs} sources={sources} />
-                </dd>
-              </div>
-            );
-          })}
-        </dl>
+      <Conflict e={event} field="size" sources={sources} number={number} />
+      <Conflict e={event} field="arrests" sources={sources} number={number} />
+      <section class="evidence" aria-labelledby="evidence-heading">
+        <h2 id="evidence-heading">What the sources say ({groups.length === 1 ? '1 quote' : `${groups.length} quotes`})</h2>
+        <p class="muted small">Each sentence once, with the values it gave; the words that gave them are marked.</p>
+        <ol class="evidence-list">
+          {groups.map((g, i) => (
+            <QuoteCard key={g.quote} g={g} n={i + 1} e={event} sources={sources} number={number} />
+          ))}
+        </ol>
       </section>
-      {other.length > 0 && (
-        <section aria-labelledby="other-heading">
-          <h2 id="other-heading">Other evidence</h2>
-          <dl class="fields">
-            {[...new Set(other.map((o) => o.field))].map((f) => (
-              <div class="field-row" key={f} data-field={f}>
-                <dt>{humanField(f)}</dt>
-                <dd>
-                  <Quotes evs={other.filter((o) => o.field === f)} sources={sources} />
-                </dd>
-              </div>
-            ))}
-          </dl>
-        </section>
-      )}
       <section aria-labelledby="sources-heading">
         <h2 id="sources-heading">Sources ({event.sources.length})</h2>
         <ol class="sources">
           {event.sources.map((s) => (
-            <li key={s.id}>
+            <li key={s.id} data-source={s.id}>
               <SourceLine source={s} />
             </li>
           ))}

@@ -1,6 +1,7 @@
 // "/": filters, map, timeline and the list of events, all driven by the filters in the URL query.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, isAbort, type PointsResponse, type StatsRow } from './api.ts';
+import { useCounts } from './counts.ts';
 import { EventList } from './EventList.tsx';
 import { FilterBar, type Options } from './FilterBar.tsx';
 import { isFiltered, parseFilters, toParams, toSearch, type Filters } from './filters.ts';
@@ -28,7 +29,10 @@ export function MapPage({ search }: { search: string }) {
   const [points, setPoints] = useState<PointsResponse | null>(null);
   const [pointsError, setPointsError] = useState<string | null>(null);
   const [days, setDays] = useState<StatsRow[] | null>(null);
+  const [plannedDays, setPlannedDays] = useState<StatsRow[] | null>(null);
   const [options, setOptions] = useState<Options>({ regions: [], macroevents: [] });
+
+  const counts = useCounts(key);
 
   const update = (patch: Partial<Filters>) => {
     const next = { ...filters, ...patch };
@@ -71,6 +75,18 @@ export function MapPage({ search }: { search: string }) {
       .catch((e) => {
         if (!isAbort(e)) setDays([]);
       });
+    // the planned events among them, to colour the bars by status
+    const planned = new URLSearchParams(undatedKey);
+    if (planned.get('status') === 'occurred') setPlannedDays([]);
+    else {
+      planned.set('status', 'planned');
+      api
+        .stats('day', planned, ctl.signal)
+        .then((s) => setPlannedDays(s.rows))
+        .catch((e) => {
+          if (!isAbort(e)) setPlannedDays([]);
+        });
+    }
     return () => ctl.abort();
   }, [undatedKey]);
 
@@ -78,6 +94,16 @@ export function MapPage({ search }: { search: string }) {
     <div class="map-page">
       <h1 class="visually-hidden">Demonstrations: map, timeline and list</h1>
       <FilterBar filters={filters} options={options} onChange={update} />
+      <p class="summary-line" aria-live="polite" data-occurred={counts?.occurred} data-planned={counts?.planned}>
+        {counts ? (
+          <>
+            <strong>{counts.summary}</strong>
+            {isFiltered(filters) ? ' match these filters.' : ' recorded.'}
+          </>
+        ) : (
+          '\u00a0'
+        )}
+      </p>
       <div class="map-layout">
         <div class="map-col">
           <MapView points={points} fitKey={key} />
@@ -86,10 +112,10 @@ export function MapPage({ search }: { search: string }) {
               Map data could not be loaded: {pointsError}
             </p>
           )}
-          <Timeline rows={days} from={filters.from} to={filters.to} onRange={(from, to) => update({ from, to })} />
+          <Timeline rows={days} planned={plannedDays} from={filters.from} to={filters.to} onRange={(from, to) => update({ from, to })} />
         </div>
         <div class="list-col">
-          <EventList query={key} filtered={isFiltered(filters)} />
+          <EventList query={key} filtered={isFiltered(filters)} counts={counts} />
         </div>
       </div>
     </div>

@@ -3,7 +3,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import countriesUrl from 'world-atlas/countries-110m.json?url';
 import statesUrl from 'us-atlas/states-10m.json?url';
-import type { PointsResponse } from './api.ts';
+import type { PointsResponse, Status } from './api.ts';
+import { formatNumber } from './format.ts';
 import type { EventMap } from './mapgl.ts';
 
 /**
@@ -26,6 +27,10 @@ export function MapView({ points, fitKey }: { points: PointsResponse | null; fit
   const latest = useRef({ points, fitKey });
   latest.current = { points, fitKey };
   const given = useRef<PointsResponse | null>(null);
+  // the legend's toggles: which statuses the map draws (the list and the counts keep every event)
+  const [visible, setVisible] = useState<Record<Status, boolean>>({ occurred: true, planned: true });
+  const visibleRef = useRef(visible);
+  visibleRef.current = visible;
 
   useEffect(() => {
     let disposed = false;
@@ -37,6 +42,7 @@ export function MapView({ points, fitKey }: { points: PointsResponse | null; fit
         if (disposed) m.destroy();
         else {
           created = m;
+          m.setVisible(visibleRef.current);
           const { points: now, fitKey: key } = latest.current;
           if (now) {
             given.current = now;
@@ -61,7 +67,25 @@ export function MapView({ points, fitKey }: { points: PointsResponse | null; fit
     }
   }, [map, points]);
 
+  useEffect(() => {
+    map?.setVisible(visible);
+  }, [map, visible]);
+
   const count = points?.rows.length;
+  const iStatus = points ? points.fields.indexOf('status') : -1;
+  const planned = points ? points.rows.filter((r) => r[iStatus] === 'planned').length : null;
+  const toggle = (s: Status, label: string) => (
+    <button
+      type="button"
+      class={`legend-toggle legend-${s}`}
+      aria-pressed={visible[s]}
+      onClick={() => setVisible({ ...visible, [s]: !visible[s] })}
+      title={visible[s] ? `Hide ${label.toLowerCase()} events on the map` : `Show ${label.toLowerCase()} events on the map`}
+    >
+      <span class={`swatch swatch-${s}`} aria-hidden="true" />
+      {label}
+    </button>
+  );
 
   return (
     <section class="map-panel" aria-labelledby="map-heading">
@@ -77,23 +101,17 @@ export function MapView({ points, fitKey }: { points: PointsResponse | null; fit
             World
           </button>
         </div>
-        <ul class="legend" aria-label="Legend">
-          <li>
-            <span class="swatch swatch-occurred" aria-hidden="true" />
-            Occurred
-          </li>
-          <li>
-            <span class="swatch swatch-planned" aria-hidden="true" />
-            Planned
-          </li>
-          <li>
+        <div class="legend" role="group" aria-label="Legend: show or hide on the map">
+          {toggle('occurred', 'Occurred')}
+          {toggle('planned', 'Planned')}
+          <span class="legend-key">
             <span class="swatch swatch-mixed" aria-hidden="true" />
             Group with both
-          </li>
-          <li class="legend-size">Bigger circle: bigger crowd; numbers: events grouped</li>
-        </ul>
+          </span>
+          <span class="legend-size">Bigger circle: bigger crowd; numbers: events grouped</span>
+        </div>
       </div>
-      <div ref={box} class="map" role="region" aria-label={count == null ? 'Map of demonstrations' : `Map of ${count} mapped demonstrations; the list has every event`} />
+      <div ref={box} class="map" role="region" aria-label={count == null || planned == null ? 'Map of demonstrations' : `Map of ${formatNumber(count - planned)} mapped demonstrations and ${formatNumber(planned)} planned; the list has every event`} />
       {failure && (
         <p class="error" role="alert">
           The map could not be shown ({failure}). The list below has every event.

@@ -1,48 +1,163 @@
-// Events per day as SVG bars. Dragging across the bars (or clicking one) sets the date range; the From and
-// To inputs of the filter form are the keyboard way to do the same.
-import { useRef, useState } from 'preact/hooks';
+// Events over time as stacked bars (occurred, planned) on labelled axes: bars by day over a short span, by week
+// over a few months, by month over longer. Dragging across the bars (or clicking one) sets the date range; the
+// From and To inputs of the filter form are the keyboard way to do the same.
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { StatsRow } from './api.ts';
 import { dayIndex, formatNumber, isoFromDayIndex, shortDate } from './format.ts';
 
-const W = 800;
-const H = 120;
-const PAD_TOP = 8;
+const H = 140;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-export function Timeline({ rows, from, to, onRange }: { rows: StatsRow[] | null; from: string; to: string; onRange: (from: string, to: string) => void }) {
+export type BinUnit = 'day' | 'week' | 'month';
+
+export interface Bin {
+  /** first and last day (day indexes, UTC) */
+  a: number;
+  b: number;
+  occurred: number;
+  planned: number;
+}
+
+/** Days by day up to two months, by week up to a year, by month beyond. */
+export function binUnit(spanDays: number): BinUnit {
+  return spanDays <= 62 ? 'day' : spanDays <= 366 ? 'week' : 'month';
+}
+
+const monday = (d: number) => d - ((new Date(d * 86_400_000).getUTCDay() + 6) % 7);
+const monthStart = (d: number) => dayIndex(`${isoFromDayIndex(d).slice(0, 7)}-01`);
+const nextMonth = (d: number) => {
+  const [y, m] = isoFromDayIndex(d).split('-').map(Number) as [number, number];
+  return dayIndex(`${m === 12 ? y + 1 : y}-${String(m === 12 ? 1 : m + 1).padStart(2, '0')}-01`);
+};
+
+/** Bins covering first..last, every bin present (empty ones too), with the counts of each status. */
+export function makeBins(counts: Map<number, { occurred: number; planned: number }>, first: number, last: number, unit: BinUnit): Bin[] {
+  const bins: Bin[] = [];
+  const startOf = unit === 'day' ? (d: number) => d : unit === 'week' ? monday : monthStart;
+  const after = unit === 'day' ? (d: number) => d + 1 : unit === 'week' ? (d: number) => d + 7 : nextMonth;
+  for (let a = startOf(first); a <= last; a = after(a)) bins.push({ a, b: after(a) - 1, occurred: 0, planned: 0 });
+  let i = 0;
+  for (const [d, c] of [...counts.entries()].sort((x, y) => x[0] - y[0])) {
+    while (i < bins.length - 1 && d > bins[i]!.b) i++;
+    if (d < bins[i]!.a || d > bins[i]!.b) continue;
+    bins[i]!.occurred += c.occurred;
+    bins[i]!.planned += c.planned;
+  }
+  return bins;
+}
+
+/** 1, 2, 5, 10, 20, 50... the smallest step that gives at most `n` steps up to max. */
+export function niceStep(max: number, n: number): number {
+  const raw = Math.max(max / n, 1);
+  const pow = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 5, 10]) if (m * pow >= raw) return m * pow;
+  return 10 * pow;
+}
+
+function tickLabel(d: number, unit: BinUnit, withYear: boolean): string {
+  const iso = isoFromDayIndex(d);
+  const m = MONTHS[Number(iso.slice(5, 7)) - 1]!;
+  if (unit === 'month') return withYear ? `${m} ${iso.slice(0, 4)}` : m;
+  return `${m} ${Number(iso.slice(8, 10))}${withYear ? `, ${iso.slice(0, 4)}` : ''}`;
+}
+
+/** The width of an element (CSS px), measured when it appears and whenever it is resized. */
+function useWidth(el: HTMLElement | null): number {
+  const [w, setW] = useState(0);
+  useLayoutEffect(() => {
+    if (!el) return;
+    setW(el.getBoundingClientRect().width);
+    if (typeof ResizeObserver !== 'function') return;
+    const ro = new ResizeObserver((entries) => setW(entries[0]!.contentRect.width));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [el]);
+  return w;
+}
+
+export function Timeline({
+  rows,
+  planned,
+  from,
+  to,
+  onRange,
+}: {
+  rows: StatsRow[] | null;
+  /** the planned events' counts by day (a subset of rows); null when unknown */
+  planned: StatsRow[] | null;
+  from: string;
+  to: string;
+  onRange: (from: string, to: string) => void;
+}) {
   const svgRef = useRef<SVGSVGElement>(null);
+  // the plot appears once there are rows: a callback ref measures it then
+  const [plot, setPlot] = useState<HTMLDivElement | null>(null);
+  const width = useWidth(plot);
   const [drag, setDrag] = useState<{ a: number; b: number } | null>(null);
 
-  const dated = (rows ?? []).filter((r): r is StatsRow & { key: string } => !!r.key && /^\d{4}-\d{2}-\d{2}$/.test(r.key));
+  const isDay = (r: StatsRow): r is StatsRow & { key: string } => !!r.key && /^\d{4}-\d{2}-\d{2}$/.test(r.key);
+  const dated = (rows ?? []).filter(isDay);
   const undated = (rows ?? []).filter((r) => !r.key).reduce((n, r) => n + r.events, 0);
 
   if (rows == null) return <section class="timeline" aria-label="Timeline"><p class="muted">Loading the timeline…</p></section>;
   if (dated.length === 0) return <section class="timeline" aria-label="Timeline"><p class="muted">No dated events to show on the timeline.</p></section>;
 
-  const idx = dated.map((r) => dayIndex(r.key));
-  const first = Math.min(...idx);
-  const last = Math.max(...idx);
-  const span = last - first + 1;
-  const max = Math.max(...dated.map((r) => r.events));
-  const bw = W / span;
-  const dayAt = (clientX: number): number => {
+  const plannedBy = new Map((planned ?? []).filter(isDay).map((r) => [dayIndex(r.key), r.events]));
+  const counts = new Map<number, { occurred: number; planned: number }>();
+  for (const r of dated) {
+    const d = dayIndex(r.key);
+    const p = Math.min(plannedBy.get(d) ?? 0, r.events);
+    counts.set(d, { occurred: r.events - p, planned: p });
+  }
+  const days = [...counts.keys()];
+  const first = Math.min(...days);
+  const last = Math.max(...days);
+  const unit = binUnit(last - first + 1);
+  const bins = makeBins(counts, first, last, unit);
+  const n = bins.length;
+  const max = Math.max(1, ...bins.map((b) => b.occurred + b.planned));
+  const step = niceStep(max, 3);
+  const top = Math.ceil(max / step) * step;
+  const yTicks: number[] = [];
+  for (let v = 0; v <= top; v += step) yTicks.push(v);
+
+  // x ticks on whole bins, spaced for their labels (the year on the first tick and where it changes); none whose
+  // label would run past the chart's right edge
+  const spacing = unit === 'month' ? 80 : 95;
+  const every = Math.max(1, Math.ceil(n / Math.max(1, Math.floor(width / spacing))));
+  const xTicks: { i: number; label: string }[] = [];
+  let lastYear = '';
+  for (let i = 0; width > 0 && i < n; i += every) {
+    const year = isoFromDayIndex(bins[i]!.a).slice(0, 4);
+    const label = tickLabel(bins[i]!.a, unit, year !== lastYear);
+    if (xTicks.length > 0 && (i / n) * width + label.length * 6.5 + 6 > width) break;
+    xTicks.push({ i, label });
+    lastYear = year;
+  }
+
+  const binAt = (clientX: number): number => {
     const rect = svgRef.current!.getBoundingClientRect();
     const x = Math.min(Math.max(clientX - rect.left, 0), rect.width - 0.01);
-    return first + Math.floor((x / rect.width) * span);
+    return Math.floor((x / rect.width) * n);
   };
-
-  const sel = drag
-    ? { a: Math.min(drag.a, drag.b), b: Math.max(drag.a, drag.b) }
-    : from || to
-      ? { a: from ? Math.max(dayIndex(from), first) : first, b: to ? Math.min(dayIndex(to), last) : last }
-      : null;
-  const total = dated.reduce((n, r) => n + r.events, 0);
+  const inRange = (b: Bin) => (!from || b.b >= dayIndex(from)) && (!to || b.a <= dayIndex(to));
+  const sel = drag ? { a: Math.min(drag.a, drag.b), b: Math.max(drag.a, drag.b) } : null;
+  const filtered = !!(from || to);
+  const total = bins.reduce((s, b) => s + b.occurred, 0);
+  const totalPlanned = bins.reduce((s, b) => s + b.planned, 0);
+  const busiest = bins.reduce((m, b) => (b.occurred + b.planned > m.occurred + m.planned ? b : m), bins[0]!);
+  const unitWord = { day: 'day', week: 'week', month: 'month' }[unit];
+  const binText = (b: Bin) => (unit === 'day' ? shortDate(isoFromDayIndex(b.a)) : unit === 'week' ? `week of ${shortDate(isoFromDayIndex(b.a))}` : tickLabel(b.a, 'month', true));
 
   return (
-    <section class="timeline" aria-labelledby="timeline-heading">
+    <section class="timeline" aria-labelledby="timeline-heading" data-unit={unit}>
       <div class="timeline-head">
-        <h2 id="timeline-heading">Events per day</h2>
-        <p class="muted" aria-live="polite">
-          {from || to ? (
+        <h2 id="timeline-heading">Events per {unitWord}</h2>
+        <p class="timeline-legend small">
+          <span class="swatch swatch-occurred" aria-hidden="true" /> Occurred <span class="swatch swatch-planned" aria-hidden="true" /> Planned
+        </p>
+        <p class="muted small" aria-live="polite">
+          {filtered ? (
             <>
               Showing {from ? shortDate(from) : 'the start'} to {to ? shortDate(to) : 'the end'}{' '}
               <button type="button" class="link-button" onClick={() => onRange('', '')}>
@@ -54,47 +169,67 @@ export function Timeline({ rows, from, to, onRange }: { rows: StatsRow[] | null;
           )}
         </p>
       </div>
-      <svg
-        ref={svgRef}
-        class="timeline-svg"
-        viewBox={`0 0 ${W} ${H}`}
-        preserveAspectRatio="none"
-        role="img"
-        aria-label={`Bar chart: ${formatNumber(total)} events over ${span} days, ${shortDate(isoFromDayIndex(first))} to ${shortDate(isoFromDayIndex(last))}; busiest day ${formatNumber(max)} events.`}
-        onPointerDown={(e) => {
-          if (e.button !== 0) return;
-          (e.currentTarget as Element).setPointerCapture(e.pointerId);
-          const d = dayAt(e.clientX);
-          setDrag({ a: d, b: d });
-        }}
-        onPointerMove={(e) => {
-          if (drag) setDrag({ a: drag.a, b: dayAt(e.clientX) });
-        }}
-        onPointerUp={(e) => {
-          if (!drag) return;
-          const b = dayAt(e.clientX);
-          const lo = Math.min(drag.a, b);
-          const hi = Math.max(drag.a, b);
-          setDrag(null);
-          onRange(isoFromDayIndex(lo), isoFromDayIndex(hi));
-        }}
-        onPointerCancel={() => setDrag(null)}
-      >
-        {sel && <rect class="timeline-sel" x={(sel.a - first) * bw} y={0} width={(sel.b - sel.a + 1) * bw} height={H} />}
-        {dated.map((r) => {
-          const i = dayIndex(r.key) - first;
-          const h = Math.max(2, ((H - PAD_TOP) * r.events) / max);
-          const inSel = !sel || (i + first >= sel.a && i + first <= sel.b);
-          return (
-            <rect key={r.key} class={inSel ? 'bar' : 'bar bar-out'} x={i * bw + bw * 0.1} y={H - h} width={Math.max(bw * 0.8, 1)} height={h}>
-              <title>{`${shortDate(r.key)}: ${formatNumber(r.events)} ${r.events === 1 ? 'event' : 'events'}`}</title>
-            </rect>
-          );
-        })}
-      </svg>
-      <div class="timeline-axis" aria-hidden="true">
-        <span>{shortDate(isoFromDayIndex(first))}</span>
-        <span>{shortDate(isoFromDayIndex(last))}</span>
+      <div class="timeline-chart">
+        <div class="timeline-yaxis" aria-hidden="true">
+          {yTicks.map((v) => (
+            <span key={v} class="timeline-ytick" style={{ bottom: `${(v / top) * 100}%` }}>
+              {formatNumber(v)}
+            </span>
+          ))}
+        </div>
+        <div class="timeline-plot" ref={setPlot}>
+          <svg
+            ref={svgRef}
+            class="timeline-svg"
+            viewBox={`0 0 ${n} ${H}`}
+            preserveAspectRatio="none"
+            role="img"
+            aria-label={`Bar chart by ${unitWord}: ${formatNumber(total)} demonstrations and ${formatNumber(totalPlanned)} planned, ${shortDate(isoFromDayIndex(first))} to ${shortDate(isoFromDayIndex(last))}; busiest ${unitWord} ${binText(busiest)} with ${formatNumber(busiest.occurred + busiest.planned)} events.`}
+            onPointerDown={(e) => {
+              if (e.button !== 0) return;
+              (e.currentTarget as Element).setPointerCapture(e.pointerId);
+              const i = binAt(e.clientX);
+              setDrag({ a: i, b: i });
+            }}
+            onPointerMove={(e) => {
+              if (drag) setDrag({ a: drag.a, b: binAt(e.clientX) });
+            }}
+            onPointerUp={(e) => {
+              if (!drag) return;
+              const b = binAt(e.clientX);
+              const lo = bins[Math.min(drag.a, b)]!;
+              const hi = bins[Math.max(drag.a, b)]!;
+              setDrag(null);
+              onRange(isoFromDayIndex(lo.a), isoFromDayIndex(hi.b));
+            }}
+            onPointerCancel={() => setDrag(null)}
+          >
+            {yTicks.map((v) => (
+              <line key={v} class="timeline-grid" x1={0} x2={n} y1={H - (v / top) * H} y2={H - (v / top) * H} vector-effect="non-scaling-stroke" />
+            ))}
+            {sel && <rect class="timeline-sel" x={sel.a} y={0} width={sel.b - sel.a + 1} height={H} />}
+            {bins.map((b, i) => {
+              const ho = (b.occurred / top) * H;
+              const hp = (b.planned / top) * H;
+              const out = sel ? i < sel.a || i > sel.b : filtered && !inRange(b);
+              const pad = n > 1 ? 0.12 : 0.3;
+              return (
+                <g key={b.a} class={out ? 'bin bin-out' : 'bin'}>
+                  <title>{`${binText(b)}: ${formatNumber(b.occurred)} ${b.occurred === 1 ? 'demonstration' : 'demonstrations'}${b.planned ? `, ${formatNumber(b.planned)} planned` : ''}`}</title>
+                  {b.occurred > 0 && <rect class="bar bar-occurred" x={i + pad} y={H - ho} width={1 - 2 * pad} height={ho} />}
+                  {b.planned > 0 && <rect class="bar bar-planned" x={i + pad} y={H - ho - hp} width={1 - 2 * pad} height={hp} />}
+                </g>
+              );
+            })}
+          </svg>
+          <div class="timeline-xaxis" aria-hidden="true">
+            {xTicks.map((t) => (
+              <span key={t.i} class="timeline-xtick" style={{ left: `${(t.i / n) * 100}%` }}>
+                {t.label}
+              </span>
+            ))}
+          </div>
+        </div>
       </div>
       {undated > 0 && <p class="muted small">{formatNumber(undated)} events without a date are not on the timeline.</p>}
     </section>

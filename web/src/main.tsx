@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api.ts';
 import { EventView } from './EventView.tsx';
 import { todayIso } from './format.ts';
+import { parseFilters, toParams } from './filters.ts';
 import { MapPage } from './MapPage.tsx';
 import { RoundupPage } from './RoundupPage.tsx';
 import { onLinkClick, useLocation } from './router.ts';
@@ -69,6 +70,10 @@ function App() {
     if (section !== 'event') document.title = `${titles[section]} · Turnout`;
   }, [section]);
 
+  // on the map page the downloads carry its filters, as the list's links do
+  const dl = section === 'map' ? toParams(parseFilters(loc.search)).toString() : '';
+  const dlq = dl ? `?${dl}` : '';
+
   return (
     <>
       <header class="site-header">
@@ -96,7 +101,7 @@ function App() {
       <footer class="site-footer">
         <p>
           Data read from news coverage by Turnout. Size conventions follow the Crowd Counting Consortium. Basemap: Natural Earth and US Census boundaries (via world-atlas and
-          us-atlas). Download: <a href="/api/events.csv">CSV</a> · <a href="/api/events.geojson">GeoJSON</a>
+          us-atlas); place names from GeoNames (CC BY 4.0). Download{dl ? ' the events shown' : ''}: <a href={`/api/events.csv${dlq}`}>CSV</a> · <a href={`/api/events.geojson${dlq}`}>GeoJSON</a>
         </p>
       </footer>
     </>

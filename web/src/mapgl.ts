@@ -1,24 +1,16 @@
 // maplibre-gl with an offline basemap: countries (world-atlas 110m) and US states (us-atlas 10m) drawn from
 // GeoJSON converted in the browser. The style references no URL at all: no tiles, glyphs or sprites, so no
 // text layers either; cluster counts are HTML markers. Popups are built from DOM nodes and text only.
-import * as maplibregl from 'maplibre-gl';
+// The main map: events on the offline basemap (basemap.ts), clustered by place, with place names as you zoom
+// in. Cluster counts are HTML markers (no glyphs needed). Popups are built from DOM nodes and text only.
 import type { GeoJSONSource, LngLatBoundsLike, Map as MlMap, MapLayerMouseEvent } from 'maplibre-gl';
-import 'maplibre-gl/dist/maplibre-gl.css';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { feature } from 'topojson-client';
-import type { Topology } from 'topojson-specification';
 import type { FeatureCollection, Point } from 'geojson';
-import countriesUrl from 'world-atlas/countries-110m.json?url';
-import statesUrl from 'us-atlas/states-10m.json?url';
-import { api, isAbort, type EventRecord, type PointsResponse } from './api.ts';
-import { eventDate, placeLabel, sizeText } from './format.ts';
+import { api, isAbort, type EventRecord, type PointsResponse, type Status } from './api.ts';
+import { addPlaceLabels, baseStyle, COLORS, loadBasemap, maplibregl } from './basemap.ts';
+import { eventDate, placeLabel, sizePlain } from './format.ts';
 import { onLinkClick } from './router.ts';
 
-maplibregl.setWorkerUrl(workerUrl);
-// start the worker (fetched from this origin) while the basemap downloads
-maplibregl.prewarm();
-
-export const COLORS = { water: '#c6d9e6', land: '#f4f1ea', border: '#8a857b', state: '#b3ada2', occurred: '#b3261e', planned: '#1f4e9c', mixed: '#3d3d3d' };
+export { COLORS };
 
 const VIEWS: Record<'us' | 'world', LngLatBoundsLike> = {
   us: [
@@ -37,45 +29,16 @@ export interface MapTestHooks {
   project(lon: number, lat: number): [number, number];
   /** resolves once the map is loaded and not moving */
   whenIdle(): Promise<void>;
+  /** moves the map at once to a centre and zoom, and resolves once it has settled */
+  jumpTo(lon: number, lat: number, zoom: number): Promise<void>;
 }
 
 export interface EventMap {
   setPoints(p: PointsResponse, key: string): void;
+  /** which statuses are drawn (the legend's toggles) */
+  setVisible(visible: Record<Status, boolean>): void;
   zoomTo(view: 'us' | 'world'): void;
   destroy(): void;
-}
-
-async function fetchJson<T>(url: string): Promise<T> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`basemap: HTTP ${res.status}`);
-  return (await res.json()) as T;
-}
-
-/**
- * world-atlas keeps rings that cross the antimeridian in plain longitude (179 then -179), which a flat
- * renderer draws as a line around the world. Unwrap each ring so consecutive points stay within 180 degrees,
- * and drop Antarctica, whose ring goes around the pole.
- */
-function unwrapRings(fc: FeatureCollection): FeatureCollection {
-  const unwrap = (ring: number[][]) => {
-    let prev = ring[0]?.[0] ?? 0;
-    return ring.map(([lon, lat]) => {
-      let x = lon;
-      while (x - prev > 180) x -= 360;
-      while (x - prev < -180) x += 360;
-      prev = x;
-      return [x, lat];
-    });
-  };
-  const features = fc.features
-    .filter((f) => f.id !== '010' && (f.properties as { name?: string } | null)?.name !== 'Antarctica')
-    .map((f) => {
-      const g = f.geometry;
-      if (g?.type === 'Polygon') return { ...f, geometry: { ...g, coordinates: g.coordinates.map(unwrap) } };
-      if (g?.type === 'MultiPolygon') return { ...f, geometry: { ...g, coordinates: g.coordinates.map((p) => p.map(unwrap)) } };
-      return f;
-    });
-  return { ...fc, features };
 }
 
 /**
@@ -88,7 +51,7 @@ function unwrapRings(fc: FeatureCollection): FeatureCollection {
  */
 type SiteProps = { n: number; planned: number; status: 'occurred' | 'planned'; size: number; lon: number; lat: number };
 
-function toSites(p: PointsResponse): { data: FeatureCollection<Point, SiteProps>; events: number } {
+function toSites(p: PointsResponse, visible: Record<Status, boolean>): { data: FeatureCollection<Point, SiteProps>; events: number } {
   const at = (name: string) => p.fields.indexOf(name);
   const [iLon, iLat, iStatus, iSize] = ['lon', 'lat', 'status', 'size'].map(at);
   const bySpot = new Map<string, SiteProps>();
@@ -98,6 +61,7 @@ function toSites(p: PointsResponse): { data: FeatureCollection<Point, SiteProps>
     const lon = Number(r[iLon]);
     const lat = Number(r[iLat]);
     if (!Number.isFinite(lon) || !Number.isFinite(lat)) continue;
+    if (!visible[r[iStatus] === 'planned' ? 'planned' : 'occurred']) continue;
     const key = `${lon},${lat}`;
     let props = bySpot.get(key);
     if (!props) {
@@ -119,7 +83,7 @@ function toSites(p: PointsResponse): { data: FeatureCollection<Point, SiteProps>
 const POPUP_LIST = 8;
 
 function eventMeta(e: EventRecord): string {
-  const size = e.size_low == null ? 'size not reported' : `about ${sizeText(e.size_text, e.size_low, e.size_high)}`;
+  const size = sizePlain(e) ?? 'size not reported';
   return `${eventDate(e.date, e.date_precision)} · ${e.status === 'planned' ? 'Planned' : 'Occurred'} · ${size}`;
 }
 
@@ -174,72 +138,66 @@ async function fillPopup(root: HTMLElement, [lon, lat]: [number, number], filter
 }
 
 export async function createEventMap(container: HTMLElement): Promise<EventMap> {
-  const [countriesTopo, statesTopo] = await Promise.all([fetchJson<Topology>(countriesUrl), fetchJson<Topology>(statesUrl)]);
-  const countries = unwrapRings(feature(countriesTopo, countriesTopo.objects.countries) as FeatureCollection);
-  const states = feature(statesTopo, statesTopo.objects.states) as FeatureCollection;
+  const base = await loadBasemap();
+  const style = baseStyle(base);
+  style.sources.events = {
+    type: 'geojson',
+    data: { type: 'FeatureCollection', features: [] },
+    cluster: true,
+    clusterRadius: 40,
+    clusterMaxZoom: 9,
+    // clusters of places: events and planned events summed; plain sums, no per-point expression
+    clusterProperties: { n: ['+', ['get', 'n']], planned: ['+', ['get', 'planned']] },
+  };
+  style.layers.push(
+    {
+      id: 'clusters',
+      type: 'circle',
+      source: 'events',
+      // a cluster, or a place with several events: a count
+      filter: ['>', ['get', 'n'], 1],
+      paint: {
+        'circle-color': ['case', ['==', ['get', 'planned'], 0], COLORS.occurred, ['==', ['get', 'planned'], ['get', 'n']], COLORS.planned, COLORS.mixed],
+        'circle-radius': ['step', ['get', 'n'], 15, 10, 18, 100, 22, 1000, 28],
+        'circle-stroke-color': '#ffffff',
+        'circle-stroke-width': 2,
+        'circle-opacity': 0.92,
+      },
+    },
+    {
+      id: 'points',
+      type: 'circle',
+      source: 'events',
+      // a place with one event: coloured by its status, sized by its crowd
+      filter: ['==', ['get', 'n'], 1],
+      paint: {
+        'circle-color': ['match', ['get', 'status'], 'planned', COLORS.planned, COLORS.occurred],
+        // area grows with the crowd: radius by the square root of the size
+        'circle-radius': ['interpolate', ['linear'], ['sqrt', ['max', ['coalesce', ['get', 'size'], 0], 0]], 0, 5, 10, 7, 31.6, 10, 100, 15, 316, 24],
+        'circle-stroke-color': '#ffffff',
+        'circle-stroke-width': 1.5,
+        'circle-opacity': 0.9,
+      },
+    },
+  );
 
   const map: MlMap = new maplibregl.Map({
     container,
     bounds: VIEWS.us,
     fitBoundsOptions: { padding: 10 },
     renderWorldCopies: false,
-    attributionControl: { compact: true, customAttribution: 'Natural Earth · US Census Bureau' },
+    attributionControl: { compact: true, customAttribution: 'Natural Earth · US Census Bureau · GeoNames' },
     maxZoom: 12,
-    style: {
-      version: 8,
-      sources: {
-        // the basemap is coarse (110m countries, 10m states) and drawn up to zoom 12: tiling it to zoom 8 and
-        // simplifying a little more than the default makes the first frame cheaper
-        countries: { type: 'geojson', data: countries, maxzoom: 8, tolerance: 0.6 },
-        states: { type: 'geojson', data: states, maxzoom: 8, tolerance: 0.6 },
-        events: {
-          type: 'geojson',
-          data: { type: 'FeatureCollection', features: [] },
-          cluster: true,
-          clusterRadius: 40,
-          clusterMaxZoom: 9,
-          // clusters of places: events and planned events summed; plain sums, no per-point expression
-          clusterProperties: { n: ['+', ['get', 'n']], planned: ['+', ['get', 'planned']] },
-        },
-      },
-      layers: [
-        { id: 'water', type: 'background', paint: { 'background-color': COLORS.water } },
-        { id: 'land', type: 'fill', source: 'countries', paint: { 'fill-color': COLORS.land } },
-        { id: 'state-lines', type: 'line', source: 'states', paint: { 'line-color': COLORS.state, 'line-width': 0.6 } },
-        { id: 'country-lines', type: 'line', source: 'countries', paint: { 'line-color': COLORS.border, 'line-width': 0.8 } },
-        {
-          id: 'clusters',
-          type: 'circle',
-          source: 'events',
-          // a cluster, or a place with several events: a count
-          filter: ['>', ['get', 'n'], 1],
-          paint: {
-            'circle-color': ['case', ['==', ['get', 'planned'], 0], COLORS.occurred, ['==', ['get', 'planned'], ['get', 'n']], COLORS.planned, COLORS.mixed],
-            'circle-radius': ['step', ['get', 'n'], 13, 10, 16, 100, 21, 1000, 27],
-            'circle-stroke-color': '#ffffff',
-            'circle-stroke-width': 2,
-            'circle-opacity': 0.92,
-          },
-        },
-        {
-          id: 'points',
-          type: 'circle',
-          source: 'events',
-          // a place with one event: coloured by its status, sized by its crowd
-          filter: ['==', ['get', 'n'], 1],
-          paint: {
-            'circle-color': ['match', ['get', 'status'], 'planned', COLORS.planned, COLORS.occurred],
-            // area grows with the crowd: radius by the square root of the size
-            'circle-radius': ['interpolate', ['linear'], ['sqrt', ['max', ['coalesce', ['get', 'size'], 0], 0]], 0, 5, 10, 7, 31.6, 10, 100, 15, 316, 24],
-            'circle-stroke-color': '#ffffff',
-            'circle-stroke-width': 1.5,
-            'circle-opacity': 0.9,
-          },
-        },
-      ],
-    },
+    style,
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+  const removeLabels = addPlaceLabels(map, () =>
+    map.queryRenderedFeatures({ layers: ['clusters', 'points'] }).map((f) => {
+      const p = map.project((f.geometry as Point).coordinates as [number, number]);
+      const n = Number((f.properties as { n?: number }).n ?? 1);
+      return { x: p.x, y: p.y, r: n > 1 ? 22 : 10 };
+    }),
+  );
 
   // Once the style is parsed the sources exist: points set from here on are processed with the basemap, in
   // the same first frames, rather than after it has been drawn.
@@ -332,14 +290,31 @@ export async function createEventMap(container: HTMLElement): Promise<EventMap> 
         return [r.left + p.x, r.top + p.y];
       },
       whenIdle: () => new Promise<void>((resolve) => (map.loaded() && !map.isMoving() ? resolve() : map.once('idle', () => resolve()))),
+      jumpTo: (lon, lat, zoom) =>
+        new Promise<void>((resolve) => {
+          map.once('idle', () => resolve());
+          map.jumpTo({ center: [lon, lat], zoom });
+        }),
     };
     (window as unknown as { __turnoutMap?: MapTestHooks }).__turnoutMap = hooks;
   }
 
   let lastKey: string | null = null;
+  let lastPoints: PointsResponse | null = null;
+  let visible: Record<Status, boolean> = { occurred: true, planned: true };
   return {
+    setVisible(v) {
+      visible = { ...v };
+      if (!lastPoints) return;
+      popup.remove();
+      resetMarkers();
+      const { data, events } = toSites(lastPoints, visible);
+      container.dataset.points = String(events);
+      (map.getSource('events') as GeoJSONSource).setData(data);
+    },
     setPoints(p, key) {
-      const { data, events } = toSites(p);
+      lastPoints = p;
+      const { data, events } = toSites(p, visible);
       filters = key;
       popup.remove();
       resetMarkers();
@@ -362,6 +337,7 @@ export async function createEventMap(container: HTMLElement): Promise<EventMap> 
       map.fitBounds(VIEWS[view], { padding: 10 });
     },
     destroy() {
+      removeLabels();
       resetMarkers();
       map.remove();
     },
