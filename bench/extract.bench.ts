@@ -78,7 +78,6 @@ for (const t of texts.slice(0, 20)) processInput({ bytes: Buffer.from(t), name: 
 const lat: number[] = [];
 let mentions = 0;
 const t0 = performance.now();
-const cpu0 = process.cpuUsage();
 texts.forEach((t, i) => {
   const s = performance.now();
   const p = processInput({ bytes: Buffer.from(t), name: `bench-${i}.txt` }, gaz);
@@ -86,15 +85,11 @@ texts.forEach((t, i) => {
   mentions += p.mentions.length;
 });
 const secs = (performance.now() - t0) / 1000;
-// the process's own CPU time: what one core did, however many other jobs shared the machine
-const cpu = process.cpuUsage(cpu0);
-const cpuSecs = (cpu.user + cpu.system) / 1e6;
 lat.sort((a, b) => a - b);
 const start = startup();
 const rssMb = process.resourceUsage().maxRSS / 1024;
 console.log(`extract benchmark (one core): ${texts.length} articles, ${(bytes / texts.length / 1024).toFixed(1)} KB each, ${mentions} mentions`);
 console.log(`  throughput   ${(texts.length / secs).toFixed(0)} articles/s, ${(bytes / 1e6 / secs).toFixed(2)} MB/s`);
-console.log(`  per CPU-second ${(texts.length / cpuSecs).toFixed(0)} articles (the process's CPU time: the figure per core when other jobs share the machine)`);
 console.log(`  latency      p50 ${pct(lat, 50).toFixed(2)} ms, p99 ${pct(lat, 99).toFixed(2)} ms`);
 for (const [what, ms] of start) console.log(`  start-up     ${ms.toFixed(0)} ms  ${what} (whole process, best of 3)`);
 console.log(`  peak RSS     ${rssMb.toFixed(0)} MB`);
