@@ -153,12 +153,7 @@ function QuoteCard({ g, n, e, sources, number }: { g: QuoteGroup; n: number; e: 
           )}
         </blockquote>
         <figcaption>
-          {g.sources.map((id, i) => (
-            <span key={id}>
-              {i > 0 && '; '}
-              <span class="source-number">[{number.get(id) ?? '?'}]</span> <SourceLine source={sources.get(id)} />
-            </span>
-          ))}
+          <SourceList ids={g.sources} sources={sources} number={number} />
         </figcaption>
       </figure>
       <div class="supports">
@@ -173,6 +168,20 @@ function QuoteCard({ g, n, e, sources, number }: { g: QuoteGroup; n: number; e: 
         </dl>
       </div>
     </li>
+  );
+}
+
+/** Sources by their number on the page, each with its title, outlet and date: "[1] Title, Outlet, date; [2] ...". */
+function SourceList({ ids, sources, number }: { ids: string[]; sources: Map<string, SourceRef>; number: Map<string, number> }) {
+  return (
+    <>
+      {ids.map((id, i) => (
+        <span key={id}>
+          {i > 0 && '; '}
+          <span class="source-number">[{number.get(id) ?? '?'}]</span> <SourceLine source={sources.get(id)} />
+        </span>
+      ))}
+    </>
   );
 }
 
@@ -194,14 +203,7 @@ function Conflict({ e, field, sources, number }: { e: EventRecord; field: 'size'
               <p class="conflict-value">“{w.wording}”</p>
               {field === 'size' && <p class="muted small">{word ? `A word, not a count: the CCC convention codes “${word}” by a standard number.` : 'A count.'}</p>}
               <p class="small">
-                {w.sources.length === 0
-                  ? 'Source not identified'
-                  : w.sources.map((id, i) => (
-                      <span key={id}>
-                        {i > 0 && '; '}
-                        <span class="source-number">[{number.get(id) ?? '?'}]</span> <SourceLine source={sources.get(id)} />
-                      </span>
-                    ))}
+                {w.sources.length === 0 ? 'Source not identified' : <SourceList ids={w.sources} sources={sources} number={number} />}
               </p>
             </li>
           );
