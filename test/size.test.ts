@@ -166,6 +166,10 @@ test('findSizes: crowd-size phrases', () => {
   assert.equal(s.slice(h.start, h.end), 'a crowd of about 300');
 });
 
+test('findSizes: a word that names an object property ("constructor") is no scale word', () => {
+  assert.deepEqual(sizes('About 300 constructor workers rallied.'), [['About 300 constructor workers', 'about 300', 300, 300]]);
+});
+
 test('findSizes: counts that are not crowd sizes', () => {
   const negatives = [
     'Dozens of protestors were arrested.',

@@ -9,6 +9,11 @@
 
 import type { SizeCat } from '../core/types.js';
 
+/** A word table with no prototype: a word such as "constructor" is in it only if written there. */
+function table<T>(entries: Record<string, T>): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, entries);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Public types
 
@@ -181,28 +186,28 @@ function sentenceTokens(text: string): Tok[] {
 // ---------------------------------------------------------------------------------------------
 // Number words
 
-const UNITS: Record<string, number> = {
+const UNITS: Record<string, number> = table({
   zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9,
   ten: 10, eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16,
   seventeen: 17, eighteen: 18, nineteen: 19,
-};
-const TENS: Record<string, number> = {
+});
+const TENS: Record<string, number> = table({
   twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90,
-};
-const SCALES: Record<string, number> = { hundred: 100, thousand: 1000, million: 1e6, billion: 1e9 };
+});
+const SCALES: Record<string, number> = table({ hundred: 100, thousand: 1000, million: 1e6, billion: 1e9 });
 /**
  * CCC: vague plurals take the lowest multiple the word allows: dozens 24, hundreds 200,
  * thousands 2000. "tens" only appears in "tens of thousands" (10 x 2 x 1000 = 20000, the
  * 2017-2024 dictionary value; note the 2025 file codes it 10000 twice).
  */
-const PLURALS: Record<string, number> = { dozens: 24, hundreds: 200, thousands: 2000, millions: 2e6, tens: 20 };
+const PLURALS: Record<string, number> = table({ dozens: 24, hundreds: 200, thousands: 2000, millions: 2e6, tens: 20 });
 /** Multipliers: "a few"/"several" 3, "couple" 2, "handful" 5 (CCC table). */
-const MULTS: Record<string, number> = { few: 3, several: 3, couple: 2, handful: 5, many: 3 };
+const MULTS: Record<string, number> = table({ few: 3, several: 3, couple: 2, handful: 5, many: 3 });
 /** Scale words a multiplier can apply to, singular or plural ("several hundred(s)"). */
-const MULT_SCALES: Record<string, number> = {
+const MULT_SCALES: Record<string, number> = table({
   dozen: 12, dozens: 12, hundred: 100, hundreds: 100, thousand: 1000, thousands: 1000,
   million: 1e6, millions: 1e6,
-};
+});
 
 const NUMBER_WORDS = new Set<string>([
   ...Object.keys(UNITS), ...Object.keys(TENS), ...Object.keys(SCALES), ...Object.keys(PLURALS),
@@ -633,7 +638,7 @@ const GATHER = new Set(
   ).split(' '),
 );
 /** Particles needed by some gathering verbs ("turned out", "showed up", "took to the streets"). */
-const GATHER_PARTICLE: Record<string, string> = { turned: 'out', showed: 'up', came: 'out', took: 'to', walked: 'out', held: 'signs' };
+const GATHER_PARTICLE: Record<string, string> = table({ turned: 'out', showed: 'up', came: 'out', took: 'to', walked: 'out', held: 'signs' });
 /** Left context words that make the next quantity a crowd: "drew thousands", "a crowd of 300". */
 const DRAW = new Set(['drew', 'draw', 'draws', 'drawing', 'attracted', 'attract', 'attracts', 'attracting', 'numbered', 'numbering', 'mobilized', 'mobilised']);
 /** After an arrest/injury/speech verb the people counted are not a crowd. */

@@ -7,6 +7,11 @@ import { ABROAD, AGGREGATE, FUTURE_CUES, GateScanner, NATIONWIDE, NON_PROTEST_DA
 import { capitalRuns, creditPlace, scanSentence, type RawPlace, type SentencePlaces } from './places.js';
 import { quotedRanges, splitSentences, tokenize, type Sentence, type Token } from './text.js';
 
+/** A word table with no prototype: a word such as "constructor" is in it only if written there. */
+function table<T>(entries: Record<string, T>): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, entries);
+}
+
 export interface Unit {
   sentence: Sentence;
   /** the gate strings of the sentence's lower-cased text (see Gated in lexicon.ts), for the extractor's patterns */
@@ -94,7 +99,7 @@ export function readUnits(article: Article, gaz: Gazetteer, published: string | 
   return { units, creditPlaces };
 }
 
-const COUNT_WORDS: Record<string, number> = { a: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6 };
+const COUNT_WORDS: Record<string, number> = table({ a: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6 });
 /** "one day after her death", "two days later": a count of days from the day the text last named. */
 const DAYS_AFTER = /\b(a|one|two|three|four|five|six|[1-6]) days? (?:after|later)\b/i;
 
