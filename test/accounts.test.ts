@@ -1,13 +1,17 @@
 // Accounts, roles and API tokens (issue 10, first slice): the `users` command on a temp store, what the store
-// keeps (hashes, never the password or the token).
+// keeps (hashes, never the password or the token), and GET /api/me over a real socket on 127.0.0.1.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import Database from 'better-sqlite3';
+import { openApiDocument } from '../src/serve/openapi.js';
+import { startServer, type RunningServer } from '../src/serve/server.js';
 import { openStore } from '../src/store/sqlite/index.js';
+import type { Repository } from '../src/store/repository.js';
 import { REPO_ROOT, tempDir } from './helpers/shared.js';
 
 const CLI = join(REPO_ROOT, 'src', 'cli.ts');
@@ -119,5 +123,100 @@ describe('turnout users', () => {
     const h = turnout(['users', '--help']);
     assert.equal(h.code, 0);
     assert.match(h.stdout, /^Usage: turnout users add NAME --role admin\|editor\|viewer/);
+  });
+});
+
+describe('GET /api/me', () => {
+  let db: string;
+  let repo: Repository;
+  let server: RunningServer;
+  let token: string;
+  let viewerToken: string;
+
+  before(async () => {
+    db = join(tempDir(), 'me.db');
+    repo = openStore(db);
+    repo.accounts().addUser('ed', 'editor', 'a long enough password');
+    repo.accounts().addUser('vi', 'viewer', 'another password');
+    token = repo.accounts().createToken('ed');
+    viewerToken = repo.accounts().createToken('vi');
+    server = await startServer({ repo, host: '127.0.0.1', port: 0 });
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  after(async () => {
+    await server.close();
+    repo.close();
+  });
+
+  const me = async (authorization?: string) => {
+    const res = await fetch(server.url + '/api/me', { headers: authorization === undefined ? {} : { authorization } });
+    return { status: res.status, type: res.headers.get('content-type') ?? '', res, body: (await res.json()) as any };
+  };
+
+  const validate = (name: string, value: unknown) => {
+    const doc = openApiDocument() as any;
+    const v = new Ajv2020({ strict: false }).compile(doc.components.schemas[name]);
+    assert.ok(v(value), `${name}: ${JSON.stringify(v.errors)}`);
+  };
+
+  it('is anonymous without an Authorization header', async () => {
+    const r = await me();
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body, { user: null });
+    assert.equal(r.res.headers.get('cache-control'), 'private, no-store');
+    validate('Me', r.body);
+  });
+
+  it("names the token's user and role", async () => {
+    const r = await me(`Bearer ${token}`);
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body, { user: { name: 'ed', role: 'editor' } });
+    validate('Me', r.body);
+    assert.deepEqual((await me(`Bearer ${viewerToken}`)).body, { user: { name: 'vi', role: 'viewer' } });
+    // the read-only API answers a caller with a token as it answers anyone
+    const events = await fetch(server.url + '/api/events', { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(events.status, 200);
+    await events.body?.cancel();
+  });
+
+  it('answers an unknown token or a malformed header with 401 problem+json', async () => {
+    for (const header of [`Bearer ${token}x`, 'Bearer tnt_nothing', 'Basic ZWQ6cHc=', 'Bearer', `Bearer ${'a'.repeat(5000)}`, token]) {
+      const r = await me(header);
+      assert.equal(r.status, 401, header.slice(0, 20));
+      assert.match(r.type, /^application\/problem\+json/);
+      assert.equal(r.body.status, 401);
+      assert.equal(r.body.type, 'urn:turnout:problem:unauthorized');
+      assert.equal(r.body.instance, '/api/me');
+      assert.match(r.res.headers.get('www-authenticate') ?? '', /^Bearer /);
+      validate('Problem', r.body);
+    }
+    // on every API route, not /api/me alone
+    const events = await fetch(server.url + '/api/events', { headers: { authorization: 'Bearer tnt_nothing' } });
+    assert.equal(events.status, 401);
+    await events.body?.cancel();
+  });
+
+  it("refuses a removed user's token, at once and without a restart", async () => {
+    const tok = repo.accounts().createToken('vi');
+    assert.equal((await me(`Bearer ${tok}`)).status, 200);
+    // removed by the command line, another process on the same store
+    const removed = turnout(['users', 'remove', 'vi', '--db', db]);
+    assert.equal(removed.code, 0, removed.stderr);
+    for (const t of [tok, viewerToken]) {
+      const r = await me(`Bearer ${t}`);
+      assert.equal(r.status, 401);
+      assert.match(r.body.detail, /unknown or has been revoked/);
+    }
+    assert.deepEqual((await me(`Bearer ${token}`)).body.user, { name: 'ed', role: 'editor' });
+  });
+
+  it('is described in the OpenAPI document', () => {
+    const doc = openApiDocument() as any;
+    const op = doc.paths['/api/me'].get;
+    assert.deepEqual(Object.keys(op.responses).sort(), ['200', '401']);
+    assert.equal(op.responses['200'].content['application/json'].schema.$ref, '#/components/schemas/Me');
+    assert.equal(doc.components.securitySchemes.bearerAuth.type, 'http');
+    assert.equal(doc.components.securitySchemes.bearerAuth.scheme, 'bearer');
   });
 });
