@@ -50,6 +50,8 @@ Commands:
   watch                 poll due sources, ingest new items, deliver webhooks (--once: one round)
   webhooks add|list|log|remove
                         POST signed JSON to a URL for each new or updated event
+  users add|list|remove|token
+                        manage accounts (admin, editor, viewer) and their API tokens
 
 Run "turnout <command> --help" for a command's options.
 The store is ./turnout.db unless --db FILE or TURNOUT_DB says otherwise.`,
@@ -136,6 +138,14 @@ Each new or updated event that passes the filters (keys: from, to, region, local
 is POSTed to URL as JSON, with the header Turnout-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of
 "<t>.<body>"> keyed by the secret (printed by "add"). Failed deliveries are retried with exponential
 backoff; after 5 failures in a row the hook is disabled. "webhooks log" prints the delivery log.`,
+  users: `Usage: turnout users add NAME --role admin|editor|viewer [--password-stdin] | users list | users remove NAME | users token NAME   [--db FILE]
+
+Accounts and API tokens. "add" prints a generated password once, or with --password-stdin reads the password
+from stdin (one trailing newline is dropped). Passwords are stored as salted scrypt hashes. "list" prints each
+user's name, role, creation time and number of API tokens. "remove" deletes the user and revokes their tokens.
+"token" prints a new API token for the user, once: only its SHA-256 is stored. Scripts send it to the server as
+"Authorization: Bearer TOKEN" (GET /api/me says who it stands for). A name is 1 to 64 characters with no
+control characters. Exit code 1 for bad input (unknown role or user, a name already taken).`,
 };
 
 interface Args {
@@ -145,8 +155,8 @@ interface Args {
   lists: Map<string, string[]>;
 }
 
-const VALUE_OPTS = new Set(['workers', 'every', 'secret', 'host', 'port', 'db', 'url', 'published', 'format', 'out', 'from', 'to', 'region', 'locality', 'status', 'text', 'articles', 'texts', 'macroevent']);
-const FLAG_OPTS = new Set(['help', 'version', 'quiet', 'samples', 'once', 'no-watch', 'by-doc', 'include-planned']);
+const VALUE_OPTS = new Set(['workers', 'every', 'secret', 'host', 'port', 'db', 'url', 'published', 'format', 'out', 'from', 'to', 'region', 'locality', 'status', 'text', 'articles', 'texts', 'macroevent', 'role']);
+const FLAG_OPTS = new Set(['help', 'version', 'quiet', 'samples', 'once', 'no-watch', 'by-doc', 'include-planned', 'password-stdin']);
 /** Options that may be given more than once: their values are kept in order. */
 const LIST_OPTS = new Set(['allow-host', 'filter']);
 
@@ -758,6 +768,76 @@ function cmdWebhooks(a: Args): Promise<number> {
   });
 }
 
+/** The password given on stdin, without one trailing newline. */
+function passwordFromStdin(): string {
+  let text: string;
+  try {
+    text = readFileSync(0, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--password-stdin could not read stdin: ${(e as Error).message}`);
+  }
+  const password = text.replace(/\r?\n$/, '');
+  if (!password) throw new UsageError('--password-stdin read an empty password');
+  if (/[\r\n]/.test(password)) throw new UsageError('--password-stdin takes one line: the password');
+  return password;
+}
+
+async function cmdUsers(a: Args): Promise<number> {
+  const { AccountError, nameProblem, newPassword, ROLES, isRole } = await import('./store/accounts.js');
+  const [sub, name, ...extra] = a.positional;
+  const subs = ['add', 'list', 'remove', 'token'];
+  if (!sub || !subs.includes(sub)) throw new UsageError(`users needs add, list, remove or token${sub ? `, not "${sub}"` : ''}`);
+  if (sub === 'list' ? name !== undefined : extra.length) throw new UsageError(`users ${sub} takes ${sub === 'list' ? 'no' : 'one'} user name`);
+  if (sub !== 'add' && (a.opts.has('role') || a.flags.has('password-stdin'))) throw new UsageError(`--role and --password-stdin go with "users add" only`);
+  if (sub !== 'list') {
+    if (name === undefined) throw new UsageError(`users ${sub} needs a user name`);
+    const bad = nameProblem(name);
+    if (bad) throw new UsageError(bad);
+  }
+  let role: string | undefined;
+  let password: string | undefined;
+  if (sub === 'add') {
+    role = a.opts.get('role');
+    if (role === undefined) throw new UsageError(`users add needs --role ${ROLES.join('|')}`);
+    if (!isRole(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}; got "${role}"`);
+    password = a.flags.has('password-stdin') ? passwordFromStdin() : undefined;
+  }
+  const repo = await openStore(dbPath(a));
+  try {
+    const accounts = repo.accounts();
+    if (sub === 'add') {
+      const generated = password === undefined ? newPassword() : null;
+      accounts.addUser(name!, role!, password ?? generated!);
+      process.stdout.write(`added user ${name} (${role})\n${generated ? `password: ${generated}\n` : ''}`);
+      if (generated) process.stderr.write('turnout: the password is shown only this once\n');
+      return 0;
+    }
+    if (sub === 'list') {
+      const users = accounts.listUsers();
+      const width = Math.max(6, ...users.map((u) => u.name.length + 2));
+      const lines = [`${pad('name', width)}${pad('role', 8)}${pad('created', 26)}tokens`];
+      for (const u of users) lines.push(`${pad(u.name, width)}${pad(u.role, 8)}${pad(u.created_at, 26)}${u.tokens}`);
+      lines.push(`${users.length} user${users.length === 1 ? '' : 's'}`);
+      process.stdout.write(lines.join('\n') + '\n');
+      return 0;
+    }
+    if (sub === 'remove') {
+      if (!accounts.removeUser(name!)) throw new UsageError(`there is no user named "${name}"`);
+      process.stdout.write(`removed user ${name} and revoked their tokens\n`);
+      return 0;
+    }
+    const token = accounts.createToken(name!);
+    process.stdout.write(token + '\n');
+    process.stderr.write(`turnout: a new API token for ${name}; it is shown only this once\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof AccountError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    repo.close();
+  }
+}
+
 const SAMPLES_DIR = join(REPO_ROOT, 'samples');
 
 async function cmdServe(a: Args): Promise<number> {
@@ -875,6 +955,7 @@ const COMMANDS: Record<string, (a: Args) => number | Promise<number>> = {
   sources: cmdSources,
   watch: cmdWatch,
   webhooks: cmdWebhooks,
+  users: cmdUsers,
   ingest: cmdIngest,
   extract: cmdExtract,
   events: cmdEvents,

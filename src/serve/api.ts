@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { Hono, type Context } from 'hono';
 import type { z } from 'zod';
 import { CursorError, type EventFilter, type Repository } from '../store/repository.js';
+import type { Caller } from '../store/accounts.js';
 import { acceptsGzip } from './encoding.js';
 import { toCsv } from './export/csv.js';
 import { toGeoJson } from './export/geojson.js';
@@ -51,10 +52,47 @@ export interface ApiOptions {
   today?: () => string;
 }
 
-export function apiRoutes(repo: Repository, opts: ApiOptions = {}): Hono {
+/** What the API's handlers see: the caller a bearer token stands for, or null for an anonymous request. */
+export type ApiEnv = { Variables: { caller: Caller | null } };
+
+const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/;
+
+/** The longest token looked up: ours are 47 characters; anything much longer is not one. */
+const MAX_TOKEN = 512;
+
+/**
+ * Reads `Authorization: Bearer TOKEN` and attaches its user as the caller. No header: anonymous. A header that
+ * is not a bearer token, or a token that is unknown or revoked (its user removed): 401.
+ */
+export function authenticate(repo: Pick<Repository, 'accounts'>) {
+  return async (c: Context<ApiEnv>, next: () => Promise<void>): Promise<Response | void> => {
+    const header = c.req.header('authorization');
+    if (header === undefined) {
+      c.set('caller', null);
+      return next();
+    }
+    const token = header.length <= MAX_TOKEN + 10 ? BEARER.exec(header)?.[1] : undefined;
+    const caller = token ? repo.accounts().callerForToken(token) : null;
+    if (!caller) {
+      const r = problem(c, 401, token ? 'the API token is unknown or has been revoked' : 'the Authorization header must be "Bearer TOKEN"');
+      r.headers.set('www-authenticate', `Bearer realm="turnout", error="invalid_token"`);
+      return r;
+    }
+    c.set('caller', caller);
+    return next();
+  };
+}
+
+export function apiRoutes(repo: Repository, opts: ApiOptions = {}): Hono<ApiEnv> {
   const today = opts.today ?? (() => localDay());
-  const api = new Hono();
+  const api = new Hono<ApiEnv>();
   api.onError(apiError);
+  api.use('*', authenticate(repo));
+
+  api.get('/me', (c) => {
+    const caller = c.get('caller');
+    return c.json({ user: caller ? { name: caller.name, role: caller.role } : null }, 200, { 'cache-control': 'private, no-store', vary: 'Authorization' });
+  });
 
   api.get('/openapi.json', (c) => c.json(openApiDocument()));
 

@@ -6,6 +6,7 @@ import {
   EventRecordSchema,
   EventsQuery,
   FilterQuery,
+  MeSchema,
   PointsSchema,
   ProblemSchema,
   RoundupQuery,
@@ -95,6 +96,19 @@ export function openApiDocument(): Json {
           responses: { '200': json(ref('Stats'), 'one row per group key'), '400': badRequest },
         },
       },
+      '/api/me': {
+        get: {
+          summary: 'Who the caller is: the user of the bearer token, or null without an Authorization header',
+          security: [{}, { bearerAuth: [] }],
+          responses: {
+            '200': json(ref('Me'), 'the caller'),
+            '401': {
+              description: 'the Authorization header is not "Bearer TOKEN", or the token is unknown or revoked',
+              content: { 'application/problem+json': { schema: ref('Problem') } },
+            },
+          },
+        },
+      },
       '/api/roundup': {
         get: {
           summary: 'A day or a macro-event as "N demonstrations in M states", places grouped by state and country',
@@ -110,7 +124,15 @@ export function openApiDocument(): Json {
         Points: jsonSchema(PointsSchema),
         Stats: jsonSchema(StatsSchema),
         Roundup: jsonSchema(RoundupSchema),
+        Me: jsonSchema(MeSchema),
         Problem: jsonSchema(ProblemSchema),
+      },
+      securitySchemes: {
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'an API token from "turnout users token NAME"; any endpoint answers 401 to an unknown or revoked one',
+        },
       },
     },
   };

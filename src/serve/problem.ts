@@ -13,13 +13,14 @@ export interface Problem {
 
 const TITLES: Record<number, [string, string]> = {
   400: ['invalid-parameter', 'Invalid parameter'],
+  401: ['unauthorized', 'Unauthorized'],
   404: ['not-found', 'Not found'],
   405: ['method-not-allowed', 'Method not allowed'],
   414: ['uri-too-long', 'URI too long'],
   500: ['internal-error', 'Internal error'],
 };
 
-export function problem(c: Context, status: 400 | 404 | 405 | 414 | 500, detail: string, param?: string): Response {
+export function problem(c: Context, status: 400 | 401 | 404 | 405 | 414 | 500, detail: string, param?: string): Response {
   const [slug, title] = TITLES[status]!;
   const body: Problem = { type: `urn:turnout:problem:${slug}`, title, status, detail, instance: new URL(c.req.url).pathname };
   if (param) body.param = param;

@@ -220,6 +220,16 @@ export const RoundupSchema = z.object({
   ),
 });
 
+export const MeSchema = z.object({
+  user: z
+    .object({
+      name: z.string(),
+      role: z.enum(['admin', 'editor', 'viewer']),
+    })
+    .nullable()
+    .describe('the user the bearer token belongs to; null for a request without an Authorization header'),
+});
+
 export const ProblemSchema = z.object({
   type: z.string(),
   title: z.string(),

@@ -1,5 +1,6 @@
 // The storage interface. SQLite (src/store/sqlite) implements it today; PostgreSQL will implement the same.
 import type { Article, EventRecord, Mention, Status } from '../core/types.js';
+import type { AccountStore } from './accounts.js';
 import type { LiveStore } from './live.js';
 
 export interface EventFilter {
@@ -106,6 +107,8 @@ export interface Repository {
   counts(): StoreCounts;
   /** the live record's tables (sources, items, jobs, webhooks) on the same store and transactions */
   live(): LiveStore;
+  /** users, roles and API tokens on the same store */
+  accounts(): AccountStore;
   /** "ok" when the underlying store checks out */
   integrityCheck(): string;
   close(): void;

@@ -17,6 +17,7 @@ import {
   type StoreEffects,
 } from '../repository.js';
 import { SqliteLiveStore } from './live.js';
+import { SqliteAccountStore } from './accounts.js';
 import { regionValues } from '../../resolve/regions.js';
 import { MIGRATIONS, storedPlanLinks, UNDATED_SORT_KEY, writeQueryColumns } from './migrations.js';
 
@@ -157,6 +158,13 @@ export class SqliteRepository implements Repository {
   live(): SqliteLiveStore {
     this.liveStore ??= new SqliteLiveStore(this, () => this.effects.now());
     return this.liveStore;
+  }
+
+  private accountStore: SqliteAccountStore | null = null;
+
+  accounts(): SqliteAccountStore {
+    this.accountStore ??= new SqliteAccountStore(this, () => this.effects.now());
+    return this.accountStore;
   }
 
   /** The database handle, for the live-record tables (src/store/sqlite/live.ts) that share its transactions. */
