@@ -154,6 +154,12 @@ export const EventRecordSchema = z.object({
   evidence: z.array(EvidenceSchema),
   confidence: z.number().min(0).max(1),
   flags: z.array(z.string()),
+  revision: z.number().int().describe('the stored revision number: 1 when first stored, one more on every change; a review must name it'),
+  review_status: z
+    .enum(['unreviewed', 'verified', 'rejected'])
+    .describe('a human\'s review: unreviewed until an editor verifies or rejects the event; re-ingesting never resets it. Rejected events are left out of lists unless include_rejected=true'),
+  reviewed_by: nullableString.describe('the name of the editor who last reviewed the event; null when unreviewed'),
+  reviewed_at: nullableString.describe('when the event was last reviewed (ISO 8601); null when unreviewed'),
 });
 
 // The schema and the TypeScript type must describe the same record: this fails to compile when they drift.
