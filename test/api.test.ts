@@ -290,7 +290,7 @@ describe(`API on ${label}`, { skip: skip ?? false }, () => {
     const doc = (await get(app, '/api/openapi.json')).body;
     assert.equal(doc.openapi, '3.1.0');
     const names = doc.paths['/api/events'].get.parameters.map((p: Json) => p.name).sort();
-    assert.deepEqual(names, ['bbox', 'cursor', 'from', 'limit', 'locality', 'macroevent', 'q', 'region', 'status', 'to']);
+    assert.deepEqual(names, ['bbox', 'cursor', 'from', 'include_rejected', 'limit', 'locality', 'macroevent', 'q', 'region', 'status', 'to']);
     const check = validator(doc);
     check('EventList', (await get(app, '/api/events?limit=2')).body);
     check('EventList', (await get(app, '/api/events?q=nothingmatchesthis')).body);
@@ -300,8 +300,8 @@ describe(`API on ${label}`, { skip: skip ?? false }, () => {
     check('Roundup', (await get(app, `/api/roundup?date=${all[0]!.date}`)).body);
     check('Problem', (await get(app, '/api/events?limit=0')).body);
     check('Problem', (await get(app, '/api/events/0000000000000000')).body);
-    // every documented path answers
-    for (const path of Object.keys(doc.paths)) {
+    // every documented read path answers
+    for (const path of Object.keys(doc.paths).filter((p) => doc.paths[p].get)) {
       const r = await app.request(path.replace('{id}', all[0]!.id) + (path === '/api/stats' ? '?group=day' : path === '/api/roundup' ? `?date=${all[0]!.date}` : ''));
       assert.equal(r.status, 200, path);
     }

@@ -164,7 +164,20 @@ export interface EventRecord {
   evidence: Evidence[];
   confidence: number;
   flags: string[];
+  /** the stored revision number (1 when first stored, +1 on every change); 0 on a record never stored */
+  revision: number;
+  /** a human's review: unreviewed until an editor verifies or rejects it; re-ingesting never resets it */
+  review_status: ReviewStatus;
+  /** the name of the editor who last reviewed the event; null when unreviewed */
+  reviewed_by: string | null;
+  /** when it was last reviewed (ISO 8601); null when unreviewed */
+  reviewed_at: string | null;
 }
+
+export type ReviewStatus = 'unreviewed' | 'verified' | 'rejected';
+
+/** The review fields of a record, carried over when the record is rebuilt from its mentions. */
+export const UNREVIEWED = { review_status: 'unreviewed', reviewed_by: null, reviewed_at: null } as const;
 
 /** An event as the API, the exports and the feeds serve it: the record, and where a plan stands on the day served. */
 export interface ServedEvent extends EventRecord {

@@ -2,6 +2,7 @@
 // articles. Disagreeing values are kept side by side with their sources, never overwritten.
 import { createHash } from 'node:crypto';
 import type { EventRecord, Evidence, Mention, SizeCat, SourceRef } from '../core/types.js';
+import { UNREVIEWED } from '../core/types.js';
 import { combineSizes } from '../extract/size.js';
 
 /**
@@ -172,6 +173,8 @@ export function mergeMentions(
     evidence,
     confidence,
     flags,
+    revision: 0,
+    ...UNREVIEWED,
   };
 }
 

@@ -11,10 +11,10 @@ import { toGeoJson } from './export/geojson.js';
 import { regionValues, unknownRegionMessage } from '../resolve/regions.js';
 import { localDay } from '../core/planned.js';
 import { openApiDocument } from './openapi.js';
-import { BadParameter, parseQuery, problem } from './problem.js';
+import { BadParameter, parseBody, parseQuery, problem } from './problem.js';
 import { buildRoundup } from './roundup.js';
 import { servedEvent, servedJson } from './served.js';
-import { CsvQuery, EventIdParam, EventsQuery, FilterQuery, parseBbox, RoundupQuery, StatsQuery } from './schemas.js';
+import { CsvQuery, EventIdParam, EventsQuery, FilterQuery, MAX_BODY, parseBbox, ReviewBody, RoundupQuery, StatsQuery } from './schemas.js';
 
 /** What the map draws at first: where, occurred or planned, and how big. The rest is in /api/events. */
 /** Distinct filters whose map points are kept. */
@@ -36,6 +36,7 @@ export function filterFrom(q: z.output<typeof FilterQuery>, repo: Pick<Repositor
     macroevent: q.macroevent,
     q: q.q,
     bbox: q.bbox ? (parseBbox(q.bbox) ?? undefined) : undefined,
+    includeRejected: q.include_rejected === 'true',
   };
 }
 
@@ -128,6 +129,39 @@ export function apiRoutes(repo: Repository, opts: ApiOptions = {}): Hono<ApiEnv>
     return event ? c.json(servedEvent(event, today())) : problem(c, 404, `no event has id ${id}`, 'id');
   });
 
+  api.post('/events/:id/review', async (c) => {
+    const caller = c.get('caller');
+    if (!caller) {
+      const r = problem(c, 401, 'reviewing needs an API token of an editor or an admin: send Authorization: Bearer TOKEN');
+      r.headers.set('www-authenticate', 'Bearer realm="turnout"');
+      return r;
+    }
+    if (caller.role !== 'editor' && caller.role !== 'admin') return problem(c, 403, `${caller.name} is a ${caller.role}: only editors and admins review events`);
+    const id = c.req.param('id');
+    if (!EventIdParam.safeParse(id).success) return problem(c, 404, 'no event has this id: ids are 16 hexadecimal characters', 'id');
+    const length = Number(c.req.header('content-length') ?? 0);
+    if (length > MAX_BODY) return problem(c, 413, `the body is over ${MAX_BODY} bytes`, 'body');
+    const bytes = await c.req.arrayBuffer();
+    if (bytes.byteLength > MAX_BODY) return problem(c, 413, `the body is over ${MAX_BODY} bytes`, 'body');
+    const type = c.req.header('content-type') ?? '';
+    if (!/^application\/json\s*(;|$)/i.test(type)) return problem(c, 415, 'the body must be JSON (Content-Type: application/json)', 'body');
+    let raw: unknown;
+    try {
+      raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    } catch {
+      throw new BadParameter('body', 'the body is not valid JSON');
+    }
+    const body = parseBody(ReviewBody, raw);
+    const result = repo.reviewEvent(id, { ...body, user: caller.name });
+    if (result.outcome === 'not-found') return problem(c, 404, `no event has id ${id}`, 'id');
+    if (result.outcome === 'conflict') {
+      return problem(c, 409, `the event is at revision ${result.revision}, not ${body.revision}: someone changed it since; reload it and review again`, 'revision', {
+        revision: result.revision,
+      });
+    }
+    return c.json(servedEvent(result.record, today()), 200, { 'cache-control': 'no-store' });
+  });
+
   // Every map load asks for all its points: the body (megabytes for a large store) is kept, with a fast gzip
   // of it, until the store changes.
   const pointsCache = new Map<string, { version: string; json: Buffer; gzip: Buffer | null }>();
@@ -162,7 +196,7 @@ export function apiRoutes(repo: Repository, opts: ApiOptions = {}): Hono<ApiEnv>
   api.all('*', (c) =>
     c.req.method === 'GET' || c.req.method === 'HEAD'
       ? problem(c, 404, `no API endpoint at ${new URL(c.req.url).pathname}; see /api/openapi.json`)
-      : problem(c, 405, 'the API is read-only: only GET and HEAD are allowed'),
+      : problem(c, 405, 'only GET and HEAD are allowed here (and POST on the write endpoints in /api/openapi.json)'),
   );
   return api;
 }

@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document of the API, generated from the zod schemas that validate requests.
 import { z } from 'zod';
 import {
+  ConflictSchema,
   CsvQuery,
   EventListSchema,
   EventRecordSchema,
@@ -9,6 +10,7 @@ import {
   MeSchema,
   PointsSchema,
   ProblemSchema,
+  ReviewBody,
   RoundupQuery,
   RoundupSchema,
   StatsQuery,
@@ -33,6 +35,7 @@ function queryParameters(schema: z.ZodType): Json[] {
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: Json, description: string) => ({ description, content: { 'application/json': { schema } } });
+const problemOf = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
 const badRequest = { description: 'a parameter is invalid; `param` names it', content: { 'application/problem+json': { schema: ref('Problem') } } };
 
 let cached: Json | null = null;
@@ -46,7 +49,7 @@ export function openApiDocument(): Json {
       title: 'Turnout API',
       version: '0.1.0',
       description:
-        'Read-only access to the record of demonstrations Turnout extracted from news articles. Every value keeps the source article and the quote it came from.',
+        'The record of demonstrations Turnout extracted from news articles, to read, and for editors (with an API token) to review. Every value keeps the source article and the quote it came from.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     paths: {
@@ -64,6 +67,26 @@ export function openApiDocument(): Json {
           responses: {
             '200': json(ref('EventRecord'), 'the event'),
             '404': { description: 'no event has this id', content: { 'application/problem+json': { schema: ref('Problem') } } },
+          },
+        },
+      },
+      '/api/events/{id}/review': {
+        post: {
+          summary: 'Verify or reject an event (editors and admins): one new revision, with who, when and why in its history',
+          description:
+            'The rebuilt record keeps a review whatever later articles say. A rejected event leaves every list, map, export and feed unless include_rejected=true; it stays readable at /api/events/{id}.',
+          security: [{ bearerAuth: [] }],
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{16}$' } }],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('ReviewRequest') } } },
+          responses: {
+            '200': json(ref('EventRecord'), 'the event as reviewed, at its new revision'),
+            '400': problemOf('a body field is missing, unknown or of the wrong type (`param` names it), or the body is not JSON; nothing changed'),
+            '401': problemOf('no bearer token, or one that is unknown or revoked'),
+            '403': problemOf('the token belongs to a viewer'),
+            '404': problemOf('no event has this id'),
+            '409': { description: 'revision is not the event\'s current one: someone changed it since', content: { 'application/problem+json': { schema: ref('Conflict') } } },
+            '413': problemOf('the body is over 64 KB'),
+            '415': problemOf('the body is not sent as application/json'),
           },
         },
       },
@@ -126,6 +149,8 @@ export function openApiDocument(): Json {
         Roundup: jsonSchema(RoundupSchema),
         Me: jsonSchema(MeSchema),
         Problem: jsonSchema(ProblemSchema),
+        ReviewRequest: jsonSchema(ReviewBody),
+        Conflict: jsonSchema(ConflictSchema),
       },
       securitySchemes: {
         bearerAuth: {

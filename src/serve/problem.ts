@@ -14,16 +14,27 @@ export interface Problem {
 const TITLES: Record<number, [string, string]> = {
   400: ['invalid-parameter', 'Invalid parameter'],
   401: ['unauthorized', 'Unauthorized'],
+  403: ['forbidden', 'Forbidden'],
   404: ['not-found', 'Not found'],
   405: ['method-not-allowed', 'Method not allowed'],
+  409: ['conflict', 'Conflict'],
+  413: ['content-too-large', 'Content too large'],
   414: ['uri-too-long', 'URI too long'],
+  415: ['unsupported-media-type', 'Unsupported media type'],
   500: ['internal-error', 'Internal error'],
 };
 
-export function problem(c: Context, status: 400 | 401 | 404 | 405 | 414 | 500, detail: string, param?: string): Response {
+export function problem(
+  c: Context,
+  status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 414 | 415 | 500,
+  detail: string,
+  param?: string,
+  extra: Record<string, unknown> = {},
+): Response {
   const [slug, title] = TITLES[status]!;
   const body: Problem = { type: `urn:turnout:problem:${slug}`, title, status, detail, instance: new URL(c.req.url).pathname };
   if (param) body.param = param;
+  Object.assign(body, extra);
   return c.body(JSON.stringify(body), status, { 'content-type': 'application/problem+json; charset=utf-8' });
 }
 
@@ -41,6 +52,23 @@ export class BadParameter extends Error {
  * Validates a request's query string against a strict zod object schema. Unknown parameters and parameters
  * given twice are errors too, so that a typo ("regoin=CA") is not silently ignored.
  */
+/**
+ * Validates a JSON request body (already parsed) against a strict zod object schema: the first field at fault,
+ * unknown fields included, is a BadParameter naming it.
+ */
+export function parseBody<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new BadParameter('body', 'the body must be a JSON object');
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!;
+    throw new BadParameter(key, `unknown field ${JSON.stringify(key.slice(0, 50))}`);
+  }
+  const field = String(issue.path[0] ?? 'body');
+  throw new BadParameter(field, `${field} ${issueText(issue)}`);
+}
+
 export function parseQuery<S extends z.ZodType>(schema: S, url: string): z.output<S> {
   const params = new URL(url).searchParams;
   const raw: Record<string, string> = {};

@@ -43,6 +43,10 @@ export const filterShape = {
     .refine((v) => parseBbox(v) !== null, 'must have longitudes within ±180, latitudes within ±90 and minLat <= maxLat')
     .optional()
     .describe('minLon,minLat,maxLon,maxLat (WGS 84); minLon > maxLon crosses the antimeridian'),
+  include_rejected: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('true keeps events an editor rejected (review_status "rejected"); by default they are left out'),
 };
 
 const dateOrder = (v: { from?: string; to?: string }, ctx: z.RefinementCtx) => {
@@ -86,6 +90,17 @@ export const RoundupQuery = z
   .superRefine((v, ctx) => {
     if (!v.date && !v.macroevent) ctx.addIssue({ code: 'custom', path: ['date'], message: 'date or macroevent is required' });
   });
+
+/** The largest request body a write endpoint reads. */
+export const MAX_BODY = 64 * 1024;
+
+export const ReviewBody = z
+  .object({
+    action: z.enum(['verify', 'reject']).describe('verify: the event is right as recorded; reject: not a protest, or not this place or day'),
+    reason: z.string().trim().min(1).max(2000).describe('why, in a few words: kept in the event\'s history'),
+    revision: z.number().int().min(1).describe('the event\'s current revision number; any other is a 409 (someone changed it first)'),
+  })
+  .strict();
 
 export const EventIdParam = z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 hexadecimal characters');
 
@@ -154,6 +169,12 @@ export const EventRecordSchema = z.object({
   evidence: z.array(EvidenceSchema),
   confidence: z.number().min(0).max(1),
   flags: z.array(z.string()),
+  revision: z.number().int().describe('the stored revision number: 1 when first stored, one more on every change; a review must name it'),
+  review_status: z
+    .enum(['unreviewed', 'verified', 'rejected'])
+    .describe('a human\'s review: unreviewed until an editor verifies or rejects the event; re-ingesting never resets it. Rejected events are left out of lists unless include_rejected=true'),
+  reviewed_by: nullableString.describe('the name of the editor who last reviewed the event; null when unreviewed'),
+  reviewed_at: nullableString.describe('when the event was last reviewed (ISO 8601); null when unreviewed'),
 });
 
 // The schema and the TypeScript type must describe the same record: this fails to compile when they drift.
@@ -230,11 +251,21 @@ export const MeSchema = z.object({
     .describe('the user the bearer token belongs to; null for a request without an Authorization header'),
 });
 
+export const ConflictSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.literal(409),
+  detail: z.string(),
+  instance: z.string().optional(),
+  param: z.string().optional(),
+  revision: z.number().int().describe('the event\'s current revision: reload it, then review again'),
+});
+
 export const ProblemSchema = z.object({
   type: z.string(),
   title: z.string(),
   status: z.number().int(),
   detail: z.string(),
   instance: z.string().optional(),
-  param: z.string().optional().describe('the query or path parameter at fault'),
+  param: z.string().optional().describe('the query or path parameter, or the body field, at fault'),
 });

@@ -15,7 +15,23 @@ export interface EventFilter {
   /** [minLon, minLat, maxLon, maxLat]; minLon > maxLon crosses the antimeridian */
   bbox?: [number, number, number, number];
   limit?: number;
+  /** keep events an editor rejected (left out by default) */
+  includeRejected?: boolean;
 }
+
+export interface ReviewRequest {
+  action: 'verify' | 'reject';
+  reason: string;
+  /** the revision the editor saw; any other is a conflict */
+  revision: number;
+  /** the reviewer's user name */
+  user: string;
+}
+
+export type ReviewResult =
+  | { outcome: 'reviewed'; record: EventRecord }
+  | { outcome: 'not-found' }
+  | { outcome: 'conflict'; revision: number };
 
 export interface PageRequest {
   limit: number;
@@ -102,6 +118,8 @@ export interface Repository {
   /** counts and size sums of matching events per day, region or macro-event, sorted by key */
   stats(group: StatsGroup, filter: EventFilter): StatsRow[];
   getEvent(id: string): EventRecord | null;
+  /** Verifies or rejects an event at the revision the editor saw: one new revision, the reason in its history. */
+  reviewEvent(id: string, req: ReviewRequest): ReviewResult;
   /** the distinct regions of stored events: state codes, and country names (or codes) abroad */
   regions(): string[];
   counts(): StoreCounts;

@@ -60,6 +60,9 @@ const COLUMNS: Col[] = [
   ['planned_status', (e, today) => plannedStatus(e, today)],
   ['geo_precision', (e) => e.geo_precision],
   ['confidence', (e) => e.confidence],
+  // as in CCC's data: who coded (here, reviewed) the row; NA while no human has
+  ['coder', (e) => (e.review_status !== 'unreviewed' ? e.reviewed_by : null)],
+  ['review_status', (e) => e.review_status],
 ];
 
 export const CSV_COLUMNS = COLUMNS.map((c) => c[0]);

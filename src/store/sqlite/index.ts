@@ -4,6 +4,8 @@ import type { Article, EventRecord, Mention, SourceRef } from '../../core/types.
 import { eventId, eventKey, mergeMentions, siblingKey, sourceRef } from '../../merge/cluster.js';
 import {
   CursorError,
+  type ReviewRequest,
+  type ReviewResult,
   systemClock,
   type EventFilter,
   type EventChange,
@@ -19,7 +21,7 @@ import {
 import { SqliteLiveStore } from './live.js';
 import { SqliteAccountStore } from './accounts.js';
 import { regionValues } from '../../resolve/regions.js';
-import { MIGRATIONS, storedPlanLinks, UNDATED_SORT_KEY, writeQueryColumns } from './migrations.js';
+import { MIGRATIONS, storedPlanLinks, UNDATED_SORT_KEY, writeQueryColumns, writeReviewColumn } from './migrations.js';
 
 /**
  * Each plain filter, the SQL condition it adds to a query on the search table `s`, and its arguments. Dates
@@ -189,11 +191,17 @@ export class SqliteRepository implements Repository {
     );
     if (!rows.length) return null;
     const mentions = rows.map((r) => JSON.parse(r.data) as Mention);
-    const record = mergeMentions(key, mentions, sources, copyOf, storedPlanLinks(this.db, key, mentions));
-    const json = JSON.stringify(record);
+    const merged = mergeMentions(key, mentions, sources, copyOf, storedPlanLinks(this.db, key, mentions));
     const existing = this.sql('SELECT id, revision, record FROM events WHERE event_key = ?').get(key) as { id: string; revision: number; record: string } | undefined;
-    if (existing && existing.record === json) return null;
+    // a human's review is no machine value: the rebuilt record keeps it, whatever the mentions say
+    const before = existing ? (JSON.parse(existing.record) as EventRecord) : null;
+    const review = before
+      ? { review_status: before.review_status ?? 'unreviewed', reviewed_by: before.reviewed_by ?? null, reviewed_at: before.reviewed_at ?? null }
+      : { review_status: merged.review_status, reviewed_by: merged.reviewed_by, reviewed_at: merged.reviewed_at };
+    if (existing && existing.record === JSON.stringify({ ...merged, revision: existing.revision, ...review })) return null;
     const revision = existing ? existing.revision + 1 : 1;
+    const record: EventRecord = { ...merged, revision, ...review };
+    const json = JSON.stringify(record);
     if (existing) {
       this.db
         .prepare('UPDATE events SET date = ?, region = ?, locality = ?, status = ?, macroevent = ?, revision = ?, record = ?, updated_at = ? WHERE id = ?')
@@ -206,6 +214,7 @@ export class SqliteRepository implements Repository {
         .run(eventId(key), key, record.date, record.region, record.locality, record.status, record.macroevent, revision, json, now, now);
     }
     writeQueryColumns(this.db, record.id, record, (q) => this.sql(q));
+    writeReviewColumn(this.db, record.id, record, (q) => this.sql(q));
     this.sql('INSERT INTO event_revisions (event_id, revision, record, reason, created_at) VALUES (?, ?, ?, ?, ?)').run(record.id, revision, json, reason, now);
     return { id: record.id, revision, created: !existing };
   }
@@ -312,6 +321,35 @@ export class SqliteRepository implements Repository {
       .all(...args) as StatsRow[];
   }
 
+  reviewEvent(id: string, req: ReviewRequest): ReviewResult {
+    return this.db.transaction((): ReviewResult => {
+      const row = this.sql('SELECT revision, record FROM events WHERE id = ?').get(id) as { revision: number; record: string } | undefined;
+      if (!row) return { outcome: 'not-found' };
+      if (row.revision !== req.revision) return { outcome: 'conflict', revision: row.revision };
+      const now = this.effects.now();
+      const revision = row.revision + 1;
+      const record: EventRecord = {
+        ...(JSON.parse(row.record) as EventRecord),
+        revision,
+        review_status: req.action === 'verify' ? 'verified' : 'rejected',
+        reviewed_by: req.user,
+        reviewed_at: now,
+      };
+      const json = JSON.stringify(record);
+      this.sql('UPDATE events SET revision = ?, record = ?, updated_at = ? WHERE id = ?').run(revision, json, now, id);
+      writeReviewColumn(this.db, id, record, (q) => this.sql(q));
+      this.sql('INSERT INTO event_revisions (event_id, revision, record, reason, created_at) VALUES (?, ?, ?, ?, ?)').run(
+        id,
+        revision,
+        json,
+        `${req.action} by ${req.user}: ${req.reason}`,
+        now,
+      );
+      this.live().queueDeliveries([{ id, revision, created: false }]);
+      return { outcome: 'reviewed', record };
+    }).immediate();
+  }
+
   getEvent(id: string): EventRecord | null {
     const row = this.sql('SELECT record FROM events WHERE id = ?').get(id) as { record: string } | undefined;
     return row ? (JSON.parse(row.record) as EventRecord) : null;
@@ -359,6 +397,8 @@ function whereOf(filter: EventFilter, driving = true): { sql: string; args: unkn
     where.push(clause);
     args.push(...values(v));
   }
+  // an event an editor rejected is no event: left out unless asked for
+  if (!filter.includeRejected) where.push("s.review_status <> 'rejected'");
   if (filter.q) {
     const match = ftsQuery(filter.q);
     // text without a single word matches nothing rather than everything

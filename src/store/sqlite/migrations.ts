@@ -1,6 +1,6 @@
 // Versioned schema migrations. Append only: a released migration is never edited.
 import type Database from 'better-sqlite3';
-import type { EventRecord, Mention, SourceRef } from '../../core/types.js';
+import { UNREVIEWED, type EventRecord, type Mention, type SourceRef } from '../../core/types.js';
 import { planLinks, publicFileName, siblingKey, type PlanLinks } from '../../merge/cluster.js';
 
 export interface Migration {
@@ -263,7 +263,30 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX api_tokens_user ON api_tokens(user_id);
     `,
   },
+  {
+    version: 8,
+    name: 'review state in the record (review_status, reviewed_by, reviewed_at) and its revision number',
+    sql: `ALTER TABLE event_search ADD COLUMN review_status TEXT NOT NULL DEFAULT 'unreviewed';`,
+    backfill: (db) => {
+      const update = db.prepare('UPDATE events SET record = ? WHERE rowid = ?');
+      const batch = db.prepare('SELECT rowid, revision, record FROM events WHERE rowid > ? ORDER BY rowid LIMIT 500');
+      for (let last = -1; ; ) {
+        const rows = batch.all(last) as Array<{ rowid: number; revision: number; record: string }>;
+        if (!rows.length) break;
+        for (const r of rows) {
+          const { revision: _r, review_status: _s, reviewed_by: _b, reviewed_at: _a, ...old } = JSON.parse(r.record) as EventRecord;
+          update.run(JSON.stringify({ ...old, revision: r.revision, ...UNREVIEWED }), r.rowid);
+        }
+        last = rows[rows.length - 1]!.rowid;
+      }
+    },
+  },
 ];
+
+/** Keeps the search row's review status in step with the record (writeQueryColumns resets it: call after). */
+export function writeReviewColumn(db: Database.Database, id: string, record: EventRecord, prepare: (sql: string) => Database.Statement = (sql) => db.prepare(sql)): void {
+  prepare('UPDATE event_search SET review_status = ? WHERE event_rowid = (SELECT rowid FROM events WHERE id = ?)').run(record.review_status, id);
+}
 
 /** The links of the event under `key` to its same-day plan or held action, from the stored mentions. */
 export function storedPlanLinks(db: Database.Database, key: string, own?: Mention[]): PlanLinks {
