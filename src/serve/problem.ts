@@ -60,13 +60,18 @@ export function parseBody<S extends z.ZodType>(schema: S, raw: unknown): z.outpu
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new BadParameter('body', 'the body must be a JSON object');
   const r = schema.safeParse(raw);
   if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
+  const { issue, name } = firstIssue(r.error, 'field', 'body');
+  throw new BadParameter(name, `${name} ${issueText(issue)}`);
+}
+
+/** The first issue of a failed parse and the name it concerns; an unknown key is a BadParameter at once. */
+function firstIssue(error: z.ZodError, what: 'field' | 'parameter', whole: string): { issue: z.ZodError['issues'][number]; name: string } {
+  const issue = error.issues[0]!;
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
-    throw new BadParameter(key, `unknown field ${JSON.stringify(key.slice(0, 50))}`);
+    throw new BadParameter(key, `unknown ${what} ${JSON.stringify(key.slice(0, 50))}`);
   }
-  const field = String(issue.path[0] ?? 'body');
-  throw new BadParameter(field, `${field} ${issueText(issue)}`);
+  return { issue, name: String(issue.path[0] ?? whole) };
 }
 
 export function parseQuery<S extends z.ZodType>(schema: S, url: string): z.output<S> {
@@ -78,12 +83,7 @@ export function parseQuery<S extends z.ZodType>(schema: S, url: string): z.outpu
   }
   const r = schema.safeParse(raw);
   if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
-  if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0]!;
-    throw new BadParameter(key, `unknown parameter ${JSON.stringify(key.slice(0, 50))}`);
-  }
-  const param = String(issue.path[0] ?? 'query');
+  const { issue, name: param } = firstIssue(r.error, 'parameter', 'query');
   const given = raw[param];
   const shown = given === undefined ? '' : ` (got ${JSON.stringify(given.length > 60 ? given.slice(0, 60) + '…' : given)})`;
   throw new BadParameter(param, `${param} ${issueText(issue)}${shown}`);

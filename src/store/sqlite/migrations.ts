@@ -226,22 +226,13 @@ export const MIGRATIONS: Migration[] = [
     version: 6,
     name: 'a same-day plan and the action later reported at its place that day link to each other (realized_by, plan_of)',
     sql: '',
-    backfill: (db) => {
-      const update = db.prepare('UPDATE events SET record = ? WHERE rowid = ?');
-      const batch = db.prepare('SELECT rowid, event_key, record FROM events WHERE rowid > ? ORDER BY rowid LIMIT 500');
-      for (let last = -1; ; ) {
-        const rows = batch.all(last) as Array<{ rowid: number; event_key: string; record: string }>;
-        if (!rows.length) break;
-        for (const r of rows) {
-          const old = JSON.parse(r.record) as EventRecord;
-          const links = storedPlanLinks(db, r.event_key);
-          // the new fields beside status, where a new record has them
-          const { id, date, date_precision, status, ...rest } = old;
-          update.run(JSON.stringify({ id, date, date_precision, status, ...links, ...rest }), r.rowid);
-        }
-        last = rows[rows.length - 1]!.rowid;
-      }
-    },
+    backfill: (db) =>
+      rewriteRecords(db, (old, row) => {
+        const links = storedPlanLinks(db, row.event_key);
+        // the new fields beside status, where a new record has them
+        const { id, date, date_precision, status, ...rest } = old;
+        return { id, date, date_precision, status, ...links, ...rest } as EventRecord;
+      }),
   },
   {
     version: 7,
@@ -267,25 +258,32 @@ export const MIGRATIONS: Migration[] = [
     version: 8,
     name: 'review state in the record (review_status, reviewed_by, reviewed_at) and its revision number',
     sql: `ALTER TABLE event_search ADD COLUMN review_status TEXT NOT NULL DEFAULT 'unreviewed';`,
-    backfill: (db) => {
-      const update = db.prepare('UPDATE events SET record = ? WHERE rowid = ?');
-      const batch = db.prepare('SELECT rowid, revision, record FROM events WHERE rowid > ? ORDER BY rowid LIMIT 500');
-      for (let last = -1; ; ) {
-        const rows = batch.all(last) as Array<{ rowid: number; revision: number; record: string }>;
-        if (!rows.length) break;
-        for (const r of rows) {
-          const { revision: _r, review_status: _s, reviewed_by: _b, reviewed_at: _a, ...old } = JSON.parse(r.record) as EventRecord;
-          update.run(JSON.stringify({ ...old, revision: r.revision, ...UNREVIEWED }), r.rowid);
-        }
-        last = rows[rows.length - 1]!.rowid;
-      }
-    },
+    backfill: (db) =>
+      rewriteRecords(db, (record, row) => {
+        const { revision: _r, review_status: _s, reviewed_by: _b, reviewed_at: _a, ...old } = record;
+        return { ...old, revision: row.revision, ...UNREVIEWED } as EventRecord;
+      }),
   },
 ];
 
 /** Keeps the search row's review status in step with the record (writeQueryColumns resets it: call after). */
 export function writeReviewColumn(db: Database.Database, id: string, record: EventRecord, prepare: (sql: string) => Database.Statement = (sql) => db.prepare(sql)): void {
   prepare('UPDATE event_search SET review_status = ? WHERE event_rowid = (SELECT rowid FROM events WHERE id = ?)').run(record.review_status, id);
+}
+
+/**
+ * Rewrites every stored event record through `change`, in batches of 500 rows, so a large store's records never all
+ * sit in memory at once.
+ */
+function rewriteRecords(db: Database.Database, change: (record: EventRecord, row: { event_key: string; revision: number }) => EventRecord): void {
+  const update = db.prepare('UPDATE events SET record = ? WHERE rowid = ?');
+  const batch = db.prepare('SELECT rowid, event_key, revision, record FROM events WHERE rowid > ? ORDER BY rowid LIMIT 500');
+  for (let last = -1; ; ) {
+    const rows = batch.all(last) as Array<{ rowid: number; event_key: string; revision: number; record: string }>;
+    if (!rows.length) break;
+    for (const r of rows) update.run(JSON.stringify(change(JSON.parse(r.record) as EventRecord, r)), r.rowid);
+    last = rows[rows.length - 1]!.rowid;
+  }
 }
 
 /** The links of the event under `key` to its same-day plan or held action, from the stored mentions. */
