@@ -82,7 +82,7 @@ with planned_status for a plan ("upcoming", "no report yet", "reported", "date u
 Prints one JSON line per place: locality, region, country, lat, lon, county, fips, precision, location_detail
 (a neighbourhood or New York borough the query names: "Brooklyn, NY" is locality New York, location_detail
 Brooklyn), ambiguous and candidates, and the alternatives considered. A name that fits another town about as
-well ("Springfield") is flagged "ambiguous": true with its likeliest readings in "candidates", and a line on
+well ("Franklin") is flagged "ambiguous": true with its likeliest readings in "candidates", and a line on
 stderr says so; the first reading is still given. Examples: "Spokane", "Billings, Montana", "Cook County, IL", "Lyon".
 
 With a state, geocode also finds places the extractor never reads as bare words: small GeoNames places, US

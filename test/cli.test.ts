@@ -91,13 +91,13 @@ describe('turnout command', () => {
   });
 
   it('geocode says plainly when a name is ambiguous, and keeps a borough as location_detail', () => {
-    const r = turnout(['geocode', 'Springfield', 'Brooklyn, NY', 'Akron, OH']);
+    const r = turnout(['geocode', 'Franklin', 'Brooklyn, NY', 'Akron, OH']);
     assert.equal(r.code, 0, r.stderr);
     const [spring, brooklyn, akron] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     assert.equal(spring.ambiguous, true);
     const readings = spring.candidates.map((c: { locality: string; region: string }) => `${c.locality}, ${c.region}`);
     assert.ok(readings.length >= 2);
-    assert.ok(r.stderr.includes(`"Springfield" is ambiguous: ${readings.join('; ')}`), r.stderr);
+    assert.ok(r.stderr.includes(`"Franklin" is ambiguous: ${readings.join('; ')}`), r.stderr);
     assert.deepEqual([brooklyn.locality, brooklyn.location_detail, brooklyn.ambiguous], ['New York', 'Brooklyn', false]);
     assert.equal(akron.ambiguous, false);
     assert.equal(r.stderr.trim().split('\n').length, 1, 'one line, for the ambiguous name only');

@@ -275,7 +275,7 @@ function synthesize(gold: Array<{ file?: string; id?: string; negative?: boolean
       else if (w < 0.2) e.region = pick(['TX', 'Ontario', 'Texas', null, '', 'Nowhere Land']);
       const l = r();
       if (l < 0.05 && typeof e.locality === 'string') e.locality = e.locality.replace(/^Saint /, 'St. ').replace(/^St\. /, 'Saint ').toUpperCase();
-      else if (l < 0.1) e.locality = pick(['Springfield', null, '', 'Zürich', 'New York City', "Coeur d'Alene"]);
+      else if (l < 0.1) e.locality = pick(['Franklin', null, '', 'Zürich', 'New York City', "Coeur d'Alene"]);
       if (r() < 0.15) e.status = e.status === 'planned' ? 'occurred' : pick(['planned', 'occurred', null]);
       const s = r();
       if (typeof g.size_text === 'string' && s < 0.4) e.size_text = `Organizers’ count: ${g.size_text.toUpperCase()} — or so`;
@@ -347,7 +347,7 @@ describe('turnout eval LABELS.json --texts DIR', () => {
       id: 'river', url: URL, query: 'q', rank: 1, published: '2026-02-15', negative: false, notes: '',
       events: [
         gev('2026-02-14', 'Dayton', 'OH', 'occurred', { size_text: 'Hundreds of people' }),
-        gev('2026-02-14', 'Springfield', 'Ohio', 'occurred', { size_text: 'About 150 protesters', arrests: 0 }),
+        gev('2026-02-14', 'Franklin', 'Ohio', 'occurred', { size_text: 'About 150 protesters', arrests: 0 }),
         gev('2026-02-13', 'Cincinnati', 'OH', 'occurred', { size_text: 'dozens' }),
         gev('2026-03-07', 'Columbus', 'OH', 'planned'),
         gev('2026-02-14', 'Toledo', 'OH'),

@@ -217,8 +217,8 @@ test('geocode: context decides between same-named places', () => {
   assert.equal(geocode('Portland', { nearbyRegions: ['ME'] })?.region, 'ME');
   assert.equal(geocode('Paris', { country: 'US' })?.country, 'FR');
   const gaz = loadGazetteer();
-  const ranked = rankPlaces(gaz.lookup('Springfield'), { region: 'IL' });
-  assert.equal(ranked[0]?.place.region, 'IL');
+  const ranked = rankPlaces(gaz.lookup('Franklin'), { region: 'WI' });
+  assert.equal(ranked[0]?.place.region, 'WI');
 });
 
 test('geocode: gibberish is null', () => {
@@ -284,22 +284,22 @@ test('CCC acceptance floors: "CityTown, StateTerritory" within 25 km of CCC (cle
 });
 
 test('geocode: a name that fits several towns about equally is flagged ambiguous, with its likeliest readings', () => {
-  const r = geocode('Springfield')!;
+  const r = geocode('Franklin')!;
   assert.equal(r.ambiguous, true);
   assert.ok(r.candidates.length >= 3, `${r.candidates.length} candidates`);
-  assert.ok(r.candidates.every((c) => c.locality === 'Springfield' && c.country === 'US'));
+  assert.ok(r.candidates.every((c) => c.locality === 'Franklin' && c.country === 'US'));
   assert.equal(new Set(r.candidates.map((c) => c.region)).size, r.candidates.length, 'one reading per state');
   assert.deepEqual([r.candidates[0]!.region, r.candidates[0]!.lat], [r.region, r.lat], 'the reading given comes first');
   // the candidates are the alternatives within the margin, in the ranking's order
-  const close = r.alternatives.filter((a) => a.locality === 'Springfield').map((a) => a.region);
+  const close = r.alternatives.filter((a) => a.locality === 'Franklin').map((a) => a.region);
   assert.deepEqual(r.candidates.slice(1).map((c) => c.region), close.slice(0, r.candidates.length - 1));
   // a state settles it; a city beside small namesakes (Reno, NV and two hamlets in Texas) is no ambiguity
-  for (const q of ['Springfield, IL', 'Reno', 'Boise', 'Tulsa']) {
+  for (const q of ['Franklin, WI', 'Reno', 'Boise', 'Tulsa']) {
     const x = geocode(q)!;
     assert.deepEqual([x.ambiguous, x.candidates], [false, []], q);
   }
   // the line `turnout geocode` prints carries the flag and the candidates
-  const line = JSON.parse(geocodeLines(['Springfield'])[0]!) as { ambiguous: boolean; candidates: unknown[] };
+  const line = JSON.parse(geocodeLines(['Franklin'])[0]!) as { ambiguous: boolean; candidates: unknown[] };
   assert.equal(line.ambiguous, true);
   assert.equal(line.candidates.length, r.candidates.length);
 });

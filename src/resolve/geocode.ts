@@ -82,7 +82,7 @@ export const W_POPULATION = 5;
 export const POPULATION_FLOOR = 100;
 /**
  * A name is ambiguous when a different town scores within this many points of the best: a runner-up that would win
- * with five times its population (Springfield MO, MA and IL; Columbus OH and GA), but not a town of a few thousand
+ * with five times its population (Franklin TN, WI and MA; Clinton IA, MS and MD), but not a town of a few thousand
  * beside a city (Reno NV and TX).
  */
 export const AMBIGUITY_MARGIN = W_POPULATION * Math.log10(5);
