@@ -1,5 +1,10 @@
 // Word lists for the extractor: the language of protest reporting. General English, nothing from one article.
 
+/** A word table with no prototype: a word such as "constructor" is in it only if written there. */
+export function table<T>(entries: Record<string, T>): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, entries);
+}
+
 /**
  * A pattern with its gate: lower-case strings of which every match of the pattern holds one. A text whose
  * lower-cased form holds none of them cannot match, and is spared the pattern (most sentences hold no protest

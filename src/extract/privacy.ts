@@ -141,7 +141,6 @@ function isAscii(s: string): boolean {
   return true;
 }
 
-
 /**
  * Would /\b\p{Ll}[\p{L}'’-]*\/gu, run over `text`, give `w` as one of its matches (a word that starts with a small
  * letter)? The redactor asks this of a few words; collecting every such word of the article was one of its costs.

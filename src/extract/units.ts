@@ -3,14 +3,10 @@
 import type { Article, Block } from '../core/types.js';
 import type { Gazetteer } from '../resolve/gazetteer.js';
 import { addDays, findDates, iso, parseIso, type DateHit, type YearHint } from './dates.js';
-import { ABROAD, AGGREGATE, FUTURE_CUES, GateScanner, NATIONWIDE, NON_PROTEST_DATE_VERBS, passesGate, TRIGGERS, WEAK_TRIGGERS, type GateHits, type Gated, type Trigger } from './lexicon.js';
+import { ABROAD, AGGREGATE, FUTURE_CUES, GateScanner, NATIONWIDE, NON_PROTEST_DATE_VERBS, passesGate, table, TRIGGERS, WEAK_TRIGGERS, type GateHits, type Gated, type Trigger } from './lexicon.js';
 import { capitalRuns, creditPlace, scanSentence, type RawPlace, type SentencePlaces } from './places.js';
 import { quotedRanges, splitSentences, tokenize, type Sentence, type Token } from './text.js';
 
-/** A word table with no prototype: a word such as "constructor" is in it only if written there. */
-function table<T>(entries: Record<string, T>): Record<string, T> {
-  return Object.assign(Object.create(null) as Record<string, T>, entries);
-}
 
 export interface Unit {
   sentence: Sentence;
@@ -121,7 +117,6 @@ function datesAfterLastDate(units: Unit[], lastDays: Map<number, DateHit>, publi
   });
 }
 
-/** The tactics of the protest words of `s` (with its gate hits), in list order ("" for generic ones). */
 /** A token inside none of a sentence's quoted slogans. */
 const NOT_QUOTED = (): boolean => false;
 
@@ -135,6 +130,7 @@ export function gatedTest(g: Gated, s: string, gates: GateHits): boolean {
   return passesGate(g, gates) && g.re.test(s);
 }
 
+/** The tactics of the protest words of `s` (with its gate hits), in list order ("" for generic ones). */
 function findTriggers(s: string, gates: GateHits, list: Trigger[]): string[] {
   const out: string[] = [];
   for (const t of list) {
