@@ -2,7 +2,7 @@
 // venues, organizations and claims, each with the quoted sentence as evidence. Pure.
 import type { Evidence, Mention } from '../core/types.js';
 import { AGENCY_WORDS, ORG_HEADS, POLICE_MEASURES, PROPERTY_DAMAGE } from './lexicon.js';
-import { findArrests, findInjuries, findSizes } from './size.js';
+import { findArrests, findInjuries, findSizes, PEOPLE } from './size.js';
 import { runsOf, type Unit } from './units.js';
 
 export function addEvidence(m: Mention, field: string, quote: string, u: Unit, source: string): void {
@@ -18,12 +18,12 @@ export function pushUnique(list: string[], v: string): boolean {
 }
 
 /** Sizes, arrests, injuries, police measures, damage, tactics, organizations, claims, venues. */
-/** "Police reported no arrests", "no one was arrested", "ended without arrests". */
 /**
  * "They were cited, not arrested", "were only ticketed": a citation alone is no arrest (CCC's rule), so such a
  * sentence reports none, whatever arrests it says others claimed.
  */
 const CITED_ONLY = /\b(?:merely|only|just|instead) (?:been |being |were |was )?(?:cited|ticketed|issued citations?)\b|\b(?:cited|ticketed|issued citations?),? (?:but |and )?not arrested\b|\bnot arrested,? but (?:cited|ticketed|issued citations?)\b/i;
+/** "Police reported no arrests", "no one was arrested", "ended without arrests". */
 const NO_ARRESTS = /\bno (?:immediate |reported )?arrests?\b|\bno(?:body| one) (?:was|were|has been|had been) (?:arrested|detained)\b|\bwithout (?:any )?arrests\b|\bzero arrests\b/i;
 
 /** CCC's numbers for the vague Spanish counts: "miles" thousands, "cientos" hundreds, "decenas" dozens. */
@@ -61,7 +61,8 @@ const MAX_LOCAL_CROWD = 2_000_000;
 
 const VAGUE_COUNT = /\b(?:dozens|hundreds|thousands|scores|several|some|many|multiple|few|handful|numerous|unspecified)\b/i;
 
-const PEOPLE_NOUN = '(?:members|supporters|workers|leaders|activists|residents|students|officials|parents|teachers|nurses|families|allies|organi[sz]ers|advocates|clergy|veterans|neighbou?rs|people|protesters|demonstrators|faculty|staff|employees|immigrants|friends)';
+// (besides the crowd's own nouns, people who join a listed crowd though they make none alone: "and local officials")
+const PEOPLE_NOUN = `(?:${[...PEOPLE, 'officials', 'immigrants', 'friends', 'staff'].join('|')})`;
 const PEOPLE_LIST = new RegExp(`^(?:,\\s+(?:[a-z]+\\s+)?${PEOPLE_NOUN})*,?\\s+(?:and|&)\\s+(?:[a-z]+\\s+)?${PEOPLE_NOUN}\\b`, 'i');
 
 /** The size phrase as the sentence words it, trimmed to the phrase and a following "members"-like noun. */

@@ -1,6 +1,7 @@
 // Mentions: the date each place of a sentence takes, the status of a report, and the mention records built
 // from them (one place, one day), including planned nationwide days. Pure.
 import type { Mention, Status } from '../core/types.js';
+import { protestWordSpans } from './attach.js';
 import { addDays, iso, monday, parseIso, type DateHit } from './dates.js';
 import type { RawPlace } from './places.js';
 import { MIN_UNQUALIFIED_POP, type Resolved } from './resolve.js';
@@ -53,16 +54,19 @@ export function assignDates(u: Unit, places: Resolved[], others: Resolved[] = []
   });
 }
 
-/** ", who was killed on Thursday,": a clause set off about someone or something else, with no protest word. */
+/** ", who was killed on Thursday,": a clause set off about someone or something else. */
 const ASIDE = /,\s+(?:who|whom|whose|which)\b[^,;]*,/g;
-const PROTEST_STEM = /protest|rall(?:y|ie)|march|demonstrat|strike|walk(?:ed)? ?out|vigil|picket|gather/i;
 
-/** The date sits in an aside about someone else ("Posters of a singer, who was honored on Thursday, hung there"). */
+/**
+ * The date sits in an aside about someone else, one with no protest word of the lexicon ("Posters of a singer, who
+ * was honored on Thursday, hung there").
+ */
 function inAsideAbout(s: Sentence, d: DateHit): boolean {
   if (!s.text.includes(', wh')) return false;
   for (const m of s.text.matchAll(ASIDE)) {
-    const a = s.start + m.index!;
-    if (d.start >= a && d.end <= a + m[0].length) return !PROTEST_STEM.test(m[0]);
+    const a = m.index!;
+    const b = a + m[0].length;
+    if (d.start >= s.start + a && d.end <= s.start + b) return !protestWordSpans(s.text).some(([x, y]) => x >= a && y <= b);
   }
   return false;
 }

@@ -8,11 +8,8 @@
 // All regexes and word tables are built once at module load.
 
 import type { SizeCat } from '../core/types.js';
+import { table } from './lexicon.js';
 
-/** A word table with no prototype: a word such as "constructor" is in it only if written there. */
-function table<T>(entries: Record<string, T>): Record<string, T> {
-  return Object.assign(Object.create(null) as Record<string, T>, entries);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -616,7 +613,8 @@ export function combineSizes(list: Array<{ size_text: string; size_low: number |
 // ---------------------------------------------------------------------------------------------
 // findSizes
 
-const PEOPLE = new Set(
+/** Nouns for the people a crowd is counted in ("300 teachers", "hundreds of residents"). */
+export const PEOPLE = new Set(
   (
     'people persons individuals protesters protestors demonstrators marchers ralliers rallygoers goers ' +
     'picketers strikers residents students workers activists participants supporters members veterans ' +
