@@ -16,6 +16,7 @@ import { articleContext, dominantDate, dominantTitle, geoWith, outletTownsOf, ty
 import { findDateline, paragraphDatelines } from './dateline.js';
 import { addDays, iso, parseIso, yearHintOf, type DateHit } from './dates.js';
 import { addEvidence, attachFacts } from './facts.js';
+import { findSizes } from './size.js';
 import { SAME_DAY_PLAN } from '../merge/cluster.js';
 import { ABROAD, AGGREGATE, FUTURE_CUES, NATIONWIDE, PAST_CUES, type Gated } from './lexicon.js';
 import { assignDates, groupPlaces, isPlaceLine, nationwideMention, newMention, plannedNationwideDays } from './mention.js';
@@ -90,10 +91,6 @@ const RECURRING = /\b(?:every|each)\s+(?:day|week|weekend|month|morning|evening|
 
 /** A local action counted among a nationwide day's: "was one of over a thousand", "was part of", "were among". */
 const ONE_OF_THEM = /\b(?:was|were|is|are) (?:one of|part of|among)\b/i;
-
-/** A counted crowd as the subject of a gathering: "About 150 people gathered", "hundreds of residents assembled". */
-const CROWD_GATHERED =
-  /\b(?:\d[\d,]*|a dozen|dozens|hundreds|thousands|scores)\s+(?:of\s+)?(?:[a-z]+\s+)?(?:people|protesters|demonstrators|residents|supporters|activists|students|workers|mourners|neighbou?rs|members)\s+(?:had\s+|have\s+)?(?:gathered|assembled|turned out|showed up)\b/i;
 
 /** The gated pattern's test of the unit's sentence. */
 function sentenceHas(g: Gated, u: Unit): boolean {
@@ -197,7 +194,8 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   // (in a short piece, one protest sentence is enough)
   const protestArticle = units.filter((u) => u.triggers.length).length >= Math.min(3, Math.max(1, Math.ceil(units.length / 4)));
   // (and in any page about a protest, a counted crowd that gathers: "About 150 people gathered outside the library")
-  for (const u of units) if (!u.triggers.length && u.weak.length && (protestArticle || (report.relevant && CROWD_GATHERED.test(u.sentence.text)))) u.triggers = u.weak;
+  // (the size reader decides what a counted crowd is)
+  for (const u of units) if (!u.triggers.length && u.weak.length && (protestArticle || (report.relevant && findSizes(u.sentence.text).length > 0))) u.triggers = u.weak;
   // one name, one place per article: "Milan" stays in Italy after "Paris and Milan ... around the world"
   const resolvedNames = new Map<string, Resolved>();
   // mentions dated after publication with no word of the future: planned, unless the article reports them as past
@@ -225,7 +223,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   let lastSite: Resolved | null = null;
   let introBlockFuture = false;
   // the geographic context of the current section, built when a sentence of it first resolves a place
-  let secGeo: SectionGeo | null = null;
+  let secGeo = null as SectionGeo | null;
   for (let u of units) {
     if (u.block !== lastBlock) {
       lastBlock = u.block;
@@ -243,15 +241,16 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
 
     // states named in the sentence decide; a section heading's state weighs like the article's main state
     // (built only for a sentence that resolves a place: most name none)
-    let geo: ArticleGeo | null = null;
     if (secGeo?.section !== section) secGeo = null;
+    let geo: ArticleGeo | null = null;
+    const geoOf = (): ArticleGeo => (geo ??= sentenceGeo(u, (secGeo ??= sectionGeo(ctx, section))));
     const resolved: Resolved[] = [];
     for (const raw of u.scan.places) {
       const key = raw.text.toLowerCase();
       const known = !raw.qualifier && !raw.venue ? resolvedNames.get(key) : undefined;
       const r = known
         ? { raw, place: known.place, locality: known.locality, detail: known.detail }
-        : resolvePlace(raw, gaz, (geo ??= sentenceGeo(u, (secGeo ??= sectionGeo(ctx, section)))), section, explicitLocalities, u.sentence.start);
+        : resolvePlace(raw, gaz, geoOf(), section, explicitLocalities, u.sentence.start);
       if (!r) continue;
       resolved.push(r);
       if (!raw.venue && !resolvedNames.has(key)) resolvedNames.set(key, r);
@@ -292,7 +291,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     const aggregate = sentenceHas(AGGREGATE, u);
     if (!places.length && !resolved.some((_, k) => licensed[k] || context[k]) && isEventSentence && (!nationwide || localPart) && !namesCountry && !aggregate) {
       const credit = u.kind === 'caption' ? creditPlaces.get(u.block) : undefined;
-      const fromCredit = credit ? resolvePlace(credit, gaz, (geo ??= sentenceGeo(u, (secGeo ??= sectionGeo(ctx, section)))), section, explicitLocalities, -1) : null;
+      const fromCredit = credit ? resolvePlace(credit, gaz, geoOf(), section, explicitLocalities, -1) : null;
       // (the article's sole site only for a sentence that dates its own report: "On Tuesday there were protests")
       const datedHere = u.dates.some((d) => d.date && d.precision === 'day' && !u.future) || (u.future && CLOCK_TIME.test(u.sentence.text) && !RECURRING.test(u.sentence.text));
       // ("in this river town", "the same city": the town the article last put a report in)
