@@ -14,7 +14,7 @@ import { IngestError } from './ingest/index.js';
 import { articleEvents, ingestInto, processInput, type RawInput } from './pipeline.js';
 import { loadGazetteer } from './resolve/gazetteer.js';
 import { geocodeOutput } from './resolve/geocode.js';
-import { regionValues, unknownRegionMessage } from './resolve/regions.js';
+import { regionFilter, unknownRegionMessage } from './resolve/regions.js';
 import type { LiveStore } from './store/live.js';
 import type { EventFilter, Repository } from './store/repository.js';
 import type { DrainSummary, Watcher, WatchOptions } from './live/watch.js';
@@ -211,14 +211,13 @@ function checkDate(name: string, v: string | undefined): string | undefined {
 function filterOf(a: Args, storedRegions?: () => string[]): EventFilter {
   const status = a.opts.get('status');
   if (status !== undefined && status !== 'occurred' && status !== 'planned') throw new UsageError(`--status must be occurred or planned, got "${status}"`);
-  const region = a.opts.get('region');
-  if (region !== undefined && !(regionValues(region) ?? (storedRegions ? regionValues(region, storedRegions()) : null))) {
-    throw new UsageError(unknownRegionMessage('--region', region));
-  }
+  const given = a.opts.get('region');
+  const region = given === undefined ? undefined : regionFilter(given, storedRegions);
+  if (region === null) throw new UsageError(unknownRegionMessage('--region', given!));
   return {
     from: checkDate('from', a.opts.get('from')),
     to: checkDate('to', a.opts.get('to')),
-    region: region !== undefined && /^[A-Za-z]{2}$/.test(region) ? region.toUpperCase() : region,
+    region,
     locality: a.opts.get('locality'),
     status: status as Status | undefined,
     macroevent: a.opts.get('macroevent'),

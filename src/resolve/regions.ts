@@ -49,6 +49,15 @@ export function regionValues(input: string, present: Iterable<string> = []): str
   return null;
 }
 
+/**
+ * The region filter as the store takes it (a two-letter code in capitals, a name as given), or null when the input
+ * names no region we know nor one the store holds (`present`, asked only when our tables do not know it).
+ */
+export function regionFilter(input: string, present: () => Iterable<string> = () => []): string | null {
+  if (!(regionValues(input) ?? regionValues(input, present()))) return null;
+  return /^[A-Za-z]{2}$/.test(input) ? input.toUpperCase() : input;
+}
+
 /** The message for a region we do not know, naming the option or parameter at fault. */
 export function unknownRegionMessage(param: string, given: string): string {
   const shown = given.length > 60 ? given.slice(0, 60) + '…' : given;

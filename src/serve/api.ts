@@ -8,7 +8,7 @@ import type { Caller } from '../store/accounts.js';
 import { acceptsGzip } from './encoding.js';
 import { toCsv } from './export/csv.js';
 import { toGeoJson } from './export/geojson.js';
-import { regionValues, unknownRegionMessage } from '../resolve/regions.js';
+import { regionFilter, unknownRegionMessage } from '../resolve/regions.js';
 import { localDay } from '../core/planned.js';
 import { openApiDocument } from './openapi.js';
 import { BadParameter, parseBody, parseQuery, problem } from './problem.js';
@@ -24,13 +24,12 @@ export const POINT_FIELDS = ['id', 'lon', 'lat', 'status', 'size'];
 
 /** The store's filter from a validated query; a region we do not know (region=ZZ) is a bad parameter. */
 export function filterFrom(q: z.output<typeof FilterQuery>, repo: Pick<Repository, 'regions'>): EventFilter {
-  if (q.region !== undefined && !(regionValues(q.region) ?? regionValues(q.region, repo.regions()))) {
-    throw new BadParameter('region', unknownRegionMessage('region', q.region));
-  }
+  const region = q.region === undefined ? undefined : regionFilter(q.region, () => repo.regions());
+  if (region === null) throw new BadParameter('region', unknownRegionMessage('region', q.region!));
   return {
     from: q.from,
     to: q.to,
-    region: /^[A-Za-z]{2}$/.test(q.region ?? '') ? q.region!.toUpperCase() : q.region,
+    region,
     locality: q.locality,
     status: q.status,
     macroevent: q.macroevent,
