@@ -4,17 +4,17 @@ import { gzipSync } from 'node:zlib';
 import { Hono, type Context } from 'hono';
 import type { z } from 'zod';
 import { CursorError, type EventFilter, type Repository } from '../store/repository.js';
-import type { Caller } from '../store/accounts.js';
+import { authenticate, readJsonBody, requireEditor, type ApiEnv } from './auth.js';
 import { acceptsGzip } from './encoding.js';
 import { toCsv } from './export/csv.js';
 import { toGeoJson } from './export/geojson.js';
 import { regionFilter, unknownRegionMessage } from '../resolve/regions.js';
 import { localDay } from '../core/planned.js';
 import { openApiDocument } from './openapi.js';
-import { BadParameter, parseBody, parseQuery, problem } from './problem.js';
+import { BadParameter, parseQuery, problem } from './problem.js';
 import { buildRoundup } from './roundup.js';
 import { servedEvent, servedJson } from './served.js';
-import { CsvQuery, EventIdParam, EventsQuery, FilterQuery, MAX_BODY, parseBbox, ReviewBody, RoundupQuery, StatsQuery } from './schemas.js';
+import { CsvQuery, EventIdParam, EventsQuery, FilterQuery, parseBbox, ReviewBody, RoundupQuery, StatsQuery } from './schemas.js';
 
 /** What the map draws at first: where, occurred or planned, and how big. The rest is in /api/events. */
 /** Distinct filters whose map points are kept. */
@@ -50,37 +50,6 @@ export function apiError(err: Error, c: Context): Response {
 export interface ApiOptions {
   /** the server's calendar day, YYYY-MM-DD (tests fix it): what a plan's day is compared with */
   today?: () => string;
-}
-
-/** What the API's handlers see: the caller a bearer token stands for, or null for an anonymous request. */
-export type ApiEnv = { Variables: { caller: Caller | null } };
-
-const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/;
-
-/** The longest token looked up: ours are 47 characters; anything much longer is not one. */
-const MAX_TOKEN = 512;
-
-/**
- * Reads `Authorization: Bearer TOKEN` and attaches its user as the caller. No header: anonymous. A header that
- * is not a bearer token, or a token that is unknown or revoked (its user removed): 401.
- */
-export function authenticate(repo: Pick<Repository, 'accounts'>) {
-  return async (c: Context<ApiEnv>, next: () => Promise<void>): Promise<Response | void> => {
-    const header = c.req.header('authorization');
-    if (header === undefined) {
-      c.set('caller', null);
-      return next();
-    }
-    const token = header.length <= MAX_TOKEN + 10 ? BEARER.exec(header)?.[1] : undefined;
-    const caller = token ? repo.accounts().callerForToken(token) : null;
-    if (!caller) {
-      const r = problem(c, 401, token ? 'the API token is unknown or has been revoked' : 'the Authorization header must be "Bearer TOKEN"');
-      r.headers.set('www-authenticate', `Bearer realm="turnout", error="invalid_token"`);
-      return r;
-    }
-    c.set('caller', caller);
-    return next();
-  };
 }
 
 export function apiRoutes(repo: Repository, opts: ApiOptions = {}): Hono<ApiEnv> {
@@ -129,28 +98,12 @@ export function apiRoutes(repo: Repository, opts: ApiOptions = {}): Hono<ApiEnv>
   });
 
   api.post('/events/:id/review', async (c) => {
-    const caller = c.get('caller');
-    if (!caller) {
-      const r = problem(c, 401, 'reviewing needs an API token of an editor or an admin: send Authorization: Bearer TOKEN');
-      r.headers.set('www-authenticate', 'Bearer realm="turnout"');
-      return r;
-    }
-    if (caller.role !== 'editor' && caller.role !== 'admin') return problem(c, 403, `${caller.name} is a ${caller.role}: only editors and admins review events`);
+    const caller = requireEditor(c, 'reviewing');
+    if (caller instanceof Response) return caller;
     const id = c.req.param('id');
     if (!EventIdParam.safeParse(id).success) return problem(c, 404, 'no event has this id: ids are 16 hexadecimal characters', 'id');
-    const length = Number(c.req.header('content-length') ?? 0);
-    if (length > MAX_BODY) return problem(c, 413, `the body is over ${MAX_BODY} bytes`, 'body');
-    const bytes = await c.req.arrayBuffer();
-    if (bytes.byteLength > MAX_BODY) return problem(c, 413, `the body is over ${MAX_BODY} bytes`, 'body');
-    const type = c.req.header('content-type') ?? '';
-    if (!/^application\/json\s*(;|$)/i.test(type)) return problem(c, 415, 'the body must be JSON (Content-Type: application/json)', 'body');
-    let raw: unknown;
-    try {
-      raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-    } catch {
-      throw new BadParameter('body', 'the body is not valid JSON');
-    }
-    const body = parseBody(ReviewBody, raw);
+    const body = await readJsonBody(c, ReviewBody);
+    if (body instanceof Response) return body;
     const result = repo.reviewEvent(id, { ...body, user: caller.name });
     if (result.outcome === 'not-found') return problem(c, 404, `no event has id ${id}`, 'id');
     if (result.outcome === 'conflict') {
