@@ -10,7 +10,10 @@ import {
   type EventFilter,
   type EventChange,
   type EventPage,
+  type Neighbour,
   type PageRequest,
+  type QueueItem,
+  type QueuePage,
   type Repository,
   type SaveOutcome,
   type StatsGroup,
@@ -21,6 +24,9 @@ import {
 import { SqliteLiveStore } from './live.js';
 import { SqliteAccountStore } from './accounts.js';
 import { regionValues } from '../../resolve/regions.js';
+import { haversineKm } from '../../core/geo.js';
+import { doubtOf } from '../../review/doubt.js';
+import { PUBLISHED_STATUSES } from '../../review/status.js';
 import { MIGRATIONS, storedPlanLinks, UNDATED_SORT_KEY, writeQueryColumns, writeReviewColumn } from './migrations.js';
 
 /**
@@ -345,9 +351,80 @@ export class SqliteRepository implements Repository {
         `${req.action} by ${req.user}: ${req.reason}`,
         now,
       );
-      this.live().queueDeliveries([{ id, revision, created: false }]);
+      // a verification is announced; a rejection is not (the event quietly leaves the record)
+      if (req.action === 'verify') this.live().queueDeliveries([{ id, revision, created: false, change: 'review' }]);
       return { outcome: 'reviewed', record };
     }).immediate();
+  }
+
+  reviewQueue(filter: EventFilter, page: PageRequest): QueuePage {
+    // the queue's own filters only: the rest of an EventFilter has no index in doubt order here
+    const queueFilter: EventFilter = { from: filter.from, to: filter.to, region: filter.region, macroevent: filter.macroevent };
+    const counted = whereOf(queueFilter);
+    const inQueue = (sql: string) => (sql ? sql + ' AND ' : 'WHERE ') + 's.doubt IS NOT NULL';
+    const { total } = this.count(inQueue(counted.sql), counted.args);
+    const limit = Math.max(1, Math.floor(page.limit));
+    // A date range matching much of the queue is answered fastest by walking the doubt order until the page is full;
+    // a narrow one through the date index, then sorting its rows (as pageEventsJson decides for a box).
+    const dated = Boolean(filter.from || filter.to) && !filter.region && !filter.macroevent;
+    const all = dated ? (this.sql('SELECT count(*) FROM event_search WHERE doubt IS NOT NULL').pluck().get() as number) : 0;
+    const walk = dated && total * total > limit * all;
+    let where = inQueue(walk ? counted.sql.replaceAll('s.sort_key', '+s.sort_key') : counted.sql);
+    const args = [...counted.args];
+    if (page.cursor) {
+      const [doubt, rowid] = decodeQueueCursor(page.cursor);
+      where += ' AND (s.doubt, s.event_rowid) < (?, ?)';
+      args.push(doubt, rowid);
+    }
+    const rows = this.db
+      .prepare(
+        `SELECT p.doubt, p.event_rowid, e.record FROM (SELECT s.event_rowid, s.doubt FROM event_search s ${where} ORDER BY s.doubt DESC, s.event_rowid DESC LIMIT ?) p
+         JOIN events e ON e.rowid = p.event_rowid ORDER BY p.doubt DESC, p.event_rowid DESC`,
+      )
+      .all(...args, limit + 1) as Array<{ doubt: number; event_rowid: number; record: string }>;
+    const more = rows.length > limit;
+    const shown = more ? rows.slice(0, limit) : rows;
+    const items = shown.map((r): QueueItem => {
+      const record = JSON.parse(r.record) as EventRecord;
+      return { record, ...doubtOf(record), neighbours: this.neighbours(record, r.event_rowid) };
+    });
+    const last = shown[shown.length - 1];
+    return { items, nextCursor: more && last ? encodeQueueCursor(last.doubt, last.event_rowid) : null, total };
+  }
+
+  /**
+   * Merge suggestions for an event: others (not rejected) within a day of its date that lie within NEIGHBOUR_KM of it,
+   * or share its town. The nearest first, the same day before the next; up to NEIGHBOURS. Two indexed lookups: the
+   * date range of the sort key, and the town's (locality, sort_key).
+   */
+  private neighbours(record: EventRecord, rowid: number): Neighbour[] {
+    if (!record.date) return [];
+    const [from, to] = [shiftDay(record.date, -1), shiftDay(record.date, 1) + '\u0020'];
+    const cols = "SELECT s.event_rowid, s.id, s.lat, s.lon, s.date FROM event_search s WHERE s.sort_key >= ? AND s.sort_key < ? AND s.event_rowid <> ? AND s.review_status <> 'rejected'";
+    type Row = { event_rowid: number; id: string; lat: number | null; lon: number | null; date: string | null };
+    const km = (r: Row) => (r.lat !== null && r.lon !== null && record.lat !== null && record.lon !== null ? haversineKm(record.lat, record.lon, r.lat, r.lon) : null);
+    const found = new Map<number, Row & { km: number | null }>();
+    if (record.lat !== null && record.lon !== null) {
+      const dLat = NEIGHBOUR_KM / 111;
+      const dLon = dLat / Math.max(0.1, Math.cos((record.lat * Math.PI) / 180));
+      // (the date range drives: a few days of events, their coordinates checked on the way)
+      const near = this.sql(`${cols} AND +s.lat BETWEEN ? AND ? AND +s.lon BETWEEN ? AND ?`).all(from, to, rowid, record.lat - dLat, record.lat + dLat, record.lon - dLon, record.lon + dLon) as Row[];
+      for (const r of near) {
+        const d = km(r);
+        if (d !== null && d <= NEIGHBOUR_KM) found.set(r.event_rowid, { ...r, km: d });
+      }
+    }
+    if (record.locality) {
+      const town = this.sql(`${cols} AND s.locality = ? AND s.region IS ?`).all(from, to, rowid, record.locality, record.region) as Row[];
+      for (const r of town) found.set(r.event_rowid, { ...r, km: km(r) });
+    }
+    // a same-day plan and the action held there that day were kept apart on purpose (see planLinks)
+    const apart = new Set([record.realized_by, record.plan_of].filter(Boolean));
+    return [...found.values()]
+      .filter((r) => !apart.has(r.id))
+      .sort((a, b) => (a.km ?? NEIGHBOUR_KM) - (b.km ?? NEIGHBOUR_KM) || Number(a.date !== record.date) - Number(b.date !== record.date) || a.event_rowid - b.event_rowid)
+      .slice(0, NEIGHBOURS)
+      .map((r) => ({ record: this.getEvent(r.id)!, km: r.km === null ? null : Math.round(r.km * 10) / 10 }));
   }
 
   getEvent(id: string): EventRecord | null {
@@ -399,6 +476,7 @@ function whereOf(filter: EventFilter, driving = true): { sql: string; args: unkn
   }
   // an event an editor rejected is no event: left out unless asked for
   if (!filter.includeRejected) where.push("s.review_status <> 'rejected'");
+  if (filter.verifiedOnly) where.push(`s.review_status IN (${PUBLISHED_STATUSES.map((v) => `'${v}'`).join(', ')})`);
   if (filter.q) {
     const match = ftsQuery(filter.q);
     // text without a single word matches nothing rather than everything
@@ -413,6 +491,30 @@ function whereOf(filter: EventFilter, driving = true): { sql: string; args: unkn
     args.push(w, e, s, n);
   }
   return { sql: where.length ? 'WHERE ' + where.join(' AND ') : '', args };
+}
+
+/** Merge suggestions are events within this distance (a town and its suburbs), or in the same town. */
+const NEIGHBOUR_KM = 50;
+/** Merge suggestions per queue item. */
+const NEIGHBOURS = 3;
+
+/** A YYYY-MM-DD day moved by whole days. */
+function shiftDay(day: string, days: number): string {
+  const d = new Date(`${day.slice(0, 10)}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The queue's keyset: the last item's doubt and row, as "q.<doubt>.<rowid>" in base64url. */
+function encodeQueueCursor(doubt: number, rowid: number): string {
+  return Buffer.from(`q.${doubt}.${rowid}`, 'utf8').toString('base64url');
+}
+
+function decodeQueueCursor(cursor: string): [number, number] {
+  const text = /^[A-Za-z0-9_-]{1,64}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  const m = /^q\.(\d+(?:\.\d+)?|\d*\.\d+)\.(\d{1,15})$/.exec(text);
+  if (!m) throw new CursorError('cursor is not one this server issued');
+  return [Number(m[1]), Number(m[2])];
 }
 
 function encodeCursor(sortKey: string): string {
