@@ -364,12 +364,11 @@ export class SqliteRepository implements Repository {
     const inQueue = (sql: string) => (sql ? sql + ' AND ' : 'WHERE ') + 's.doubt IS NOT NULL';
     const { total } = this.count(inQueue(counted.sql), counted.args);
     const limit = Math.max(1, Math.floor(page.limit));
-    // A date range matching much of the queue is answered fastest by walking the doubt order until the page is full;
-    // a narrow one through the date index, then sorting its rows (as pageEventsJson decides for a box).
-    const dated = Boolean(filter.from || filter.to) && !filter.region && !filter.macroevent;
-    const all = dated ? (this.sql('SELECT count(*) FROM event_search WHERE doubt IS NOT NULL').pluck().get() as number) : 0;
-    const walk = dated && total * total > limit * all;
-    let where = inQueue(walk ? counted.sql.replaceAll('s.sort_key', '+s.sort_key') : counted.sql);
+    // A date range's items are read through the date index and sorted by doubt, up to DATE_SORT_MAX of them; a range
+    // holding more is answered by walking the doubt order until the page is full (the date kept from driving: see
+    // unindexedDates). A region or a macro-event has an index in doubt order of its own.
+    const walk = Boolean(filter.from || filter.to) && !filter.region && !filter.macroevent && total > DATE_SORT_MAX;
+    let where = inQueue(walk ? unindexedDates(counted.sql) : counted.sql);
     const args = [...counted.args];
     if (page.cursor) {
       const [doubt, rowid] = decodeQueueCursor(page.cursor);
@@ -384,47 +383,57 @@ export class SqliteRepository implements Repository {
       .all(...args, limit + 1) as Array<{ doubt: number; event_rowid: number; record: string }>;
     const more = rows.length > limit;
     const shown = more ? rows.slice(0, limit) : rows;
-    const items = shown.map((r): QueueItem => {
-      const record = JSON.parse(r.record) as EventRecord;
-      return { record, ...doubtOf(record), neighbours: this.neighbours(record, r.event_rowid) };
-    });
+    const records = shown.map((r) => JSON.parse(r.record) as EventRecord);
+    const days = this.daysAround(records);
+    const items = records.map((record): QueueItem => ({ record, ...doubtOf(record), neighbours: this.neighbours(record, days) }));
     const last = shown[shown.length - 1];
     return { items, nextCursor: more && last ? encodeQueueCursor(last.doubt, last.event_rowid) : null, total };
   }
 
   /**
-   * Merge suggestions for an event: others (not rejected) within a day of its date that lie within NEIGHBOUR_KM of it,
-   * or share its town. The nearest first, the same day before the next; up to NEIGHBOURS. Two indexed lookups: the
-   * date range of the sort key, and the town's (locality, sort_key).
+   * The events (not rejected) of every day within one day of the records' dates, by day: where their merge
+   * suggestions are looked for. One read of the sort key's range per day, shared by a page's records.
    */
-  private neighbours(record: EventRecord, rowid: number): Neighbour[] {
-    if (!record.date) return [];
-    const [from, to] = [shiftDay(record.date, -1), shiftDay(record.date, 1) + '\u0020'];
-    const cols = "SELECT s.event_rowid, s.id, s.lat, s.lon, s.date FROM event_search s WHERE s.sort_key >= ? AND s.sort_key < ? AND s.event_rowid <> ? AND s.review_status <> 'rejected'";
-    type Row = { event_rowid: number; id: string; lat: number | null; lon: number | null; date: string | null };
-    const km = (r: Row) => (r.lat !== null && r.lon !== null && record.lat !== null && record.lon !== null ? haversineKm(record.lat, record.lon, r.lat, r.lon) : null);
-    const found = new Map<number, Row & { km: number | null }>();
-    if (record.lat !== null && record.lon !== null) {
-      const dLat = NEIGHBOUR_KM / 111;
-      const dLon = dLat / Math.max(0.1, Math.cos((record.lat * Math.PI) / 180));
-      // (the date range drives: a few days of events, their coordinates checked on the way)
-      const near = this.sql(`${cols} AND +s.lat BETWEEN ? AND ? AND +s.lon BETWEEN ? AND ?`).all(from, to, rowid, record.lat - dLat, record.lat + dLat, record.lon - dLon, record.lon + dLon) as Row[];
-      for (const r of near) {
-        const d = km(r);
-        if (d !== null && d <= NEIGHBOUR_KM) found.set(r.event_rowid, { ...r, km: d });
+  private daysAround(records: EventRecord[]): Map<string, NeighbourRow[]> {
+    const days = new Map<string, NeighbourRow[]>();
+    const read = this.sql(
+      "SELECT s.event_rowid, s.id, s.lat, s.lon, s.date, s.locality, s.region FROM event_search s WHERE s.sort_key >= ? AND s.sort_key < ? AND s.review_status <> 'rejected'",
+    );
+    for (const r of records) {
+      if (!r.date) continue;
+      for (const day of [shiftDay(r.date, -1), r.date.slice(0, 10), shiftDay(r.date, 1)]) {
+        if (!days.has(day)) days.set(day, read.all(day, day + '\u0020') as NeighbourRow[]);
       }
     }
-    if (record.locality) {
-      const town = this.sql(`${cols} AND s.locality = ? AND s.region IS ?`).all(from, to, rowid, record.locality, record.region) as Row[];
-      for (const r of town) found.set(r.event_rowid, { ...r, km: km(r) });
-    }
+    return days;
+  }
+
+  /**
+   * Merge suggestions for an event: others within a day of its date that lie within NEIGHBOUR_KM of it or share its
+   * town, from `days` (daysAround). The nearest first, the same day before the next; up to NEIGHBOURS.
+   */
+  private neighbours(record: EventRecord, days: Map<string, NeighbourRow[]>): Neighbour[] {
+    if (!record.date) return [];
     // a same-day plan and the action held there that day were kept apart on purpose (see planLinks)
-    const apart = new Set([record.realized_by, record.plan_of].filter(Boolean));
-    return [...found.values()]
-      .filter((r) => !apart.has(r.id))
-      .sort((a, b) => (a.km ?? NEIGHBOUR_KM) - (b.km ?? NEIGHBOUR_KM) || Number(a.date !== record.date) - Number(b.date !== record.date) || a.event_rowid - b.event_rowid)
+    const apart = new Set([record.id, record.realized_by, record.plan_of]);
+    const town = record.locality?.toLowerCase() ?? null;
+    const { lat, lon } = record;
+    const found: Array<{ row: NeighbourRow; km: number | null }> = [];
+    for (const day of [shiftDay(record.date, -1), record.date.slice(0, 10), shiftDay(record.date, 1)]) {
+      for (const r of days.get(day) ?? []) {
+        if (apart.has(r.id)) continue;
+        const sameTown = town !== null && r.region === record.region && r.locality?.toLowerCase() === town;
+        const placed = lat !== null && lon !== null && r.lat !== null && r.lon !== null;
+        // (a degree of latitude is 111 km: most rows are ruled out before the distance is worked out)
+        if (!sameTown && (!placed || Math.abs(r.lat! - lat!) * 111 > NEIGHBOUR_KM)) continue;
+        const km = placed ? haversineKm(lat!, lon!, r.lat!, r.lon!) : null;
+        if (sameTown || km! <= NEIGHBOUR_KM) found.push({ row: r, km });
+      }
+    }
+    return found
+      .sort((a, b) => (a.km ?? NEIGHBOUR_KM) - (b.km ?? NEIGHBOUR_KM) || Number(a.row.date !== record.date) - Number(b.row.date !== record.date) || a.row.event_rowid - b.row.event_rowid)
       .slice(0, NEIGHBOURS)
-      .map((r) => ({ record: this.getEvent(r.id)!, km: r.km === null ? null : Math.round(r.km * 10) / 10 }));
+      .map(({ row, km }) => ({ record: this.getEvent(row.id)!, km: km === null ? null : Math.round(km * 10) / 10 }));
   }
 
   getEvent(id: string): EventRecord | null {
@@ -491,6 +500,25 @@ function whereOf(filter: EventFilter, driving = true): { sql: string; args: unkn
     args.push(w, e, s, n);
   }
   return { sql: where.length ? 'WHERE ' + where.join(' AND ') : '', args };
+}
+
+/** The most queue items of a date range read through the date index and sorted (more: the doubt order is walked). */
+const DATE_SORT_MAX = 20_000;
+
+/** A WHERE clause whose date conditions no index serves (a unary + makes a column expression no index serves). */
+function unindexedDates(where: string): string {
+  return where.replaceAll('s.sort_key', '+s.sort_key');
+}
+
+/** A candidate merge suggestion as the search table has it. */
+interface NeighbourRow {
+  event_rowid: number;
+  id: string;
+  lat: number | null;
+  lon: number | null;
+  date: string | null;
+  locality: string | null;
+  region: string | null;
 }
 
 /** Merge suggestions are events within this distance (a town and its suburbs), or in the same town. */
