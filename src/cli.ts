@@ -144,8 +144,8 @@ Environment: TURNOUT_ALLOW_HOSTS (comma-separated), TURNOUT_POLITENESS_MS (defau
 TURNOUT_RETRY_BASE_MS (first retry delay, default 30000, doubling), TURNOUT_LEASE_MS (default 120000).`,
   webhooks: `Usage: turnout webhooks add URL [--filter KEY=VALUE]... [--secret S] | webhooks list | webhooks log ID | webhooks remove ID   [--db FILE]
 
-Each new or updated event that passes the filters (keys: from, to, region, locality, status, macroevent, q)
-is POSTed to URL as JSON {type, change, review_status, revision, event, delivered_at}, with the header
+Each new or updated event that passes the filters (keys: from, to, region, locality, status, macroevent, q;
+verified=true: only events an editor verified or edited, as "serve --verified-only" publishes them) is POSTed to URL as JSON {type, change, review_status, revision, event, delivered_at}, with the header
 Turnout-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>"> keyed by the secret (printed by "add").
 change says what made the revision: ingest (articles), or an editor's review, edit, merge, split or undo; an
 editor's verification or correction is announced so, with review_status verified or edited. Rejected events
@@ -734,7 +734,7 @@ async function cmdWatch(a: Args): Promise<number> {
   }
 }
 
-const FILTER_KEYS = new Set(['from', 'to', 'region', 'locality', 'status', 'macroevent', 'q']);
+const FILTER_KEYS = new Set(['from', 'to', 'region', 'locality', 'status', 'macroevent', 'q', 'verified']);
 
 function cmdWebhooks(a: Args): Promise<number> {
   return withLive(a, async (live, sub, arg) => {
@@ -751,6 +751,8 @@ function cmdWebhooks(a: Args): Promise<number> {
       }
       const filter = filterOf({ ...a, opts: new Map(Object.entries(raw).filter(([k]) => k !== 'q')) });
       if (raw.q) filter.q = raw.q;
+      if (raw.verified !== undefined && raw.verified !== 'true' && raw.verified !== 'false') throw new UsageError(`--filter verified takes true or false, got "${raw.verified}"`);
+      if (raw.verified === 'true') filter.verifiedOnly = true;
       const hook = live.addWebhook(url, a.opts.get('secret') ?? (await import('./live/webhooks.js')).newSecret(), filter);
       process.stdout.write(`added webhook ${hook.id} ${hook.url}\nsecret: ${hook.secret}\n`);
       return 0;

@@ -541,6 +541,7 @@ describe('the Atom feed and webhooks announce a verification and a correction, n
 
   it('webhooks: a verification is delivered with change "review" and review_status "verified"; a rejection is not delivered', async () => {
     const bodies: Json[] = [];
+    const checked: Json[] = [];
     const receiver = await startServer({
       '/hook': (req: IncomingMessage, res) => {
         let b = '';
@@ -548,6 +549,14 @@ describe('the Atom feed and webhooks announce a verification and a correction, n
         req.on('end', () => {
           assert.ok(verifySignature('s3cret', req.headers[SIGNATURE_HEADER] as string, b).ok);
           bodies.push(JSON.parse(b));
+          res.writeHead(204).end();
+        });
+      },
+      '/checked': (req: IncomingMessage, res) => {
+        let b = '';
+        req.on('data', (d) => (b += d));
+        req.on('end', () => {
+          checked.push(JSON.parse(b));
           res.writeHead(204).end();
         });
       },
@@ -559,6 +568,8 @@ describe('the Atom feed and webhooks announce a verification and a correction, n
     };
     try {
       w.live.addWebhook(`${receiver.url}/hook`, 's3cret', {});
+      // a hook for what `serve --verified-only` publishes hears of an event once an editor checked it
+      w.live.addWebhook(`${receiver.url}/checked`, 'other', { verifiedOnly: true });
       ingest(repo, 'tulsa');
       ingest(repo, 'akron');
       await drain();
@@ -586,6 +597,7 @@ describe('the Atom feed and webhooks announce a verification and a correction, n
       assert.equal(bodies.length, 4);
       assert.equal(bodies[3].change, 'edit');
       assert.equal(bodies[3].review_status, 'edited');
+      assert.deepEqual(checked.map((b) => [b.event.id, b.change, b.review_status]), [[tulsa!.id, 'review', 'verified'], [tulsa!.id, 'edit', 'edited']]);
     } finally {
       repo.close();
       await receiver.close();
@@ -626,5 +638,11 @@ describe('turnout events and export --include-rejected', () => {
     assert.match(turnout(['export', '--help']).stdout, /--include-rejected/);
     assert.match(turnout(['serve', '--help']).stdout, /--verified-only publishes only the events an editor verified or edited/);
     assert.match(turnout(['webhooks', '--help']).stdout, /Rejected events\s+are never sent/);
+    const hook = turnout(['webhooks', 'add', 'https://hooks.example/in', '--filter', 'verified=true', '--db', db]);
+    assert.equal(hook.code, 0, hook.stderr);
+    assert.match(turnout(['webhooks', 'list', '--db', db]).stdout, /verifiedOnly=true/);
+    const bad = turnout(['webhooks', 'add', 'https://hooks.example/in', '--filter', 'verified=maybe', '--db', db]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /--filter verified takes true or false/);
   });
 });
