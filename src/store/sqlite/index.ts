@@ -375,12 +375,11 @@ export class SqliteRepository implements Repository {
       where += ' AND (s.doubt, s.event_rowid) < (?, ?)';
       args.push(doubt, rowid);
     }
-    const rows = this.db
-      .prepare(
-        `SELECT p.doubt, p.event_rowid, e.record FROM (SELECT s.event_rowid, s.doubt FROM event_search s ${where} ORDER BY s.doubt DESC, s.event_rowid DESC LIMIT ?) p
-         JOIN events e ON e.rowid = p.event_rowid ORDER BY p.doubt DESC, p.event_rowid DESC`,
-      )
-      .all(...args, limit + 1) as Array<{ doubt: number; event_rowid: number; record: string }>;
+    // (a few shapes of query, one per combination of filters: prepared once each)
+    const rows = this.sql(
+      `SELECT p.doubt, p.event_rowid, e.record FROM (SELECT s.event_rowid, s.doubt FROM event_search s ${where} ORDER BY s.doubt DESC, s.event_rowid DESC LIMIT ?) p
+       JOIN events e ON e.rowid = p.event_rowid ORDER BY p.doubt DESC, p.event_rowid DESC`,
+    ).all(...args, limit + 1) as Array<{ doubt: number; event_rowid: number; record: string }>;
     const more = rows.length > limit;
     const shown = more ? rows.slice(0, limit) : rows;
     const records = shown.map((r) => JSON.parse(r.record) as EventRecord);
@@ -401,7 +400,7 @@ export class SqliteRepository implements Repository {
     );
     for (const r of records) {
       if (!r.date) continue;
-      for (const day of [shiftDay(r.date, -1), r.date.slice(0, 10), shiftDay(r.date, 1)]) {
+      for (const day of daysWithinOne(r.date)) {
         if (!days.has(day)) days.set(day, read.all(day, day + '\u0020') as NeighbourRow[]);
       }
     }
@@ -419,7 +418,7 @@ export class SqliteRepository implements Repository {
     const town = record.locality?.toLowerCase() ?? null;
     const { lat, lon } = record;
     const found: Array<{ row: NeighbourRow; km: number | null }> = [];
-    for (const day of [shiftDay(record.date, -1), record.date.slice(0, 10), shiftDay(record.date, 1)]) {
+    for (const day of daysWithinOne(record.date)) {
       for (const r of days.get(day) ?? []) {
         if (apart.has(r.id)) continue;
         const sameTown = town !== null && r.region === record.region && r.locality?.toLowerCase() === town;
@@ -526,11 +525,13 @@ const NEIGHBOUR_KM = 50;
 /** Merge suggestions per queue item. */
 const NEIGHBOURS = 3;
 
-/** A YYYY-MM-DD day moved by whole days. */
-function shiftDay(day: string, days: number): string {
-  const d = new Date(`${day.slice(0, 10)}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
+/** The day before a YYYY-MM-DD date, the day itself, and the day after. */
+function daysWithinOne(date: string): string[] {
+  return [-1, 0, 1].map((n) => {
+    const d = new Date(`${date.slice(0, 10)}T00:00:00Z`);
+    d.setUTCDate(d.getUTCDate() + n);
+    return d.toISOString().slice(0, 10);
+  });
 }
 
 /** The queue's keyset: the last item's doubt and row, as "q.<doubt>.<rowid>" in base64url. */
