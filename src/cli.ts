@@ -234,7 +234,8 @@ function filterOf(a: Args, storedRegions?: () => string[]): EventFilter {
     locality: a.opts.get('locality'),
     status: status as Status | undefined,
     macroevent: a.opts.get('macroevent'),
-    includeRejected: a.flags.has('include-rejected'),
+    // (left out unless given: a webhook's stored filter names only what was asked for)
+    ...(a.flags.has('include-rejected') ? { includeRejected: true } : {}),
   };
 }
 
