@@ -15,7 +15,9 @@ import { BadParameter, parseQuery, problem } from './problem.js';
 import { buildRoundup } from './roundup.js';
 import { servedEvent, servedJson } from './served.js';
 import { loginHandler, logoutHandler } from './session.js';
-import { CsvQuery, EventIdParam, EventsQuery, FilterQuery, parseBbox, ReviewBody, RoundupQuery, StatsQuery } from './schemas.js';
+import { eventTitle } from './feeds/atom.js';
+import { hideUnchecked } from './published.js';
+import { CsvQuery, EventIdParam, EventsQuery, FilterQuery, parseBbox, ReviewBody, ReviewQueueQuery, RoundupQuery, StatsQuery } from './schemas.js';
 
 /** What the map draws at first: where, occurred or planned, and how big. The rest is in /api/events. */
 /** Distinct filters whose map points are kept. */
@@ -24,7 +26,7 @@ const POINTS_CACHE_ENTRIES = 16;
 export const POINT_FIELDS = ['id', 'lon', 'lat', 'status', 'size'];
 
 /** The store's filter from a validated query; a region we do not know (region=ZZ) is a bad parameter. */
-export function filterFrom(q: z.output<typeof FilterQuery>, repo: Pick<Repository, 'regions'>): EventFilter {
+export function filterFrom(q: Partial<z.output<typeof FilterQuery>>, repo: Pick<Repository, 'regions'>): EventFilter {
   const region = q.region === undefined ? undefined : regionFilter(q.region, () => repo.regions());
   if (region === null) throw new BadParameter('region', unknownRegionMessage('region', q.region!));
   return {
@@ -51,13 +53,23 @@ export function apiError(err: Error, c: Context): Response {
 export interface ApiOptions extends AuthOptions {
   /** the server's calendar day, YYYY-MM-DD (tests fix it): what a plan's day is compared with */
   today?: () => string;
+  /** publish only events a human has checked (serve --verified-only): see src/serve/published.ts */
+  verifiedOnly?: boolean;
 }
 
+/**
+ * The API. With opts.verifiedOnly, `repo` should be verifiedOnlyView's (createApp passes it so): lists, points, stats,
+ * exports and roundups then hold checked events only, and the by-id routes hide the others from all but editors.
+ */
 export function apiRoutes(repo: Repository, opts: ApiOptions = {}): Hono<ApiEnv> {
   const today = opts.today ?? (() => localDay());
   const api = new Hono<ApiEnv>();
   api.onError(apiError);
   api.use('*', authenticate(repo, opts));
+  if (opts.verifiedOnly) {
+    api.use('/events/:id', hideUnchecked(repo));
+    api.use('/events/:id/*', hideUnchecked(repo));
+  }
 
   api.get('/me', (c) => {
     const caller = c.get('caller');
@@ -117,6 +129,21 @@ export function apiRoutes(repo: Repository, opts: ApiOptions = {}): Hono<ApiEnv>
       });
     }
     return c.json(servedEvent(result.record, today()), 200, { 'cache-control': 'no-store' });
+  });
+
+  api.get('/review/queue', (c) => {
+    const caller = requireEditor(c, 'working the review queue');
+    if (caller instanceof Response) return caller;
+    const q = parseQuery(ReviewQueueQuery, c.req.url);
+    const page = repo.reviewQueue(filterFrom(q, repo), { limit: q.limit, cursor: q.cursor });
+    const day = today();
+    const items = page.items.map((it) => ({
+      event: servedEvent(it.record, day),
+      doubt: it.doubt,
+      reasons: it.reasons,
+      neighbours: it.neighbours.map(({ record: n, km }) => ({ id: n.id, title: eventTitle(n), date: n.date, locality: n.locality, region: n.region, km })),
+    }));
+    return c.json({ items, next_cursor: page.nextCursor, total: page.total }, 200, { 'cache-control': 'private, no-store', vary: 'Authorization, Cookie' });
   });
 
   // Every map load asks for all its points: the body (megabytes for a large store) is kept, with a fast gzip

@@ -12,6 +12,8 @@ import {
   PointsSchema,
   ProblemSchema,
   ReviewBody,
+  ReviewQueueQuery,
+  ReviewQueueSchema,
   RoundupQuery,
   RoundupSchema,
   SessionSchema,
@@ -81,7 +83,10 @@ export function openApiDocument(): Json {
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{16}$' } }],
           responses: {
             '200': json(ref('EventRecord'), 'the event'),
-            '404': { description: 'no event has this id', content: { 'application/problem+json': { schema: ref('Problem') } } },
+            '404': {
+              description: 'no event has this id (or, on a server run with --verified-only, none a human has checked: editors still see it)',
+              content: { 'application/problem+json': { schema: ref('Problem') } },
+            },
           },
         },
       },
@@ -102,6 +107,21 @@ export function openApiDocument(): Json {
             '409': { description: 'revision is not the event\'s current one: someone changed it since', content: { 'application/problem+json': { schema: ref('Conflict') } } },
             '413': problemOf('the body is over 64 KB'),
             '415': problemOf('the body is not sent as application/json'),
+          },
+        },
+      },
+      '/api/review/queue': {
+        get: {
+          summary: 'The review queue (editors and admins): events awaiting review, most doubt first, with why and what to merge them with',
+          description:
+            'Items are events never reviewed, and verified or edited ones that new evidence disputes; rejected events never. Each carries its doubt (0 to 1) and the reasons for it, and up to three neighbours (events within a day, within about 50 km or in the same town) to merge with.',
+          security: [{ bearerAuth: [] }],
+          parameters: queryParameters(ReviewQueueQuery),
+          responses: {
+            '200': json(ref('ReviewQueue'), 'a page of the queue'),
+            '400': badRequest,
+            '401': problemOf('no bearer token or session, or one that is unknown or revoked'),
+            '403': problemOf('the caller is a viewer'),
           },
         },
       },
@@ -202,6 +222,7 @@ export function openApiDocument(): Json {
         Problem: jsonSchema(ProblemSchema),
         ReviewRequest: jsonSchema(ReviewBody),
         Conflict: jsonSchema(ConflictSchema),
+        ReviewQueue: jsonSchema(ReviewQueueSchema),
       },
       securitySchemes: {
         bearerAuth: {

@@ -77,6 +77,20 @@ export const EventsQuery = z
   .strict()
   .superRefine(dateOrder);
 
+/** Review queue items per page at most. */
+export const MAX_QUEUE_PAGE = 100;
+export const ReviewQueueQuery = z
+  .object({
+    from: filterShape.from,
+    to: filterShape.to,
+    region: filterShape.region,
+    macroevent: filterShape.macroevent,
+    limit: z.coerce.number().int().min(1).max(MAX_QUEUE_PAGE).default(25).describe(`items per page, 1 to ${MAX_QUEUE_PAGE}`),
+    cursor: z.string().min(1).max(2000).optional().describe('next_cursor from the previous page'),
+  })
+  .strict()
+  .superRefine(dateOrder);
+
 export const StatsQuery = z
   .object({ ...filterShape, group: z.enum(['day', 'region', 'macroevent']).describe('what to count by') })
   .strict()
@@ -264,6 +278,30 @@ export const LoginBody = z
 export const SessionSchema = z.object({
   user: UserSchema,
   csrf_token: CsrfTokenSchema,
+});
+
+export const ReviewQueueSchema = z.object({
+  items: z.array(
+    z.object({
+      event: EventRecordSchema,
+      doubt: z.number().min(0).max(1).describe('the machine\'s doubt, 0 to 1: higher is more doubt; the queue is ordered by it'),
+      reasons: z.array(z.string()).describe('why, most weighty first, in a few words each'),
+      neighbours: z
+        .array(
+          z.object({
+            id: z.string(),
+            title: z.string(),
+            date: nullableString,
+            locality: nullableString,
+            region: nullableString,
+            km: z.number().nullable().describe('distance from the item, when both have coordinates'),
+          }),
+        )
+        .describe('up to three merge suggestions: events within a day of this one, within about 50 km or in the same town; nearest first'),
+    }),
+  ),
+  next_cursor: nullableString.describe('pass as cursor for the next page; null on the last page'),
+  total: z.number().int().describe('queue items matching the filters, over all pages'),
 });
 
 export const ConflictSchema = z.object({

@@ -17,6 +17,8 @@ export interface EventFilter {
   limit?: number;
   /** keep events an editor rejected (left out by default) */
   includeRejected?: boolean;
+  /** only events a human has checked (review_status verified or edited): what `serve --verified-only` publishes */
+  verifiedOnly?: boolean;
 }
 
 export interface ReviewRequest {
@@ -64,6 +66,28 @@ export interface StatsRow {
   size_high: number;
 }
 
+/** A merge suggestion for an event in the review queue: an event near it in place and time. */
+export interface Neighbour {
+  record: EventRecord;
+  /** the distance between the two, when both have coordinates */
+  km: number | null;
+}
+
+/** One event awaiting review, with its doubt (src/review/doubt.ts) and its merge suggestions. */
+export interface QueueItem {
+  record: EventRecord;
+  doubt: number;
+  reasons: string[];
+  neighbours: Neighbour[];
+}
+
+export interface QueuePage {
+  items: QueueItem[];
+  nextCursor: string | null;
+  /** queue items matching the filter, over all pages */
+  total: number;
+}
+
 /** A cursor that this store did not issue. */
 export class CursorError extends Error {}
 
@@ -73,8 +97,17 @@ export interface SaveOutcome {
   eventsNew: number;
   eventsUpdated: number;
   /** the events this save created or changed, with their new revision numbers */
-  changed: Array<{ id: string; revision: number; created: boolean }>;
+  changed: Array<{
+    id: string;
+    revision: number;
+    created: boolean;
+    /** what made the revision, for webhooks; left out, it is read from the revisions (see humanChange) */
+    change?: ChangeKind;
+  }>;
 }
+
+/** What kind of change made a revision (the names of the history's actions): what webhooks announce. */
+export type ChangeKind = 'ingest' | 'review' | 'edit' | 'merge' | 'split' | 'undo';
 
 /** An event with when it last changed, for feeds of new and updated events. */
 export interface EventChange {
@@ -118,6 +151,12 @@ export interface Repository {
   /** counts and size sums of matching events per day, region or macro-event, sorted by key */
   stats(group: StatsGroup, filter: EventFilter): StatsRow[];
   getEvent(id: string): EventRecord | null;
+  /**
+   * One page of the review queue: events never reviewed, and reviewed ones that new evidence disputes (never rejected
+   * ones), most doubt first, with keyset pagination (throws CursorError for a cursor it did not issue). Filters: from,
+   * to, region, macroevent. Each item carries up to three neighbours to merge with.
+   */
+  reviewQueue(filter: EventFilter, page: PageRequest): QueuePage;
   /** Verifies or rejects an event at the revision the editor saw: one new revision, the reason in its history. */
   reviewEvent(id: string, req: ReviewRequest): ReviewResult;
   /** the distinct regions of stored events: state codes, and country names (or codes) abroad */

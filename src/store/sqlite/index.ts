@@ -10,7 +10,10 @@ import {
   type EventFilter,
   type EventChange,
   type EventPage,
+  type Neighbour,
   type PageRequest,
+  type QueueItem,
+  type QueuePage,
   type Repository,
   type SaveOutcome,
   type StatsGroup,
@@ -21,6 +24,9 @@ import {
 import { SqliteLiveStore } from './live.js';
 import { SqliteAccountStore } from './accounts.js';
 import { regionValues } from '../../resolve/regions.js';
+import { haversineKm } from '../../core/geo.js';
+import { doubtOf } from '../../review/doubt.js';
+import { PUBLISHED_STATUSES } from '../../review/status.js';
 import { MIGRATIONS, storedPlanLinks, UNDATED_SORT_KEY, writeQueryColumns, writeReviewColumn } from './migrations.js';
 
 /**
@@ -347,9 +353,88 @@ export class SqliteRepository implements Repository {
         `${req.action} by ${req.user}: ${req.reason}`,
         now,
       );
-      this.live().queueDeliveries([{ id, revision, created: false }]);
+      // a verification is announced; a rejection is not (the event quietly leaves the record)
+      if (req.action === 'verify') this.live().queueDeliveries([{ id, revision, created: false, change: 'review' }]);
       return { outcome: 'reviewed', record };
     }).immediate();
+  }
+
+  reviewQueue(filter: EventFilter, page: PageRequest): QueuePage {
+    // the queue's own filters only: the rest of an EventFilter has no index in doubt order here
+    const queueFilter: EventFilter = { from: filter.from, to: filter.to, region: filter.region, macroevent: filter.macroevent };
+    const counted = whereOf(queueFilter);
+    const inQueue = (sql: string) => (sql ? sql + ' AND ' : 'WHERE ') + 's.doubt IS NOT NULL';
+    const { total } = this.count(inQueue(counted.sql), counted.args);
+    const limit = Math.max(1, Math.floor(page.limit));
+    // A date range's items are read through the date index and sorted by doubt, up to DATE_SORT_MAX of them; a range
+    // holding more is answered by walking the doubt order until the page is full (the date kept from driving: see
+    // unindexedDates). A region or a macro-event has an index in doubt order of its own.
+    const walk = Boolean(filter.from || filter.to) && !filter.region && !filter.macroevent && total > DATE_SORT_MAX;
+    let where = inQueue(walk ? unindexedDates(counted.sql) : counted.sql);
+    const args = [...counted.args];
+    if (page.cursor) {
+      const [doubt, rowid] = decodeQueueCursor(page.cursor);
+      where += ' AND (s.doubt, s.event_rowid) < (?, ?)';
+      args.push(doubt, rowid);
+    }
+    // (a few shapes of query, one per combination of filters: prepared once each)
+    const rows = this.sql(
+      `SELECT p.doubt, p.event_rowid, e.record FROM (SELECT s.event_rowid, s.doubt FROM event_search s ${where} ORDER BY s.doubt DESC, s.event_rowid DESC LIMIT ?) p
+       JOIN events e ON e.rowid = p.event_rowid ORDER BY p.doubt DESC, p.event_rowid DESC`,
+    ).all(...args, limit + 1) as Array<{ doubt: number; event_rowid: number; record: string }>;
+    const more = rows.length > limit;
+    const shown = more ? rows.slice(0, limit) : rows;
+    const records = shown.map((r) => JSON.parse(r.record) as EventRecord);
+    const days = this.daysAround(records);
+    const items = records.map((record): QueueItem => ({ record, ...doubtOf(record), neighbours: this.neighbours(record, days) }));
+    const last = shown[shown.length - 1];
+    return { items, nextCursor: more && last ? encodeQueueCursor(last.doubt, last.event_rowid) : null, total };
+  }
+
+  /**
+   * The events (not rejected) of every day within one day of the records' dates, by day: where their merge
+   * suggestions are looked for. One read of the sort key's range per day, shared by a page's records.
+   */
+  private daysAround(records: EventRecord[]): Map<string, NeighbourRow[]> {
+    const days = new Map<string, NeighbourRow[]>();
+    const read = this.sql(
+      "SELECT s.event_rowid, s.id, s.lat, s.lon, s.date, s.locality, s.region FROM event_search s WHERE s.sort_key >= ? AND s.sort_key < ? AND s.review_status <> 'rejected'",
+    );
+    for (const r of records) {
+      if (!r.date) continue;
+      for (const day of daysWithinOne(r.date)) {
+        if (!days.has(day)) days.set(day, read.all(day, day + '\u0020') as NeighbourRow[]);
+      }
+    }
+    return days;
+  }
+
+  /**
+   * Merge suggestions for an event: others within a day of its date that lie within NEIGHBOUR_KM of it or share its
+   * town, from `days` (daysAround). The nearest first, the same day before the next; up to NEIGHBOURS.
+   */
+  private neighbours(record: EventRecord, days: Map<string, NeighbourRow[]>): Neighbour[] {
+    if (!record.date) return [];
+    // a same-day plan and the action held there that day were kept apart on purpose (see planLinks)
+    const apart = new Set([record.id, record.realized_by, record.plan_of]);
+    const town = record.locality?.toLowerCase() ?? null;
+    const { lat, lon } = record;
+    const found: Array<{ row: NeighbourRow; km: number | null }> = [];
+    for (const day of daysWithinOne(record.date)) {
+      for (const r of days.get(day) ?? []) {
+        if (apart.has(r.id)) continue;
+        const sameTown = town !== null && r.region === record.region && r.locality?.toLowerCase() === town;
+        const placed = lat !== null && lon !== null && r.lat !== null && r.lon !== null;
+        // (a degree of latitude is 111 km: most rows are ruled out before the distance is worked out)
+        if (!sameTown && (!placed || Math.abs(r.lat! - lat!) * 111 > NEIGHBOUR_KM)) continue;
+        const km = placed ? haversineKm(lat!, lon!, r.lat!, r.lon!) : null;
+        if (sameTown || km! <= NEIGHBOUR_KM) found.push({ row: r, km });
+      }
+    }
+    return found
+      .sort((a, b) => (a.km ?? NEIGHBOUR_KM) - (b.km ?? NEIGHBOUR_KM) || Number(a.row.date !== record.date) - Number(b.row.date !== record.date) || a.row.event_rowid - b.row.event_rowid)
+      .slice(0, NEIGHBOURS)
+      .map(({ row, km }) => ({ record: this.getEvent(row.id)!, km: km === null ? null : Math.round(km * 10) / 10 }));
   }
 
   getEvent(id: string): EventRecord | null {
@@ -401,6 +486,7 @@ function whereOf(filter: EventFilter, driving = true): { sql: string; args: unkn
   }
   // an event an editor rejected is no event: left out unless asked for
   if (!filter.includeRejected) where.push("s.review_status <> 'rejected'");
+  if (filter.verifiedOnly) where.push(`s.review_status IN (${PUBLISHED_STATUSES.map((v) => `'${v}'`).join(', ')})`);
   if (filter.q) {
     const match = ftsQuery(filter.q);
     // text without a single word matches nothing rather than everything
@@ -415,6 +501,51 @@ function whereOf(filter: EventFilter, driving = true): { sql: string; args: unkn
     args.push(w, e, s, n);
   }
   return { sql: where.length ? 'WHERE ' + where.join(' AND ') : '', args };
+}
+
+/** The most queue items of a date range read through the date index and sorted (more: the doubt order is walked). */
+const DATE_SORT_MAX = 20_000;
+
+/** A WHERE clause whose date conditions no index serves (a unary + makes a column expression no index serves). */
+function unindexedDates(where: string): string {
+  return where.replaceAll('s.sort_key', '+s.sort_key');
+}
+
+/** A candidate merge suggestion as the search table has it. */
+interface NeighbourRow {
+  event_rowid: number;
+  id: string;
+  lat: number | null;
+  lon: number | null;
+  date: string | null;
+  locality: string | null;
+  region: string | null;
+}
+
+/** Merge suggestions are events within this distance (a town and its suburbs), or in the same town. */
+const NEIGHBOUR_KM = 50;
+/** Merge suggestions per queue item. */
+const NEIGHBOURS = 3;
+
+/** The day before a YYYY-MM-DD date, the day itself, and the day after. */
+function daysWithinOne(date: string): string[] {
+  return [-1, 0, 1].map((n) => {
+    const d = new Date(`${date.slice(0, 10)}T00:00:00Z`);
+    d.setUTCDate(d.getUTCDate() + n);
+    return d.toISOString().slice(0, 10);
+  });
+}
+
+/** The queue's keyset: the last item's doubt and row, as "q.<doubt>.<rowid>" in base64url. */
+function encodeQueueCursor(doubt: number, rowid: number): string {
+  return Buffer.from(`q.${doubt}.${rowid}`, 'utf8').toString('base64url');
+}
+
+function decodeQueueCursor(cursor: string): [number, number] {
+  const text = /^[A-Za-z0-9_-]{1,64}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  const m = /^q\.(\d+(?:\.\d+)?|\d*\.\d+)\.(\d{1,15})$/.exec(text);
+  if (!m) throw new CursorError('cursor is not one this server issued');
+  return [Number(m[1]), Number(m[2])];
 }
 
 function encodeCursor(sortKey: string): string {

@@ -2,7 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { DeliverPayload, Delivery, FetchLogEntry, ItemPayload, Job, JobKind, LiveStore, PollOutcome, Source, Webhook } from '../live.js';
-import type { EventFilter, SaveOutcome } from '../repository.js';
+import type { EventRecord } from '../../core/types.js';
+import { humanChange } from '../../review/status.js';
+import type { ChangeKind, EventFilter, SaveOutcome } from '../repository.js';
 import type { SqliteRepository } from './index.js';
 
 /** Set bits of a 32-bit integer. */
@@ -195,17 +197,28 @@ export class SqliteLiveStore implements LiveStore {
     }).immediate();
   }
 
-  /** one delivery job per (active webhook whose filter the event passes, event revision) */
+  /**
+   * One delivery job per (active webhook whose filter the event passes, event revision), saying what kind of change
+   * made the revision: the caller's word, else read from the revision and the one before (humanChange).
+   */
   queueDeliveries(changed: SaveOutcome['changed']): void {
     const hooks = this.listWebhooks().filter((h) => h.active);
     if (!hooks.length) return;
     for (const c of changed) {
+      const change = c.change ?? (c.created ? 'ingest' : this.changeOf(c.id, c.revision));
       for (const h of hooks) {
         if (!this.repo.eventMatches(c.id, h.filter)) continue;
-        const payload: DeliverPayload = { webhookId: h.id, eventId: c.id, revision: c.revision, created: c.created };
+        const payload: DeliverPayload = { webhookId: h.id, eventId: c.id, revision: c.revision, created: c.created, change };
         this.enqueue('deliver', payload, `deliver:${h.id}:${c.id}:${c.revision}`);
       }
     }
+  }
+
+  /** The kind of change from an event's previous revision to this one: a human's (review, edit), else the machine's. */
+  private changeOf(id: string, revision: number): ChangeKind {
+    const rows = this.repo.sql('SELECT record FROM event_revisions WHERE event_id = ? AND revision IN (?, ?) ORDER BY revision').pluck().all(id, revision - 1, revision) as string[];
+    if (rows.length < 2) return 'ingest';
+    return humanChange(JSON.parse(rows[0]!) as EventRecord, JSON.parse(rows[1]!) as EventRecord) ?? 'ingest';
   }
 
   articleEventKeys(articleId: string): string[] {
