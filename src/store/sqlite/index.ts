@@ -462,7 +462,8 @@ export class SqliteRepository implements Repository {
     const revision = row.revision + 1;
     const record = { ...(JSON.parse(row.record) as EventRecord), revision };
     this.sql('UPDATE events SET merged_into = ?, revision = ?, record = ?, updated_at = ? WHERE id = ?').run(into, revision, JSON.stringify(record), now, row.id);
-    const rowid = this.sql('SELECT rowid FROM events WHERE id = ?').pluck().get(row.id) as number;
+    // (the statement writeQueryColumns shares: not plucked)
+    const { rowid } = this.sql('SELECT rowid FROM events WHERE id = ?').pluck(false).get(row.id) as { rowid: number };
     this.sql('DELETE FROM event_search WHERE event_rowid = ?').run(rowid);
     this.sql('DELETE FROM events_fts WHERE rowid = ?').run(rowid);
     this.addRevision(row.id, revision, '', now, entry, entry.extra ?? []);

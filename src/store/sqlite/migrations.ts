@@ -341,7 +341,9 @@ function backfillRevisionChanges(db: Database.Database): void {
       for (const r of revisions.all(e.id) as Array<{ revision: number; record: string; reason: string }>) {
         const record = JSON.parse(r.record) as EventRecord;
         const review = REVIEW_REASON.exec(r.reason);
-        update.run(review ? 'review' : 'ingest', review ? review[2]! : null, JSON.stringify(recordChanges(before, record)), e.id, r.revision);
+        // the reviewer is in the record too: exact where a name holds ": "
+        const by = review ? (record.reviewed_by && r.reason.startsWith(`${review[1]} by ${record.reviewed_by}: `) ? record.reviewed_by : review[2]!) : null;
+        update.run(review ? 'review' : 'ingest', by, JSON.stringify(recordChanges(before, record)), e.id, r.revision);
         before = record;
       }
     }
