@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import Database from 'better-sqlite3';
+import { parseCsv } from '../src/core/csv.js';
 import { ingestInto } from '../src/pipeline.js';
 import { openApiDocument } from '../src/serve/openapi.js';
 import { createApp } from '../src/serve/server.js';
@@ -136,6 +137,10 @@ describe('PATCH /api/events/{id}: edits are revisions', () => {
     assert.equal(change('title'), undefined, 'only what changed');
     assert.equal(history[1].reason, `article ${articleId(s.repo, 'tulsa.txt')}`);
     assert.deepEqual(history[1].changes.find((c: Json) => c.field === 'size_low'), { field: 'size_low', old: null, new: 200 });
+    // the CSV names the editor as the row's coder
+    const [header, ...rows] = parseCsv((await call(s.app, 'GET', '/api/events.csv')).body);
+    const row = rows.find((x) => x[header!.indexOf('turnout_id')] === tulsa)!;
+    assert.deepEqual([row[header!.indexOf('coder')], row[header!.indexOf('review_status')], row[header!.indexOf('size_low')]], ['ed', 'edited', '300']);
     // the webhook hears of the correction
     const jobs = (s.repo as Json).handle.prepare("SELECT payload FROM jobs WHERE kind = 'deliver'").pluck().all().map((p: string) => JSON.parse(p));
     assert.ok(jobs.some((j: Json) => j.eventId === tulsa && j.revision === 2), JSON.stringify(jobs));
