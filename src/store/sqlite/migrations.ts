@@ -271,9 +271,10 @@ export const MIGRATIONS: Migration[] = [
     // event_overrides: an editor's value per field (and the machine's when last compared), laid over every rebuild.
     // events.merged_into: a merged event stays (its history, and its key: later mentions of its place and day join
     // the survivor) but leaves every list. event_changes: merges, splits and their undoing. event_revisions gains who,
-    // what action and the field changes; rows written by a human keep those and not the whole record.
+    // what action and the field changes; rows written by a human keep those and not the whole record. (The columns
+    // added to old tables name other rows without a REFERENCES clause, so that they can be dropped again.)
     sql: `
-      ALTER TABLE events ADD COLUMN merged_into TEXT REFERENCES events(id);
+      ALTER TABLE events ADD COLUMN merged_into TEXT;
       CREATE INDEX events_merged_into ON events(merged_into);
       CREATE TABLE event_overrides (
         event_id TEXT NOT NULL REFERENCES events(id),
@@ -301,7 +302,7 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE event_revisions ADD COLUMN action TEXT NOT NULL DEFAULT 'ingest';
       ALTER TABLE event_revisions ADD COLUMN by_user TEXT;
       ALTER TABLE event_revisions ADD COLUMN changes TEXT NOT NULL DEFAULT '[]';
-      ALTER TABLE event_revisions ADD COLUMN change_id INTEGER REFERENCES event_changes(id);
+      ALTER TABLE event_revisions ADD COLUMN change_id INTEGER;
     `,
     backfill: (db) => {
       rewriteRecords(db, (record) => ({ ...record, ...noEdits() }));
