@@ -15,7 +15,7 @@ import { Watcher } from '../src/live/watch.js';
 import { verifySignature, SIGNATURE_HEADER } from '../src/live/webhooks.js';
 import { ingestInto, processInput } from '../src/pipeline.js';
 import { doubtOf } from '../src/review/doubt.js';
-import { humanChange, inReviewQueue, isPublished } from '../src/review/status.js';
+import { inReviewQueue, isPublished } from '../src/review/status.js';
 import { openApiDocument } from '../src/serve/openapi.js';
 import { createApp } from '../src/serve/server.js';
 import { openStore, SqliteRepository } from '../src/store/sqlite/index.js';
@@ -80,7 +80,7 @@ function client(app: ReturnType<typeof createApp>) {
   return { get, review };
 }
 
-/** Writes a record as another helper's edit would: the stored record, its revision and its search columns. */
+/** Writes a record straight into the store (disputes, a macro-event): the stored record, its revision and its search columns. */
 function store(repo: Repository, record: EventRecord): void {
   const db = (repo as SqliteRepository).handle;
   const revision = record.revision + 1;
@@ -88,6 +88,13 @@ function store(repo: Repository, record: EventRecord): void {
   db.prepare('UPDATE events SET record = ?, revision = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(next), revision, new Date().toISOString(), record.id);
   db.prepare('INSERT INTO event_revisions (event_id, revision, record, reason, created_at) VALUES (?, ?, ?, ?, ?)').run(record.id, revision, JSON.stringify(next), 'test', new Date().toISOString());
   writeReviewColumn(db, record.id, next);
+}
+
+/** Corrects an event's size wording as an editor does (PATCH /api/events/{id}): the record as edited. */
+function edit(repo: Repository, record: EventRecord, user: string): EventRecord {
+  const r = repo.editEvent(record.id, { changes: { size_text: 'about 40' }, reason: 'the size the article gives', revision: record.revision, user });
+  assert.equal(r.outcome, 'edited');
+  return (r as { record: EventRecord }).record;
 }
 
 // ------------------------------------------------------------------------------------------------------------
@@ -137,6 +144,8 @@ function cleanRecord(over: Partial<EventRecord> = {}): EventRecord {
     review_status: 'unreviewed',
     reviewed_by: null,
     reviewed_at: null,
+    edited_fields: [],
+    disputes: [],
     ...over,
   };
 }
@@ -227,15 +236,6 @@ describe('doubt', () => {
     assert.ok(unsure.every((m) => m.flags.includes('relevance_unsure')), JSON.stringify(unsure.map((m) => m.flags)));
     const sure = read('tulsa');
     assert.ok(sure.length > 0 && sure.every((m) => !m.flags.includes('relevance_unsure')));
-  });
-
-  it('humanChange tells a review and an edit from the machine rebuilding a record', () => {
-    const before = cleanRecord();
-    assert.equal(humanChange(before, { ...before, size_text: 'thousands' }), null);
-    assert.equal(humanChange(before, { ...before, review_status: 'verified', reviewed_by: 'ed', reviewed_at: '2026-02-10T00:00:00Z' }), 'review');
-    const edited = { ...before, review_status: 'edited', reviewed_by: 'ed', reviewed_at: '2026-02-10T00:00:00Z', edited_fields: ['size_low'] } as unknown as EventRecord;
-    assert.equal(humanChange(before, edited), 'edit');
-    assert.equal(humanChange(edited, { ...edited, edited_fields: ['size_low', 'size_high'] } as EventRecord), 'edit');
   });
 });
 
@@ -443,9 +443,9 @@ describe('serve --verified-only', () => {
     open = client(createApp(repo, { today: () => TODAY }));
     const tulsa = find('Tulsa');
     await pub.review(tulsa.id, 'verify', tulsa.revision, tokens.editor);
-    // an edit as the edits will record it: review_status 'edited' is published like 'verified'
+    // an edited event (review_status 'edited') is published like a verified one
     const akron = find('Akron');
-    store(repo, { ...akron, size_text: 'about 40', review_status: 'edited', reviewed_by: 'ed', reviewed_at: new Date().toISOString(), edited_fields: ['size_text'] } as unknown as EventRecord);
+    edit(repo, akron, 'ed');
     const reno = find('Reno');
     await pub.review(reno.id, 'reject', reno.revision, tokens.editor);
     checked = [tulsa.id, akron.id].sort();
@@ -525,14 +525,14 @@ describe('the Atom feed and webhooks announce a verification and a correction, n
     assert.ok(!/Verified by/.test(before));
     const verified = await api.review(tulsa.id, 'verify', tulsa.revision, tokens.editor);
     await api.review(boise.id, 'reject', boise.revision, tokens.admin);
-    store(repo, { ...akron, review_status: 'edited', reviewed_by: 'ada', reviewed_at: '2026-02-10T09:00:00.000Z', edited_fields: ['size_text'] } as unknown as EventRecord);
+    const corrected = edit(repo, akron, 'ada');
     const now = await entries();
     const entry = entryOf(now, tulsa.id)!;
     assert.ok(entry.includes(`Verified by ed on ${verified.reviewed_at.slice(0, 10)}.`), entry);
     assert.match(entry, /<author>\s*<name>ed<\/name>/);
     assert.match(entry, /<category [^>]*term="verified"/);
     assert.notEqual(/<id>([^<]+)<\/id>/.exec(entry)![1], /<id>([^<]+)<\/id>/.exec(before)![1], 'a new entry id: readers see the verification');
-    assert.ok(entryOf(now, akron.id)!.includes('Corrected by ada on 2026-02-10 (size_text).'));
+    assert.ok(entryOf(now, akron.id)!.includes(`Corrected by ada on ${corrected.reviewed_at!.slice(0, 10)} (size_text).`));
     assert.equal(entryOf(now, boise.id), undefined, 'a rejected event leaves the feed');
     const withRejected = entryOf(await entries('?include_rejected=true'), boise.id)!;
     assert.ok(withRejected && !/reject|Verified|Corrected/i.test(withRejected), 'a rejection is never announced');
@@ -588,11 +588,8 @@ describe('the Atom feed and webhooks announce a verification and a correction, n
       assert.equal(later[0].review_status, 'verified');
       assert.equal(later[0].event.reviewed_by, 'ed');
       assert.equal(later[0].revision, tulsa!.revision + 1);
-      // an edit recorded without saying so is read from the revisions
-      const live = (repo as SqliteRepository).live();
-      const current = repo.getEvent(tulsa!.id)!;
-      store(repo, { ...current, review_status: 'edited', reviewed_at: new Date().toISOString(), edited_fields: ['size_text'] } as unknown as EventRecord);
-      live.queueDeliveries([{ id: tulsa!.id, revision: current.revision + 1, created: false }]);
+      // an edit is announced as one
+      edit(repo, repo.getEvent(tulsa!.id)!, 'ed');
       await drain();
       assert.equal(bodies.length, 4);
       assert.equal(bodies[3].change, 'edit');

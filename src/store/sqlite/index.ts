@@ -1,9 +1,21 @@
 // The embedded store: SQLite through better-sqlite3, WAL mode, one transaction per article.
 import Database from 'better-sqlite3';
 import type { Article, EventRecord, Mention, SourceRef } from '../../core/types.js';
-import { eventId, eventKey, mergeMentions, siblingKey, sourceRef } from '../../merge/cluster.js';
+import { eventKey, mergeMentions, siblingKey, sourceRef } from '../../merge/cluster.js';
+import { applyOverrides, recordChanges, type FieldChange, type Override } from '../../merge/edits.js';
 import {
   CursorError,
+  type EditRequest,
+  type EditResult,
+  type HistoryAction,
+  type HistoryEntry,
+  type MentionView,
+  type MergeRequest,
+  type MergeResult,
+  type SplitRequest,
+  type SplitResult,
+  type UndoRequest,
+  type UndoResult,
   type ReviewRequest,
   type ReviewResult,
   systemClock,
@@ -27,7 +39,8 @@ import { regionValues } from '../../resolve/regions.js';
 import { haversineKm } from '../../core/geo.js';
 import { doubtOf } from '../../review/doubt.js';
 import { PUBLISHED_STATUSES } from '../../review/status.js';
-import { MIGRATIONS, storedPlanLinks, UNDATED_SORT_KEY, writeQueryColumns, writeReviewColumn } from './migrations.js';
+import { EventEditor } from './edits.js';
+import { humanReason, MIGRATIONS, storedPlanLinks, UNDATED_SORT_KEY, writeQueryColumns, writeReviewColumn } from './migrations.js';
 
 /**
  * Each plain filter, the SQL condition it adds to a query on the search table `s`, and its arguments. Dates
@@ -52,6 +65,40 @@ const COUNT_CACHE_ENTRIES = 256;
 
 /** The search table joined to the records: filters and order on `s`, records read only for rows returned. */
 const FROM_SEARCH = 'event_search s JOIN events e ON e.rowid = s.event_rowid';
+
+/** An event's row as rebuilds and human actions read it. */
+export interface EventRow {
+  id: string;
+  event_key: string;
+  revision: number;
+  record: string;
+}
+
+type Changed = SaveOutcome['changed'][number];
+
+/** What a revision records besides the record: who (null: the machine), the action, why, and its change. */
+export interface RevisionEntry {
+  action: HistoryAction;
+  by: string | null;
+  /** as stored: "article ID" for the machine, humanReason(...) for a person */
+  reason: string;
+  /** changes beside the record's own fields (merged_into, merged_from, split_to, split_from) */
+  extra?: FieldChange[];
+  /** the merge, split or undo (event_changes) this revision belongs to */
+  changeId?: number | null;
+}
+
+/** The keys an event's mentions are stored under: its own, and those of the events merged into it (at any depth). */
+const OWNED_KEYS = `WITH RECURSIVE owned(id, event_key) AS (
+    SELECT id, event_key FROM events WHERE event_key = ?
+    UNION SELECT e.id, e.event_key FROM events e JOIN owned o ON e.merged_into = o.id)
+  SELECT event_key FROM owned`;
+
+/** The event that stands for an event (itself, or the one it was merged into, followed to the end): id and key. */
+const STANDING = `WITH RECURSIVE up(id, event_key, merged_into, depth) AS (
+    SELECT id, event_key, merged_into, 0 FROM events WHERE %COLUMN% = ?
+    UNION ALL SELECT e.id, e.event_key, e.merged_into, up.depth + 1 FROM events e JOIN up ON e.id = up.merged_into WHERE up.depth < 1000)
+  SELECT id, event_key FROM up WHERE merged_into IS NULL`;
 
 export class SqliteRepository implements Repository {
   private db: Database.Database;
@@ -114,7 +161,7 @@ export class SqliteRepository implements Repository {
         keys.add(k);
         insertMention.run(article.id, k, JSON.stringify(m));
       }
-      const changed = this.remergeAll(keys, now, `article ${article.id}`);
+      const changed = this.remergeAll(keys, now, `article ${article.id}`, article.id);
       // however the article came in (a file, a page, a feed item), webhooks hear of the events it changed
       this.live().queueDeliveries(changed);
       return {
@@ -127,7 +174,11 @@ export class SqliteRepository implements Repository {
     }).immediate();
   }
 
-  private remergeAll(keys: Iterable<string>, now: string, reason: string): SaveOutcome['changed'] {
+  /**
+   * Rebuilds the events that mentions under `keys` belong to: the event of each key, or the one an editor merged
+   * it into. `source` is the article read, which any dispute with a human value names.
+   */
+  private remergeAll(keys: Iterable<string>, now: string, reason: string, source: string): SaveOutcome['changed'] {
     const changed: SaveOutcome['changed'] = [];
     // a same-day plan and the action at its place that day link to each other: a change to one may link the other
     const all = new Set<string>();
@@ -135,8 +186,9 @@ export class SqliteRepository implements Repository {
       all.add(k);
       if (this.sql('SELECT 1 FROM mentions WHERE event_key = ? LIMIT 1').get(siblingKey(k)) !== undefined) all.add(siblingKey(k));
     }
-    for (const k of all) {
-      const r = this.remerge(k, now, reason);
+    const owners = new Set([...all].map((k) => this.standing('event_key', k)?.event_key ?? k));
+    for (const k of owners) {
+      const r = this.remerge(k, now, { action: 'ingest', by: null, reason }, source);
       if (r) changed.push(r);
     }
     return changed;
@@ -147,7 +199,7 @@ export class SqliteRepository implements Repository {
       const added = this.sql('INSERT OR IGNORE INTO article_duplicates (article_id, duplicate_of, distance) VALUES (?, ?, ?)').run(articleId, originalId, distance);
       if (!added.changes) return [];
       const keys = this.sql('SELECT DISTINCT event_key FROM mentions WHERE article_id = ?').pluck().all(articleId) as string[];
-      const changed = this.remergeAll(keys, this.effects.now(), `article ${articleId} is a copy of ${originalId}`);
+      const changed = this.remergeAll(keys, this.effects.now(), `article ${articleId} is a copy of ${originalId}`, articleId);
       this.live().queueDeliveries(changed);
       return changed;
     }).immediate();
@@ -182,51 +234,104 @@ export class SqliteRepository implements Repository {
     return this.db;
   }
 
-  /** Rebuilds the event for one key from all its stored mentions; writes a revision when it changed. */
-  private remerge(key: string, now: string, reason: string): SaveOutcome['changed'][number] | null {
+  /**
+   * Rebuilds the event for one key from all its stored mentions, with the human values over them; writes a revision
+   * when it changed. `source`: the article whose reading caused it (null for a person's action).
+   */
+  private remerge(key: string, now: string, entry: RevisionEntry, source: string | null): Changed | null {
+    const built = this.rebuild(key, source);
+    if (!built) return null;
+    const { record, existing, before } = built;
+    if (existing && existing.record === JSON.stringify({ ...record, revision: existing.revision })) return null;
+    return this.writeEvent(key, existing, before, record, now, entry);
+  }
+
+  /**
+   * The record of the event under `key` rebuilt from its mentions (its own and those of events merged into it), the
+   * human values laid over (src/merge/edits.ts), and the stored row it replaces; null when no mention is left.
+   * Moves the machine baselines of the human values; writes nothing else.
+   */
+  rebuild(key: string, source: string | null): { record: EventRecord; existing: EventRow | null; before: EventRecord | null } | null {
+    const machine = this.machineRecord(key);
+    if (!machine) return null;
+    const existing = (this.sql('SELECT id, event_key, revision, record FROM events WHERE event_key = ?').get(key) as EventRow | undefined) ?? null;
+    const before = existing ? (JSON.parse(existing.record) as EventRecord) : null;
+    const { record, moved } = applyOverrides(machine, existing ? this.overridesOf(existing.id) : [], before, source);
+    const update = this.sql('UPDATE event_overrides SET machine = ? WHERE event_id = ? AND field = ?');
+    for (const o of moved) update.run(JSON.stringify(o.machine ?? null), existing!.id, o.field);
+    return { record, existing, before };
+  }
+
+  /** The record the machine builds for the event under `key` from the mentions it owns, or null when it owns none. */
+  machineRecord(key: string): EventRecord | null {
+    const keys = JSON.stringify(this.ownedKeys(key));
     const rows = this.db
       .prepare(
-        `SELECT m.data, a.id, a.name, a.url, a.title, a.publisher, a.published FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.event_key = ?`,
+        `SELECT m.data, a.id, a.name, a.url, a.title, a.publisher, a.published FROM mentions m JOIN articles a ON a.id = m.article_id
+         WHERE m.event_key IN (SELECT value FROM json_each(?))`,
       )
-      .all(key) as Array<{ data: string; id: string; name: string; url: string | null; title: string | null; publisher: string | null; published: string | null }>;
+      .all(keys) as Array<{ data: string; id: string; name: string; url: string | null; title: string | null; publisher: string | null; published: string | null }>;
+    if (!rows.length) return null;
     const sources = new Map<string, SourceRef>();
     for (const r of rows) sources.set(r.id, sourceRef(r));
     const copyOf = new Map(
-      (this.db
-        .prepare(`SELECT article_id, duplicate_of FROM article_duplicates WHERE article_id IN (SELECT article_id FROM mentions WHERE event_key = ?)`)
+      this.db
+        .prepare(
+          `SELECT article_id, duplicate_of FROM article_duplicates WHERE article_id IN (SELECT article_id FROM mentions WHERE event_key IN (SELECT value FROM json_each(?)))`,
+        )
         .raw(true)
-        .all(key) as Array<[string, string]>),
+        .all(keys) as Array<[string, string]>,
     );
-    if (!rows.length) return null;
     const mentions = rows.map((r) => JSON.parse(r.data) as Mention);
-    const merged = mergeMentions(key, mentions, sources, copyOf, storedPlanLinks(this.db, key, mentions));
-    const existing = this.sql('SELECT id, revision, record FROM events WHERE event_key = ?').get(key) as { id: string; revision: number; record: string } | undefined;
-    // a human's review is no machine value: the rebuilt record keeps it, whatever the mentions say
-    const before = existing ? (JSON.parse(existing.record) as EventRecord) : null;
-    const review = before
-      ? { review_status: before.review_status ?? 'unreviewed', reviewed_by: before.reviewed_by ?? null, reviewed_at: before.reviewed_at ?? null }
-      : { review_status: merged.review_status, reviewed_by: merged.reviewed_by, reviewed_at: merged.reviewed_at };
-    if (existing && existing.record === JSON.stringify({ ...merged, revision: existing.revision, ...review })) return null;
+    return mergeMentions(key, mentions, sources, copyOf, storedPlanLinks(this.db, key, mentions));
+  }
+
+  /** The keys whose mentions make the event under `key`: its own and those of every event merged into it. */
+  ownedKeys(key: string): string[] {
+    const keys = this.sql(OWNED_KEYS).pluck().all(key) as string[];
+    return keys.length ? keys : [key];
+  }
+
+  /** The event standing for the event with this id or key: itself, or the one it was merged into; null when unknown. */
+  standing(column: 'id' | 'event_key', value: string): { id: string; event_key: string } | null {
+    return (this.sql(STANDING.replace('%COLUMN%', column)).get(value) as { id: string; event_key: string } | undefined) ?? null;
+  }
+
+  /** The human values of an event. */
+  overridesOf(id: string): Override[] {
+    const rows = this.sql('SELECT field, value, machine FROM event_overrides WHERE event_id = ? ORDER BY field').all(id) as Array<{ field: Override['field']; value: string; machine: string }>;
+    return rows.map((r) => ({ field: r.field, value: JSON.parse(r.value) as unknown, machine: JSON.parse(r.machine) as unknown }));
+  }
+
+  /** An event that stands (not merged into another): its row, or null. */
+  liveRow(id: string): EventRow | null {
+    return (this.sql('SELECT id, event_key, revision, record FROM events WHERE id = ? AND merged_into IS NULL').get(id) as EventRow | undefined) ?? null;
+  }
+
+  /**
+   * Stores `record` as the next revision of the event under `key` (the first when `existing` is null): the row, its search and
+   * full-text rows, and a revision with its field changes from `before`.
+   */
+  writeEvent(key: string, existing: EventRow | null, before: EventRecord | null, record: EventRecord, now: string, entry: RevisionEntry): Changed {
     const revision = existing ? existing.revision + 1 : 1;
-    const record: EventRecord = { ...merged, revision, ...review };
-    const json = JSON.stringify(record);
+    const stored: EventRecord = { ...record, revision };
+    const json = JSON.stringify(stored);
     if (existing) {
       this.db
         .prepare('UPDATE events SET date = ?, region = ?, locality = ?, status = ?, macroevent = ?, revision = ?, record = ?, updated_at = ? WHERE id = ?')
-        .run(record.date, record.region, record.locality, record.status, record.macroevent, revision, json, now, existing.id);
+        .run(stored.date, stored.region, stored.locality, stored.status, stored.macroevent, revision, json, now, existing.id);
     } else {
       this.db
         .prepare(
           'INSERT INTO events (id, event_key, date, region, locality, status, macroevent, revision, record, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         )
-        .run(eventId(key), key, record.date, record.region, record.locality, record.status, record.macroevent, revision, json, now, now);
+        .run(stored.id, key, stored.date, stored.region, stored.locality, stored.status, stored.macroevent, revision, json, now, now);
     }
-    writeQueryColumns(this.db, record.id, record, (q) => this.sql(q));
-    writeReviewColumn(this.db, record.id, record, (q) => this.sql(q));
-    this.sql('INSERT INTO event_revisions (event_id, revision, record, reason, created_at) VALUES (?, ?, ?, ?, ?)').run(record.id, revision, json, reason, now);
-    return { id: record.id, revision, created: !existing };
+    writeQueryColumns(this.db, stored.id, stored, (q) => this.sql(q));
+    writeReviewColumn(this.db, stored.id, stored, (q) => this.sql(q));
+    this.addRevision(stored.id, revision, entry.action === 'ingest' ? json : '', now, entry, [...(entry.extra ?? []), ...recordChanges(before, stored)]);
+    return { id: stored.id, revision, created: !existing };
   }
-
   listEvents(filter: EventFilter = {}): EventRecord[] {
     const { sql, args } = whereOf(filter);
     const limit = filter.limit ? ' LIMIT ' + Math.max(1, Math.floor(filter.limit)) : '';
@@ -331,31 +436,23 @@ export class SqliteRepository implements Repository {
 
   reviewEvent(id: string, req: ReviewRequest): ReviewResult {
     return this.db.transaction((): ReviewResult => {
-      const row = this.sql('SELECT revision, record FROM events WHERE id = ?').get(id) as { revision: number; record: string } | undefined;
+      const row = this.liveRow(id);
       if (!row) return { outcome: 'not-found' };
       if (row.revision !== req.revision) return { outcome: 'conflict', revision: row.revision };
       const now = this.effects.now();
-      const revision = row.revision + 1;
+      const before = JSON.parse(row.record) as EventRecord;
       const record: EventRecord = {
-        ...(JSON.parse(row.record) as EventRecord),
-        revision,
+        ...before,
         review_status: req.action === 'verify' ? 'verified' : 'rejected',
         reviewed_by: req.user,
         reviewed_at: now,
+        // verifying settles every dispute: the record stands as it is
+        disputes: req.action === 'verify' ? [] : before.disputes,
       };
-      const json = JSON.stringify(record);
-      this.sql('UPDATE events SET revision = ?, record = ?, updated_at = ? WHERE id = ?').run(revision, json, now, id);
-      writeReviewColumn(this.db, id, record, (q) => this.sql(q));
-      this.sql('INSERT INTO event_revisions (event_id, revision, record, reason, created_at) VALUES (?, ?, ?, ?, ?)').run(
-        id,
-        revision,
-        json,
-        `${req.action} by ${req.user}: ${req.reason}`,
-        now,
-      );
+      const changed = this.writeEvent(row.event_key, row, before, record, now, { action: 'review', by: req.user, reason: humanReason(req.action, req.user, req.reason) });
       // a verification is announced; a rejection is not (the event quietly leaves the record)
-      if (req.action === 'verify') this.live().queueDeliveries([{ id, revision, created: false, change: 'review' }]);
-      return { outcome: 'reviewed', record };
+      if (req.action === 'verify') this.live().queueDeliveries([{ ...changed, change: 'review' }]);
+      return { outcome: 'reviewed', record: { ...record, revision: changed.revision } };
     }).immediate();
   }
 
@@ -437,8 +534,76 @@ export class SqliteRepository implements Repository {
       .map(({ row, km }) => ({ record: this.getEvent(row.id)!, km: km === null ? null : Math.round(km * 10) / 10 }));
   }
 
+  /** A revision row: `record` is the whole record for the machine's rebuilds, '' for a person's action (its changes say it all). */
+  addRevision(id: string, revision: number, record: string, now: string, entry: RevisionEntry, changes: FieldChange[]): void {
+    this.sql(
+      'INSERT INTO event_revisions (event_id, revision, record, reason, created_at, action, by_user, changes, change_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(id, revision, record, entry.reason, now, entry.action, entry.by, JSON.stringify(changes), entry.changeId ?? null);
+  }
+
+  /**
+   * Takes an event out of every list as merged into `into` (a merge, or an undone split): its row stays, for its
+   * history and for its key, which later mentions follow to the event that stands.
+   */
+  retire(row: EventRow, into: string, now: string, entry: RevisionEntry): void {
+    const revision = row.revision + 1;
+    const record = { ...(JSON.parse(row.record) as EventRecord), revision };
+    this.sql('UPDATE events SET merged_into = ?, revision = ?, record = ?, updated_at = ? WHERE id = ?').run(into, revision, JSON.stringify(record), now, row.id);
+    // (the statement writeQueryColumns shares: not plucked)
+    const { rowid } = this.sql('SELECT rowid FROM events WHERE id = ?').pluck(false).get(row.id) as { rowid: number };
+    this.sql('DELETE FROM event_search WHERE event_rowid = ?').run(rowid);
+    this.sql('DELETE FROM events_fts WHERE rowid = ?').run(rowid);
+    this.addRevision(row.id, revision, '', now, entry, entry.extra ?? []);
+  }
+
+  private editorOf: EventEditor | null = null;
+
+  /** Merges, splits, edits and their history (src/store/sqlite/edits.ts), on this store's transactions. */
+  private editor(): EventEditor {
+    this.editorOf ??= new EventEditor(this, () => this.effects.now());
+    return this.editorOf;
+  }
+
+  /** Runs `fn` in one write transaction, queueing webhook deliveries for the events it changed. */
+  inTransaction<T>(fn: () => { result: T; changed: Changed[] }): T {
+    return this.db.transaction((): T => {
+      const { result, changed } = fn();
+      this.live().queueDeliveries(changed);
+      return result;
+    }).immediate();
+  }
+
+  editEvent(id: string, req: EditRequest): EditResult {
+    return this.editor().edit(id, req);
+  }
+
+  mergeEvents(req: MergeRequest): MergeResult {
+    return this.editor().merge(req);
+  }
+
+  splitEvent(id: string, req: SplitRequest): SplitResult {
+    return this.editor().split(id, req);
+  }
+
+  undoChange(id: string, req: UndoRequest): UndoResult {
+    return this.editor().undo(id, req);
+  }
+
+  eventHistory(id: string): HistoryEntry[] | null {
+    return this.editor().history(id);
+  }
+
+  eventMentions(id: string): MentionView[] | null {
+    return this.editor().mentions(id);
+  }
+
+  resolveMerged(id: string): string | null {
+    const row = this.sql('SELECT merged_into FROM events WHERE id = ?').get(id) as { merged_into: string | null } | undefined;
+    return row?.merged_into ? (this.standing('id', row.merged_into)?.id ?? null) : null;
+  }
+
   getEvent(id: string): EventRecord | null {
-    const row = this.sql('SELECT record FROM events WHERE id = ?').get(id) as { record: string } | undefined;
+    const row = this.liveRow(id);
     return row ? (JSON.parse(row.record) as EventRecord) : null;
   }
 
@@ -447,7 +612,7 @@ export class SqliteRepository implements Repository {
     return {
       articles: one('SELECT count(*) AS n FROM articles'),
       mentions: one('SELECT count(*) AS n FROM mentions'),
-      events: one('SELECT count(*) AS n FROM events'),
+      events: one('SELECT count(*) AS n FROM events WHERE merged_into IS NULL'),
       revisions: one('SELECT count(*) AS n FROM event_revisions'),
     };
   }

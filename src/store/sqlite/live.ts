@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { DeliverPayload, Delivery, FetchLogEntry, ItemPayload, Job, JobKind, LiveStore, PollOutcome, Source, Webhook } from '../live.js';
 import type { EventRecord } from '../../core/types.js';
-import { humanChange } from '../../review/status.js';
 import type { ChangeKind, EventFilter, SaveOutcome } from '../repository.js';
 import type { SqliteRepository } from './index.js';
 
@@ -199,7 +198,7 @@ export class SqliteLiveStore implements LiveStore {
 
   /**
    * One delivery job per (active webhook whose filter the event passes, event revision), saying what kind of change
-   * made the revision: the caller's word, else read from the revision and the one before (humanChange).
+   * made the revision: the caller's word, else the action its revision row records.
    */
   queueDeliveries(changed: SaveOutcome['changed']): void {
     const hooks = this.listWebhooks().filter((h) => h.active);
@@ -214,11 +213,10 @@ export class SqliteLiveStore implements LiveStore {
     }
   }
 
-  /** The kind of change from an event's previous revision to this one: a human's (review, edit), else the machine's. */
+  /** The kind of change that made a revision, as its history names it (an ingest when the revision is unknown). */
   private changeOf(id: string, revision: number): ChangeKind {
-    const rows = this.repo.sql('SELECT record FROM event_revisions WHERE event_id = ? AND revision IN (?, ?) ORDER BY revision').pluck().all(id, revision - 1, revision) as string[];
-    if (rows.length < 2) return 'ingest';
-    return humanChange(JSON.parse(rows[0]!) as EventRecord, JSON.parse(rows[1]!) as EventRecord) ?? 'ingest';
+    const action = this.repo.sql('SELECT action FROM event_revisions WHERE event_id = ? AND revision = ?').pluck().get(id, revision) as ChangeKind | undefined;
+    return action ?? 'ingest';
   }
 
   articleEventKeys(articleId: string): string[] {
