@@ -3,7 +3,7 @@
 // also queues webhook deliveries for the events it changed.
 import type { EventRecord, Mention } from '../../core/types.js';
 import { splitKey, sourceRef } from '../../merge/cluster.js';
-import { applyOverrides, recordRuleBroken, withPairs, type FieldChange, type Override } from '../../merge/edits.js';
+import { applyOverrides, expandChanges, recordRuleBroken, withPairs, type FieldChange, type Override, type StoredChange } from '../../merge/edits.js';
 import type {
   EditRequest,
   EditResult,
@@ -233,11 +233,14 @@ export class EventEditor {
     });
   }
 
-  /** Every revision of an event, newest first, with an undo link on the merges and splits that can still be undone. */
+  /**
+   * Every revision of an event, newest first, its changes as each field's old and new value, with an undo link on
+   * the merges and splits that can still be undone.
+   */
   history(id: string): HistoryEntry[] | null {
     if (this.sql('SELECT 1 FROM events WHERE id = ?').get(id) === undefined) return null;
     const rows = this.sql(
-      'SELECT revision, created_at, by_user, action, reason, changes, change_id FROM event_revisions WHERE event_id = ? ORDER BY revision DESC',
+      'SELECT revision, created_at, by_user, action, reason, changes, change_id FROM event_revisions WHERE event_id = ? ORDER BY revision',
     ).all(id) as Array<{ revision: number; created_at: string; by_user: string | null; action: HistoryAction; reason: string; changes: string; change_id: number | null }>;
     const undoable = new Map<number, boolean>();
     const canUndo = (change: number): boolean => {
@@ -247,14 +250,18 @@ export class EventEditor {
       }
       return undoable.get(change)!;
     };
-    return rows.map((r) => ({
-      revision: r.revision,
-      at: r.created_at,
-      by: r.by_user,
-      action: r.action,
-      reason: reasonGiven(r.reason, r.by_user),
-      changes: JSON.parse(r.changes) as FieldChange[],
-      undo: (r.action === 'merge' || r.action === 'split') && r.change_id !== null && canUndo(r.change_id) ? { id: r.change_id } : null,
-    }));
+    // arrays are stored as splices: replayed oldest first, listed newest first
+    const changes = expandChanges(rows.map((r) => JSON.parse(r.changes) as StoredChange[]));
+    return rows
+      .map((r, i) => ({
+        revision: r.revision,
+        at: r.created_at,
+        by: r.by_user,
+        action: r.action,
+        reason: reasonGiven(r.reason, r.by_user),
+        changes: changes[i]!,
+        undo: (r.action === 'merge' || r.action === 'split') && r.change_id !== null && canUndo(r.change_id) ? { id: r.change_id } : null,
+      }))
+      .reverse();
   }
 }

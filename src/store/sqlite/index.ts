@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import type { Article, EventRecord, Mention, SourceRef } from '../../core/types.js';
 import { eventKey, mergeMentions, siblingKey, sourceRef } from '../../merge/cluster.js';
-import { applyOverrides, recordChanges, type FieldChange, type Override } from '../../merge/edits.js';
+import { applyOverrides, compactChange, recordChanges, type FieldChange, type Override } from '../../merge/edits.js';
 import {
   CursorError,
   type EditRequest,
@@ -329,7 +329,7 @@ export class SqliteRepository implements Repository {
     }
     writeQueryColumns(this.db, stored.id, stored, (q) => this.sql(q));
     writeReviewColumn(this.db, stored.id, stored, (q) => this.sql(q));
-    this.addRevision(stored.id, revision, entry.action === 'ingest' ? json : '', now, entry, [...(entry.extra ?? []), ...recordChanges(before, stored)]);
+    this.addRevision(stored.id, revision, now, entry, [...(entry.extra ?? []), ...recordChanges(before, stored)]);
     return { id: stored.id, revision, created: !existing };
   }
   listEvents(filter: EventFilter = {}): EventRecord[] {
@@ -534,11 +534,14 @@ export class SqliteRepository implements Repository {
       .map(({ row, km }) => ({ record: this.getEvent(row.id)!, km: km === null ? null : Math.round(km * 10) / 10 }));
   }
 
-  /** A revision row: `record` is the whole record for the machine's rebuilds, '' for a person's action (its changes say it all). */
-  addRevision(id: string, revision: number, record: string, now: string, entry: RevisionEntry, changes: FieldChange[]): void {
+  /**
+   * A revision row: what changed (arrays as splices: compactChange), who (null: the machine), why (for the machine,
+   * the article read). Never the whole record, so an event's revisions grow with its reports, not with their square.
+   */
+  addRevision(id: string, revision: number, now: string, entry: RevisionEntry, changes: FieldChange[]): void {
     this.sql(
-      'INSERT INTO event_revisions (event_id, revision, record, reason, created_at, action, by_user, changes, change_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ).run(id, revision, record, entry.reason, now, entry.action, entry.by, JSON.stringify(changes), entry.changeId ?? null);
+      "INSERT INTO event_revisions (event_id, revision, record, reason, created_at, action, by_user, changes, change_id) VALUES (?, ?, '', ?, ?, ?, ?, ?, ?)",
+    ).run(id, revision, entry.reason, now, entry.action, entry.by, JSON.stringify(changes.map(compactChange)), entry.changeId ?? null);
   }
 
   /**
@@ -553,7 +556,7 @@ export class SqliteRepository implements Repository {
     const { rowid } = this.sql('SELECT rowid FROM events WHERE id = ?').pluck(false).get(row.id) as { rowid: number };
     this.sql('DELETE FROM event_search WHERE event_rowid = ?').run(rowid);
     this.sql('DELETE FROM events_fts WHERE rowid = ?').run(rowid);
-    this.addRevision(row.id, revision, '', now, entry, entry.extra ?? []);
+    this.addRevision(row.id, revision, now, entry, entry.extra ?? []);
   }
 
   private editorOf: EventEditor | null = null;

@@ -1,7 +1,7 @@
 // Versioned schema migrations. Append only: a released migration is never edited.
 import type Database from 'better-sqlite3';
 import { noEdits, UNREVIEWED, type EventRecord, type Mention, type SourceRef } from '../../core/types.js';
-import { recordChanges } from '../../merge/edits.js';
+import { compactChange, recordChanges, type StoredChange } from '../../merge/edits.js';
 import { planLinks, publicFileName, siblingKey, type PlanLinks } from '../../merge/cluster.js';
 import { doubtOf } from '../../review/doubt.js';
 import { inReviewQueue } from '../../review/status.js';
@@ -358,6 +358,14 @@ export const MIGRATIONS: Migration[] = [
       }
     },
   },
+  {
+    version: 12,
+    name: 'revisions keep what changed only: no copy of the whole record, and arrays as what was added and removed',
+    // The machine's revisions held the whole record: an event reported by n articles took O(n^2) bytes. Their
+    // field changes (migration 9) say what the history shows; arrays become splices (compactChange).
+    sql: '',
+    backfill: compactRevisions,
+  },
 ];
 
 /** The reason a human's revision is stored with: "<verb> by <user>: <reason>" (the user is in its own column too). */
@@ -396,6 +404,24 @@ function backfillRevisionChanges(db: Database.Database): void {
         update.run(review ? 'review' : 'ingest', by, JSON.stringify(recordChanges(before, record)), e.id, r.revision);
         before = record;
       }
+    }
+    last = rows[rows.length - 1]!.rowid;
+  }
+}
+
+/**
+ * Empties the record copy of every revision and stores its array changes as splices, in batches of 500 rows so a
+ * large store's revisions never all sit in memory at once.
+ */
+function compactRevisions(db: Database.Database): void {
+  const update = db.prepare("UPDATE event_revisions SET record = '', changes = ? WHERE rowid = ?");
+  const batch = db.prepare('SELECT rowid, record, changes FROM event_revisions WHERE rowid > ? ORDER BY rowid LIMIT 500');
+  for (let last = -1; ; ) {
+    const rows = batch.all(last) as Array<{ rowid: number; record: string; changes: string }>;
+    if (!rows.length) break;
+    for (const r of rows) {
+      const changes = JSON.stringify((JSON.parse(r.changes) as StoredChange[]).map(compactChange));
+      if (r.record !== '' || changes !== r.changes) update.run(changes, r.rowid);
     }
     last = rows[rows.length - 1]!.rowid;
   }

@@ -1,0 +1,73 @@
+// Benchmark: extract alone against ingest into a SQLite store, on one core and the same texts (bench/texts.ts,
+// BENCH_N of them, 1,000 by default), then the store's size: the whole file after a checkpoint and the part its
+// revisions take, per article. Also 200 made-up reports of one event (test/helpers/reports.ts), where a store that
+// copied every record into every revision grew with the square of the reports. Prints a digest of the event
+// records each set makes, so that a change meant to be only faster can show it changed no record.
+// Not a test: figures go in the README.
+import { createHash } from 'node:crypto';
+import { rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ingestInto, processInput } from '../src/pipeline.js';
+import { loadGazetteer } from '../src/resolve/gazetteer.js';
+import { SqliteRepository } from '../src/store/sqlite/index.js';
+import { reports } from '../test/helpers/reports.js';
+import { tempDir } from '../test/helpers/shared.js';
+import { buildTexts } from './texts.js';
+
+const N = Number(process.env.BENCH_N ?? 1000);
+/** a fixed day of reading, so that every run reads the texts alike */
+const TODAY = '2026-06-01';
+const gaz = loadGazetteer();
+
+interface Input {
+  name: string;
+  text: string;
+}
+
+/** Extract alone: articles/s. */
+function extractRate(inputs: Input[]): number {
+  const t0 = performance.now();
+  for (const x of inputs) processInput({ bytes: Buffer.from(x.text), name: x.name, today: TODAY }, gaz);
+  return inputs.length / ((performance.now() - t0) / 1000);
+}
+
+/** Ingest into a new store: articles/s, the file's bytes after a checkpoint, the revisions' bytes, the records' digest. */
+function ingestRun(inputs: Input[]): { rate: number; fileBytes: number; revisionBytes: number; events: number; digest: string } {
+  const dir = tempDir('turnout-bench-');
+  const path = join(dir, 'bench.db');
+  const repo = new SqliteRepository(path);
+  const t0 = performance.now();
+  for (const x of inputs) ingestInto(repo, { bytes: Buffer.from(x.text), name: x.name, today: TODAY }, gaz);
+  const rate = inputs.length / ((performance.now() - t0) / 1000);
+  const db = repo.handle;
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  const revisionBytes = db.prepare("SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = 'event_revisions' OR name LIKE 'sqlite_autoindex_event_revisions%'").pluck().get() as number;
+  const records = db.prepare('SELECT record FROM events ORDER BY id').pluck().all() as string[];
+  const digest = createHash('sha256').update(records.join('\n')).digest('hex').slice(0, 16);
+  repo.close();
+  const fileBytes = statSync(path).size;
+  rmSync(dir, { recursive: true, force: true });
+  return { rate, fileBytes, revisionBytes, events: records.length, digest };
+}
+
+const mb = (b: number) => (b / 1e6).toFixed(2) + ' MB';
+const kb = (b: number) => (b / 1024).toFixed(1) + ' KB';
+
+const texts = buildTexts(N).map((text, i) => ({ name: `bench-${i}.txt`, text }));
+// warm up
+extractRate(texts.slice(0, 20));
+const extract = extractRate(texts);
+const ingest = ingestRun(texts);
+console.log(`ingest benchmark (one core): ${texts.length} articles of bench/texts.ts`);
+console.log(`  extract alone       ${extract.toFixed(0)} articles/s`);
+console.log(`  ingest into SQLite  ${ingest.rate.toFixed(0)} articles/s (${((100 * ingest.rate) / extract).toFixed(0)}% of extract alone)`);
+console.log(`  store               ${mb(ingest.fileBytes)} (${kb(ingest.fileBytes / texts.length)} per article), revisions ${mb(ingest.revisionBytes)}; ${ingest.events} events, records ${ingest.digest}`);
+for (const [what, n, events] of [
+  ['one event', 200, 1],
+  ['50 events', 1000, 50],
+] as const) {
+  const r = ingestRun(reports(n, events));
+  console.log(
+    `  ${n} reports of ${what}: ${r.rate.toFixed(0)} articles/s, store ${mb(r.fileBytes)}, revisions ${kb(r.revisionBytes)} (${(r.revisionBytes / n).toFixed(0)} B per report); ${r.events} events, records ${r.digest}`,
+  );
+}
