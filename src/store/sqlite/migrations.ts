@@ -455,17 +455,27 @@ function rewriteRecords(db: Database.Database, change: (record: EventRecord, row
   }
 }
 
-/** The links of the event under `key` to its same-day plan or held action, from the stored mentions. */
-export function storedPlanLinks(db: Database.Database, key: string, own?: Mention[]): PlanLinks {
-  const load = (k: string) => (db.prepare('SELECT data FROM mentions WHERE event_key = ?').pluck().all(k) as string[]).map((d) => JSON.parse(d) as Mention);
+/**
+ * The links of the event under `key` to its same-day plan or held action, from the stored mentions (`load` reads
+ * the mentions under a key: by default from `db`).
+ */
+export function storedPlanLinks(db: Database.Database, key: string, own?: Mention[], load = (k: string) => storedMentions(db, k)): PlanLinks {
   const sibling = load(siblingKey(key));
   if (!sibling.length) return { realized_by: null, plan_of: null };
   return planLinks(key, own ?? load(key), sibling);
 }
 
-/** The text the full-text search (`q`) looks in: titles, claims, organizations, evidence quotes, places. */
+/** The mentions stored under an event key. */
+function storedMentions(db: Database.Database, key: string): Mention[] {
+  return (db.prepare('SELECT data FROM mentions WHERE event_key = ?').pluck().all(key) as string[]).map((d) => JSON.parse(d) as Mention);
+}
+
+/**
+ * The text the full-text search (`q`) looks in: titles, claims, organizations, evidence quotes, places; each line
+ * once (a search only asks whether an event holds every word, and copies of a story repeat its quotes).
+ */
 export function searchBody(record: EventRecord): string {
-  return [
+  const lines = [
     record.title,
     record.locality,
     record.region,
@@ -476,9 +486,8 @@ export function searchBody(record: EventRecord): string {
     ...record.event_type,
     ...record.sources.map((s) => s.title),
     ...record.evidence.map((e) => e.quote),
-  ]
-    .filter((x): x is string => Boolean(x))
-    .join('\n');
+  ].filter((x): x is string => Boolean(x));
+  return [...new Set(lines)].join('\n');
 }
 
 /** The date part of an undated event's sort key: after every date. */
@@ -496,6 +505,9 @@ export function writeQueryColumns(db: Database.Database, id: string, record: Eve
     `INSERT OR REPLACE INTO event_search (event_rowid, id, sort_key, date, region, locality, status, macroevent, lat, lon, size_low, size_high, size_mean)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(rowid, id, sortKey(record), record.date, record.region, record.locality, record.status, record.macroevent, record.lat, record.lon, record.size_low, record.size_high, record.size_mean);
+  // (the full-text row is rewritten only when its text changed: a rewrite reads and indexes the old text again)
+  const body = searchBody(record);
+  if (prepare('SELECT body FROM events_fts WHERE rowid = ?').pluck().get(rowid) === body) return;
   prepare('DELETE FROM events_fts WHERE rowid = ?').run(rowid);
-  prepare('INSERT INTO events_fts (rowid, body) VALUES (?, ?)').run(rowid, searchBody(record));
+  prepare('INSERT INTO events_fts (rowid, body) VALUES (?, ?)').run(rowid, body);
 }
