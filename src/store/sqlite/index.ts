@@ -262,8 +262,11 @@ export class SqliteRepository implements Repository {
     const built = this.rebuild(key, source);
     if (!built) return null;
     const { record, existing, before } = built;
-    if (existing && existing.record === JSON.stringify({ ...record, revision: existing.revision })) return null;
-    return this.writeEvent(key, existing, before, record, now, entry);
+    // one serialization of the record, compared with the stored one under its revision number
+    const revision = existing ? existing.revision + 1 : 1;
+    const json = JSON.stringify({ ...record, revision });
+    if (existing && sameButRevision(existing.record, existing.revision, json, revision)) return null;
+    return this.writeEvent(key, existing, before, record, now, entry, json);
   }
 
   /**
@@ -299,16 +302,20 @@ export class SqliteRepository implements Repository {
     if (!rows.length) return null;
     const sources = new Map<string, SourceRef>();
     for (const r of rows) sources.set(r.source.id, r.source);
-    const copyOf = new Map(
-      this.sql(
-        `SELECT article_id, duplicate_of FROM article_duplicates WHERE article_id IN (SELECT article_id FROM mentions WHERE event_key IN (SELECT value FROM json_each(?)))`,
-      )
-        .raw(true)
-        .all(JSON.stringify(owned)) as Array<[string, string]>,
-    );
+    const copyOf = this.copiesAmong(rows.map((r) => r.source.id));
     const mentions = rows.map((r) => r.mention);
     const links = storedPlanLinks(this.db, key, mentions, (k) => this.cache.of(k).map((r) => r.mention));
     return mergeMentions(key, mentions, sources, copyOf, links);
+  }
+
+  /** The near-duplicates among these articles: each copy's article id and its original's (see linkDuplicate). */
+  private copiesAmong(articleIds: string[]): Map<string, string> {
+    // most stores read from files have none: no list of ids is sent
+    if (this.sql('SELECT 1 FROM article_duplicates LIMIT 1').get() === undefined) return new Map();
+    const rows = this.sql('SELECT article_id, duplicate_of FROM article_duplicates WHERE article_id IN (SELECT value FROM json_each(?))')
+      .raw(true)
+      .all(JSON.stringify([...new Set(articleIds)])) as Array<[string, string]>;
+    return new Map(rows);
   }
 
   /** The keys whose mentions make the event under `key`: its own and those of every event merged into it. */
@@ -335,12 +342,13 @@ export class SqliteRepository implements Repository {
 
   /**
    * Stores `record` as the next revision of the event under `key` (the first when `existing` is null): the row, its search and
-   * full-text rows, and a revision with its field changes from `before`.
+   * full-text rows, and a revision with its field changes from `before`. `serialized`: the stored record's JSON,
+   * when the caller has it.
    */
-  writeEvent(key: string, existing: EventRow | null, before: EventRecord | null, record: EventRecord, now: string, entry: RevisionEntry): Changed {
+  writeEvent(key: string, existing: EventRow | null, before: EventRecord | null, record: EventRecord, now: string, entry: RevisionEntry, serialized?: string): Changed {
     const revision = existing ? existing.revision + 1 : 1;
     const stored: EventRecord = { ...record, revision };
-    const json = JSON.stringify(stored);
+    const json = serialized ?? JSON.stringify(stored);
     if (existing) {
       this.sql('UPDATE events SET date = ?, region = ?, locality = ?, status = ?, macroevent = ?, revision = ?, record = ?, updated_at = ? WHERE id = ?').run(
         stored.date,
@@ -664,6 +672,18 @@ export class SqliteRepository implements Repository {
   close(): void {
     this.db.close();
   }
+}
+
+/**
+ * Whether two records' JSON differ in their revision numbers only, compared in place (a record can be megabytes).
+ * The record's own "revision" key is the first in its JSON: no nested object before it has one, and within a
+ * string the quotes are escaped.
+ */
+function sameButRevision(stored: string, storedRevision: number, json: string, revision: number): boolean {
+  const [a, b] = [`"revision":${revision},`, `"revision":${storedRevision},`];
+  const at = json.indexOf(a);
+  if (at < 0 || stored.length !== json.length - a.length + b.length) return false;
+  return stored.startsWith(json.slice(0, at)) && stored.startsWith(b, at) && stored.endsWith(json.slice(at + a.length));
 }
 
 /** Orders strings as SQLite's BINARY collation does: by their UTF-8 bytes. */
