@@ -1,0 +1,93 @@
+// The event page's history: every revision, newest first, with who (or the machine), when, why and each value's
+// old and new; editors can undo a merge or a split from here.
+import { useEffect, useState } from 'preact/hooks';
+import { api, isAbort, type EventRecord, type HistoryEntry } from './api.ts';
+import { ReasonDialog } from './Dialog.tsx';
+import { actionText, changeText, undoable } from './review.ts';
+import { isEditor, useSession } from './session.ts';
+
+/** "Jan 5, 2026, 3:04 PM" in the reader's time zone; the ISO text when it cannot be read. */
+export function whenText(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+function Entry({ h, canUndo, onUndo }: { h: HistoryEntry; canUndo: boolean; onUndo: (h: HistoryEntry) => void }) {
+  return (
+    <li class="history-entry" data-action={h.action} data-revision={h.revision}>
+      <p class="history-head">
+        <strong>{actionText(h)}</strong> · <time dateTime={h.at}>{whenText(h.at)}</time> · <span class="muted">revision {h.revision}</span>
+      </p>
+      {h.reason && <p class="history-reason">Why: “{h.reason}”</p>}
+      {h.changes.length > 0 && (
+        <ul class="history-changes">
+          {h.changes.map((c, i) => (
+            <li key={i} data-field={c.field}>
+              {changeText(c)}
+            </li>
+          ))}
+        </ul>
+      )}
+      {canUndo && undoable(h) && (
+        <button type="button" class="secondary undo-button" onClick={() => onUndo(h)}>
+          Undo this {h.action}
+        </button>
+      )}
+    </li>
+  );
+}
+
+/** The history of an event; `onChanged` receives the record an undo answers with. */
+export function History({ event, onChanged }: { event: EventRecord; onChanged: (e: EventRecord) => void }) {
+  const { user } = useSession();
+  const [history, setHistory] = useState<HistoryEntry[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [undoing, setUndoing] = useState<HistoryEntry | null>(null);
+  const [message, setMessage] = useState('');
+
+  useEffect(() => {
+    const ctl = new AbortController();
+    setError(null);
+    api
+      .history(event.id, ctl.signal)
+      .then((h) => setHistory(h.history))
+      .catch((e) => {
+        if (!isAbort(e)) setError(String((e as Error).message));
+      });
+    return () => ctl.abort();
+  }, [event.id, event.revision]);
+
+  const undo = async (reason: string) => {
+    const h = undoing!;
+    const record = await api.undo(event.id, h.undo!.id, reason);
+    setUndoing(null);
+    setMessage(`The ${h.action} of revision ${h.revision} is undone.`);
+    onChanged(record);
+  };
+
+  return (
+    <section class="history" aria-labelledby="history-heading">
+      <h2 id="history-heading">History</h2>
+      <p class="muted small">Every change to this record: who made it (or the machine), when, why, and each value before and after.</p>
+      <p role="status" class="status-line">
+        {message}
+      </p>
+      {error && <p class="error">The history could not be loaded: {error}</p>}
+      {!history && !error && <p class="muted">Loading…</p>}
+      {history && (
+        <ol class="history-list">
+          {history.map((h) => (
+            <Entry key={`${h.revision}-${h.action}-${h.at}`} h={h} canUndo={isEditor(user)} onUndo={setUndoing} />
+          ))}
+        </ol>
+      )}
+      {undoing && (
+        <ReasonDialog id="undo-dialog" title={`Undo the ${undoing.action} of revision ${undoing.revision}`} submit={`Undo the ${undoing.action}`} onSubmit={undo} onClose={() => setUndoing(null)}>
+          <p>
+            {undoing.action === 'merge' ? 'The merged event comes back with its own reports.' : 'The reports that were split off come back to this event.'}
+          </p>
+        </ReasonDialog>
+      )}
+    </section>
+  );
+}
