@@ -128,7 +128,7 @@ export function SplitDialog({ event, onSplit, onConflict, onClose }: { event: Ev
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const list = useRef<HTMLFieldSetElement>(null);
+  const form = useRef<HTMLFormElement>(null);
 
   useEffect(() => {
     const ctl = new AbortController();
@@ -140,9 +140,9 @@ export function SplitDialog({ event, onSplit, onConflict, onClose }: { event: Ev
       });
     return () => ctl.abort();
   }, [event.id]);
-  // the reports arrive after the dialog opened: take focus to the first one
+  // the reports arrive after the dialog opened: take focus to the first one (or to Close when there is one)
   useEffect(() => {
-    if (mentions?.length) list.current?.querySelector<HTMLInputElement>('input')?.focus();
+    if (mentions) form.current?.querySelector<HTMLElement>('input[type="checkbox"], .form-buttons button')?.focus();
   }, [mentions]);
 
   const toggle = (id: number) => {
@@ -171,11 +171,20 @@ export function SplitDialog({ event, onSplit, onConflict, onClose }: { event: Ev
 
   return (
     <Modal id="split-dialog" title="Split off another event" onClose={onClose}>
-      <form onSubmit={split} noValidate>
+      <form ref={form} onSubmit={split} noValidate>
         {!mentions && !error && <p aria-busy="true">Loading the reports…</p>}
-        {mentions && mentions.length < 2 && <p>This event has a single report: there is nothing to split.</p>}
+        {mentions && mentions.length < 2 && (
+          <>
+            <p>This event has a single report: there is nothing to split.</p>
+            <div class="form-buttons">
+              <button type="button" onClick={onClose}>
+                Close
+              </button>
+            </div>
+          </>
+        )}
         {mentions && mentions.length >= 2 && (
-          <fieldset ref={list} class="mentions">
+          <fieldset class="mentions">
             <legend>The reports that are another event move to a new one</legend>
             {mentions.map((m) => (
               <div class="mention" key={m.id} data-mention={m.id}>
@@ -189,12 +198,16 @@ export function SplitDialog({ event, onSplit, onConflict, onClose }: { event: Ev
             ))}
           </fieldset>
         )}
-        <label for="split-reason">Reason</label>
-        <input id="split-reason" class="wide" maxLength={2000} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+        {mentions?.length !== 1 && mentions?.length !== 0 && (
+          <>
+            <label for="split-reason">Reason</label>
+            <input id="split-reason" class="wide" maxLength={2000} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+          </>
+        )}
         <p class="error" role="alert" hidden={!error}>
           {error}
         </p>
-        <FormButtons busy={busy} submit="Split" onClose={onClose} />
+        {mentions?.length !== 1 && mentions?.length !== 0 && <FormButtons busy={busy} submit="Split" onClose={onClose} />}
       </form>
     </Modal>
   );

@@ -232,7 +232,7 @@ function Queue({ search }: { search: string }) {
           <nav class="queue-list" aria-label="Events on this page">
             <ol>
               {items.map((it, i) => (
-                <li key={it.event.id}>
+                <li key={it.event.id} data-event-id={it.event.id}>
                   <button type="button" class="queue-entry" aria-current={i === index ? 'true' : undefined} onClick={() => go(i)}>
                     <span class="queue-entry-place">{itemName(it.event)}</span>
                     <span class="muted small">
