@@ -172,9 +172,13 @@ async function request(url: string, init: RequestInit): Promise<Response> {
   }
 }
 
-async function getJson<T>(path: string, params?: URLSearchParams, signal?: AbortSignal): Promise<T> {
+/**
+ * A GET of JSON. `fresh` skips the browser's cache: for what an editor's change alters (a record, its history,
+ * the queue, the session), and for a merged id's redirect, which a browser would otherwise keep after an undo.
+ */
+async function getJson<T>(path: string, params?: URLSearchParams, signal?: AbortSignal, fresh = false): Promise<T> {
   const qs = params && [...params.keys()].length ? `?${params.toString()}` : '';
-  const res = await request(`${path}${qs}`, { headers: { accept: 'application/json' }, signal });
+  const res = await request(`${path}${qs}`, { headers: { accept: 'application/json' }, signal, cache: fresh ? 'no-store' : 'default' });
   if (!res.ok) throw await errorOf(res);
   return (await res.json()) as T;
 }
@@ -229,7 +233,7 @@ const ev = (id: string) => `/api/events/${encodeURIComponent(id)}`;
 export const api = {
   events: (params: URLSearchParams, signal?: AbortSignal) => getJson<EventPage>('/api/events', params, signal),
   /** An event; the id of one merged into another answers with the survivor (the API redirects). */
-  event: (id: string, signal?: AbortSignal) => getJson<EventRecord>(ev(id), undefined, signal),
+  event: (id: string, signal?: AbortSignal) => getJson<EventRecord>(ev(id), undefined, signal, true),
   points: (params: URLSearchParams, signal?: AbortSignal) => getJson<PointsResponse>('/api/points', params, signal),
   stats: (group: StatsResponse['group'], params: URLSearchParams, signal?: AbortSignal) => {
     const p = new URLSearchParams(params);
@@ -239,12 +243,12 @@ export const api = {
   roundup: (params: URLSearchParams, signal?: AbortSignal) => getJson<RoundupResponse>('/api/roundup', params, signal),
 
   // ---- accounts and review (issue 10) ----
-  me: (signal?: AbortSignal) => getJson<Me>('/api/me', undefined, signal),
+  me: (signal?: AbortSignal) => getJson<Me>('/api/me', undefined, signal, true),
   login: (name: string, password: string) => sendJson<LoginAnswer>('POST', '/api/session', { name, password }),
   logout: () => sendJson<null>('DELETE', '/api/session'),
-  queue: (params: URLSearchParams, signal?: AbortSignal) => getJson<QueuePage>('/api/review/queue', params, signal),
-  history: (id: string, signal?: AbortSignal) => getJson<{ history: HistoryEntry[] }>(`${ev(id)}/history`, undefined, signal),
-  mentions: (id: string, signal?: AbortSignal) => getJson<{ mentions: Mention[] }>(`${ev(id)}/mentions`, undefined, signal),
+  queue: (params: URLSearchParams, signal?: AbortSignal) => getJson<QueuePage>('/api/review/queue', params, signal, true),
+  history: (id: string, signal?: AbortSignal) => getJson<{ history: HistoryEntry[] }>(`${ev(id)}/history`, undefined, signal, true),
+  mentions: (id: string, signal?: AbortSignal) => getJson<{ mentions: Mention[] }>(`${ev(id)}/mentions`, undefined, signal, true),
   review: (id: string, action: 'verify' | 'reject', reason: string, revision: number) => sendJson<EventRecord>('POST', `${ev(id)}/review`, { action, reason, revision }),
   edit: (id: string, changes: Record<string, unknown>, reason: string, revision: number) => sendJson<EventRecord>('PATCH', ev(id), { changes, reason, revision }),
   merge: (survivor: string, other: string, reason: string) => sendJson<EventRecord>('POST', '/api/events/merge', { ids: [survivor, other], reason }),
