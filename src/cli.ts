@@ -106,15 +106,19 @@ object). An item whose text is missing counts as zero output. --by-doc adds each
 false positives and attribute disagreements.
 Exit code: 0 after scoring, 2 when the gold file, a seeds article or the --texts DIR cannot be read, 1 for a
 usage error.`,
-  serve: `Usage: turnout serve [--db FILE] [--host 127.0.0.1] [--port 8080] [--workers 1] [--samples] [--no-watch] [--allow-host HOST]...
+  serve: `Usage: turnout serve [--db FILE] [--host 127.0.0.1] [--port 8080] [--workers 1] [--samples] [--no-watch] [--trust-proxy] [--allow-host HOST]...
 
-Serves the web app (map, timeline, event pages with their evidence, roundups), the read-only JSON API
+Serves the web app (map, timeline, event pages with their evidence, roundups), the JSON API
 (described at /api/openapi.json) and the feeds /feeds/events.atom (same filters as /api/events) and
 /feeds/planned.ics. Builds the web app first when it is missing or older than its sources. --samples
 ingests the project's sample articles (samples/) when the store is empty, which is what "npm start" does.
 Unless --no-watch, it also runs "turnout watch" as a child process. --workers N runs N server processes
 on the one port (one per core suits a busy map). Listens on 127.0.0.1 unless --host says otherwise; stop
-with Ctrl-C.`,
+with Ctrl-C. Browsers log in with POST /api/session; the session cookie is Secure when the request came over
+TLS. --trust-proxy is for a server reached only through a reverse proxy that terminates TLS: the client's
+address (for the login rate limits) is then the last hop of X-Forwarded-For, TLS is X-Forwarded-Proto's and the
+host X-Forwarded-Host's; without it they come from the connection. Never use it on a server clients reach
+directly: they could claim any address.`,
   fetch: `Usage: turnout fetch URL... [--db FILE] [--allow-host HOST]...
 
 Fetches each page (http/https only; robots.txt respected; 10 MB cap; addresses that resolve to loopback,
@@ -142,7 +146,8 @@ backoff; after 5 failures in a row the hook is disabled. "webhooks log" prints t
 
 Accounts and API tokens. "add" prints a generated password once, or with --password-stdin reads the password
 from stdin (one trailing newline is dropped). Passwords are stored as salted scrypt hashes. "list" prints each
-user's name, role, creation time and number of API tokens. "remove" deletes the user and revokes their tokens.
+user's name, role, creation time and number of API tokens. "remove" deletes the user, revokes their tokens and
+ends their browser sessions.
 "token" prints a new API token for the user, once: only its SHA-256 is stored. Scripts send it to the server as
 "Authorization: Bearer TOKEN" (GET /api/me says who it stands for). A name is 1 to 64 characters with no
 control characters. Exit code 1 for bad input (unknown role or user, a name already taken).`,
@@ -156,7 +161,7 @@ interface Args {
 }
 
 const VALUE_OPTS = new Set(['workers', 'every', 'secret', 'host', 'port', 'db', 'url', 'published', 'format', 'out', 'from', 'to', 'region', 'locality', 'status', 'text', 'articles', 'texts', 'macroevent', 'role']);
-const FLAG_OPTS = new Set(['help', 'version', 'quiet', 'samples', 'once', 'no-watch', 'by-doc', 'include-planned', 'password-stdin']);
+const FLAG_OPTS = new Set(['help', 'version', 'quiet', 'samples', 'once', 'no-watch', 'by-doc', 'include-planned', 'password-stdin', 'trust-proxy']);
 /** Options that may be given more than once: their values are kept in order. */
 const LIST_OPTS = new Set(['allow-host', 'filter']);
 
@@ -857,7 +862,7 @@ async function cmdServe(a: Args): Promise<number> {
   }
   let server: { url: string; close(): Promise<void> };
   try {
-    server = workers > 1 && cluster.isPrimary ? await forkServers(workers, webRoot) : await startServer({ repo, host, port, webRoot });
+    server = workers > 1 && cluster.isPrimary ? await forkServers(workers, webRoot) : await startServer({ repo, host, port, webRoot, trustProxy: a.flags.has('trust-proxy') });
   } catch (e) {
     repo.close();
     const err = e as NodeJS.ErrnoException;

@@ -163,7 +163,7 @@ describe('GET /api/me', () => {
   it('is anonymous without an Authorization header', async () => {
     const r = await me();
     assert.equal(r.status, 200);
-    assert.deepEqual(r.body, { user: null });
+    assert.deepEqual(r.body, { user: null, csrf_token: null });
     assert.equal(r.res.headers.get('cache-control'), 'private, no-store');
     validate('Me', r.body);
   });
@@ -171,9 +171,9 @@ describe('GET /api/me', () => {
   it("names the token's user and role", async () => {
     const r = await me(`Bearer ${token}`);
     assert.equal(r.status, 200);
-    assert.deepEqual(r.body, { user: { name: 'ed', role: 'editor' } });
+    assert.deepEqual(r.body, { user: { name: 'ed', role: 'editor' }, csrf_token: null }, 'a bearer token needs no CSRF token');
     validate('Me', r.body);
-    assert.deepEqual((await me(`Bearer ${viewerToken}`)).body, { user: { name: 'vi', role: 'viewer' } });
+    assert.deepEqual((await me(`Bearer ${viewerToken}`)).body, { user: { name: 'vi', role: 'viewer' }, csrf_token: null });
     // the read-only API answers a caller with a token as it answers anyone
     const events = await fetch(server.url + '/api/events', { headers: { authorization: `Bearer ${token}` } });
     assert.equal(events.status, 200);

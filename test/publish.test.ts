@@ -192,8 +192,8 @@ describe('a store written before these rules is migrated when opened', () => {
     }
     db.exec("DROP TABLE events_fts; CREATE VIRTUAL TABLE events_fts USING fts5(body, tokenize = 'unicode61 remove_diacritics 2')");
     db.exec('INSERT INTO events_fts (rowid, body) SELECT rowid, record FROM events');
-    // and none of the tables and columns later migrations add (7: accounts; 8: review state)
-    db.exec('DROP TABLE api_tokens; DROP TABLE users; ALTER TABLE event_search DROP COLUMN review_status');
+    // and none of the tables and columns later migrations add (7: accounts; 8: review state; 10: sessions, failed logins)
+    db.exec('DROP TABLE sessions; DROP TABLE login_failures; DROP TABLE api_tokens; DROP TABLE users; ALTER TABLE event_search DROP COLUMN review_status');
     db.exec('DELETE FROM schema_migrations WHERE version >= 4');
     const akronByStem = "SELECT count(*) FROM events_fts f JOIN events e ON e.rowid = f.rowid WHERE events_fts MATCH 'immigrant' AND e.locality = 'Akron'";
     assert.equal(db.prepare(akronByStem).pluck().get(), 0, 'the old index has no stems');

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { Hono, type Context } from 'hono';
 import type { z } from 'zod';
 import { CursorError, type EventFilter, type Repository } from '../store/repository.js';
-import { authenticate, readJsonBody, requireEditor, type ApiEnv } from './auth.js';
+import { authenticate, readJsonBody, requireEditor, type ApiEnv, type AuthOptions } from './auth.js';
 import { acceptsGzip } from './encoding.js';
 import { toCsv } from './export/csv.js';
 import { toGeoJson } from './export/geojson.js';
@@ -14,6 +14,7 @@ import { openApiDocument } from './openapi.js';
 import { BadParameter, parseQuery, problem } from './problem.js';
 import { buildRoundup } from './roundup.js';
 import { servedEvent, servedJson } from './served.js';
+import { loginHandler, logoutHandler } from './session.js';
 import { CsvQuery, EventIdParam, EventsQuery, FilterQuery, parseBbox, ReviewBody, RoundupQuery, StatsQuery } from './schemas.js';
 
 /** What the map draws at first: where, occurred or planned, and how big. The rest is in /api/events. */
@@ -47,7 +48,7 @@ export function apiError(err: Error, c: Context): Response {
   return problem(c, 500, 'the server failed to answer this request');
 }
 
-export interface ApiOptions {
+export interface ApiOptions extends AuthOptions {
   /** the server's calendar day, YYYY-MM-DD (tests fix it): what a plan's day is compared with */
   today?: () => string;
 }
@@ -56,12 +57,16 @@ export function apiRoutes(repo: Repository, opts: ApiOptions = {}): Hono<ApiEnv>
   const today = opts.today ?? (() => localDay());
   const api = new Hono<ApiEnv>();
   api.onError(apiError);
-  api.use('*', authenticate(repo));
+  api.use('*', authenticate(repo, opts));
 
   api.get('/me', (c) => {
     const caller = c.get('caller');
-    return c.json({ user: caller ? { name: caller.name, role: caller.role } : null }, 200, { 'cache-control': 'private, no-store', vary: 'Authorization' });
+    const user = caller ? { name: caller.name, role: caller.role } : null;
+    return c.json({ user, csrf_token: c.get('session')?.csrf ?? null }, 200, { 'cache-control': 'private, no-store', vary: 'Authorization, Cookie' });
   });
+
+  api.post('/session', loginHandler(repo, opts));
+  api.delete('/session', logoutHandler(repo, opts));
 
   api.get('/openapi.json', (c) => c.json(openApiDocument()));
 
@@ -148,7 +153,7 @@ export function apiRoutes(repo: Repository, opts: ApiOptions = {}): Hono<ApiEnv>
   api.all('*', (c) =>
     c.req.method === 'GET' || c.req.method === 'HEAD'
       ? problem(c, 404, `no API endpoint at ${new URL(c.req.url).pathname}; see /api/openapi.json`)
-      : problem(c, 405, 'only GET and HEAD are allowed here (and POST on the write endpoints in /api/openapi.json)'),
+      : problem(c, 405, 'only GET and HEAD are allowed here (the write endpoints and their methods are in /api/openapi.json)'),
   );
   return api;
 }

@@ -7,12 +7,14 @@ import {
   EventRecordSchema,
   EventsQuery,
   FilterQuery,
+  LoginBody,
   MeSchema,
   PointsSchema,
   ProblemSchema,
   ReviewBody,
   RoundupQuery,
   RoundupSchema,
+  SessionSchema,
   StatsQuery,
   StatsSchema,
 } from './schemas.js';
@@ -36,6 +38,19 @@ function queryParameters(schema: z.ZodType): Json[] {
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: Json, description: string) => ({ description, content: { 'application/json': { schema } } });
 const problemOf = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
+/** Every write route takes the session's CSRF token (a browser session must send it; a bearer token needs none). */
+const csrfHeader = {
+  name: 'X-CSRF-Token',
+  in: 'header',
+  required: false,
+  description: 'the csrf_token of GET /api/me or of the login: required when the request is authenticated by the session cookie, not with a bearer token',
+  schema: { type: 'string' },
+};
+/** Who may call a write route: a bearer token or a session cookie (with X-CSRF-Token). */
+const writers = [{ bearerAuth: [] }, { sessionCookie: [] }];
+const forbiddenWrite = problemOf(
+  "the caller is a viewer; or the request came with a session cookie but without its X-CSRF-Token (or a wrong one); or its Origin header names another site",
+);
 const badRequest = { description: 'a parameter is invalid; `param` names it', content: { 'application/problem+json': { schema: ref('Problem') } } };
 
 let cached: Json | null = null;
@@ -49,7 +64,7 @@ export function openApiDocument(): Json {
       title: 'Turnout API',
       version: '0.1.0',
       description:
-        'The record of demonstrations Turnout extracted from news articles, to read, and for editors (with an API token) to review. Every value keeps the source article and the quote it came from.',
+        'The record of demonstrations Turnout extracted from news articles, to read, and for editors to review, with an API token (scripts) or a browser session (POST /api/session; its state-changing requests carry the X-CSRF-Token header). Every value keeps the source article and the quote it came from.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     paths: {
@@ -75,14 +90,14 @@ export function openApiDocument(): Json {
           summary: 'Verify or reject an event (editors and admins): one new revision, with who, when and why in its history',
           description:
             'The rebuilt record keeps a review whatever later articles say. A rejected event leaves every list, map, export and feed unless include_rejected=true; it stays readable at /api/events/{id}.',
-          security: [{ bearerAuth: [] }],
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{16}$' } }],
+          security: writers,
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{16}$' } }, csrfHeader],
           requestBody: { required: true, content: { 'application/json': { schema: ref('ReviewRequest') } } },
           responses: {
             '200': json(ref('EventRecord'), 'the event as reviewed, at its new revision'),
             '400': problemOf('a body field is missing, unknown or of the wrong type (`param` names it), or the body is not JSON; nothing changed'),
-            '401': problemOf('no bearer token, or one that is unknown or revoked'),
-            '403': problemOf('the token belongs to a viewer'),
+            '401': problemOf('no bearer token or live session, or a token that is unknown or revoked'),
+            '403': forbiddenWrite,
             '404': problemOf('no event has this id'),
             '409': { description: 'revision is not the event\'s current one: someone changed it since', content: { 'application/problem+json': { schema: ref('Conflict') } } },
             '413': problemOf('the body is over 64 KB'),
@@ -121,14 +136,48 @@ export function openApiDocument(): Json {
       },
       '/api/me': {
         get: {
-          summary: 'Who the caller is: the user of the bearer token, or null without an Authorization header',
-          security: [{}, { bearerAuth: [] }],
+          summary: 'Who the caller is: the user of the bearer token or of the session cookie (with the session\'s CSRF token), or null',
+          security: [{}, { bearerAuth: [] }, { sessionCookie: [] }],
           responses: {
             '200': json(ref('Me'), 'the caller'),
             '401': {
               description: 'the Authorization header is not "Bearer TOKEN", or the token is unknown or revoked',
               content: { 'application/problem+json': { schema: ref('Problem') } },
             },
+          },
+        },
+      },
+      '/api/session': {
+        post: {
+          summary: 'Log in: a name and a password start a browser session (the turnout_session cookie)',
+          description:
+            'The cookie is HttpOnly, SameSite=Lax, Path=/, and Secure over TLS (or behind "serve --trust-proxy" with X-Forwarded-Proto: https). A session ends after 12 hours unused or 7 days after login. Failed logins are limited to 5 per account name and 20 per client address in 15 minutes; a success clears the name\'s count.',
+          security: [{}],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('LoginRequest') } } },
+          responses: {
+            '200': {
+              ...json(ref('Session'), 'logged in: the user and the CSRF token to send as X-CSRF-Token'),
+              headers: { 'Set-Cookie': { description: 'turnout_session=SECRET; Max-Age=604800; Path=/; HttpOnly; SameSite=Lax (; Secure)', schema: { type: 'string' } } },
+            },
+            '400': problemOf('a body field is missing, unknown or of the wrong type (`param` names it)'),
+            '401': problemOf('the name or the password is wrong (the same answer for both)'),
+            '403': problemOf("the Origin header names another site; or the browser already has a live session and did not send its X-CSRF-Token"),
+            '413': problemOf('the body is over 64 KB'),
+            '415': problemOf('the body is not sent as application/json'),
+            '429': {
+              description: 'too many failed logins for this name or from this address in the last 15 minutes; the password was not checked',
+              headers: { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer' } } },
+              content: { 'application/problem+json': { schema: ref('Problem') } },
+            },
+          },
+        },
+        delete: {
+          summary: 'Log out: ends the session and clears the cookie',
+          security: [{}, { sessionCookie: [] }],
+          parameters: [csrfHeader],
+          responses: {
+            '204': { description: 'the session (if any) has ended; the cookie is cleared' },
+            '403': problemOf("the request came with a live session cookie but without its X-CSRF-Token (or a wrong one), or its Origin names another site"),
           },
         },
       },
@@ -148,6 +197,8 @@ export function openApiDocument(): Json {
         Stats: jsonSchema(StatsSchema),
         Roundup: jsonSchema(RoundupSchema),
         Me: jsonSchema(MeSchema),
+        LoginRequest: jsonSchema(LoginBody),
+        Session: jsonSchema(SessionSchema),
         Problem: jsonSchema(ProblemSchema),
         ReviewRequest: jsonSchema(ReviewBody),
         Conflict: jsonSchema(ConflictSchema),
@@ -157,6 +208,13 @@ export function openApiDocument(): Json {
           type: 'http',
           scheme: 'bearer',
           description: 'an API token from "turnout users token NAME"; any endpoint answers 401 to an unknown or revoked one',
+        },
+        sessionCookie: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'turnout_session',
+          description:
+            'a browser session from POST /api/session; a stale cookie counts as no session. Requests other than GET and HEAD must send the session\'s X-CSRF-Token header, and are refused when their Origin is another site',
         },
       },
     },

@@ -21,12 +21,13 @@ const TITLES: Record<number, [string, string]> = {
   413: ['content-too-large', 'Content too large'],
   414: ['uri-too-long', 'URI too long'],
   415: ['unsupported-media-type', 'Unsupported media type'],
+  429: ['too-many-requests', 'Too many requests'],
   500: ['internal-error', 'Internal error'],
 };
 
 export function problem(
   c: Context,
-  status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 414 | 415 | 500,
+  status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 414 | 415 | 429 | 500,
   detail: string,
   param?: string,
   extra: Record<string, unknown> = {},

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { PLANNED_STATUSES, type PlannedStatus } from '../core/planned.js';
 import type { ServedEvent } from '../core/types.js';
 import { parseIso } from '../extract/dates.js';
+import { MAX_NAME, ROLES } from '../store/accounts.js';
 
 const isoDate = z
   .string()
@@ -241,14 +242,28 @@ export const RoundupSchema = z.object({
   ),
 });
 
+const UserSchema = z.object({
+  name: z.string(),
+  role: z.enum(ROLES),
+});
+
+const CsrfTokenSchema = z.string().describe('send it as the X-CSRF-Token header on every request of this session that changes something');
+
 export const MeSchema = z.object({
-  user: z
-    .object({
-      name: z.string(),
-      role: z.enum(['admin', 'editor', 'viewer']),
-    })
-    .nullable()
-    .describe('the user the bearer token belongs to; null for a request without an Authorization header'),
+  user: UserSchema.nullable().describe("the user of the bearer token or of the session cookie; null for an anonymous request (no token, no live session)"),
+  csrf_token: CsrfTokenSchema.nullable().describe(`${CsrfTokenSchema.description}; null unless the request came with a session cookie`),
+});
+
+export const LoginBody = z
+  .object({
+    name: z.string().min(1).max(MAX_NAME).describe('the user name'),
+    password: z.string().min(1).max(1024).describe('the password'),
+  })
+  .strict();
+
+export const SessionSchema = z.object({
+  user: UserSchema,
+  csrf_token: CsrfTokenSchema,
 });
 
 export const ConflictSchema = z.object({

@@ -78,11 +78,13 @@ export class SqliteRepository implements Repository {
     const done = new Set(this.db.prepare('SELECT version FROM schema_migrations').all().map((r) => (r as { version: number }).version));
     for (const m of MIGRATIONS) {
       if (done.has(m.version)) continue;
+      // under the write lock, and only if no other process opening the store at the same moment applied it first
       this.db.transaction(() => {
+        if (this.db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(m.version) !== undefined) return;
         this.db.exec(m.sql);
         m.backfill?.(this.db);
         this.db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, this.effects.now());
-      })();
+      }).immediate();
     }
   }
 

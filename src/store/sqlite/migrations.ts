@@ -264,6 +264,32 @@ export const MIGRATIONS: Migration[] = [
         return { ...old, revision: row.revision, ...UNREVIEWED } as EventRecord;
       }),
   },
+  {
+    version: 10,
+    name: 'browser sessions (the SHA-256 of the cookie secret only) and failed logins for the rate limits',
+    // login_failures keeps hashes of the name and the address tried, for 15 minutes: counts survive a restart and
+    // are shared by every server process on the store
+    sql: `
+      CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        secret_hash TEXT NOT NULL UNIQUE,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+      CREATE INDEX sessions_user ON sessions(user_id);
+      CREATE TABLE login_failures (
+        id INTEGER PRIMARY KEY,
+        account_hash TEXT NOT NULL,
+        address_hash TEXT NOT NULL,
+        at TEXT NOT NULL
+      );
+      CREATE INDEX login_failures_account ON login_failures(account_hash, at);
+      CREATE INDEX login_failures_address ON login_failures(address_hash, at);
+      CREATE INDEX login_failures_at ON login_failures(at);
+    `,
+  },
 ];
 
 /** Keeps the search row's review status in step with the record (writeQueryColumns resets it: call after). */
