@@ -66,17 +66,22 @@ Exit code: 0 when every input was read, 2 when some failed (each failure is one 
 Runs ingest, extract and resolve with no store and merges each article's own mentions. Prints one
 JSON line per input: {"doc", "published", "flags", "events"}.`,
   events: `Usage: turnout events [--db FILE] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--region XX]
-                     [--locality NAME] [--status occurred|planned]
+                     [--locality NAME] [--status occurred|planned] [--macroevent NAME] [--include-rejected]
 
 Prints stored events as a table, sorted by date, and counts the events that occurred apart from the planned.
---region is a US state code (OH), or abroad a country's ISO code (FR) or name (France); an unknown one is an error.`,
-  export: `Usage: turnout export --format csv|geojson|json [--out FILE] [--db FILE] [--include-planned] [filters as for events]
+The review column says whether an editor verified, edited or rejected the event (blank: not reviewed yet).
+--region is a US state code (OH), or abroad a country's ISO code (FR) or name (France); an unknown one is an error.
+Events an editor rejected are left out unless --include-rejected.`,
+  export: `Usage: turnout export --format csv|geojson|json [--out FILE] [--db FILE] [--include-planned] [--include-rejected]
+                     [filters as for events]
 
 CSV uses the Crowd Counting Consortium column names where they apply (NA for missing values): a US state or
 territory in "state", the country of an event abroad in "country". Like CCC's data it holds events that took
 place: planned events are left out unless --include-planned (or --status planned).
 GeoJSON is an RFC 7946 FeatureCollection of points. JSON is an array of event records. Both carry every event,
-with planned_status for a plan ("upcoming", "no report yet", "reported", "date unknown").`,
+with planned_status for a plan ("upcoming", "no report yet", "reported", "date unknown").
+Every format carries the review fields (review_status, reviewed_by, reviewed_at; CSV: the coder column). Events an
+editor rejected are left out unless --include-rejected.`,
   geocode: `Usage: turnout geocode PLACE... | turnout geocode < places.txt
 
 Prints one JSON line per place: locality, region, country, lat, lon, county, fips, precision, location_detail
@@ -106,7 +111,8 @@ object). An item whose text is missing counts as zero output. --by-doc adds each
 false positives and attribute disagreements.
 Exit code: 0 after scoring, 2 when the gold file, a seeds article or the --texts DIR cannot be read, 1 for a
 usage error.`,
-  serve: `Usage: turnout serve [--db FILE] [--host 127.0.0.1] [--port 8080] [--workers 1] [--samples] [--no-watch] [--trust-proxy] [--allow-host HOST]...
+  serve: `Usage: turnout serve [--db FILE] [--host 127.0.0.1] [--port 8080] [--workers 1] [--samples] [--no-watch]
+                     [--trust-proxy] [--verified-only] [--allow-host HOST]...
 
 Serves the web app (map, timeline, event pages with their evidence, roundups), the JSON API
 (described at /api/openapi.json) and the feeds /feeds/events.atom (same filters as /api/events) and
@@ -118,7 +124,11 @@ with Ctrl-C. Browsers log in with POST /api/session; the session cookie is Secur
 TLS. --trust-proxy is for a server reached only through a reverse proxy that terminates TLS: the client's
 address (for the login rate limits) is then the last hop of X-Forwarded-For, TLS is X-Forwarded-Proto's and the
 host X-Forwarded-Host's; without it they come from the connection. Never use it on a server clients reach
-directly: they could claim any address.`,
+directly: they could claim any address.
+By default the map, the API and the feeds publish every event not rejected, each with its review_status.
+--verified-only publishes only the events an editor verified or edited: every list, map, count, export, roundup
+and feed leaves the others out, and /api/events/{id} answers 404 for them, except to editors and admins (who
+review them in /api/review/queue).`,
   fetch: `Usage: turnout fetch URL... [--db FILE] [--allow-host HOST]...
 
 Fetches each page (http/https only; robots.txt respected; 10 MB cap; addresses that resolve to loopback,
@@ -138,9 +148,12 @@ Environment: TURNOUT_ALLOW_HOSTS (comma-separated), TURNOUT_POLITENESS_MS (defau
 TURNOUT_RETRY_BASE_MS (first retry delay, default 30000, doubling), TURNOUT_LEASE_MS (default 120000).`,
   webhooks: `Usage: turnout webhooks add URL [--filter KEY=VALUE]... [--secret S] | webhooks list | webhooks log ID | webhooks remove ID   [--db FILE]
 
-Each new or updated event that passes the filters (keys: from, to, region, locality, status, macroevent, q)
-is POSTed to URL as JSON, with the header Turnout-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of
-"<t>.<body>"> keyed by the secret (printed by "add"). Failed deliveries are retried with exponential
+Each new or updated event that passes the filters (keys: from, to, region, locality, status, macroevent, q;
+verified=true: only events an editor verified or edited, as "serve --verified-only" publishes them) is POSTed to URL as JSON {type, change, review_status, revision, event, delivered_at}, with the header
+Turnout-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>"> keyed by the secret (printed by "add").
+change says what made the revision: ingest (articles), or an editor's review, edit, merge, split or undo; an
+editor's verification or correction is announced so, with review_status verified or edited. Rejected events
+are never sent. Failed deliveries are retried with exponential
 backoff; after 5 failures in a row the hook is disabled. "webhooks log" prints the delivery log.`,
   users: `Usage: turnout users add NAME --role admin|editor|viewer [--password-stdin] | users list | users remove NAME | users token NAME   [--db FILE]
 
@@ -161,7 +174,7 @@ interface Args {
 }
 
 const VALUE_OPTS = new Set(['workers', 'every', 'secret', 'host', 'port', 'db', 'url', 'published', 'format', 'out', 'from', 'to', 'region', 'locality', 'status', 'text', 'articles', 'texts', 'macroevent', 'role']);
-const FLAG_OPTS = new Set(['help', 'version', 'quiet', 'samples', 'once', 'no-watch', 'by-doc', 'include-planned', 'password-stdin', 'trust-proxy']);
+const FLAG_OPTS = new Set(['help', 'version', 'quiet', 'samples', 'once', 'no-watch', 'by-doc', 'include-planned', 'include-rejected', 'verified-only', 'password-stdin', 'trust-proxy']);
 /** Options that may be given more than once: their values are kept in order. */
 const LIST_OPTS = new Set(['allow-host', 'filter']);
 
@@ -226,6 +239,8 @@ function filterOf(a: Args, storedRegions?: () => string[]): EventFilter {
     locality: a.opts.get('locality'),
     status: status as Status | undefined,
     macroevent: a.opts.get('macroevent'),
+    // (left out unless given: a webhook's stored filter names only what was asked for)
+    ...(a.flags.has('include-rejected') ? { includeRejected: true } : {}),
   };
 }
 
@@ -400,12 +415,12 @@ async function cmdEvents(a: Args): Promise<number> {
     // a day reads 2026-01-30; a week "week of 26 January 2026", a month "January 2026" (never a made-up day)
     const dates = events.map((e) => eventDate(e.date, e.date_precision, { day: 'iso', unknown: '?' }));
     const dateWidth = dates.reduce((w, d) => Math.max(w, d.length + 1), 11);
-    const head = `${pad('date', dateWidth)}${pad('prec', 6)}${pad('status', 9)}${pad('place', 30)}${pad('size', 14)}${pad('arrests', 12)}${pad('src', 4)}id`;
+    const head = `${pad('date', dateWidth)}${pad('prec', 6)}${pad('status', 9)}${pad('place', 30)}${pad('size', 14)}${pad('arrests', 12)}${pad('src', 4)}${pad('review', 10)}id`;
     const lines = [head];
     for (const [i, e] of events.entries()) {
       const place = e.locality ? `${e.locality}, ${e.region}` : `(nationwide) ${e.region ?? ''}`;
       lines.push(
-        `${pad(dates[i]!, dateWidth)}${pad(e.date_precision, 6)}${pad(e.status, 9)}${pad(place, 30)}${pad(e.size_text ?? '', 14)}${pad(e.arrests_text ?? '', 12)}${pad(String(e.sources.length), 4)}${e.id}`,
+        `${pad(dates[i]!, dateWidth)}${pad(e.date_precision, 6)}${pad(e.status, 9)}${pad(place, 30)}${pad(e.size_text ?? '', 14)}${pad(e.arrests_text ?? '', 12)}${pad(String(e.sources.length), 4)}${pad(e.review_status === 'unreviewed' ? '' : e.review_status, 10)}${e.id}`,
       );
     }
     const planned = events.filter((e) => e.status === 'planned').length;
@@ -725,7 +740,7 @@ async function cmdWatch(a: Args): Promise<number> {
   }
 }
 
-const FILTER_KEYS = new Set(['from', 'to', 'region', 'locality', 'status', 'macroevent', 'q']);
+const FILTER_KEYS = new Set(['from', 'to', 'region', 'locality', 'status', 'macroevent', 'q', 'verified']);
 
 function cmdWebhooks(a: Args): Promise<number> {
   return withLive(a, async (live, sub, arg) => {
@@ -742,6 +757,8 @@ function cmdWebhooks(a: Args): Promise<number> {
       }
       const filter = filterOf({ ...a, opts: new Map(Object.entries(raw).filter(([k]) => k !== 'q')) });
       if (raw.q) filter.q = raw.q;
+      if (raw.verified !== undefined && raw.verified !== 'true' && raw.verified !== 'false') throw new UsageError(`--filter verified takes true or false, got "${raw.verified}"`);
+      if (raw.verified === 'true') filter.verifiedOnly = true;
       const hook = live.addWebhook(url, a.opts.get('secret') ?? (await import('./live/webhooks.js')).newSecret(), filter);
       process.stdout.write(`added webhook ${hook.id} ${hook.url}\nsecret: ${hook.secret}\n`);
       return 0;
@@ -862,7 +879,8 @@ async function cmdServe(a: Args): Promise<number> {
   }
   let server: { url: string; close(): Promise<void> };
   try {
-    server = workers > 1 && cluster.isPrimary ? await forkServers(workers, webRoot) : await startServer({ repo, host, port, webRoot, trustProxy: a.flags.has('trust-proxy') });
+    const verifiedOnly = a.flags.has('verified-only');
+    server = workers > 1 && cluster.isPrimary ? await forkServers(workers, webRoot) : await startServer({ repo, host, port, webRoot, trustProxy: a.flags.has('trust-proxy'), verifiedOnly });
   } catch (e) {
     repo.close();
     const err = e as NodeJS.ErrnoException;

@@ -186,14 +186,20 @@ describe('a store written before these rules is migrated when opened', () => {
     const db = new Database(path);
     const fullPath = (f: string) => join(inbox.dir, f);
     for (const r of db.prepare('SELECT rowid, record FROM events').all() as Array<{ rowid: number; record: string }>) {
-      const { realized_by: _r, plan_of: _p, revision: _v, review_status: _s, reviewed_by: _b, reviewed_at: _a, ...old } = JSON.parse(r.record) as EventRecord;
+      const { realized_by: _r, plan_of: _p, revision: _v, review_status: _s, reviewed_by: _b, reviewed_at: _a, edited_fields: _e, disputes: _d, ...old } = JSON.parse(
+        r.record,
+      ) as EventRecord;
       old.sources = old.sources.map((s) => (s.file ? { ...s, file: fullPath(s.file) } : s));
       db.prepare('UPDATE events SET record = ? WHERE rowid = ?').run(JSON.stringify(old), r.rowid);
     }
     db.exec("DROP TABLE events_fts; CREATE VIRTUAL TABLE events_fts USING fts5(body, tokenize = 'unicode61 remove_diacritics 2')");
     db.exec('INSERT INTO events_fts (rowid, body) SELECT rowid, record FROM events');
-    // and none of the tables and columns later migrations add (7: accounts; 8: review state; 10: sessions, failed logins)
+    // and none of the tables and columns later migrations add (7: accounts; 8: review state; 9: edits, merges, splits;
+    // 10: sessions, failed logins; 11: review queue)
     db.exec('DROP TABLE sessions; DROP TABLE login_failures; DROP TABLE api_tokens; DROP TABLE users; ALTER TABLE event_search DROP COLUMN review_status');
+    db.exec('DROP INDEX event_search_queue; DROP INDEX event_search_queue_region; DROP INDEX event_search_queue_macroevent; ALTER TABLE event_search DROP COLUMN doubt');
+    db.exec('DROP TABLE event_overrides; DROP TABLE event_changes; DROP INDEX events_merged_into; ALTER TABLE events DROP COLUMN merged_into');
+    for (const column of ['action', 'by_user', 'changes', 'change_id']) db.exec(`ALTER TABLE event_revisions DROP COLUMN ${column}`);
     db.exec('DELETE FROM schema_migrations WHERE version >= 4');
     const akronByStem = "SELECT count(*) FROM events_fts f JOIN events e ON e.rowid = f.rowid WHERE events_fts MATCH 'immigrant' AND e.locality = 'Akron'";
     assert.equal(db.prepare(akronByStem).pluck().get(), 0, 'the old index has no stems');

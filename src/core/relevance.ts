@@ -34,6 +34,12 @@
 // words and not as background, score at least REPORT_SCORE: one predicate, or several nouns in more than
 // one sentence.
 
+/**
+ * The flag of a mention read from a page the relevance check did not judge a protest report (a short page with some
+ * protest words): its events wait for a human (see src/review/doubt.ts).
+ */
+export const RELEVANCE_UNSURE = 'relevance_unsure';
+
 export interface ProtestReport {
   /** the page reports (or announces) a protest */
   relevant: boolean;

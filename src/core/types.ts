@@ -172,12 +172,31 @@ export interface EventRecord {
   reviewed_by: string | null;
   /** when it was last reviewed (ISO 8601); null when unreviewed */
   reviewed_at: string | null;
+  /** the fields whose value a human set: every rebuild from the mentions keeps them (sorted) */
+  edited_fields: string[];
+  /** where the machine's value, rebuilt from later evidence, now differs from a human's; cleared when an editor edits or verifies again */
+  disputes: Dispute[];
 }
 
-export type ReviewStatus = 'unreviewed' | 'verified' | 'rejected';
+/** unreviewed until an editor acts; edited once a human changed a field value; verified or rejected by a review */
+export type ReviewStatus = 'unreviewed' | 'verified' | 'edited' | 'rejected';
+
+/** A human's value that new evidence disagrees with: the machine's rebuilt value and the article that brought it. */
+export interface Dispute {
+  field: string;
+  human: unknown;
+  machine: unknown;
+  /** the article whose reading changed the machine's value; null when no article did */
+  source: string | null;
+}
 
 /** The review fields of a record, carried over when the record is rebuilt from its mentions. */
 export const UNREVIEWED = { review_status: 'unreviewed', reviewed_by: null, reviewed_at: null } as const;
+
+/** The human-edit fields of a record no human has edited. */
+export function noEdits(): Pick<EventRecord, 'edited_fields' | 'disputes'> {
+  return { edited_fields: [], disputes: [] };
+}
 
 /** An event as the API, the exports and the feeds serve it: the record, and where a plan stands on the day served. */
 export interface ServedEvent extends EventRecord {

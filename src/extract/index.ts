@@ -8,7 +8,7 @@
 // are context, mention.ts dates each site and builds the mentions, and facts.ts gives them their sizes,
 // arrests, tactics, organizations and claims. This file composes them and carries the running state of a
 // paragraph (its place and day), sections, lists, and the article's home place.
-import { protestReport, sentencesOf } from '../core/relevance.js';
+import { protestReport, RELEVANCE_UNSURE, sentencesOf } from '../core/relevance.js';
 import type { Article, Mention } from '../core/types.js';
 import type { Gazetteer } from '../resolve/gazetteer.js';
 import { contextPlaces, licensedPlaces } from './attach.js';
@@ -474,6 +474,8 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   for (const m of mentions) {
     if (m.country && !US_AREAS.has(m.country)) m.region = gaz.country(m.country)?.name ?? m.country;
   }
+  // a short page the relevance check did not find to be a protest report is read all the same: a human decides
+  if (!report.relevant) for (const m of mentions) m.flags.push(RELEVANCE_UNSURE);
   return { mentions, flags, macroevent };
 }
 

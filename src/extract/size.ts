@@ -71,10 +71,14 @@ export function sizeCat(n: number | null): SizeCat {
   return 4;
 }
 
-function finish(text: string, low: number | null, high: number | null): SizeCode {
-  // CCC: size_mean is the mean of low and high, or low alone when there is no high.
+/** CCC size_mean and size_cat of a range: the mean of low and high, or low alone when there is no high. */
+export function sizeMeanCat(low: number | null, high: number | null): { size_mean: number | null; size_cat: SizeCat } {
   const mean = low === null ? null : high === null ? low : rMean(low, high);
-  return { size_text: text, size_low: low, size_high: high, size_mean: mean, size_cat: sizeCat(mean) };
+  return { size_mean: mean, size_cat: sizeCat(mean) };
+}
+
+function finish(text: string, low: number | null, high: number | null): SizeCode {
+  return { size_text: text, size_low: low, size_high: high, ...sizeMeanCat(low, high) };
 }
 
 // ---------------------------------------------------------------------------------------------

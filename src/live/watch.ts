@@ -309,7 +309,8 @@ export class Watcher {
       this.live.completeJob(job.id);
       return;
     }
-    const r = await deliver(hook, { type: p.created ? 'event.created' : 'event.updated', revision: p.revision, event }, { allowHosts: this.o.allowHosts });
+    const body = { type: p.created ? 'event.created' : 'event.updated', change: p.change ?? 'ingest', review_status: event.review_status, revision: p.revision, event } as const;
+    const r = await deliver(hook, body, { allowHosts: this.o.allowHosts });
     this.live.logDelivery({ webhook_id: hook.id, event_id: p.eventId, revision: p.revision, attempt: job.attempts, status: r.status, ok: r.ok, error: r.error }, this.o.disableAfter);
     if (r.ok) {
       this.live.completeJob(job.id);

@@ -7,6 +7,7 @@ import type { LookupFunction } from 'node:net';
 import type { EventRecord } from '../core/types.js';
 import { checkUrl, USER_AGENT, vetHost } from '../fetch/http.js';
 import type { Webhook } from '../store/live.js';
+import type { ChangeKind } from '../store/repository.js';
 
 export const SIGNATURE_HEADER = 'turnout-signature';
 /** A receiver should refuse signatures older (or newer) than this. */
@@ -15,6 +16,10 @@ const TIMEOUT_MS = 10_000;
 
 export interface WebhookBody {
   type: 'event.created' | 'event.updated';
+  /** what made this revision: articles ('ingest'), or an editor's review, edit, merge, split or undo */
+  change: ChangeKind;
+  /** the event's review state: 'verified' or 'edited' announce a human's check (rejections are never sent) */
+  review_status: EventRecord['review_status'];
   revision: number;
   event: EventRecord;
 }

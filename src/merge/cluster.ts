@@ -2,7 +2,7 @@
 // articles. Disagreeing values are kept side by side with their sources, never overwritten.
 import { createHash } from 'node:crypto';
 import type { EventRecord, Evidence, Mention, SizeCat, SourceRef } from '../core/types.js';
-import { UNREVIEWED } from '../core/types.js';
+import { noEdits, UNREVIEWED } from '../core/types.js';
 import { combineSizes } from '../extract/size.js';
 
 /**
@@ -40,6 +40,14 @@ export const PLAN_KEY_SUFFIX = '|planned';
 /** A same-day plan's key from the held action's, and the other way round. */
 export function siblingKey(key: string): string {
   return key.endsWith(PLAN_KEY_SUFFIX) ? key.slice(0, -PLAN_KEY_SUFFIX.length) : key + PLAN_KEY_SUFFIX;
+}
+
+/**
+ * The key of an event an editor split off another (`key`) in change `change`: new, stable, and never the key of a
+ * mention as read (so no later article joins it by itself).
+ */
+export function splitKey(key: string, change: number): string {
+  return `${key}|split:${change}`;
 }
 
 export interface PlanLinks {
@@ -103,7 +111,11 @@ export function mergeMentions(
   copyOf: Map<string, string> = new Map(),
   links: PlanLinks = { realized_by: null, plan_of: null },
 ): EventRecord {
-  const mentions = [...mentionsIn].sort((a, b) => (a.articleId < b.articleId ? -1 : a.articleId > b.articleId ? 1 : 0));
+  // mentions reported under the event's own key come first: an event an editor merged others into keeps its place and day
+  const apart = new Set(mentionsIn.filter((m) => eventKey(m) !== key));
+  const mentions = [...mentionsIn].sort(
+    (a, b) => Number(apart.has(a)) - Number(apart.has(b)) || (a.articleId < b.articleId ? -1 : a.articleId > b.articleId ? 1 : 0),
+  );
   const first = mentions[0]!;
   const articleIds = [...new Set(mentions.map((m) => m.articleId))];
   const copies = articleIds.filter((id) => articleIds.includes(copyOf.get(id) ?? ''));
@@ -175,6 +187,7 @@ export function mergeMentions(
     flags,
     revision: 0,
     ...UNREVIEWED,
+    ...noEdits(),
   };
 }
 

@@ -58,6 +58,24 @@ export function regionFilter(input: string, present: () => Iterable<string> = ()
   return /^[A-Za-z]{2}$/.test(input) ? input.toUpperCase() : input;
 }
 
+/** The US and the territories CCC codes as states (a territory is also a country code of its own). */
+export const US_AREAS: ReadonlySet<string> = new Set(['US', 'PR', 'GU', 'VI', 'AS', 'MP']);
+
+/** Whether a two-letter code is a country's ISO 3166-1 code we know (or a US territory's). */
+export function isCountryCode(code: string): boolean {
+  const c = code.toUpperCase();
+  return regionTables().countryNames.has(c) || US_AREAS.has(c);
+}
+
+/**
+ * A region as records store it (a US state code, or abroad the country's name: "FR" and "france" are "France"), or
+ * null when it names no region we know nor one the store holds (`present`).
+ */
+export function storedRegion(input: string, present: () => Iterable<string> = () => []): string | null {
+  const values = regionValues(input) ?? regionValues(input, present());
+  return values ? values[values.length - 1]! : null;
+}
+
 /** The message for a region we do not know, naming the option or parameter at fault. */
 export function unknownRegionMessage(param: string, given: string): string {
   const shown = given.length > 60 ? given.slice(0, 60) + '…' : given;

@@ -8,14 +8,18 @@ import { authenticate, readJsonBody, requireEditor, type ApiEnv, type AuthOption
 import { acceptsGzip } from './encoding.js';
 import { toCsv } from './export/csv.js';
 import { toGeoJson } from './export/geojson.js';
-import { regionFilter, unknownRegionMessage } from '../resolve/regions.js';
+import { regionFilter, storedRegion, unknownRegionMessage } from '../resolve/regions.js';
 import { localDay } from '../core/planned.js';
 import { openApiDocument } from './openapi.js';
 import { BadParameter, parseQuery, problem } from './problem.js';
 import { buildRoundup } from './roundup.js';
 import { servedEvent, servedJson } from './served.js';
 import { loginHandler, logoutHandler } from './session.js';
-import { CsvQuery, EventIdParam, EventsQuery, FilterQuery, parseBbox, ReviewBody, RoundupQuery, StatsQuery } from './schemas.js';
+import { eventTitle } from './feeds/atom.js';
+import { hideUnchecked } from './published.js';
+import { CsvQuery, EditBody, EventIdParam, EventsQuery, FilterQuery, MergeBody, parseBbox, ReviewBody, ReviewQueueQuery, RoundupQuery, SplitBody, StatsQuery, UndoBody } from './schemas.js';
+import type { Caller } from '../store/accounts.js';
+import type { Conflict, Invalid } from '../store/repository.js';
 
 /** What the map draws at first: where, occurred or planned, and how big. The rest is in /api/events. */
 /** Distinct filters whose map points are kept. */
@@ -24,7 +28,7 @@ const POINTS_CACHE_ENTRIES = 16;
 export const POINT_FIELDS = ['id', 'lon', 'lat', 'status', 'size'];
 
 /** The store's filter from a validated query; a region we do not know (region=ZZ) is a bad parameter. */
-export function filterFrom(q: z.output<typeof FilterQuery>, repo: Pick<Repository, 'regions'>): EventFilter {
+export function filterFrom(q: Partial<z.output<typeof FilterQuery>>, repo: Pick<Repository, 'regions'>): EventFilter {
   const region = q.region === undefined ? undefined : regionFilter(q.region, () => repo.regions());
   if (region === null) throw new BadParameter('region', unknownRegionMessage('region', q.region!));
   return {
@@ -51,13 +55,23 @@ export function apiError(err: Error, c: Context): Response {
 export interface ApiOptions extends AuthOptions {
   /** the server's calendar day, YYYY-MM-DD (tests fix it): what a plan's day is compared with */
   today?: () => string;
+  /** publish only events a human has checked (serve --verified-only): see src/serve/published.ts */
+  verifiedOnly?: boolean;
 }
 
+/**
+ * The API. With opts.verifiedOnly, `repo` should be verifiedOnlyView's (createApp passes it so): lists, points, stats,
+ * exports and roundups then hold checked events only, and the by-id routes hide the others from all but editors.
+ */
 export function apiRoutes(repo: Repository, opts: ApiOptions = {}): Hono<ApiEnv> {
   const today = opts.today ?? (() => localDay());
   const api = new Hono<ApiEnv>();
   api.onError(apiError);
   api.use('*', authenticate(repo, opts));
+  if (opts.verifiedOnly) {
+    api.use('/events/:id', hideUnchecked(repo));
+    api.use('/events/:id/*', hideUnchecked(repo));
+  }
 
   api.get('/me', (c) => {
     const caller = c.get('caller');
@@ -95,28 +109,139 @@ export function apiRoutes(repo: Repository, opts: ApiOptions = {}): Hono<ApiEnv>
     });
   });
 
+  /** The event id of the path, or the 404 to answer with when it cannot be an id. */
+  const pathId = (c: Context<ApiEnv>): string | Response => {
+    const id = c.req.param('id')!;
+    return EventIdParam.safeParse(id).success ? id : problem(c, 404, 'no event has this id: ids are 16 hexadecimal characters', 'id');
+  };
+  /**
+   * 404 for an unknown id. An event merged into another answers a read with a 301 to the one that stands, and a write
+   * with a 404 naming it (a redirected write would be replayed on an event the editor has not seen).
+   */
+  const missing = (c: Context<ApiEnv>, id: string, read = false): Response => {
+    const into = repo.resolveMerged(id);
+    if (!into) return problem(c, 404, `no event has id ${id}`, 'id');
+    if (!read) return problem(c, 404, `event ${id} was merged into ${into}`, 'id', { merged_into: into });
+    return c.json({ merged_into: into }, 301, { location: `/api/events/${into}`, 'cache-control': 'no-store' });
+  };
+  /** The 409 of a write at a stale revision. */
+  const conflict = (c: Context<ApiEnv>, result: Conflict, given: number, doing: string): Response =>
+    problem(c, 409, `the event is at revision ${result.revision}, not ${given}: someone changed it since; reload it and ${doing} again`, 'revision', {
+      revision: result.revision,
+    });
+  const invalid = (c: Context<ApiEnv>, result: Invalid): Response => problem(c, 400, result.message, result.field);
+  const written = (c: Context<ApiEnv>, body: unknown, status: 200 | 201 = 200): Response => c.json(body, status, { 'cache-control': 'no-store' });
+  /** A write route's editor and path id, or the 401/403/404 to answer with. */
+  const writer = (c: Context<ApiEnv>, doing: string): { caller: Caller; id: string } | Response => {
+    const caller = requireEditor(c, doing);
+    if (caller instanceof Response) return caller;
+    const id = pathId(c);
+    return id instanceof Response ? id : { caller, id };
+  };
+
   api.get('/events/:id', (c) => {
-    const id = c.req.param('id');
-    if (!EventIdParam.safeParse(id).success) return problem(c, 404, 'no event has this id: ids are 16 hexadecimal characters', 'id');
+    const id = pathId(c);
+    if (id instanceof Response) return id;
     const event = repo.getEvent(id);
-    return event ? c.json(servedEvent(event, today())) : problem(c, 404, `no event has id ${id}`, 'id');
+    return event ? c.json(servedEvent(event, today())) : missing(c, id, true);
+  });
+
+  api.get('/events/:id/mentions', (c) => {
+    const id = pathId(c);
+    if (id instanceof Response) return id;
+    const mentions = repo.eventMentions(id);
+    return mentions ? c.json({ mentions }) : missing(c, id, true);
+  });
+
+  api.get('/events/:id/history', (c) => {
+    const id = pathId(c);
+    if (id instanceof Response) return id;
+    const history = repo.eventHistory(id);
+    return history ? c.json({ history }, 200, { 'cache-control': 'no-store' }) : problem(c, 404, `no event has id ${id}`, 'id');
   });
 
   api.post('/events/:id/review', async (c) => {
-    const caller = requireEditor(c, 'reviewing');
-    if (caller instanceof Response) return caller;
-    const id = c.req.param('id');
-    if (!EventIdParam.safeParse(id).success) return problem(c, 404, 'no event has this id: ids are 16 hexadecimal characters', 'id');
+    const w = writer(c, 'reviewing');
+    if (w instanceof Response) return w;
     const body = await readJsonBody(c, ReviewBody);
     if (body instanceof Response) return body;
-    const result = repo.reviewEvent(id, { ...body, user: caller.name });
-    if (result.outcome === 'not-found') return problem(c, 404, `no event has id ${id}`, 'id');
-    if (result.outcome === 'conflict') {
-      return problem(c, 409, `the event is at revision ${result.revision}, not ${body.revision}: someone changed it since; reload it and review again`, 'revision', {
-        revision: result.revision,
-      });
+    const result = repo.reviewEvent(w.id, { ...body, user: w.caller.name });
+    if (result.outcome === 'not-found') return missing(c, w.id);
+    if (result.outcome === 'conflict') return conflict(c, result, body.revision, 'review');
+    return written(c, servedEvent(result.record, today()));
+  });
+
+  api.patch('/events/:id', async (c) => {
+    const w = writer(c, 'editing');
+    if (w instanceof Response) return w;
+    const body = await readJsonBody(c, EditBody);
+    if (body instanceof Response) return body;
+    // a region is checked against the regions we know (and those stored), and kept as records keep regions
+    if (typeof body.changes.region === 'string') {
+      const given = body.changes.region;
+      const region = storedRegion(given, () => repo.regions());
+      if (region === null) throw new BadParameter('changes.region', unknownRegionMessage('changes.region', given));
+      body.changes.region = region;
     }
-    return c.json(servedEvent(result.record, today()), 200, { 'cache-control': 'no-store' });
+    const result = repo.editEvent(w.id, { ...body, user: w.caller.name });
+    if (result.outcome === 'not-found') return missing(c, w.id);
+    if (result.outcome === 'conflict') return conflict(c, result, body.revision, 'edit');
+    if (result.outcome === 'invalid') return invalid(c, result);
+    return written(c, servedEvent(result.record, today()));
+  });
+
+  api.post('/events/merge', async (c) => {
+    const caller = requireEditor(c, 'merging');
+    if (caller instanceof Response) return caller;
+    const body = await readJsonBody(c, MergeBody);
+    if (body instanceof Response) return body;
+    const result = repo.mergeEvents({ ids: [body.ids[0]!, body.ids[1]!], reason: body.reason, user: caller.name });
+    if (result.outcome === 'not-found') {
+      const into = repo.resolveMerged(result.id);
+      return problem(c, 404, into ? `event ${result.id} was merged into ${into}` : `no event has id ${result.id}`, 'ids', into ? { merged_into: into } : {});
+    }
+    if (result.outcome === 'invalid') return invalid(c, result);
+    return written(c, servedEvent(result.record, today()));
+  });
+
+  api.post('/events/:id/split', async (c) => {
+    const w = writer(c, 'splitting');
+    if (w instanceof Response) return w;
+    const body = await readJsonBody(c, SplitBody);
+    if (body instanceof Response) return body;
+    const result = repo.splitEvent(w.id, { ...body, user: w.caller.name });
+    if (result.outcome === 'not-found') return missing(c, w.id);
+    if (result.outcome === 'conflict') return conflict(c, result, body.revision, 'split');
+    if (result.outcome === 'invalid') return invalid(c, result);
+    const day = today();
+    return written(c, { event: servedEvent(result.event, day), from: servedEvent(result.from, day) }, 201);
+  });
+
+  api.post('/events/:id/undo', async (c) => {
+    const w = writer(c, 'undoing');
+    if (w instanceof Response) return w;
+    const body = await readJsonBody(c, UndoBody);
+    if (body instanceof Response) return body;
+    const result = repo.undoChange(w.id, { ...body, user: w.caller.name });
+    if (result.outcome === 'not-found') return problem(c, 404, `no event has id ${w.id}`, 'id');
+    if (result.outcome === 'invalid') return invalid(c, result);
+    if (result.outcome === 'refused') return problem(c, 409, result.message, 'change');
+    return written(c, servedEvent(result.record, today()));
+  });
+
+  api.get('/review/queue', (c) => {
+    const caller = requireEditor(c, 'working the review queue');
+    if (caller instanceof Response) return caller;
+    const q = parseQuery(ReviewQueueQuery, c.req.url);
+    const page = repo.reviewQueue(filterFrom(q, repo), { limit: q.limit, cursor: q.cursor });
+    const day = today();
+    const items = page.items.map((it) => ({
+      event: servedEvent(it.record, day),
+      doubt: it.doubt,
+      reasons: it.reasons,
+      neighbours: it.neighbours.map(({ record: n, km }) => ({ id: n.id, title: eventTitle(n), date: n.date, locality: n.locality, region: n.region, km })),
+    }));
+    return c.json({ items, next_cursor: page.nextCursor, total: page.total }, 200, { 'cache-control': 'private, no-store', vary: 'Authorization, Cookie' });
   });
 
   // Every map load asks for all its points: the body (megabytes for a large store) is kept, with a fast gzip

@@ -119,8 +119,8 @@ function sessionCaller(c: Context<ApiEnv>, repo: Pick<Repository, 'accounts'>, o
   return null;
 }
 
-/** Roles allowed to change the record. */
-const EDITORS: readonly Role[] = ['editor', 'admin'];
+/** Roles allowed to change the record (and to see events awaiting review). */
+export const EDITORS: readonly Role[] = ['editor', 'admin'];
 
 /**
  * The caller when they may change the record (an editor or an admin), or the 401/403 problem to answer with.

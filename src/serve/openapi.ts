@@ -3,20 +3,30 @@ import { z } from 'zod';
 import {
   ConflictSchema,
   CsvQuery,
+  EditBody,
   EventListSchema,
   EventRecordSchema,
   EventsQuery,
   FilterQuery,
+  HistorySchema,
   LoginBody,
   MeSchema,
+  MentionsSchema,
+  MergeBody,
+  MergedSchema,
   PointsSchema,
   ProblemSchema,
   ReviewBody,
+  ReviewQueueQuery,
+  ReviewQueueSchema,
   RoundupQuery,
   RoundupSchema,
   SessionSchema,
+  SplitBody,
+  SplitResultSchema,
   StatsQuery,
   StatsSchema,
+  UndoBody,
 } from './schemas.js';
 
 type Json = Record<string, unknown>;
@@ -53,6 +63,30 @@ const forbiddenWrite = problemOf(
 );
 const badRequest = { description: 'a parameter is invalid; `param` names it', content: { 'application/problem+json': { schema: ref('Problem') } } };
 
+const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{16}$' } };
+const conflict = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Conflict') } } });
+
+/** A write endpoint (editors and admins): its body, its answer, and the problems every write shares. */
+function writeOperation(summary: string, description: string, body: string, ok: Record<string, unknown>, more: Record<string, unknown>, path = true): Json {
+  return {
+    summary,
+    description,
+    security: writers,
+    parameters: path ? [idParameter, csrfHeader] : [csrfHeader],
+    requestBody: { required: true, content: { 'application/json': { schema: ref(body) } } },
+    responses: {
+      ...ok,
+      '400': problemOf('a body field is missing, unknown, of the wrong type or breaks a rule of the record (`param` names it), or the body is not JSON; nothing changed'),
+      '401': problemOf('no bearer token or session, or a token that is unknown or revoked'),
+      '403': forbiddenWrite,
+      '404': problemOf('no event has this id, or it was merged into another (merged_into names it)'),
+      '413': problemOf('the body is over 64 KB'),
+      '415': problemOf('the body is not sent as application/json'),
+      ...more,
+    },
+  };
+}
+
 let cached: Json | null = null;
 
 export function openApiDocument(): Json {
@@ -64,7 +98,7 @@ export function openApiDocument(): Json {
       title: 'Turnout API',
       version: '0.1.0',
       description:
-        'The record of demonstrations Turnout extracted from news articles, to read, and for editors to review, with an API token (scripts) or a browser session (POST /api/session; its state-changing requests carry the X-CSRF-Token header). Every value keeps the source article and the quote it came from.',
+        'The record of demonstrations Turnout extracted from news articles, to read, and for editors to review, correct, merge and split, with an API token (scripts) or a browser session (POST /api/session; its state-changing requests carry the X-CSRF-Token header); every change is a revision with who, when and why. Every value keeps the source article and the quote it came from.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     paths: {
@@ -78,30 +112,95 @@ export function openApiDocument(): Json {
       '/api/events/{id}': {
         get: {
           summary: 'One event with its sources and the evidence quotes for each field',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{16}$' } }],
+          parameters: [idParameter],
           responses: {
             '200': json(ref('EventRecord'), 'the event'),
-            '404': { description: 'no event has this id', content: { 'application/problem+json': { schema: ref('Problem') } } },
+            '301': {
+              description: 'the event was merged into another: Location is /api/events/{that id}',
+              headers: { Location: { schema: { type: 'string' } } },
+              content: { 'application/json': { schema: ref('Merged') } },
+            },
+            '404': {
+              description: 'no event has this id (or, on a server run with --verified-only, none a human has checked: editors still see it)',
+              content: { 'application/problem+json': { schema: ref('Problem') } },
+            },
+          },
+        },
+        patch: writeOperation(
+          'Change field values (editors and admins): each becomes a human value, kept over every later rebuild from articles',
+          'One new revision with the old and new value of each field (the machine\'s value stays in the history); review_status becomes "edited" (a rejection stands). size_low and size_high, and lat and lon, are set together (the one not given keeps its value); size_mean and size_cat follow the size (CCC rules); a date makes the precision "day". A later article that disagrees with a human value adds its evidence and a dispute, never a change.',
+          'EditRequest',
+          { '200': json(ref('EventRecord'), 'the event as edited, at its new revision') },
+          { '409': conflict('revision is not the event\'s current one: someone changed it since') },
+        ),
+      },
+      '/api/events/{id}/mentions': {
+        get: {
+          summary: 'The reports (mentions) an event is built from, each with its article and sentence: the ids a split chooses among',
+          parameters: [idParameter],
+          responses: {
+            '200': json(ref('Mentions'), 'the mentions, oldest first'),
+            '301': { description: 'the event was merged into another: Location is /api/events/{that id}', content: { 'application/json': { schema: ref('Merged') } } },
+            '404': problemOf('no event has this id'),
           },
         },
       },
+      '/api/events/{id}/history': {
+        get: {
+          summary: 'Every revision of an event, newest first: who (null for the machine), when, why, the action and the field changes',
+          parameters: [idParameter],
+          responses: { '200': json(ref('History'), 'the revisions'), '404': problemOf('no event has this id') },
+        },
+      },
+      '/api/events/merge': {
+        post: writeOperation(
+          'Merge two events reports of one demonstration (editors and admins): the second\'s mentions and evidence move into the first',
+          'The second event leaves every list; its id answers 301 to the first, and later articles of its place and day join the first. Its human values stay with it, for an undo. Undo from the history (POST /api/events/{id}/undo).',
+          'MergeRequest',
+          { '200': json(ref('EventRecord'), 'the first event, with the mentions of both') },
+          {},
+          false,
+        ),
+      },
+      '/api/events/{id}/split': {
+        post: writeOperation(
+          'Split an event (editors and admins): the chosen mentions move to a new event, with an id of its own',
+          'At least one mention stays. Undo from the history (POST /api/events/{id}/undo).',
+          'SplitRequest',
+          { '201': json(ref('SplitResult'), 'the new event and the event it was split from') },
+          { '409': conflict('revision is not the event\'s current one: someone changed it since') },
+        ),
+      },
+      '/api/events/{id}/undo': {
+        post: writeOperation(
+          'Undo a merge or a split of this event (editors and admins), with the change id from its history (undo.id)',
+          'Restores the events as they were before: a merged event stands again with its mentions and human values; split mentions go back. A new revision records the undo.',
+          'UndoRequest',
+          { '200': json(ref('EventRecord'), 'the event of the path (for an undone split\'s new event, the event it came from)') },
+          { '409': problemOf('the change was already undone, or a later merge or split depends on it (undo that first)') },
+        ),
+      },
       '/api/events/{id}/review': {
-        post: {
-          summary: 'Verify or reject an event (editors and admins): one new revision, with who, when and why in its history',
+        post: writeOperation(
+          'Verify or reject an event (editors and admins): one new revision, with who, when and why in its history',
+          'The rebuilt record keeps a review whatever later articles say. A rejected event leaves every list, map, export and feed unless include_rejected=true; it stays readable at /api/events/{id}.',
+          'ReviewRequest',
+          { '200': json(ref('EventRecord'), 'the event as reviewed, at its new revision') },
+          { '409': conflict('revision is not the event\'s current one: someone changed it since') },
+        ),
+      },
+      '/api/review/queue': {
+        get: {
+          summary: 'The review queue (editors and admins): events awaiting review, most doubt first, with why and what to merge them with',
           description:
-            'The rebuilt record keeps a review whatever later articles say. A rejected event leaves every list, map, export and feed unless include_rejected=true; it stays readable at /api/events/{id}.',
+            'Items are events never reviewed, and verified or edited ones that new evidence disputes; rejected events never. Each carries its doubt (0 to 1) and the reasons for it, and up to three neighbours (events within a day, within about 50 km or in the same town) to merge with.',
           security: writers,
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-f]{16}$' } }, csrfHeader],
-          requestBody: { required: true, content: { 'application/json': { schema: ref('ReviewRequest') } } },
+          parameters: queryParameters(ReviewQueueQuery),
           responses: {
-            '200': json(ref('EventRecord'), 'the event as reviewed, at its new revision'),
-            '400': problemOf('a body field is missing, unknown or of the wrong type (`param` names it), or the body is not JSON; nothing changed'),
-            '401': problemOf('no bearer token or live session, or a token that is unknown or revoked'),
-            '403': forbiddenWrite,
-            '404': problemOf('no event has this id'),
-            '409': { description: 'revision is not the event\'s current one: someone changed it since', content: { 'application/problem+json': { schema: ref('Conflict') } } },
-            '413': problemOf('the body is over 64 KB'),
-            '415': problemOf('the body is not sent as application/json'),
+            '200': json(ref('ReviewQueue'), 'a page of the queue'),
+            '400': badRequest,
+            '401': problemOf('no bearer token or session, or one that is unknown or revoked'),
+            '403': problemOf('the caller is a viewer'),
           },
         },
       },
@@ -201,7 +300,16 @@ export function openApiDocument(): Json {
         Session: jsonSchema(SessionSchema),
         Problem: jsonSchema(ProblemSchema),
         ReviewRequest: jsonSchema(ReviewBody),
+        EditRequest: jsonSchema(EditBody),
+        MergeRequest: jsonSchema(MergeBody),
+        SplitRequest: jsonSchema(SplitBody),
+        UndoRequest: jsonSchema(UndoBody),
+        SplitResult: jsonSchema(SplitResultSchema),
+        Mentions: jsonSchema(MentionsSchema),
+        History: jsonSchema(HistorySchema),
+        Merged: jsonSchema(MergedSchema),
         Conflict: jsonSchema(ConflictSchema),
+        ReviewQueue: jsonSchema(ReviewQueueSchema),
       },
       securitySchemes: {
         bearerAuth: {

@@ -65,14 +65,22 @@ export function parseBody<S extends z.ZodType>(schema: S, raw: unknown): z.outpu
   throw new BadParameter(name, `${name} ${issueText(issue)}`);
 }
 
-/** The first issue of a failed parse and the name it concerns; an unknown key is a BadParameter at once. */
+/**
+ * The first issue of a failed parse and the name it concerns: the field names on its path joined by dots
+ * ("changes.size_low"; an item of a list is named by its list). An unknown key is a BadParameter at once.
+ */
 function firstIssue(error: z.ZodError, what: 'field' | 'parameter', whole: string): { issue: z.ZodError['issues'][number]; name: string } {
   const issue = error.issues[0]!;
-  if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0]!;
-    throw new BadParameter(key, `unknown ${what} ${JSON.stringify(key.slice(0, 50))}`);
+  const names: string[] = [];
+  for (const p of issue.path) {
+    if (typeof p !== 'string') break;
+    names.push(p);
   }
-  return { issue, name: String(issue.path[0] ?? whole) };
+  if (issue.code === 'unrecognized_keys') {
+    const key = [...names, issue.keys[0]!].join('.');
+    throw new BadParameter(key, `unknown ${what} ${JSON.stringify(key.slice(0, 80))}`);
+  }
+  return { issue, name: names.join('.') || whole };
 }
 
 export function parseQuery<S extends z.ZodType>(schema: S, url: string): z.output<S> {

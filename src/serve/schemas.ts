@@ -5,11 +5,16 @@ import { PLANNED_STATUSES, type PlannedStatus } from '../core/planned.js';
 import type { ServedEvent } from '../core/types.js';
 import { parseIso } from '../extract/dates.js';
 import { MAX_NAME, ROLES } from '../store/accounts.js';
+import { EDITABLE_FIELDS, type EditableField } from '../merge/edits.js';
+import { isCountryCode } from '../resolve/regions.js';
 
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
   .refine((v) => parseIso(v) !== null, 'is not a calendar date');
+
+/** true when A and B are the same type: a schema and its TypeScript type cannot drift apart (a compile error). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 const NUMBER = '-?\\d{1,3}(?:\\.\\d{1,12})?';
 const BBOX_PATTERN = `^${NUMBER},${NUMBER},${NUMBER},${NUMBER}$`;
@@ -77,6 +82,20 @@ export const EventsQuery = z
   .strict()
   .superRefine(dateOrder);
 
+/** Review queue items per page at most. */
+export const MAX_QUEUE_PAGE = 100;
+export const ReviewQueueQuery = z
+  .object({
+    from: filterShape.from,
+    to: filterShape.to,
+    region: filterShape.region,
+    macroevent: filterShape.macroevent,
+    limit: z.coerce.number().int().min(1).max(MAX_QUEUE_PAGE).default(25).describe(`items per page, 1 to ${MAX_QUEUE_PAGE}`),
+    cursor: z.string().min(1).max(2000).optional().describe('next_cursor from the previous page'),
+  })
+  .strict()
+  .superRefine(dateOrder);
+
 export const StatsQuery = z
   .object({ ...filterShape, group: z.enum(['day', 'region', 'macroevent']).describe('what to count by') })
   .strict()
@@ -95,15 +114,106 @@ export const RoundupQuery = z
 /** The largest request body a write endpoint reads. */
 export const MAX_BODY = 64 * 1024;
 
+/** Why a person changes the record: every write body has one, kept in the event's history. */
+const reason = z.string().trim().min(1).max(2000).describe('why, in a few words: kept in the event\'s history');
+/** The revision the editor saw: a write at any other is a 409, so no one's change is lost. */
+const revision = z.number().int().min(1).describe('the event\'s current revision number; any other is a 409 (someone changed it first)');
+
 export const ReviewBody = z
   .object({
     action: z.enum(['verify', 'reject']).describe('verify: the event is right as recorded; reject: not a protest, or not this place or day'),
-    reason: z.string().trim().min(1).max(2000).describe('why, in a few words: kept in the event\'s history'),
-    revision: z.number().int().min(1).describe('the event\'s current revision number; any other is a 409 (someone changed it first)'),
+    reason,
+    revision,
   })
   .strict();
 
 export const EventIdParam = z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 hexadecimal characters');
+
+const editText = (max: number) => z.string().trim().min(1).max(max).nullable();
+const editList = z.array(z.string().trim().min(1).max(500)).max(100).describe('a list of short texts (at most 100)');
+const editCount = z.number().int().min(0).max(1e9);
+
+/** The fields an editor may change, each with the record's rules; the store checks the rules across fields. */
+export const EditChanges = z
+  .object({
+    date: isoDate.describe('the day it took place (or is planned), YYYY-MM-DD; the date precision becomes "day"'),
+    status: z.enum(['occurred', 'planned']),
+    locality: editText(200),
+    region: z
+      .string()
+      .trim()
+      .min(1)
+      .max(60)
+      .nullable()
+      .describe('a US state code (OH), or abroad a country by ISO code (FR) or name (France), stored as records store regions; a region we do not know is a 400'),
+    country: z
+      .string()
+      .regex(/^[A-Za-z]{2}$/, 'must be a two-letter ISO 3166-1 country code')
+      .refine((v) => isCountryCode(v), 'is not a country code we know')
+      .transform((v) => v.toUpperCase())
+      .nullable(),
+    lat: z.number().min(-90).max(90).nullable().describe('-90 to 90; lat and lon are both set or both null'),
+    lon: z.number().min(-180).max(180).nullable().describe('-180 to 180'),
+    location_detail: editText(500),
+    title: editText(500),
+    macroevent: editText(200),
+    event_type: editList,
+    organizations: editList,
+    claims: editList,
+    size_text: editText(500),
+    size_low: editCount.nullable().describe('a non-negative whole number; size_low <= size_high; size_mean and size_cat follow (CCC rules)'),
+    size_high: editCount.nullable().describe('a non-negative whole number, at least size_low'),
+    arrests: editCount.nullable().describe('a non-negative whole number, or null when unknown'),
+    arrests_text: editText(500),
+    injuries_text: editText(500),
+    police_measures: editList,
+    property_damage: editList,
+  })
+  .partial()
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, 'must change at least one field');
+
+// the editable fields of the schema and of the store are the same list
+const editFieldsMatch: Same<keyof z.infer<typeof EditChanges>, EditableField> = true;
+void editFieldsMatch;
+
+export const EditBody = z
+  .object({
+    changes: EditChanges.describe(`field: new value; the fields: ${EDITABLE_FIELDS.join(', ')}. Each becomes a human value that no later article overwrites`),
+    reason,
+    revision,
+  })
+  .strict();
+
+export const MergeBody = z
+  .object({
+    ids: z
+      .array(EventIdParam)
+      .length(2)
+      .refine((v) => v[0] !== v[1], 'must name two different events')
+      .describe('[a, b]: b\'s mentions and evidence move into a; b\'s id then answers 301 to a'),
+    reason,
+  })
+  .strict();
+
+export const SplitBody = z
+  .object({
+    mentions: z
+      .array(z.number().int().min(1))
+      .min(1)
+      .max(10000)
+      .describe('the mention ids (GET /api/events/{id}/mentions) that move to a new event; at least one must stay'),
+    reason,
+    revision,
+  })
+  .strict();
+
+export const UndoBody = z
+  .object({
+    change: z.number().int().min(1).describe('the change id of a merge or a split: undo.id in the event\'s history'),
+    reason,
+  })
+  .strict();
 
 // ---------------------------------------------------------------------------------------------
 // Responses
@@ -172,14 +282,26 @@ export const EventRecordSchema = z.object({
   flags: z.array(z.string()),
   revision: z.number().int().describe('the stored revision number: 1 when first stored, one more on every change; a review must name it'),
   review_status: z
-    .enum(['unreviewed', 'verified', 'rejected'])
-    .describe('a human\'s review: unreviewed until an editor verifies or rejects the event; re-ingesting never resets it. Rejected events are left out of lists unless include_rejected=true'),
-  reviewed_by: nullableString.describe('the name of the editor who last reviewed the event; null when unreviewed'),
-  reviewed_at: nullableString.describe('when the event was last reviewed (ISO 8601); null when unreviewed'),
+    .enum(['unreviewed', 'verified', 'edited', 'rejected'])
+    .describe(
+      'a human\'s review: unreviewed until an editor verifies, edits or rejects the event ("edited": a person changed a field value); re-ingesting never resets it. Rejected events are left out of lists unless include_rejected=true',
+    ),
+  reviewed_by: nullableString.describe('the name of the editor who last reviewed or edited the event; null when unreviewed'),
+  reviewed_at: nullableString.describe('when the event was last reviewed or edited (ISO 8601); null when unreviewed'),
+  edited_fields: z.array(z.string()).describe('the fields whose value a person set: no later article overwrites them'),
+  disputes: z
+    .array(
+      z.object({
+        field: z.string(),
+        human: z.unknown().describe('the value a person set'),
+        machine: z.unknown().describe('the value the articles now give'),
+        source: nullableString.describe('the article whose reading gave the machine\'s value'),
+      }),
+    )
+    .describe('where new evidence disagrees with a value a person set: the event is back in the review queue; cleared when an editor edits or verifies it again'),
 });
 
 // The schema and the TypeScript type must describe the same record: this fails to compile when they drift.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const recordSchemaMatchesType: Same<z.infer<typeof EventRecordSchema>, ServedEvent> = true;
 void recordSchemaMatchesType;
 
@@ -264,6 +386,73 @@ export const LoginBody = z
 export const SessionSchema = z.object({
   user: UserSchema,
   csrf_token: CsrfTokenSchema,
+});
+
+export const ReviewQueueSchema = z.object({
+  items: z.array(
+    z.object({
+      event: EventRecordSchema,
+      doubt: z.number().min(0).max(1).describe('the machine\'s doubt, 0 to 1: higher is more doubt; the queue is ordered by it'),
+      reasons: z.array(z.string()).describe('why, most weighty first, in a few words each'),
+      neighbours: z
+        .array(
+          z.object({
+            id: z.string(),
+            title: z.string(),
+            date: nullableString,
+            locality: nullableString,
+            region: nullableString,
+            km: z.number().nullable().describe('distance from the item, when both have coordinates'),
+          }),
+        )
+        .describe('up to three merge suggestions: events within a day of this one, within about 50 km or in the same town; nearest first'),
+    }),
+  ),
+  next_cursor: nullableString.describe('pass as cursor for the next page; null on the last page'),
+  total: z.number().int().describe('queue items matching the filters, over all pages'),
+});
+
+export const MergedSchema = z.object({
+  merged_into: z.string().describe('the id of the event this one was merged into (also in the Location header)'),
+});
+
+export const SplitResultSchema = z.object({
+  event: EventRecordSchema.describe('the new event, made of the chosen mentions'),
+  from: EventRecordSchema.describe('the event they were split from'),
+});
+
+export const MentionsSchema = z.object({
+  mentions: z.array(
+    z.object({
+      id: z.number().int().describe('the mention id, for a split'),
+      article: SourceRefSchema,
+      quote: nullableString.describe('the sentence that reports it, with private names redacted'),
+      date: nullableString,
+      locality: nullableString,
+      size_text: nullableString,
+    }),
+  ),
+});
+
+export const HistorySchema = z.object({
+  history: z.array(
+    z.object({
+      revision: z.number().int(),
+      at: z.string().describe('ISO 8601'),
+      by: nullableString.describe('the editor; null for the machine reading articles'),
+      action: z.enum(['ingest', 'review', 'edit', 'merge', 'split', 'undo']),
+      reason: z.string().describe('the editor\'s reason, or the article read ("article ID")'),
+      changes: z
+        .array(z.object({ field: z.string(), old: z.unknown(), new: z.unknown() }))
+        .describe(
+          'the fields changed, old and new values (the machine\'s value stays as the old value of an edit); sources as article ids; merges and splits add merged_into, merged_from, split_to or split_from (event ids)',
+        ),
+      undo: z
+        .object({ id: z.number().int() })
+        .nullable()
+        .describe('on a merge or a split that can still be undone: the change id for POST /api/events/{id}/undo'),
+    }),
+  ),
 });
 
 export const ConflictSchema = z.object({

@@ -6,6 +6,7 @@ import { compress } from 'hono/compress';
 import type { Repository } from '../store/repository.js';
 import { apiRoutes, type ApiOptions } from './api.js';
 import { feedRoutes } from './feeds.js';
+import { verifiedOnlyView } from './published.js';
 import { problem } from './problem.js';
 import { staticHandler } from './static.js';
 
@@ -53,8 +54,10 @@ export function createApp(repo: Repository, opts: AppOptions = {}): Hono {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
   });
   app.use('*', compress());
-  app.route('/api', apiRoutes(repo, opts));
-  app.route('/feeds', feedRoutes(repo, opts));
+  // with --verified-only every public read goes through the view that keeps checked events only
+  const reader = opts.verifiedOnly ? verifiedOnlyView(repo) : repo;
+  app.route('/api', apiRoutes(reader, opts));
+  app.route('/feeds', feedRoutes(reader, opts));
   if (opts.webRoot) app.get('*', staticHandler(opts.webRoot));
   return app;
 }

@@ -2,7 +2,7 @@
 // hashes, webhooks and their delivery log. SQLite implements it (src/store/sqlite/live.ts) on the same
 // database as the Repository, so a job's outcome and the events it changes commit together.
 import type { Article, Mention } from '../core/types.js';
-import type { EventFilter, SaveOutcome } from './repository.js';
+import type { ChangeKind, EventFilter, SaveOutcome } from './repository.js';
 
 export interface Source {
   id: number;
@@ -59,6 +59,8 @@ export interface DeliverPayload {
   eventId: string;
   revision: number;
   created: boolean;
+  /** what made the revision (absent from jobs queued before it was recorded: read as 'ingest') */
+  change?: ChangeKind;
 }
 
 export interface NewItem {

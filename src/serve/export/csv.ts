@@ -3,9 +3,7 @@
 // `country`), and a row is an event that took place: planned events are left out unless asked for.
 import { localDay, plannedStatus } from '../../core/planned.js';
 import type { EventRecord } from '../../core/types.js';
-
-/** The US and the territories CCC codes as states. */
-const US_AREAS = new Set(['US', 'PR', 'GU', 'VI', 'AS', 'MP']);
+import { US_AREAS } from '../../resolve/regions.js';
 
 /** The two-letter state or territory of an event in the US; null abroad (where region is the country's name). */
 function usState(e: EventRecord): string | null {

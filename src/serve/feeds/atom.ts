@@ -2,7 +2,8 @@
 // - feed id is the self URL (a filtered feed is a different feed); links rel=self and rel=alternate;
 // - one entry per event: id urn:turnout:event:<id>:r<12 hex of the record's sha-256>, so an updated record is
 //   a new entry to a feed reader; link to `${baseUrl}/event/<id>`; updated = the latest source's publication
-//   day (else opts.updated, else now); summary "date — locality, region: size_text (status)";
+//   day (else opts.updated, else now); summary "date — locality, region: size_text (status)", and for an event an
+//   editor checked "... Verified by NAME on DAY." (or "Corrected by ..."), with the editor as the entry's author;
 // - `feed` writes titles and summaries as type="html" in CDATA, so their text is HTML-escaped here first: a
 //   hostile "<script>" in a title reaches the reader as text, never as markup. Characters XML 1.0 forbids
 //   (control characters, lone surrogates) are removed.
@@ -11,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { Feed } from 'feed';
 import { localDay, plannedStatus } from '../../core/planned.js';
 import type { EventRecord, SourceRef } from '../../core/types.js';
+import { isPublished } from '../../review/status.js';
 
 const XML_ILLEGAL = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
@@ -38,6 +40,20 @@ export function eventSummary(e: EventRecord, today?: string): string {
   const stands = today === undefined ? null : plannedStatus(e, today);
   const status = stands === 'no report yet' ? 'planned; no report yet' : stands === 'reported' ? 'planned; reported held' : e.status;
   return `${date} — ${placeText(e)}: ${e.size_text ?? 'size not reported'} (${status})`;
+}
+
+/**
+ * How a human's check is announced: "Verified by ed on 2026-02-10." or "Corrected by ed on 2026-02-10 (size_low,
+ * size_high)."; null for an event nobody has checked. A rejection is never announced (a rejected event is no event).
+ */
+export function reviewNote(e: EventRecord): string | null {
+  if (!isPublished(e)) return null;
+  const who = e.reviewed_by ?? 'an editor';
+  const when = e.reviewed_at ? ` on ${e.reviewed_at.slice(0, 10)}` : '';
+  // ('edited' joins ReviewStatus with the edits: read as a string until then)
+  if ((e.review_status as string) !== 'edited') return `Verified by ${who}${when}.`;
+  const fields = (e as { edited_fields?: string[] }).edited_fields ?? [];
+  return `Corrected by ${who}${when}${fields.length ? ` (${fields.join(', ')})` : ''}.`;
 }
 
 export function eventTitle(e: EventRecord): string {
@@ -91,13 +107,16 @@ export function eventsAtom(
   });
   for (const { e, updated } of entries) {
     const summary = eventSummary(e, opts.today ?? localDay(now));
+    const note = reviewNote(e);
     feed.addItem({
       title: asHtml(eventTitle(e)),
       id: `urn:turnout:event:${encodeURIComponent(e.id)}:r${revision(e)}`,
       link: `${base}/event/${encodeURIComponent(e.id)}`,
       date: updated,
-      description: asHtml(summary),
-      content: `<p>${asHtml(summary)}</p>${sourcesHtml(e)}`,
+      description: asHtml(note ? `${summary}. ${note}` : summary),
+      content: `<p>${asHtml(summary)}</p>${note ? `<p>${asHtml(note)}</p>` : ''}${sourcesHtml(e)}`,
+      // a checked event says so: the reviewer as the entry's author, its state as a category
+      ...(note ? { author: [{ name: xmlSafe(e.reviewed_by ?? 'an editor') }], category: [{ term: e.review_status, name: e.review_status }] } : {}),
     });
   }
   return feed.atom1();

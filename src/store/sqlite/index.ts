@@ -1,16 +1,31 @@
 // The embedded store: SQLite through better-sqlite3, WAL mode, one transaction per article.
 import Database from 'better-sqlite3';
 import type { Article, EventRecord, Mention, SourceRef } from '../../core/types.js';
-import { eventId, eventKey, mergeMentions, siblingKey, sourceRef } from '../../merge/cluster.js';
+import { eventKey, mergeMentions, siblingKey, sourceRef } from '../../merge/cluster.js';
+import { applyOverrides, recordChanges, type FieldChange, type Override } from '../../merge/edits.js';
 import {
   CursorError,
+  type EditRequest,
+  type EditResult,
+  type HistoryAction,
+  type HistoryEntry,
+  type MentionView,
+  type MergeRequest,
+  type MergeResult,
+  type SplitRequest,
+  type SplitResult,
+  type UndoRequest,
+  type UndoResult,
   type ReviewRequest,
   type ReviewResult,
   systemClock,
   type EventFilter,
   type EventChange,
   type EventPage,
+  type Neighbour,
   type PageRequest,
+  type QueueItem,
+  type QueuePage,
   type Repository,
   type SaveOutcome,
   type StatsGroup,
@@ -21,7 +36,11 @@ import {
 import { SqliteLiveStore } from './live.js';
 import { SqliteAccountStore } from './accounts.js';
 import { regionValues } from '../../resolve/regions.js';
-import { MIGRATIONS, storedPlanLinks, UNDATED_SORT_KEY, writeQueryColumns, writeReviewColumn } from './migrations.js';
+import { haversineKm } from '../../core/geo.js';
+import { doubtOf } from '../../review/doubt.js';
+import { PUBLISHED_STATUSES } from '../../review/status.js';
+import { EventEditor } from './edits.js';
+import { humanReason, MIGRATIONS, storedPlanLinks, UNDATED_SORT_KEY, writeQueryColumns, writeReviewColumn } from './migrations.js';
 
 /**
  * Each plain filter, the SQL condition it adds to a query on the search table `s`, and its arguments. Dates
@@ -46,6 +65,40 @@ const COUNT_CACHE_ENTRIES = 256;
 
 /** The search table joined to the records: filters and order on `s`, records read only for rows returned. */
 const FROM_SEARCH = 'event_search s JOIN events e ON e.rowid = s.event_rowid';
+
+/** An event's row as rebuilds and human actions read it. */
+export interface EventRow {
+  id: string;
+  event_key: string;
+  revision: number;
+  record: string;
+}
+
+type Changed = SaveOutcome['changed'][number];
+
+/** What a revision records besides the record: who (null: the machine), the action, why, and its change. */
+export interface RevisionEntry {
+  action: HistoryAction;
+  by: string | null;
+  /** as stored: "article ID" for the machine, humanReason(...) for a person */
+  reason: string;
+  /** changes beside the record's own fields (merged_into, merged_from, split_to, split_from) */
+  extra?: FieldChange[];
+  /** the merge, split or undo (event_changes) this revision belongs to */
+  changeId?: number | null;
+}
+
+/** The keys an event's mentions are stored under: its own, and those of the events merged into it (at any depth). */
+const OWNED_KEYS = `WITH RECURSIVE owned(id, event_key) AS (
+    SELECT id, event_key FROM events WHERE event_key = ?
+    UNION SELECT e.id, e.event_key FROM events e JOIN owned o ON e.merged_into = o.id)
+  SELECT event_key FROM owned`;
+
+/** The event that stands for an event (itself, or the one it was merged into, followed to the end): id and key. */
+const STANDING = `WITH RECURSIVE up(id, event_key, merged_into, depth) AS (
+    SELECT id, event_key, merged_into, 0 FROM events WHERE %COLUMN% = ?
+    UNION ALL SELECT e.id, e.event_key, e.merged_into, up.depth + 1 FROM events e JOIN up ON e.id = up.merged_into WHERE up.depth < 1000)
+  SELECT id, event_key FROM up WHERE merged_into IS NULL`;
 
 export class SqliteRepository implements Repository {
   private db: Database.Database;
@@ -108,7 +161,7 @@ export class SqliteRepository implements Repository {
         keys.add(k);
         insertMention.run(article.id, k, JSON.stringify(m));
       }
-      const changed = this.remergeAll(keys, now, `article ${article.id}`);
+      const changed = this.remergeAll(keys, now, `article ${article.id}`, article.id);
       // however the article came in (a file, a page, a feed item), webhooks hear of the events it changed
       this.live().queueDeliveries(changed);
       return {
@@ -121,7 +174,11 @@ export class SqliteRepository implements Repository {
     }).immediate();
   }
 
-  private remergeAll(keys: Iterable<string>, now: string, reason: string): SaveOutcome['changed'] {
+  /**
+   * Rebuilds the events that mentions under `keys` belong to: the event of each key, or the one an editor merged
+   * it into. `source` is the article read, which any dispute with a human value names.
+   */
+  private remergeAll(keys: Iterable<string>, now: string, reason: string, source: string): SaveOutcome['changed'] {
     const changed: SaveOutcome['changed'] = [];
     // a same-day plan and the action at its place that day link to each other: a change to one may link the other
     const all = new Set<string>();
@@ -129,8 +186,9 @@ export class SqliteRepository implements Repository {
       all.add(k);
       if (this.sql('SELECT 1 FROM mentions WHERE event_key = ? LIMIT 1').get(siblingKey(k)) !== undefined) all.add(siblingKey(k));
     }
-    for (const k of all) {
-      const r = this.remerge(k, now, reason);
+    const owners = new Set([...all].map((k) => this.standing('event_key', k)?.event_key ?? k));
+    for (const k of owners) {
+      const r = this.remerge(k, now, { action: 'ingest', by: null, reason }, source);
       if (r) changed.push(r);
     }
     return changed;
@@ -141,7 +199,7 @@ export class SqliteRepository implements Repository {
       const added = this.sql('INSERT OR IGNORE INTO article_duplicates (article_id, duplicate_of, distance) VALUES (?, ?, ?)').run(articleId, originalId, distance);
       if (!added.changes) return [];
       const keys = this.sql('SELECT DISTINCT event_key FROM mentions WHERE article_id = ?').pluck().all(articleId) as string[];
-      const changed = this.remergeAll(keys, this.effects.now(), `article ${articleId} is a copy of ${originalId}`);
+      const changed = this.remergeAll(keys, this.effects.now(), `article ${articleId} is a copy of ${originalId}`, articleId);
       this.live().queueDeliveries(changed);
       return changed;
     }).immediate();
@@ -176,51 +234,104 @@ export class SqliteRepository implements Repository {
     return this.db;
   }
 
-  /** Rebuilds the event for one key from all its stored mentions; writes a revision when it changed. */
-  private remerge(key: string, now: string, reason: string): SaveOutcome['changed'][number] | null {
+  /**
+   * Rebuilds the event for one key from all its stored mentions, with the human values over them; writes a revision
+   * when it changed. `source`: the article whose reading caused it (null for a person's action).
+   */
+  private remerge(key: string, now: string, entry: RevisionEntry, source: string | null): Changed | null {
+    const built = this.rebuild(key, source);
+    if (!built) return null;
+    const { record, existing, before } = built;
+    if (existing && existing.record === JSON.stringify({ ...record, revision: existing.revision })) return null;
+    return this.writeEvent(key, existing, before, record, now, entry);
+  }
+
+  /**
+   * The record of the event under `key` rebuilt from its mentions (its own and those of events merged into it), the
+   * human values laid over (src/merge/edits.ts), and the stored row it replaces; null when no mention is left.
+   * Moves the machine baselines of the human values; writes nothing else.
+   */
+  rebuild(key: string, source: string | null): { record: EventRecord; existing: EventRow | null; before: EventRecord | null } | null {
+    const machine = this.machineRecord(key);
+    if (!machine) return null;
+    const existing = (this.sql('SELECT id, event_key, revision, record FROM events WHERE event_key = ?').get(key) as EventRow | undefined) ?? null;
+    const before = existing ? (JSON.parse(existing.record) as EventRecord) : null;
+    const { record, moved } = applyOverrides(machine, existing ? this.overridesOf(existing.id) : [], before, source);
+    const update = this.sql('UPDATE event_overrides SET machine = ? WHERE event_id = ? AND field = ?');
+    for (const o of moved) update.run(JSON.stringify(o.machine ?? null), existing!.id, o.field);
+    return { record, existing, before };
+  }
+
+  /** The record the machine builds for the event under `key` from the mentions it owns, or null when it owns none. */
+  machineRecord(key: string): EventRecord | null {
+    const keys = JSON.stringify(this.ownedKeys(key));
     const rows = this.db
       .prepare(
-        `SELECT m.data, a.id, a.name, a.url, a.title, a.publisher, a.published FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.event_key = ?`,
+        `SELECT m.data, a.id, a.name, a.url, a.title, a.publisher, a.published FROM mentions m JOIN articles a ON a.id = m.article_id
+         WHERE m.event_key IN (SELECT value FROM json_each(?))`,
       )
-      .all(key) as Array<{ data: string; id: string; name: string; url: string | null; title: string | null; publisher: string | null; published: string | null }>;
+      .all(keys) as Array<{ data: string; id: string; name: string; url: string | null; title: string | null; publisher: string | null; published: string | null }>;
+    if (!rows.length) return null;
     const sources = new Map<string, SourceRef>();
     for (const r of rows) sources.set(r.id, sourceRef(r));
     const copyOf = new Map(
-      (this.db
-        .prepare(`SELECT article_id, duplicate_of FROM article_duplicates WHERE article_id IN (SELECT article_id FROM mentions WHERE event_key = ?)`)
+      this.db
+        .prepare(
+          `SELECT article_id, duplicate_of FROM article_duplicates WHERE article_id IN (SELECT article_id FROM mentions WHERE event_key IN (SELECT value FROM json_each(?)))`,
+        )
         .raw(true)
-        .all(key) as Array<[string, string]>),
+        .all(keys) as Array<[string, string]>,
     );
-    if (!rows.length) return null;
     const mentions = rows.map((r) => JSON.parse(r.data) as Mention);
-    const merged = mergeMentions(key, mentions, sources, copyOf, storedPlanLinks(this.db, key, mentions));
-    const existing = this.sql('SELECT id, revision, record FROM events WHERE event_key = ?').get(key) as { id: string; revision: number; record: string } | undefined;
-    // a human's review is no machine value: the rebuilt record keeps it, whatever the mentions say
-    const before = existing ? (JSON.parse(existing.record) as EventRecord) : null;
-    const review = before
-      ? { review_status: before.review_status ?? 'unreviewed', reviewed_by: before.reviewed_by ?? null, reviewed_at: before.reviewed_at ?? null }
-      : { review_status: merged.review_status, reviewed_by: merged.reviewed_by, reviewed_at: merged.reviewed_at };
-    if (existing && existing.record === JSON.stringify({ ...merged, revision: existing.revision, ...review })) return null;
+    return mergeMentions(key, mentions, sources, copyOf, storedPlanLinks(this.db, key, mentions));
+  }
+
+  /** The keys whose mentions make the event under `key`: its own and those of every event merged into it. */
+  ownedKeys(key: string): string[] {
+    const keys = this.sql(OWNED_KEYS).pluck().all(key) as string[];
+    return keys.length ? keys : [key];
+  }
+
+  /** The event standing for the event with this id or key: itself, or the one it was merged into; null when unknown. */
+  standing(column: 'id' | 'event_key', value: string): { id: string; event_key: string } | null {
+    return (this.sql(STANDING.replace('%COLUMN%', column)).get(value) as { id: string; event_key: string } | undefined) ?? null;
+  }
+
+  /** The human values of an event. */
+  overridesOf(id: string): Override[] {
+    const rows = this.sql('SELECT field, value, machine FROM event_overrides WHERE event_id = ? ORDER BY field').all(id) as Array<{ field: Override['field']; value: string; machine: string }>;
+    return rows.map((r) => ({ field: r.field, value: JSON.parse(r.value) as unknown, machine: JSON.parse(r.machine) as unknown }));
+  }
+
+  /** An event that stands (not merged into another): its row, or null. */
+  liveRow(id: string): EventRow | null {
+    return (this.sql('SELECT id, event_key, revision, record FROM events WHERE id = ? AND merged_into IS NULL').get(id) as EventRow | undefined) ?? null;
+  }
+
+  /**
+   * Stores `record` as the next revision of the event under `key` (the first when `existing` is null): the row, its search and
+   * full-text rows, and a revision with its field changes from `before`.
+   */
+  writeEvent(key: string, existing: EventRow | null, before: EventRecord | null, record: EventRecord, now: string, entry: RevisionEntry): Changed {
     const revision = existing ? existing.revision + 1 : 1;
-    const record: EventRecord = { ...merged, revision, ...review };
-    const json = JSON.stringify(record);
+    const stored: EventRecord = { ...record, revision };
+    const json = JSON.stringify(stored);
     if (existing) {
       this.db
         .prepare('UPDATE events SET date = ?, region = ?, locality = ?, status = ?, macroevent = ?, revision = ?, record = ?, updated_at = ? WHERE id = ?')
-        .run(record.date, record.region, record.locality, record.status, record.macroevent, revision, json, now, existing.id);
+        .run(stored.date, stored.region, stored.locality, stored.status, stored.macroevent, revision, json, now, existing.id);
     } else {
       this.db
         .prepare(
           'INSERT INTO events (id, event_key, date, region, locality, status, macroevent, revision, record, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         )
-        .run(eventId(key), key, record.date, record.region, record.locality, record.status, record.macroevent, revision, json, now, now);
+        .run(stored.id, key, stored.date, stored.region, stored.locality, stored.status, stored.macroevent, revision, json, now, now);
     }
-    writeQueryColumns(this.db, record.id, record, (q) => this.sql(q));
-    writeReviewColumn(this.db, record.id, record, (q) => this.sql(q));
-    this.sql('INSERT INTO event_revisions (event_id, revision, record, reason, created_at) VALUES (?, ?, ?, ?, ?)').run(record.id, revision, json, reason, now);
-    return { id: record.id, revision, created: !existing };
+    writeQueryColumns(this.db, stored.id, stored, (q) => this.sql(q));
+    writeReviewColumn(this.db, stored.id, stored, (q) => this.sql(q));
+    this.addRevision(stored.id, revision, entry.action === 'ingest' ? json : '', now, entry, [...(entry.extra ?? []), ...recordChanges(before, stored)]);
+    return { id: stored.id, revision, created: !existing };
   }
-
   listEvents(filter: EventFilter = {}): EventRecord[] {
     const { sql, args } = whereOf(filter);
     const limit = filter.limit ? ' LIMIT ' + Math.max(1, Math.floor(filter.limit)) : '';
@@ -325,35 +436,174 @@ export class SqliteRepository implements Repository {
 
   reviewEvent(id: string, req: ReviewRequest): ReviewResult {
     return this.db.transaction((): ReviewResult => {
-      const row = this.sql('SELECT revision, record FROM events WHERE id = ?').get(id) as { revision: number; record: string } | undefined;
+      const row = this.liveRow(id);
       if (!row) return { outcome: 'not-found' };
       if (row.revision !== req.revision) return { outcome: 'conflict', revision: row.revision };
       const now = this.effects.now();
-      const revision = row.revision + 1;
+      const before = JSON.parse(row.record) as EventRecord;
       const record: EventRecord = {
-        ...(JSON.parse(row.record) as EventRecord),
-        revision,
+        ...before,
         review_status: req.action === 'verify' ? 'verified' : 'rejected',
         reviewed_by: req.user,
         reviewed_at: now,
+        // verifying settles every dispute: the record stands as it is
+        disputes: req.action === 'verify' ? [] : before.disputes,
       };
-      const json = JSON.stringify(record);
-      this.sql('UPDATE events SET revision = ?, record = ?, updated_at = ? WHERE id = ?').run(revision, json, now, id);
-      writeReviewColumn(this.db, id, record, (q) => this.sql(q));
-      this.sql('INSERT INTO event_revisions (event_id, revision, record, reason, created_at) VALUES (?, ?, ?, ?, ?)').run(
-        id,
-        revision,
-        json,
-        `${req.action} by ${req.user}: ${req.reason}`,
-        now,
-      );
-      this.live().queueDeliveries([{ id, revision, created: false }]);
-      return { outcome: 'reviewed', record };
+      const changed = this.writeEvent(row.event_key, row, before, record, now, { action: 'review', by: req.user, reason: humanReason(req.action, req.user, req.reason) });
+      // a verification is announced; a rejection is not (the event quietly leaves the record)
+      if (req.action === 'verify') this.live().queueDeliveries([{ ...changed, change: 'review' }]);
+      return { outcome: 'reviewed', record: { ...record, revision: changed.revision } };
     }).immediate();
   }
 
+  reviewQueue(filter: EventFilter, page: PageRequest): QueuePage {
+    // the queue's own filters only: the rest of an EventFilter has no index in doubt order here
+    const queueFilter: EventFilter = { from: filter.from, to: filter.to, region: filter.region, macroevent: filter.macroevent };
+    const counted = whereOf(queueFilter);
+    const inQueue = (sql: string) => (sql ? sql + ' AND ' : 'WHERE ') + 's.doubt IS NOT NULL';
+    const { total } = this.count(inQueue(counted.sql), counted.args);
+    const limit = Math.max(1, Math.floor(page.limit));
+    // A date range's items are read through the date index and sorted by doubt, up to DATE_SORT_MAX of them; a range
+    // holding more is answered by walking the doubt order until the page is full (the date kept from driving: see
+    // unindexedDates). A region or a macro-event has an index in doubt order of its own.
+    const walk = Boolean(filter.from || filter.to) && !filter.region && !filter.macroevent && total > DATE_SORT_MAX;
+    let where = inQueue(walk ? unindexedDates(counted.sql) : counted.sql);
+    const args = [...counted.args];
+    if (page.cursor) {
+      const [doubt, rowid] = decodeQueueCursor(page.cursor);
+      where += ' AND (s.doubt, s.event_rowid) < (?, ?)';
+      args.push(doubt, rowid);
+    }
+    // (a few shapes of query, one per combination of filters: prepared once each)
+    const rows = this.sql(
+      `SELECT p.doubt, p.event_rowid, e.record FROM (SELECT s.event_rowid, s.doubt FROM event_search s ${where} ORDER BY s.doubt DESC, s.event_rowid DESC LIMIT ?) p
+       JOIN events e ON e.rowid = p.event_rowid ORDER BY p.doubt DESC, p.event_rowid DESC`,
+    ).all(...args, limit + 1) as Array<{ doubt: number; event_rowid: number; record: string }>;
+    const more = rows.length > limit;
+    const shown = more ? rows.slice(0, limit) : rows;
+    const records = shown.map((r) => JSON.parse(r.record) as EventRecord);
+    const days = this.daysAround(records);
+    const items = records.map((record): QueueItem => ({ record, ...doubtOf(record), neighbours: this.neighbours(record, days) }));
+    const last = shown[shown.length - 1];
+    return { items, nextCursor: more && last ? encodeQueueCursor(last.doubt, last.event_rowid) : null, total };
+  }
+
+  /**
+   * The events (not rejected) of every day within one day of the records' dates, by day: where their merge
+   * suggestions are looked for. One read of the sort key's range per day, shared by a page's records.
+   */
+  private daysAround(records: EventRecord[]): Map<string, NeighbourRow[]> {
+    const days = new Map<string, NeighbourRow[]>();
+    const read = this.sql(
+      "SELECT s.event_rowid, s.id, s.lat, s.lon, s.date, s.locality, s.region FROM event_search s WHERE s.sort_key >= ? AND s.sort_key < ? AND s.review_status <> 'rejected'",
+    );
+    for (const r of records) {
+      if (!r.date) continue;
+      for (const day of daysWithinOne(r.date)) {
+        if (!days.has(day)) days.set(day, read.all(day, day + '\u0020') as NeighbourRow[]);
+      }
+    }
+    return days;
+  }
+
+  /**
+   * Merge suggestions for an event: others within a day of its date that lie within NEIGHBOUR_KM of it or share its
+   * town, from `days` (daysAround). The nearest first, the same day before the next; up to NEIGHBOURS.
+   */
+  private neighbours(record: EventRecord, days: Map<string, NeighbourRow[]>): Neighbour[] {
+    if (!record.date) return [];
+    // a same-day plan and the action held there that day were kept apart on purpose (see planLinks)
+    const apart = new Set([record.id, record.realized_by, record.plan_of]);
+    const town = record.locality?.toLowerCase() ?? null;
+    const { lat, lon } = record;
+    const found: Array<{ row: NeighbourRow; km: number | null }> = [];
+    for (const day of daysWithinOne(record.date)) {
+      for (const r of days.get(day) ?? []) {
+        if (apart.has(r.id)) continue;
+        const sameTown = town !== null && r.region === record.region && r.locality?.toLowerCase() === town;
+        const placed = lat !== null && lon !== null && r.lat !== null && r.lon !== null;
+        // (a degree of latitude is 111 km: most rows are ruled out before the distance is worked out)
+        if (!sameTown && (!placed || Math.abs(r.lat! - lat!) * 111 > NEIGHBOUR_KM)) continue;
+        const km = placed ? haversineKm(lat!, lon!, r.lat!, r.lon!) : null;
+        if (sameTown || km! <= NEIGHBOUR_KM) found.push({ row: r, km });
+      }
+    }
+    return found
+      .sort((a, b) => (a.km ?? NEIGHBOUR_KM) - (b.km ?? NEIGHBOUR_KM) || Number(a.row.date !== record.date) - Number(b.row.date !== record.date) || a.row.event_rowid - b.row.event_rowid)
+      .slice(0, NEIGHBOURS)
+      .map(({ row, km }) => ({ record: this.getEvent(row.id)!, km: km === null ? null : Math.round(km * 10) / 10 }));
+  }
+
+  /** A revision row: `record` is the whole record for the machine's rebuilds, '' for a person's action (its changes say it all). */
+  addRevision(id: string, revision: number, record: string, now: string, entry: RevisionEntry, changes: FieldChange[]): void {
+    this.sql(
+      'INSERT INTO event_revisions (event_id, revision, record, reason, created_at, action, by_user, changes, change_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(id, revision, record, entry.reason, now, entry.action, entry.by, JSON.stringify(changes), entry.changeId ?? null);
+  }
+
+  /**
+   * Takes an event out of every list as merged into `into` (a merge, or an undone split): its row stays, for its
+   * history and for its key, which later mentions follow to the event that stands.
+   */
+  retire(row: EventRow, into: string, now: string, entry: RevisionEntry): void {
+    const revision = row.revision + 1;
+    const record = { ...(JSON.parse(row.record) as EventRecord), revision };
+    this.sql('UPDATE events SET merged_into = ?, revision = ?, record = ?, updated_at = ? WHERE id = ?').run(into, revision, JSON.stringify(record), now, row.id);
+    // (the statement writeQueryColumns shares: not plucked)
+    const { rowid } = this.sql('SELECT rowid FROM events WHERE id = ?').pluck(false).get(row.id) as { rowid: number };
+    this.sql('DELETE FROM event_search WHERE event_rowid = ?').run(rowid);
+    this.sql('DELETE FROM events_fts WHERE rowid = ?').run(rowid);
+    this.addRevision(row.id, revision, '', now, entry, entry.extra ?? []);
+  }
+
+  private editorOf: EventEditor | null = null;
+
+  /** Merges, splits, edits and their history (src/store/sqlite/edits.ts), on this store's transactions. */
+  private editor(): EventEditor {
+    this.editorOf ??= new EventEditor(this, () => this.effects.now());
+    return this.editorOf;
+  }
+
+  /** Runs `fn` in one write transaction, queueing webhook deliveries for the events it changed. */
+  inTransaction<T>(fn: () => { result: T; changed: Changed[] }): T {
+    return this.db.transaction((): T => {
+      const { result, changed } = fn();
+      this.live().queueDeliveries(changed);
+      return result;
+    }).immediate();
+  }
+
+  editEvent(id: string, req: EditRequest): EditResult {
+    return this.editor().edit(id, req);
+  }
+
+  mergeEvents(req: MergeRequest): MergeResult {
+    return this.editor().merge(req);
+  }
+
+  splitEvent(id: string, req: SplitRequest): SplitResult {
+    return this.editor().split(id, req);
+  }
+
+  undoChange(id: string, req: UndoRequest): UndoResult {
+    return this.editor().undo(id, req);
+  }
+
+  eventHistory(id: string): HistoryEntry[] | null {
+    return this.editor().history(id);
+  }
+
+  eventMentions(id: string): MentionView[] | null {
+    return this.editor().mentions(id);
+  }
+
+  resolveMerged(id: string): string | null {
+    const row = this.sql('SELECT merged_into FROM events WHERE id = ?').get(id) as { merged_into: string | null } | undefined;
+    return row?.merged_into ? (this.standing('id', row.merged_into)?.id ?? null) : null;
+  }
+
   getEvent(id: string): EventRecord | null {
-    const row = this.sql('SELECT record FROM events WHERE id = ?').get(id) as { record: string } | undefined;
+    const row = this.liveRow(id);
     return row ? (JSON.parse(row.record) as EventRecord) : null;
   }
 
@@ -362,7 +612,7 @@ export class SqliteRepository implements Repository {
     return {
       articles: one('SELECT count(*) AS n FROM articles'),
       mentions: one('SELECT count(*) AS n FROM mentions'),
-      events: one('SELECT count(*) AS n FROM events'),
+      events: one('SELECT count(*) AS n FROM events WHERE merged_into IS NULL'),
       revisions: one('SELECT count(*) AS n FROM event_revisions'),
     };
   }
@@ -401,6 +651,7 @@ function whereOf(filter: EventFilter, driving = true): { sql: string; args: unkn
   }
   // an event an editor rejected is no event: left out unless asked for
   if (!filter.includeRejected) where.push("s.review_status <> 'rejected'");
+  if (filter.verifiedOnly) where.push(`s.review_status IN (${PUBLISHED_STATUSES.map((v) => `'${v}'`).join(', ')})`);
   if (filter.q) {
     const match = ftsQuery(filter.q);
     // text without a single word matches nothing rather than everything
@@ -415,6 +666,51 @@ function whereOf(filter: EventFilter, driving = true): { sql: string; args: unkn
     args.push(w, e, s, n);
   }
   return { sql: where.length ? 'WHERE ' + where.join(' AND ') : '', args };
+}
+
+/** The most queue items of a date range read through the date index and sorted (more: the doubt order is walked). */
+const DATE_SORT_MAX = 20_000;
+
+/** A WHERE clause whose date conditions no index serves (a unary + makes a column expression no index serves). */
+function unindexedDates(where: string): string {
+  return where.replaceAll('s.sort_key', '+s.sort_key');
+}
+
+/** A candidate merge suggestion as the search table has it. */
+interface NeighbourRow {
+  event_rowid: number;
+  id: string;
+  lat: number | null;
+  lon: number | null;
+  date: string | null;
+  locality: string | null;
+  region: string | null;
+}
+
+/** Merge suggestions are events within this distance (a town and its suburbs), or in the same town. */
+const NEIGHBOUR_KM = 50;
+/** Merge suggestions per queue item. */
+const NEIGHBOURS = 3;
+
+/** The day before a YYYY-MM-DD date, the day itself, and the day after. */
+function daysWithinOne(date: string): string[] {
+  return [-1, 0, 1].map((n) => {
+    const d = new Date(`${date.slice(0, 10)}T00:00:00Z`);
+    d.setUTCDate(d.getUTCDate() + n);
+    return d.toISOString().slice(0, 10);
+  });
+}
+
+/** The queue's keyset: the last item's doubt and row, as "q.<doubt>.<rowid>" in base64url. */
+function encodeQueueCursor(doubt: number, rowid: number): string {
+  return Buffer.from(`q.${doubt}.${rowid}`, 'utf8').toString('base64url');
+}
+
+function decodeQueueCursor(cursor: string): [number, number] {
+  const text = /^[A-Za-z0-9_-]{1,64}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  const m = /^q\.(\d+(?:\.\d+)?|\d*\.\d+)\.(\d{1,15})$/.exec(text);
+  if (!m) throw new CursorError('cursor is not one this server issued');
+  return [Number(m[1]), Number(m[2])];
 }
 
 function encodeCursor(sortKey: string): string {

@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { DeliverPayload, Delivery, FetchLogEntry, ItemPayload, Job, JobKind, LiveStore, PollOutcome, Source, Webhook } from '../live.js';
-import type { EventFilter, SaveOutcome } from '../repository.js';
+import type { EventRecord } from '../../core/types.js';
+import type { ChangeKind, EventFilter, SaveOutcome } from '../repository.js';
 import type { SqliteRepository } from './index.js';
 
 /** Set bits of a 32-bit integer. */
@@ -195,17 +196,27 @@ export class SqliteLiveStore implements LiveStore {
     }).immediate();
   }
 
-  /** one delivery job per (active webhook whose filter the event passes, event revision) */
+  /**
+   * One delivery job per (active webhook whose filter the event passes, event revision), saying what kind of change
+   * made the revision: the caller's word, else the action its revision row records.
+   */
   queueDeliveries(changed: SaveOutcome['changed']): void {
     const hooks = this.listWebhooks().filter((h) => h.active);
     if (!hooks.length) return;
     for (const c of changed) {
+      const change = c.change ?? (c.created ? 'ingest' : this.changeOf(c.id, c.revision));
       for (const h of hooks) {
         if (!this.repo.eventMatches(c.id, h.filter)) continue;
-        const payload: DeliverPayload = { webhookId: h.id, eventId: c.id, revision: c.revision, created: c.created };
+        const payload: DeliverPayload = { webhookId: h.id, eventId: c.id, revision: c.revision, created: c.created, change };
         this.enqueue('deliver', payload, `deliver:${h.id}:${c.id}:${c.revision}`);
       }
     }
+  }
+
+  /** The kind of change that made a revision, as its history names it (an ingest when the revision is unknown). */
+  private changeOf(id: string, revision: number): ChangeKind {
+    const action = this.repo.sql('SELECT action FROM event_revisions WHERE event_id = ? AND revision = ?').pluck().get(id, revision) as ChangeKind | undefined;
+    return action ?? 'ingest';
   }
 
   articleEventKeys(articleId: string): string[] {

@@ -1,7 +1,10 @@
 // Versioned schema migrations. Append only: a released migration is never edited.
 import type Database from 'better-sqlite3';
-import { UNREVIEWED, type EventRecord, type Mention, type SourceRef } from '../../core/types.js';
+import { noEdits, UNREVIEWED, type EventRecord, type Mention, type SourceRef } from '../../core/types.js';
+import { recordChanges } from '../../merge/edits.js';
 import { planLinks, publicFileName, siblingKey, type PlanLinks } from '../../merge/cluster.js';
+import { doubtOf } from '../../review/doubt.js';
+import { inReviewQueue } from '../../review/status.js';
 
 export interface Migration {
   version: number;
@@ -265,6 +268,50 @@ export const MIGRATIONS: Migration[] = [
       }),
   },
   {
+    version: 9,
+    name: 'edits are revisions: human values over the machine\'s, merges and splits (undoable), and each revision\'s field changes',
+    // event_overrides: an editor's value per field (and the machine's when last compared), laid over every rebuild.
+    // events.merged_into: a merged event stays (its history, and its key: later mentions of its place and day join
+    // the survivor) but leaves every list. event_changes: merges, splits and their undoing. event_revisions gains who,
+    // what action and the field changes; rows written by a human keep those and not the whole record. (The columns
+    // added to old tables name other rows without a REFERENCES clause, so that they can be dropped again.)
+    sql: `
+      ALTER TABLE events ADD COLUMN merged_into TEXT;
+      CREATE INDEX events_merged_into ON events(merged_into);
+      CREATE TABLE event_overrides (
+        event_id TEXT NOT NULL REFERENCES events(id),
+        field TEXT NOT NULL,
+        value TEXT NOT NULL,
+        machine TEXT NOT NULL,
+        by_user TEXT NOT NULL,
+        at TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        PRIMARY KEY (event_id, field)
+      );
+      CREATE TABLE event_changes (
+        id INTEGER PRIMARY KEY,
+        action TEXT NOT NULL CHECK (action IN ('merge', 'split', 'undo')),
+        event_id TEXT NOT NULL REFERENCES events(id),
+        other_id TEXT REFERENCES events(id),
+        by_user TEXT NOT NULL,
+        at TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        data TEXT NOT NULL DEFAULT '{}',
+        undone_by INTEGER REFERENCES event_changes(id)
+      );
+      CREATE INDEX event_changes_event ON event_changes(event_id);
+      CREATE INDEX event_changes_other ON event_changes(other_id);
+      ALTER TABLE event_revisions ADD COLUMN action TEXT NOT NULL DEFAULT 'ingest';
+      ALTER TABLE event_revisions ADD COLUMN by_user TEXT;
+      ALTER TABLE event_revisions ADD COLUMN changes TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE event_revisions ADD COLUMN change_id INTEGER;
+    `,
+    backfill: (db) => {
+      rewriteRecords(db, (record) => ({ ...record, ...noEdits() }));
+      backfillRevisionChanges(db);
+    },
+  },
+  {
     version: 10,
     name: 'browser sessions (the SHA-256 of the cookie secret only) and failed logins for the rate limits',
     // login_failures keeps hashes of the name and the address tried, for 15 minutes: counts survive a restart and
@@ -290,11 +337,81 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX login_failures_at ON login_failures(at);
     `,
   },
+  {
+    version: 11,
+    name: 'review queue: the doubt of each event awaiting review (null for the others), indexed for the queue by doubt',
+    // partial indexes: only the queue's rows, in doubt order, alone or after a region or a macro-event (see reviewQueue)
+    sql: `
+      ALTER TABLE event_search ADD COLUMN doubt REAL;
+      CREATE INDEX event_search_queue ON event_search(doubt, event_rowid) WHERE doubt IS NOT NULL;
+      CREATE INDEX event_search_queue_region ON event_search(region, doubt, event_rowid) WHERE doubt IS NOT NULL;
+      CREATE INDEX event_search_queue_macroevent ON event_search(macroevent, doubt, event_rowid) WHERE doubt IS NOT NULL;
+    `,
+    backfill: (db) => {
+      const update = db.prepare('UPDATE event_search SET doubt = ? WHERE event_rowid = ?');
+      const batch = db.prepare('SELECT rowid, record FROM events WHERE rowid > ? ORDER BY rowid LIMIT 500');
+      for (let last = -1; ; ) {
+        const rows = batch.all(last) as Array<{ rowid: number; record: string }>;
+        if (!rows.length) break;
+        for (const r of rows) update.run(queueDoubt(JSON.parse(r.record) as EventRecord), r.rowid);
+        last = rows[rows.length - 1]!.rowid;
+      }
+    },
+  },
 ];
 
-/** Keeps the search row's review status in step with the record (writeQueryColumns resets it: call after). */
+/** The reason a human's revision is stored with: "<verb> by <user>: <reason>" (the user is in its own column too). */
+export function humanReason(verb: string, user: string, reason: string): string {
+  return `${verb} by ${user}: ${reason}`;
+}
+
+/** The reason a person gave, from a stored reason (humanReason); the machine's reasons ("article ID") as they are. */
+export function reasonGiven(stored: string, user: string | null): string {
+  if (user === null) return stored;
+  const at = stored.indexOf(` by ${user}: `);
+  return at > 0 && !stored.slice(0, at).includes(' ') ? stored.slice(at + user.length + 6) : stored;
+}
+
+/** The stored reasons of reviews before migration 9: "verify by NAME: why". */
+const REVIEW_REASON = /^(verify|reject) by (.+?): /;
+
+/**
+ * Fills the action, the user and the field changes of the revisions stored before migration 9, from each event's
+ * consecutive whole records (every such revision has one), an event at a time.
+ */
+function backfillRevisionChanges(db: Database.Database): void {
+  const events = db.prepare('SELECT rowid, id FROM events WHERE rowid > ? ORDER BY rowid LIMIT 500');
+  const revisions = db.prepare('SELECT revision, record, reason FROM event_revisions WHERE event_id = ? ORDER BY revision');
+  const update = db.prepare('UPDATE event_revisions SET action = ?, by_user = ?, changes = ? WHERE event_id = ? AND revision = ?');
+  for (let last = -1; ; ) {
+    const rows = events.all(last) as Array<{ rowid: number; id: string }>;
+    if (!rows.length) break;
+    for (const e of rows) {
+      let before: EventRecord | null = null;
+      for (const r of revisions.all(e.id) as Array<{ revision: number; record: string; reason: string }>) {
+        const record = JSON.parse(r.record) as EventRecord;
+        const review = REVIEW_REASON.exec(r.reason);
+        // the reviewer is in the record too: exact where a name holds ": "
+        const by = review ? (record.reviewed_by && r.reason.startsWith(`${review[1]} by ${record.reviewed_by}: `) ? record.reviewed_by : review[2]!) : null;
+        update.run(review ? 'review' : 'ingest', by, JSON.stringify(recordChanges(before, record)), e.id, r.revision);
+        before = record;
+      }
+    }
+    last = rows[rows.length - 1]!.rowid;
+  }
+}
+
+/** The doubt column of a record: its doubt while it waits in the review queue, else null (out of the queue's index). */
+export function queueDoubt(record: EventRecord): number | null {
+  return inReviewQueue(record) ? doubtOf(record).doubt : null;
+}
+
+/**
+ * Keeps the search row's review status and queue doubt in step with the record (writeQueryColumns resets them: call
+ * after, on every write of a record). Needs migration 11: no earlier migration may call it.
+ */
 export function writeReviewColumn(db: Database.Database, id: string, record: EventRecord, prepare: (sql: string) => Database.Statement = (sql) => db.prepare(sql)): void {
-  prepare('UPDATE event_search SET review_status = ? WHERE event_rowid = (SELECT rowid FROM events WHERE id = ?)').run(record.review_status, id);
+  prepare('UPDATE event_search SET review_status = ?, doubt = ? WHERE event_rowid = (SELECT rowid FROM events WHERE id = ?)').run(record.review_status, queueDoubt(record), id);
 }
 
 /**

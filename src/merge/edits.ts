@@ -1,0 +1,158 @@
+// Human values over the machine's (issue 10: edits are revisions). An editor's value for a field is kept apart from
+// the mentions and laid over the record every time the record is rebuilt from them, so re-reading articles never
+// overwrites it; when new evidence moves the machine's value away from a human's, the record lists a dispute.
+// No I/O here: the store keeps the values and the history.
+import type { Dispute, EventRecord } from '../core/types.js';
+import { sizeMeanCat } from '../extract/size.js';
+
+/** The fields an editor may change (PATCH /api/events/{id}); every other field follows from the mentions or from these. */
+export const EDITABLE_FIELDS = [
+  'date',
+  'status',
+  'locality',
+  'region',
+  'country',
+  'lat',
+  'lon',
+  'location_detail',
+  'title',
+  'macroevent',
+  'event_type',
+  'organizations',
+  'claims',
+  'size_text',
+  'size_low',
+  'size_high',
+  'arrests',
+  'arrests_text',
+  'injuries_text',
+  'police_measures',
+  'property_damage',
+] as const;
+
+export type EditableField = (typeof EDITABLE_FIELDS)[number];
+
+/** An editor's new values, field by field. */
+export type EventChanges = Partial<Pick<EventRecord, EditableField>>;
+
+/** Fields that only make sense together: changing one pins the other at its current value (a crowd range, a point). */
+const PAIRS: ReadonlyArray<readonly [EditableField, EditableField]> = [
+  ['size_low', 'size_high'],
+  ['lat', 'lon'],
+];
+
+/** A human's value for one field of one event, and the machine's value when it was last compared. */
+export interface Override {
+  field: EditableField;
+  value: unknown;
+  /** the machine's value at the last rebuild: a rebuild that gives another one has new evidence */
+  machine: unknown;
+}
+
+/** One field's change in an event's history. Stored values are JSON, so JSON equality is value equality. */
+export interface FieldChange {
+  field: string;
+  old: unknown;
+  new: unknown;
+}
+
+/** Whether two record values are the same (records are JSON). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/** The editor's changes with the other half of each pair pinned at the record's current value. */
+export function withPairs(changes: EventChanges, current: EventRecord): EventChanges {
+  const out: Record<string, unknown> = { ...changes };
+  for (const [a, b] of PAIRS) {
+    if (a in out && !(b in out)) out[b] = current[b];
+    if (b in out && !(a in out)) out[a] = current[a];
+  }
+  return out as EventChanges;
+}
+
+/**
+ * The rule of the record that an editor's changes break, or null: a crowd range with its low above its high or a
+ * high without a low, a point with one coordinate only. Only rules on the fields changed are checked, and the field
+ * named is one the editor set, so the error points at their input.
+ */
+export function recordRuleBroken(record: EventRecord, changed: Iterable<string>): { field: EditableField; message: string } | null {
+  const edited = new Set(changed);
+  const pick = (a: EditableField, b: EditableField): EditableField | null => (edited.has(a) ? a : edited.has(b) ? b : null);
+  const size = pick('size_low', 'size_high');
+  if (size && record.size_low !== null && record.size_high !== null && record.size_low > record.size_high) {
+    return { field: size, message: `size_low (${record.size_low}) is above size_high (${record.size_high})` };
+  }
+  if (size && record.size_low === null && record.size_high !== null) return { field: size, message: 'size_high needs a size_low (a single count is size_low alone)' };
+  const point = pick('lat', 'lon');
+  if (point && (record.lat === null) !== (record.lon === null)) return { field: point, message: 'lat and lon are both set or both null' };
+  return null;
+}
+
+/**
+ * The record with the human values laid over `machine` (the record rebuilt from the mentions). `previous` is the
+ * stored record: its review and its disputes carry over. When `source` (the article whose reading caused this
+ * rebuild) is set, a machine value that moved away from a human's adds a dispute; a machine value that came round
+ * to the human's settles it. `moved` are the overrides whose machine value changed (their new baseline).
+ */
+export function applyOverrides(
+  machine: EventRecord,
+  overrides: Override[],
+  previous: EventRecord | null,
+  source: string | null,
+): { record: EventRecord; moved: Override[] } {
+  const record: Record<string, unknown> = { ...machine };
+  let disputes: Dispute[] = previous?.disputes ?? [];
+  const moved: Override[] = [];
+  for (const o of overrides) {
+    const now = machine[o.field];
+    if (!sameValue(now, o.machine)) {
+      moved.push({ ...o, machine: now });
+      const others = disputes.filter((d) => d.field !== o.field);
+      if (sameValue(now, o.value)) disputes = others;
+      else if (source !== null) disputes = [...others, { field: o.field, human: o.value, machine: now, source }];
+    }
+    record[o.field] = o.value;
+  }
+  const fields = overrides.map((o) => o.field);
+  const out = record as unknown as EventRecord;
+  Object.assign(out, derived(out, fields));
+  const review = previous
+    ? { review_status: previous.review_status ?? 'unreviewed', reviewed_by: previous.reviewed_by ?? null, reviewed_at: previous.reviewed_at ?? null }
+    : { review_status: machine.review_status, reviewed_by: machine.reviewed_by, reviewed_at: machine.reviewed_at };
+  return { record: { ...out, ...review, edited_fields: [...fields].sort(), disputes }, moved };
+}
+
+/** The fields that follow from edited ones: a crowd's mean and category (CCC rules), a day's precision. */
+function derived(record: EventRecord, fields: EditableField[]): Partial<EventRecord> {
+  const out: Partial<EventRecord> = {};
+  if (fields.includes('size_low') || fields.includes('size_high')) Object.assign(out, sizeMeanCat(record.size_low, record.size_high));
+  // an editor gives a calendar day
+  if (fields.includes('date')) out.date_precision = 'day';
+  return out;
+}
+
+/** Fields left out of a history's changes: the id and revision never change, the quotes follow the sources. */
+const NOT_IN_HISTORY = new Set(['id', 'revision', 'evidence']);
+
+/** How a field reads in a history: sources by article id (the rest of a source never changes). */
+function historyValue(field: string, v: unknown): unknown {
+  if (field === 'sources' && Array.isArray(v)) return v.map((s: { id: string }) => s.id);
+  return v ?? null;
+}
+
+/** The field-level changes from one record to the next; from nothing (a new event), its fields that hold a value. */
+export function recordChanges(before: EventRecord | null, after: EventRecord): FieldChange[] {
+  const out: FieldChange[] = [];
+  const a = after as unknown as Record<string, unknown>;
+  const b = before as unknown as Record<string, unknown> | null;
+  for (const field of Object.keys(a)) {
+    if (NOT_IN_HISTORY.has(field)) continue;
+    const old = historyValue(field, b ? b[field] : null);
+    const now = historyValue(field, a[field]);
+    if (sameValue(old, now)) continue;
+    if (!b && (now === null || (Array.isArray(now) && !now.length))) continue;
+    out.push({ field, old, new: now });
+  }
+  return out;
+}
