@@ -5,6 +5,7 @@ import { api, isAbort, type EventRecord, type HistoryEntry } from './api.ts';
 import { ReasonDialog } from './Dialog.tsx';
 import { actionText, changeText, undoable } from './review.ts';
 import { isEditor, useSession } from './session.ts';
+import { sourceName } from './Sources.tsx';
 
 /** "Jan 5, 2026, 3:04 PM" in the reader's time zone; the ISO text when it cannot be read. */
 export function whenText(iso: string): string {
@@ -12,21 +13,38 @@ export function whenText(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-function Entry({ h, canUndo, onUndo }: { h: HistoryEntry; canUndo: boolean; onUndo: (h: HistoryEntry) => void }) {
+/** A machine's reading changes many values at once: folded away past this many. */
+const FOLD_OVER = 3;
+
+/** Source ids (in values and reasons) named by their articles' titles. */
+function sourceNamer(event: EventRecord): (s: string) => string {
+  const names = new Map(event.sources.map((s) => [s.id, sourceName(s)]));
+  return (s) => names.get(s) ?? s.replace(/\b[0-9a-f]{16,64}\b/g, (id) => (names.has(id) ? `“${names.get(id)}”` : id));
+}
+
+function Entry({ h, name, canUndo, onUndo }: { h: HistoryEntry; name: (s: string) => string; canUndo: boolean; onUndo: (h: HistoryEntry) => void }) {
+  const changes = h.changes.length > 0 && (
+    <ul class="history-changes">
+      {h.changes.map((c, i) => (
+        <li key={i} data-field={c.field}>
+          {changeText(c, name)}
+        </li>
+      ))}
+    </ul>
+  );
   return (
     <li class="history-entry" data-action={h.action} data-revision={h.revision}>
       <p class="history-head">
         <strong>{actionText(h)}</strong> · <time dateTime={h.at}>{whenText(h.at)}</time> · <span class="muted">revision {h.revision}</span>
       </p>
-      {h.reason && <p class="history-reason">Why: “{h.reason}”</p>}
-      {h.changes.length > 0 && (
-        <ul class="history-changes">
-          {h.changes.map((c, i) => (
-            <li key={i} data-field={c.field}>
-              {changeText(c)}
-            </li>
-          ))}
-        </ul>
+      {h.reason && <p class="history-reason">Why: {h.by ? `“${h.reason}”` : name(h.reason)}</p>}
+      {h.action === 'ingest' && h.changes.length > FOLD_OVER ? (
+        <details>
+          <summary>{h.changes.length} values read</summary>
+          {changes}
+        </details>
+      ) : (
+        changes
       )}
       {canUndo && undoable(h) && (
         <button type="button" class="secondary undo-button" onClick={() => onUndo(h)}>
@@ -44,6 +62,7 @@ export function History({ event, onChanged }: { event: EventRecord; onChanged: (
   const [error, setError] = useState<string | null>(null);
   const [undoing, setUndoing] = useState<HistoryEntry | null>(null);
   const [message, setMessage] = useState('');
+  const name = sourceNamer(event);
 
   useEffect(() => {
     const ctl = new AbortController();
@@ -77,7 +96,7 @@ export function History({ event, onChanged }: { event: EventRecord; onChanged: (
       {history && (
         <ol class="history-list">
           {history.map((h) => (
-            <Entry key={`${h.revision}-${h.action}-${h.at}`} h={h} canUndo={isEditor(user)} onUndo={setUndoing} />
+            <Entry key={`${h.revision}-${h.action}-${h.at}`} h={h} name={name} canUndo={isEditor(user)} onUndo={setUndoing} />
           ))}
         </ol>
       )}

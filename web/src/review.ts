@@ -182,12 +182,12 @@ export function paramField(param: unknown): string | null {
   return typeof param === 'string' && param.startsWith('changes.') ? param.slice('changes.'.length) : null;
 }
 
-/** A history value in plain words. */
-export function valueText(v: unknown): string {
+/** A history value in plain words; `name` words a string (a source's id as its title), the identity by default. */
+export function valueText(v: unknown, name: (s: string) => string = (s) => s): string {
   if (v == null || v === '') return '(none)';
-  if (Array.isArray(v)) return v.length ? v.map(String).join(', ') : '(none)';
+  if (Array.isArray(v)) return v.length ? v.map((x) => name(String(x))).join(', ') : '(none)';
   if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
+  return name(String(v));
 }
 
 const ACTION_WORDS: Record<HistoryEntry['action'], string> = {
@@ -214,8 +214,8 @@ export function editLabel(field: string): string {
 }
 
 /** "Crowd size (lowest count): 200 → 350". */
-export function changeText(c: FieldChange): string {
-  return `${editLabel(c.field)}: ${valueText(c.old)} → ${valueText(c.new)}`;
+export function changeText(c: FieldChange, name?: (s: string) => string): string {
+  return `${editLabel(c.field)}: ${valueText(c.old, name)} → ${valueText(c.new, name)}`;
 }
 
 /** Whether a history entry can be undone from the event page: a merge or a split the API offers to undo. */
