@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, isAbort, type EventRecord, type HistoryEntry } from './api.ts';
 import { ReasonDialog } from './Dialog.tsx';
-import { actionText, changeText, undoable } from './review.ts';
+import { actionText, changeText, fieldValueWords, shownChanges, undoable } from './review.ts';
 import { isEditor, useSession } from './session.ts';
 import { sourceName } from './Sources.tsx';
 
@@ -23,11 +23,12 @@ function sourceNamer(event: EventRecord): (s: string) => string {
 }
 
 function Entry({ h, name, canUndo, onUndo }: { h: HistoryEntry; name: (s: string) => string; canUndo: boolean; onUndo: (h: HistoryEntry) => void }) {
-  const changes = h.changes.length > 0 && (
+  const shown = shownChanges(h.changes);
+  const changes = shown.length > 0 && (
     <ul class="history-changes">
-      {h.changes.map((c, i) => (
-        <li key={i} data-field={c.field}>
-          {changeText(c, name)}
+      {shown.map((c, i) => (
+        <li key={i} data-change={c.field}>
+          {changeText(c, (v) => fieldValueWords(c.field, name(v)))}
         </li>
       ))}
     </ul>
@@ -38,9 +39,9 @@ function Entry({ h, name, canUndo, onUndo }: { h: HistoryEntry; name: (s: string
         <strong>{actionText(h)}</strong> · <time dateTime={h.at}>{whenText(h.at)}</time> · <span class="muted">revision {h.revision}</span>
       </p>
       {h.reason && <p class="history-reason">Why: {h.by ? `“${h.reason}”` : name(h.reason)}</p>}
-      {h.action === 'ingest' && h.changes.length > FOLD_OVER ? (
+      {h.action === 'ingest' && shown.length > FOLD_OVER ? (
         <details>
-          <summary>{h.changes.length} values read</summary>
+          <summary>{shown.length} values read</summary>
           {changes}
         </details>
       ) : (

@@ -2,6 +2,7 @@
 // reading a typed value back into the API's types, and the words for a history entry. No DOM here.
 import type { EventRecord, FieldChange, HistoryEntry } from './api.ts';
 import { fieldLabel } from './evidence.ts';
+import { flagText } from './format.ts';
 
 /** What a key does on the review page. */
 export type ReviewCommand = 'next' | 'previous' | 'accept' | 'edit' | 'reject' | 'merge' | 'split' | 'next-page' | 'help';
@@ -211,6 +212,21 @@ export function editLabel(field: string): string {
     if (f) return g.fields.length > 1 ? `${g.label} (${f.label.toLowerCase()})` : g.label;
   }
   return fieldLabel(field);
+}
+
+/** Fields the history leaves out: worked out from others (the crowd's CCC mean and category from its counts). */
+const DERIVED = new Set(['size_mean', 'size_cat']);
+
+/** The changes of a history entry worth showing a reader. */
+export function shownChanges(changes: FieldChange[]): FieldChange[] {
+  return changes.filter((c) => !DERIVED.has(c.field));
+}
+
+/** One value of a field in words: a flag as its sentence, an edited field by its label. */
+export function fieldValueWords(field: string, s: string): string {
+  if (field === 'flags') return flagText(s);
+  if (field === 'edited_fields') return editLabel(s);
+  return s;
 }
 
 /** "Crowd size (lowest count): 200 → 350". */
