@@ -238,17 +238,16 @@ export function ReviewBadge({ e }: { e: EventRecord }) {
 
 /** Whether and by whom the record was reviewed, in a line under the title. */
 function ReviewLine({ e }: { e: EventRecord }) {
-  const status = String(e.review_status);
   const by = e.reviewed_by ? ` by ${e.reviewed_by}${e.reviewed_at ? ` on ${whenText(e.reviewed_at)}` : ''}` : '';
-  if (status === 'unreviewed') return <p class="review-line muted small">Not yet checked by an editor.</p>;
-  const words: Record<string, string> = {
+  if (e.review_status === 'unreviewed') return <p class="review-line muted small">Not yet checked by an editor.</p>;
+  const words: Record<Exclude<EventRecord['review_status'], 'unreviewed'>, string> = {
     verified: `Checked against the sources${by}.`,
     edited: `Corrected by an editor${by}; the history below has the machine's values.`,
     rejected: `Rejected${by}: not listed on the map or in the downloads.`,
   };
   return (
     <p class="review-line small">
-      <ReviewBadge e={e} /> {words[status] ?? status}
+      <ReviewBadge e={e} /> {words[e.review_status]}
     </p>
   );
 }

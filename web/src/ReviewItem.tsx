@@ -8,23 +8,6 @@ import { editLabel, valueText } from './review.ts';
 import { onLinkClick } from './router.ts';
 import { SourceLine } from './Sources.tsx';
 
-/** A human's value that a newer source disagrees with. */
-interface Dispute {
-  field: string;
-  human: unknown;
-  machine: unknown;
-  source: string | null;
-}
-
-/** The review fields the write API adds to a record (absent from a server without them). */
-function reviewExtras(e: EventRecord): { edited: string[]; disputes: Dispute[] } {
-  const x = e as unknown as { edited_fields?: unknown; disputes?: unknown };
-  return {
-    edited: Array.isArray(x.edited_fields) ? x.edited_fields.map(String) : [],
-    disputes: Array.isArray(x.disputes) ? (x.disputes as Dispute[]) : [],
-  };
-}
-
 /** The record row a stored field belongs to ("size_low" → "size", "lat" → "coordinates"). */
 function rowOf(field: string): string {
   return field === 'lat' || field === 'lon' ? 'coordinates' : fieldKey(field);
@@ -65,8 +48,8 @@ export function ReviewItem({ item, position, count, focusRef }: { item: QueueIte
   const e = item.event;
   const groups = groupQuotes(e.evidence);
   const sources = new Map(e.sources.map((s) => [s.id, s]));
-  const { edited, disputes } = reviewExtras(e);
-  const editedRows = new Set(edited.map(rowOf));
+  const disputes = e.disputes ?? [];
+  const editedRows = new Set((e.edited_fields ?? []).map(rowOf));
   const where = placeLabel(e.locality, e.region, e.country);
   const rows = recordRows(e).filter((r) => r.key !== 'confidence' && r.key !== 'county');
 
