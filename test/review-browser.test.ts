@@ -1,7 +1,8 @@
 // Browser acceptance test of issue 10 (chromium, keyboard only): an editor logs in, works the review queue of
 // the seed store (verifies one event, corrects a crowd size with a reason, rejects one, merges two, splits one,
 // meets a stale revision), undoes the merge from the event's history, checks that the event pages and their
-// history show every step, and logs out. Needs ../shared (the seed articles) and a chromium binary.
+// history show every step, and logs out; a viewer is told the queue needs an editor, and a rate-limited login
+// says how long to wait. Needs ../shared (the seed articles) and a chromium binary.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -361,13 +362,42 @@ describe('the review queue in the browser, keyboard only (issue 10 acceptance)',
     assert.ok(refused === 401 || refused === 403, `a write after logging out: ${refused}`);
   });
 
+  it('tells a viewer the queue needs an editor, and says how long to wait when logins are rate limited', async () => {
+    session.server.repo.accounts().addUser('vic-viewer', 'viewer', PASSWORD);
+    await page.goto(`${url}/login?next=%2Freview`);
+    await tabTo(page, 'the user name field', "el.id === 'login-name'");
+    await page.keyboard.type('vic-viewer');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/review$/);
+    await page.locator('main [role="alert"]', { hasText: "needs an editor's or an admin's role" }).waitFor();
+    assert.equal(await page.locator('nav a[href="/review"]').count(), 0, 'no Review link for a viewer');
+    await tabTo(page, 'the Log out button', "el.tagName === 'BUTTON' && el.textContent.trim() === 'Log out'", 40);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/login/);
+
+    // the server's answer to too many attempts (its limits are tested in sessions.test.ts): the page says how long
+    await page.route('**/api/session', (route) =>
+      route.fulfill({ status: 429, headers: { 'retry-after': '120', 'content-type': 'application/problem+json' }, body: JSON.stringify({ title: 'Too many requests', status: 429 }) }),
+    );
+    await page.locator('#login-name').focus();
+    await page.keyboard.type(EDITOR);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('any password');
+    await page.keyboard.press('Enter');
+    await page.locator('.login-error:not([hidden])').waitFor();
+    assert.equal(await page.locator('.login-error').textContent(), 'Too many attempts. Try again in 2 minutes.');
+    await page.unroute('**/api/session');
+  });
+
   it('stayed on this origin, with no CSP violation, console error or uncaught error', async () => {
     const { log } = session;
     const csp = await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? []);
     assert.deepEqual(foreignHosts(log.requests), []);
     assert.deepEqual([...log.cspViolations, ...csp], []);
-    // the wrong password and the stale revision answer 401 and 409, which the browser logs as failed loads
-    const unexpected = log.consoleErrors.filter((m) => !/status of (401|409)/.test(m));
+    // the wrong password, the stale revision and the rate limit answer 401, 409 and 429: the browser logs them as failed loads
+    const unexpected = log.consoleErrors.filter((m) => !/status of (401|409|429)/.test(m));
     assert.deepEqual(unexpected, []);
     assert.deepEqual(log.pageErrors, []);
     assert.deepEqual(log.dialogs, []);
