@@ -2,9 +2,8 @@
 import Database from 'better-sqlite3';
 import type { Article, EventRecord, Mention, SourceRef } from '../../core/types.js';
 import { eventKey, mergeMentions, siblingKey, sourceRef } from '../../merge/cluster.js';
-import { applyOverrides, recordChanges, type FieldChange, type Override } from '../../merge/edits.js';
+import { applyOverrides, recordChanges, reviewedRecord, type FieldChange, type Override } from '../../merge/edits.js';
 import {
-  CursorError,
   type EditRequest,
   type EditResult,
   type HistoryAction,
@@ -40,6 +39,7 @@ import { haversineKm } from '../../core/geo.js';
 import { doubtOf } from '../../review/doubt.js';
 import { PUBLISHED_STATUSES } from '../../review/status.js';
 import { EventEditor } from './edits.js';
+import { decodeCursor, decodeQueueCursor, encodeCursor, encodeQueueCursor, searchWords } from '../records.js';
 import { humanReason, MIGRATIONS, storedPlanLinks, UNDATED_SORT_KEY, writeQueryColumns, writeReviewColumn } from './migrations.js';
 
 /**
@@ -441,14 +441,7 @@ export class SqliteRepository implements Repository {
       if (row.revision !== req.revision) return { outcome: 'conflict', revision: row.revision };
       const now = this.effects.now();
       const before = JSON.parse(row.record) as EventRecord;
-      const record: EventRecord = {
-        ...before,
-        review_status: req.action === 'verify' ? 'verified' : 'rejected',
-        reviewed_by: req.user,
-        reviewed_at: now,
-        // verifying settles every dispute: the record stands as it is
-        disputes: req.action === 'verify' ? [] : before.disputes,
-      };
+      const record = reviewedRecord(before, req.action, req.user, now);
       const changed = this.writeEvent(row.event_key, row, before, record, now, { action: 'review', by: req.user, reason: humanReason(req.action, req.user, req.reason) });
       // a verification is announced; a rejection is not (the event quietly leaves the record)
       if (req.action === 'verify') this.live().queueDeliveries([{ ...changed, change: 'review' }]);
@@ -631,9 +624,9 @@ const STATS_COLUMNS: Record<StatsGroup, string> = { day: 's.date', region: 's.re
 
 /** The FTS5 query for free text: its words, each quoted (so no operator syntax gets through), all required. */
 export function ftsQuery(q: string): string | null {
-  const words = q.match(/[\p{L}\p{N}]+/gu);
+  const words = searchWords(q);
   if (!words) return null;
-  return words.slice(0, 16).map((w) => `"${w}"`).join(' ');
+  return words.map((w) => `"${w}"`).join(' ');
 }
 
 /**
@@ -699,29 +692,6 @@ function daysWithinOne(date: string): string[] {
     d.setUTCDate(d.getUTCDate() + n);
     return d.toISOString().slice(0, 10);
   });
-}
-
-/** The queue's keyset: the last item's doubt and row, as "q.<doubt>.<rowid>" in base64url. */
-function encodeQueueCursor(doubt: number, rowid: number): string {
-  return Buffer.from(`q.${doubt}.${rowid}`, 'utf8').toString('base64url');
-}
-
-function decodeQueueCursor(cursor: string): [number, number] {
-  const text = /^[A-Za-z0-9_-]{1,64}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
-  const m = /^q\.(\d+(?:\.\d+)?|\d*\.\d+)\.(\d{1,15})$/.exec(text);
-  if (!m) throw new CursorError('cursor is not one this server issued');
-  return [Number(m[1]), Number(m[2])];
-}
-
-function encodeCursor(sortKey: string): string {
-  return Buffer.from(sortKey, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  const key = /^[A-Za-z0-9_-]{1,2000}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
-  // a sort key is date, region, locality and id joined by unit separators (see sortKey)
-  if (key.split('\u001f').length !== 4) throw new CursorError('cursor is not one this server issued');
-  return key;
 }
 
 export function openStore(path: string, effects?: StoreEffects): Repository {

@@ -1,0 +1,102 @@
+// What every storage backend (src/store/sqlite, src/store/pg) derives the same way from a record: the sort key, the
+// text full-text search reads, the queue's doubt, the reasons a person's revisions are stored with, and the page
+// cursors. Pure functions: no SQL here, so both dialects share them and answer alike.
+import type { EventRecord, Mention } from '../core/types.js';
+import { sourceRef } from '../merge/cluster.js';
+import { doubtOf } from '../review/doubt.js';
+import { inReviewQueue } from '../review/status.js';
+import { CursorError, type MentionView } from './repository.js';
+
+/** The reason a human's revision is stored with: "<verb> by <user>: <reason>" (the user is in its own column too). */
+export function humanReason(verb: string, user: string, reason: string): string {
+  return `${verb} by ${user}: ${reason}`;
+}
+
+/** The reason a person gave, from a stored reason (humanReason); the machine's reasons ("article ID") as they are. */
+export function reasonGiven(stored: string, user: string | null): string {
+  if (user === null) return stored;
+  const at = stored.indexOf(` by ${user}: `);
+  return at > 0 && !stored.slice(0, at).includes(' ') ? stored.slice(at + user.length + 6) : stored;
+}
+
+/** The doubt column of a record: its doubt while it waits in the review queue, else null (out of the queue's index). */
+export function queueDoubt(record: EventRecord): number | null {
+  return inReviewQueue(record) ? doubtOf(record).doubt : null;
+}
+
+/** The text the full-text search (`q`) looks in: titles, claims, organizations, evidence quotes, places. */
+export function searchBody(record: EventRecord): string {
+  return [
+    record.title,
+    record.locality,
+    record.region,
+    record.location_detail,
+    record.macroevent,
+    ...record.organizations,
+    ...record.claims,
+    ...record.event_type,
+    ...record.sources.map((s) => s.title),
+    ...record.evidence.map((e) => e.quote),
+  ]
+    .filter((x): x is string => Boolean(x))
+    .join('\n');
+}
+
+/** The words of a free-text query (`q`), at most 16: each backend requires them all, with no operator syntax. */
+export function searchWords(q: string): string[] | null {
+  const words = q.match(/[\p{L}\p{N}]+/gu);
+  return words ? words.slice(0, 16) : null;
+}
+
+/** The date part of an undated event's sort key: after every date. */
+export const UNDATED_SORT_KEY = '9999-99-99';
+
+/** Sort order of the API and the CLI: date, region, locality, id; undated events last. Compared bytewise. */
+export function sortKey(record: EventRecord): string {
+  return [record.date ?? UNDATED_SORT_KEY, record.region ?? '~', (record.locality ?? '~').toLowerCase(), record.id].join('\u001f');
+}
+
+/** A page cursor of listEvents' order: the last event's sort key in base64url. */
+export function encodeCursor(sortKey: string): string {
+  return Buffer.from(sortKey, 'utf8').toString('base64url');
+}
+
+/** The sort key of a cursor from encodeCursor; throws CursorError for any other text. */
+export function decodeCursor(cursor: string): string {
+  const key = /^[A-Za-z0-9_-]{1,2000}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  // a sort key is date, region, locality and id joined by unit separators (see sortKey)
+  if (key.split('\u001f').length !== 4) throw new CursorError('cursor is not one this server issued');
+  return key;
+}
+
+/** The queue's keyset: the last item's doubt and row, as "q.<doubt>.<rowid>" in base64url. */
+export function encodeQueueCursor(doubt: number, rowid: number): string {
+  return Buffer.from(`q.${doubt}.${rowid}`, 'utf8').toString('base64url');
+}
+
+/** The doubt and row of a cursor from encodeQueueCursor; throws CursorError for any other text. */
+export function decodeQueueCursor(cursor: string): [number, number] {
+  const text = /^[A-Za-z0-9_-]{1,64}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  const m = /^q\.(\d+(?:\.\d+)?|\d*\.\d+)\.(\d{1,15})$/.exec(text);
+  if (!m) throw new CursorError('cursor is not one this server issued');
+  return [Number(m[1]), Number(m[2])];
+}
+
+/** A stored mention with its article, as both stores read it for an event's mentions (MentionView). */
+export interface MentionRow {
+  id: number;
+  data: string;
+  article_id: string;
+  name: string;
+  url: string | null;
+  title: string | null;
+  publisher: string | null;
+  published: string | null;
+}
+
+/** How an event's mention is shown for a split: its article and the sentence that reports it. */
+export function mentionView(r: MentionRow): MentionView {
+  const m = JSON.parse(r.data) as Mention;
+  const quote = (m.evidence.find((e) => e.field === 'locality') ?? m.evidence[0])?.quote ?? null;
+  return { id: r.id, article: sourceRef({ ...r, id: r.article_id }), quote, date: m.date, locality: m.locality, size_text: m.size_text };
+}
