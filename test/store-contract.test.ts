@@ -3,6 +3,7 @@
 // fresh schema of its own and drops it at the end. Without TURNOUT_TEST_PG the PostgreSQL tests are skipped, saying
 // why. Then both backends, given the same made-up articles, must answer every read alike.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
@@ -15,7 +16,7 @@ import { CursorError, type EventFilter, type StoreEffects } from '../src/store/r
 import { openStore } from '../src/store/sqlite/index.js';
 import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
 import { asyncStore, isPostgresUrl, openAsyncStore, type Store } from '../src/store/store.js';
-import { tempDir } from './helpers/shared.js';
+import { REPO_ROOT, tempDir } from './helpers/shared.js';
 
 const PG_URL = process.env.TURNOUT_TEST_PG ?? '';
 const NO_PG = PG_URL ? null : 'TURNOUT_TEST_PG is not set (e.g. postgres://postgres@127.0.0.1:5432/test): the PostgreSQL store is not tested';
@@ -32,6 +33,9 @@ const TEXTS: Record<string, string> = {
     'Teachers plan to rally at the state capitol in Boise, Idaho, on Saturday, March 14, 2026, to demand smaller classes, organizers said. (A made-up test article.)',
   akron: 'Roughly 300 students walked out of classes in Akron, Ohio, on Thursday, March 5, 2026, to protest tuition increases. (A made-up test article.)',
 };
+
+/** The newest schema version. */
+const LATEST = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 /** The same clock for every store: records and revisions carry the same times on both backends. */
 const CLOCK: StoreEffects = { now: () => '2026-03-10T12:00:00.000Z' };
@@ -60,21 +64,24 @@ function sqliteBackend(): Backend {
   return { open: async () => asyncStore(openStore(path, CLOCK)), drop: async () => undefined };
 }
 
+/** A PostgreSQL statement on the server's own database (to create and drop schemas and databases). */
+async function onServer(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
 /** A fresh schema on the PostgreSQL server, dropped with everything in it at the end. */
 function pgBackend(url: string): Backend & { schema: string } {
   const schema = `turnout_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   return {
     schema,
     open: () => openPgStore(url, { schema, effects: CLOCK }),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      } finally {
-        await client.end();
-      }
-    },
+    drop: () => onServer(url, `DROP SCHEMA IF EXISTS ${schema} CASCADE`),
   };
 }
 
@@ -251,6 +258,53 @@ describe('migrations: each version means the same schema state on both backends'
   });
 });
 
+/** `turnout migrate` with these arguments, run as a user runs it. */
+function migrate(...args: string[]) {
+  return spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli.ts'), 'migrate', ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+}
+
+describe('turnout migrate', () => {
+  it('brings a SQLite file to the newest version, and again finds it there', () => {
+    const file = join(tempDir(), 'migrate.db');
+    for (let i = 0; i < 2; i++) {
+      const r = migrate('--db', file);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, `turnout: ${file}: schema version ${LATEST}\n`);
+    }
+  });
+
+  it('refuses arguments, and says a PostgreSQL store serves no other command yet', () => {
+    const r = migrate('extra');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /migrate takes no arguments/);
+    const events = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli.ts'), 'events', '--db', 'postgres://nobody@127.0.0.1:1/none'], { encoding: 'utf8' });
+    assert.equal(events.status, 1);
+    assert.match(events.stderr, /serves only "turnout migrate" so far/);
+  });
+
+  it('exits 2 naming the reason when the PostgreSQL server cannot be reached', () => {
+    const r = migrate('--db', 'postgres://nobody@127.0.0.1:1/none');
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^turnout: cannot migrate the PostgreSQL store: .*ECONNREFUSED/);
+  });
+
+  it('applies every PostgreSQL migration to a new database once', { skip: NO_PG ?? false }, async () => {
+    const name = `turnout_migrate_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    const url = new URL(PG_URL);
+    await onServer(PG_URL, `CREATE DATABASE ${name}`);
+    try {
+      url.pathname = `/${name}`;
+      const first = migrate('--db', url.href);
+      assert.equal(first.status, 0, first.stderr);
+      assert.equal(first.stdout, `turnout: the PostgreSQL store: applied ${PG_MIGRATIONS.map((m) => m.version).join(', ')}; schema version ${LATEST}\n`);
+      const again = migrate('--db', url.href);
+      assert.equal(again.stdout, `turnout: the PostgreSQL store: nothing to apply; schema version ${LATEST}\n`);
+    } finally {
+      await onServer(PG_URL, `DROP DATABASE IF EXISTS ${name}`);
+    }
+  });
+});
+
 describe('store contract: SQLite', () => contract(sqliteBackend()));
 
 describe('store contract: PostgreSQL', { skip: NO_PG ?? false }, () => {
@@ -261,7 +315,7 @@ describe('store contract: PostgreSQL', { skip: NO_PG ?? false }, () => {
     try {
       const first = await openPgStore(PG_URL, { schema: backend.schema, effects: CLOCK });
       assert.deepEqual(first.applied, PG_MIGRATIONS.map((m) => m.version));
-      assert.equal(await first.schemaVersion(), MIGRATIONS[MIGRATIONS.length - 1]!.version);
+      assert.equal(await first.schemaVersion(), LATEST);
       const [a, b] = await Promise.all([openPgStore(PG_URL, { schema: backend.schema }), openPgStore(PG_URL, { schema: backend.schema })]);
       assert.deepEqual([a.applied, b.applied], [[], []]);
       await Promise.all([first.close(), a.close(), b.close()]);
