@@ -204,6 +204,25 @@ function contract(backend: Backend): void {
     assert.ok(!recent.some((c) => c.record.id === akron.id));
   });
 
+  it('queues the events awaiting review, most doubt first, with the events near them to merge with', async () => {
+    const near = await save(store, 'brokenarrow', 'About 80 people rallied in Broken Arrow, Oklahoma, on Sunday, March 8, 2026, for safer streets. (A made-up test article.)');
+    assert.equal(near.eventsNew, 1);
+    const items: Array<{ locality: string | null; doubt: number; neighbours: string[] }> = [];
+    let cursor: string | null = null;
+    do {
+      const page = await store.reviewQueue({}, { limit: 2, cursor });
+      assert.equal(page.total, 4);
+      items.push(...page.items.map((i) => ({ locality: i.record.locality, doubt: i.doubt, neighbours: i.neighbours.map((n) => n.record.locality!) })));
+      cursor = page.nextCursor;
+    } while (cursor);
+    // the rejected and the verified event are out of the queue
+    assert.deepEqual(items.map((i) => i.locality).sort(), ['Boise', 'Broken Arrow', 'Reno', 'Tulsa']);
+    assert.deepEqual(items.map((i) => i.doubt), items.map((i) => i.doubt).sort((a, b) => b - a));
+    assert.deepEqual(items.find((i) => i.locality === 'Tulsa')!.neighbours, ['Broken Arrow']);
+    assert.deepEqual((await store.reviewQueue({ region: 'NV' }, { limit: 5 })).items.map((i) => i.record.locality), ['Reno']);
+    await assert.rejects(store.reviewQueue({}, { limit: 2, cursor: 'bm90LWEtY3Vyc29y' }), CursorError);
+  });
+
   it("keeps an editor's value over every later article, and refuses a value that breaks the record's rules", async () => {
     const reno = await eventAt(store, 'Reno');
     const bad = await store.editEvent(reno.id, { changes: { size_low: 90, size_high: 10 }, reason: 'typo', revision: reno.revision, user: 'ed' });
@@ -373,6 +392,15 @@ describe('SQLite and PostgreSQL answer alike for the same articles', { skip: NO_
       const [pa, pb] = await both(async (s) => (JSON.parse(await s.pointsJson(f)) as Array<[string]>).sort((x, y) => (x[0] < y[0] ? -1 : 1)));
       assert.deepEqual(pb, pa);
     }
+  });
+
+  it('queues alike, with the same cursors and neighbours', async () => {
+    let cursor: string | null = null;
+    do {
+      const [a, b] = await both((s) => s.reviewQueue({}, { limit: 2, cursor }));
+      assert.deepEqual(b, a);
+      cursor = a!.nextCursor;
+    } while (cursor);
   });
 
   it('reviews and edits alike', async () => {

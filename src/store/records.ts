@@ -2,6 +2,7 @@
 // text full-text search reads, the queue's doubt, the reasons a person's revisions are stored with, and the page
 // cursors. Pure functions: no SQL here, so both dialects share them and answer alike.
 import type { EventRecord, Mention } from '../core/types.js';
+import { haversineKm } from '../core/geo.js';
 import { sourceRef } from '../merge/cluster.js';
 import { doubtOf } from '../review/doubt.js';
 import { inReviewQueue } from '../review/status.js';
@@ -99,4 +100,58 @@ export function mentionView(r: MentionRow): MentionView {
   const m = JSON.parse(r.data) as Mention;
   const quote = (m.evidence.find((e) => e.field === 'locality') ?? m.evidence[0])?.quote ?? null;
   return { id: r.id, article: sourceRef({ ...r, id: r.article_id }), quote, date: m.date, locality: m.locality, size_text: m.size_text };
+}
+
+/** A candidate merge suggestion as a search table has it (`event_rowid`: the event's row, SQLite's rowid or PostgreSQL's seq). */
+export interface NeighbourRow {
+  event_rowid: number;
+  id: string;
+  lat: number | null;
+  lon: number | null;
+  date: string | null;
+  locality: string | null;
+  region: string | null;
+}
+
+/** Merge suggestions are events within this distance (a town and its suburbs), or in the same town. */
+const NEIGHBOUR_KM = 50;
+/** Merge suggestions per queue item. */
+const NEIGHBOURS = 3;
+
+/** The day before a YYYY-MM-DD date, the day itself, and the day after. */
+export function daysWithinOne(date: string): string[] {
+  return [-1, 0, 1].map((n) => {
+    const d = new Date(`${date.slice(0, 10)}T00:00:00Z`);
+    d.setUTCDate(d.getUTCDate() + n);
+    return d.toISOString().slice(0, 10);
+  });
+}
+
+/**
+ * Merge suggestions for an event in the review queue: others within a day of its date that lie within NEIGHBOUR_KM
+ * of it or share its town, from `days` (the events not rejected of each day around it, by day). The nearest first,
+ * the same day before the next; up to NEIGHBOURS, each with its distance to a tenth of a km (null when unplaced).
+ */
+export function nearby(record: EventRecord, days: Map<string, NeighbourRow[]>): Array<{ id: string; km: number | null }> {
+  if (!record.date) return [];
+  // a same-day plan and the action held there that day were kept apart on purpose (see planLinks)
+  const apart = new Set([record.id, record.realized_by, record.plan_of]);
+  const town = record.locality?.toLowerCase() ?? null;
+  const { lat, lon } = record;
+  const found: Array<{ row: NeighbourRow; km: number | null }> = [];
+  for (const day of daysWithinOne(record.date)) {
+    for (const r of days.get(day) ?? []) {
+      if (apart.has(r.id)) continue;
+      const sameTown = town !== null && r.region === record.region && r.locality?.toLowerCase() === town;
+      const placed = lat !== null && lon !== null && r.lat !== null && r.lon !== null;
+      // (a degree of latitude is 111 km: most rows are ruled out before the distance is worked out)
+      if (!sameTown && (!placed || Math.abs(r.lat! - lat!) * 111 > NEIGHBOUR_KM)) continue;
+      const km = placed ? haversineKm(lat!, lon!, r.lat!, r.lon!) : null;
+      if (sameTown || km! <= NEIGHBOUR_KM) found.push({ row: r, km });
+    }
+  }
+  return found
+    .sort((a, b) => (a.km ?? NEIGHBOUR_KM) - (b.km ?? NEIGHBOUR_KM) || Number(a.row.date !== record.date) - Number(b.row.date !== record.date) || a.row.event_rowid - b.row.event_rowid)
+    .slice(0, NEIGHBOURS)
+    .map(({ row, km }) => ({ id: row.id, km: km === null ? null : Math.round(km * 10) / 10 }));
 }

@@ -5,7 +5,7 @@
 import type { Repository, StoreEffects } from './repository.js';
 
 /**
- * The operations both backends serve, by name. Later slices add to it (the review queue, merge, split, undo, the
+ * The operations both backends serve, by name. Later slices add to it (merge, split, undo, the history, the
  * live record and accounts on PostgreSQL); each is the Repository operation of the same name, made asynchronous.
  */
 export const STORE_OPERATIONS = [
@@ -19,6 +19,7 @@ export const STORE_OPERATIONS = [
   'pointsJson',
   'stats',
   'getEvent',
+  'reviewQueue',
   'reviewEvent',
   'editEvent',
   'eventMentions',

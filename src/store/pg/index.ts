@@ -7,10 +7,15 @@ import type { Article, EventRecord, Mention, SourceRef } from '../../core/types.
 import { eventKey, mergeMentions, planLinks, siblingKey, sourceRef } from '../../merge/cluster.js';
 import { applyEdit, applyOverrides, recordChanges, reviewedRecord, type Override } from '../../merge/edits.js';
 import { regionValues } from '../../resolve/regions.js';
+import { doubtOf } from '../../review/doubt.js';
 import { PUBLISHED_STATUSES } from '../../review/status.js';
 import {
+  daysWithinOne,
   decodeCursor,
+  decodeQueueCursor,
   encodeCursor,
+  encodeQueueCursor,
+  nearby,
   humanReason,
   mentionView,
   queueDoubt,
@@ -19,6 +24,7 @@ import {
   sortKey,
   UNDATED_SORT_KEY,
   type MentionRow,
+  type NeighbourRow,
 } from '../records.js';
 import {
   systemClock,
@@ -29,7 +35,10 @@ import {
   type EventPage,
   type HistoryAction,
   type MentionView,
+  type Neighbour,
   type PageRequest,
+  type QueueItem,
+  type QueuePage,
   type ReviewRequest,
   type ReviewResult,
   type SaveOutcome,
@@ -498,6 +507,59 @@ export class PgStore implements Store {
          (SELECT count(*) FROM events WHERE merged_into IS NULL) AS events, (SELECT count(*) FROM event_revisions) AS revisions`,
     );
     return row!;
+  }
+
+  async reviewQueue(filter: EventFilter, page: PageRequest): Promise<QueuePage> {
+    const after = page.cursor ? decodeQueueCursor(page.cursor) : null;
+    // the queue's own filters only, as on SQLite
+    const queueFilter: EventFilter = { from: filter.from, to: filter.to, region: filter.region, macroevent: filter.macroevent };
+    const countArgs: unknown[] = [];
+    const count = await this.one<{ total: number }>(this.pool, `SELECT count(*) AS total FROM event_search s ${and(whereOf(queueFilter, countArgs), 's.doubt IS NOT NULL')}`, countArgs);
+    const limit = Math.max(1, Math.floor(page.limit));
+    const args: unknown[] = [];
+    let where = and(whereOf(queueFilter, args), 's.doubt IS NOT NULL');
+    if (after) {
+      args.push(...after);
+      where = and(where, `(s.doubt, s.event_seq) < ($${args.length - 1}, $${args.length})`);
+    }
+    const rows = await this.rows<{ doubt: number; event_seq: number; record: string }>(
+      this.pool,
+      `SELECT p.doubt, p.event_seq, e.record FROM (SELECT s.event_seq, s.doubt FROM event_search s ${where} ORDER BY s.doubt DESC, s.event_seq DESC LIMIT ${limit + 1}) p
+       JOIN events e ON e.seq = p.event_seq ORDER BY p.doubt DESC, p.event_seq DESC`,
+      args,
+    );
+    const more = rows.length > limit;
+    const shown = more ? rows.slice(0, limit) : rows;
+    const records = shown.map((r) => JSON.parse(r.record) as EventRecord);
+    const days = await this.daysAround(records);
+    const items: QueueItem[] = [];
+    for (const record of records) {
+      const neighbours: Neighbour[] = [];
+      for (const n of nearby(record, days)) neighbours.push({ record: (await this.getEvent(n.id))!, km: n.km });
+      items.push({ record, ...doubtOf(record), neighbours });
+    }
+    const last = shown[shown.length - 1];
+    return { items, nextCursor: more && last ? encodeQueueCursor(last.doubt, last.event_seq) : null, total: count?.total ?? 0 };
+  }
+
+  /** The events (not rejected) of every day within one day of the records' dates, by day: where merge suggestions are looked for. */
+  private async daysAround(records: EventRecord[]): Promise<Map<string, NeighbourRow[]>> {
+    const days = new Map<string, NeighbourRow[]>();
+    for (const r of records) {
+      if (!r.date) continue;
+      for (const day of daysWithinOne(r.date)) {
+        if (days.has(day)) continue;
+        days.set(
+          day,
+          await this.rows<NeighbourRow>(
+            this.pool,
+            "SELECT s.event_seq AS event_rowid, s.id, s.lat, s.lon, s.date, s.locality, s.region FROM event_search s WHERE s.sort_key >= $1 AND s.sort_key < $2 AND s.review_status <> 'rejected'",
+            [day, day + '\u0020'],
+          ),
+        );
+      }
+    }
+    return days;
   }
 
   async reviewEvent(id: string, req: ReviewRequest): Promise<ReviewResult> {

@@ -35,11 +35,10 @@ import {
 import { SqliteLiveStore } from './live.js';
 import { SqliteAccountStore } from './accounts.js';
 import { regionValues } from '../../resolve/regions.js';
-import { haversineKm } from '../../core/geo.js';
 import { doubtOf } from '../../review/doubt.js';
 import { PUBLISHED_STATUSES } from '../../review/status.js';
 import { EventEditor } from './edits.js';
-import { decodeCursor, decodeQueueCursor, encodeCursor, encodeQueueCursor, searchWords } from '../records.js';
+import { daysWithinOne, decodeCursor, decodeQueueCursor, encodeCursor, encodeQueueCursor, nearby, searchWords, type NeighbourRow } from '../records.js';
 import { humanReason, MIGRATIONS, storedPlanLinks, UNDATED_SORT_KEY, writeQueryColumns, writeReviewColumn } from './migrations.js';
 
 /**
@@ -499,32 +498,9 @@ export class SqliteRepository implements Repository {
     return days;
   }
 
-  /**
-   * Merge suggestions for an event: others within a day of its date that lie within NEIGHBOUR_KM of it or share its
-   * town, from `days` (daysAround). The nearest first, the same day before the next; up to NEIGHBOURS.
-   */
+  /** Merge suggestions for an event (see nearby, src/store/records.ts), as records. */
   private neighbours(record: EventRecord, days: Map<string, NeighbourRow[]>): Neighbour[] {
-    if (!record.date) return [];
-    // a same-day plan and the action held there that day were kept apart on purpose (see planLinks)
-    const apart = new Set([record.id, record.realized_by, record.plan_of]);
-    const town = record.locality?.toLowerCase() ?? null;
-    const { lat, lon } = record;
-    const found: Array<{ row: NeighbourRow; km: number | null }> = [];
-    for (const day of daysWithinOne(record.date)) {
-      for (const r of days.get(day) ?? []) {
-        if (apart.has(r.id)) continue;
-        const sameTown = town !== null && r.region === record.region && r.locality?.toLowerCase() === town;
-        const placed = lat !== null && lon !== null && r.lat !== null && r.lon !== null;
-        // (a degree of latitude is 111 km: most rows are ruled out before the distance is worked out)
-        if (!sameTown && (!placed || Math.abs(r.lat! - lat!) * 111 > NEIGHBOUR_KM)) continue;
-        const km = placed ? haversineKm(lat!, lon!, r.lat!, r.lon!) : null;
-        if (sameTown || km! <= NEIGHBOUR_KM) found.push({ row: r, km });
-      }
-    }
-    return found
-      .sort((a, b) => (a.km ?? NEIGHBOUR_KM) - (b.km ?? NEIGHBOUR_KM) || Number(a.row.date !== record.date) - Number(b.row.date !== record.date) || a.row.event_rowid - b.row.event_rowid)
-      .slice(0, NEIGHBOURS)
-      .map(({ row, km }) => ({ record: this.getEvent(row.id)!, km: km === null ? null : Math.round(km * 10) / 10 }));
+    return nearby(record, days).map(({ id, km }) => ({ record: this.getEvent(id)!, km }));
   }
 
   /** A revision row: `record` is the whole record for the machine's rebuilds, '' for a person's action (its changes say it all). */
@@ -667,31 +643,6 @@ const DATE_SORT_MAX = 20_000;
 /** A WHERE clause whose date conditions no index serves (a unary + makes a column expression no index serves). */
 function unindexedDates(where: string): string {
   return where.replaceAll('s.sort_key', '+s.sort_key');
-}
-
-/** A candidate merge suggestion as the search table has it. */
-interface NeighbourRow {
-  event_rowid: number;
-  id: string;
-  lat: number | null;
-  lon: number | null;
-  date: string | null;
-  locality: string | null;
-  region: string | null;
-}
-
-/** Merge suggestions are events within this distance (a town and its suburbs), or in the same town. */
-const NEIGHBOUR_KM = 50;
-/** Merge suggestions per queue item. */
-const NEIGHBOURS = 3;
-
-/** The day before a YYYY-MM-DD date, the day itself, and the day after. */
-function daysWithinOne(date: string): string[] {
-  return [-1, 0, 1].map((n) => {
-    const d = new Date(`${date.slice(0, 10)}T00:00:00Z`);
-    d.setUTCDate(d.getUTCDate() + n);
-    return d.toISOString().slice(0, 10);
-  });
 }
 
 export function openStore(path: string, effects?: StoreEffects): Repository {
