@@ -6,7 +6,8 @@ import { haversineKm } from '../core/geo.js';
 import { sourceRef } from '../merge/cluster.js';
 import { doubtOf } from '../review/doubt.js';
 import { inReviewQueue } from '../review/status.js';
-import { CursorError, type MentionView } from './repository.js';
+import type { FieldChange } from '../merge/edits.js';
+import { CursorError, type HistoryAction, type HistoryEntry, type MentionView } from './repository.js';
 
 /** The reason a human's revision is stored with: "<verb> by <user>: <reason>" (the user is in its own column too). */
 export function humanReason(verb: string, user: string, reason: string): string {
@@ -154,4 +155,28 @@ export function nearby(record: EventRecord, days: Map<string, NeighbourRow[]>): 
     .sort((a, b) => (a.km ?? NEIGHBOUR_KM) - (b.km ?? NEIGHBOUR_KM) || Number(a.row.date !== record.date) - Number(b.row.date !== record.date) || a.row.event_rowid - b.row.event_rowid)
     .slice(0, NEIGHBOURS)
     .map(({ row, km }) => ({ id: row.id, km: km === null ? null : Math.round(km * 10) / 10 }));
+}
+
+/** A revision row as both stores keep it (event_revisions), for an event's history. */
+export interface RevisionRow {
+  revision: number;
+  created_at: string;
+  by_user: string | null;
+  action: HistoryAction;
+  reason: string;
+  changes: string;
+  change_id: number | null;
+}
+
+/** How a revision reads in an event's history; `canUndo` says whether a change (a merge's or a split's id) can still be undone. */
+export function historyEntry(r: RevisionRow, canUndo: (change: number) => boolean): HistoryEntry {
+  return {
+    revision: r.revision,
+    at: r.created_at,
+    by: r.by_user,
+    action: r.action,
+    reason: reasonGiven(r.reason, r.by_user),
+    changes: JSON.parse(r.changes) as FieldChange[],
+    undo: (r.action === 'merge' || r.action === 'split') && r.change_id !== null && canUndo(r.change_id) ? { id: r.change_id } : null,
+  };
 }

@@ -5,8 +5,8 @@
 import type { Repository, StoreEffects } from './repository.js';
 
 /**
- * The operations both backends serve, by name. Later slices add to it (merge, split, undo, the history, the
- * live record and accounts on PostgreSQL); each is the Repository operation of the same name, made asynchronous.
+ * The operations both backends serve, by name: each is the Repository operation of the same name, made
+ * asynchronous. Not yet here: version, integrityCheck, and the live record (live) and accounts (accounts) on PostgreSQL.
  */
 export const STORE_OPERATIONS = [
   'hasArticle',
@@ -22,6 +22,10 @@ export const STORE_OPERATIONS = [
   'reviewQueue',
   'reviewEvent',
   'editEvent',
+  'mergeEvents',
+  'splitEvent',
+  'undoChange',
+  'eventHistory',
   'eventMentions',
   'resolveMerged',
   'regions',

@@ -5,7 +5,7 @@
 import pg from 'pg';
 import type { Article, EventRecord, Mention, SourceRef } from '../../core/types.js';
 import { eventKey, mergeMentions, planLinks, siblingKey, sourceRef } from '../../merge/cluster.js';
-import { applyEdit, applyOverrides, recordChanges, reviewedRecord, type Override } from '../../merge/edits.js';
+import { applyEdit, applyOverrides, recordChanges, reviewedRecord, type FieldChange, type Override } from '../../merge/edits.js';
 import { regionValues } from '../../resolve/regions.js';
 import { doubtOf } from '../../review/doubt.js';
 import { PUBLISHED_STATUSES } from '../../review/status.js';
@@ -34,6 +34,13 @@ import {
   type EventFilter,
   type EventPage,
   type HistoryAction,
+  type HistoryEntry,
+  type MergeRequest,
+  type MergeResult,
+  type SplitRequest,
+  type SplitResult,
+  type UndoRequest,
+  type UndoResult,
   type MentionView,
   type Neighbour,
   type PageRequest,
@@ -48,24 +55,29 @@ import {
   type StoreEffects,
 } from '../repository.js';
 import type { OpenOptions, Store } from '../store.js';
+import { PgEditor } from './edits.js';
 import { PG_MIGRATIONS } from './migrations.js';
 
-type Changed = SaveOutcome['changed'][number];
-type Db = pg.Pool | pg.PoolClient;
+export type Changed = SaveOutcome['changed'][number];
+export type Db = pg.Pool | pg.PoolClient;
 
 /** An event's row as rebuilds and human actions read it. */
-interface EventRow {
+export interface EventRow {
   id: string;
   event_key: string;
   revision: number;
   record: string;
 }
 
-/** What a revision records besides the record: who (null: the machine), the action and why. */
-interface RevisionEntry {
+/** What a revision records besides the record: who (null: the machine), the action, why, and its change. */
+export interface RevisionEntry {
   action: HistoryAction;
   by: string | null;
   reason: string;
+  /** changes beside the record's own fields (merged_into, merged_from, split_to, split_from) */
+  extra?: FieldChange[];
+  /** the merge, split or undo (event_changes) this revision belongs to */
+  changeId?: number | null;
 }
 
 /** Error codes after which a whole transaction is run again: a deadlock between key locks, a serialization failure. */
@@ -183,7 +195,7 @@ export class PgStore implements Store {
    * Runs `fn` in one transaction on one connection; a deadlock or a serialization failure rolls it back and runs
    * it again (up to ATTEMPTS times), any other error rolls it back and is thrown.
    */
-  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const c = await this.pool.connect();
       try {
@@ -201,11 +213,11 @@ export class PgStore implements Store {
     }
   }
 
-  private async rows<T>(db: Db, sql: string, args: unknown[] = []): Promise<T[]> {
+  async rows<T>(db: Db, sql: string, args: unknown[] = []): Promise<T[]> {
     return (await db.query(sql, args)).rows as T[];
   }
 
-  private async one<T>(db: Db, sql: string, args: unknown[] = []): Promise<T | null> {
+  async one<T>(db: Db, sql: string, args: unknown[] = []): Promise<T | null> {
     return ((await db.query(sql, args)).rows[0] as T | undefined) ?? null;
   }
 
@@ -213,7 +225,7 @@ export class PgStore implements Store {
    * Takes the transaction-level advisory lock of each event key, in sorted order (so two writers never wait on each
    * other in a circle; a circle through merged events is a deadlock PostgreSQL breaks and tx retries).
    */
-  private async lockKeys(c: pg.PoolClient, keys: Iterable<string>): Promise<void> {
+  async lockKeys(c: pg.PoolClient, keys: Iterable<string>): Promise<void> {
     for (const k of [...new Set(keys)].sort()) await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [k]);
   }
 
@@ -297,7 +309,7 @@ export class PgStore implements Store {
   }
 
   /** The record of the event under `key` rebuilt from its mentions with the human values laid over, and the row it replaces. */
-  private async rebuild(c: pg.PoolClient, key: string, source: string | null): Promise<{ record: EventRecord; existing: EventRow | null; before: EventRecord | null } | null> {
+  async rebuild(c: pg.PoolClient, key: string, source: string | null): Promise<{ record: EventRecord; existing: EventRow | null; before: EventRecord | null } | null> {
     const machine = await this.machineRecord(c, key);
     if (!machine) return null;
     const existing = await this.one<EventRow>(c, 'SELECT id, event_key, revision, record FROM events WHERE event_key = $1', [key]);
@@ -310,7 +322,7 @@ export class PgStore implements Store {
   }
 
   /** The record the machine builds for the event under `key` from the mentions it owns (mergeMentions), or null. */
-  private async machineRecord(c: Db, key: string): Promise<EventRecord | null> {
+  async machineRecord(c: Db, key: string): Promise<EventRecord | null> {
     const keys = await this.ownedKeys(c, key);
     const rows = await this.rows<{ data: string; id: string; name: string; url: string | null; title: string | null; publisher: string | null; published: string | null }>(
       c,
@@ -333,16 +345,16 @@ export class PgStore implements Store {
     return mergeMentions(key, mentions, sources, copyOf, links);
   }
 
-  private async ownedKeys(c: Db, key: string): Promise<string[]> {
+  async ownedKeys(c: Db, key: string): Promise<string[]> {
     const keys = (await this.rows<{ event_key: string }>(c, OWNED_KEYS, [key])).map((r) => r.event_key);
     return keys.length ? keys : [key];
   }
 
-  private async standing(c: Db, column: 'id' | 'event_key', value: string): Promise<{ id: string; event_key: string } | null> {
+  async standing(c: Db, column: 'id' | 'event_key', value: string): Promise<{ id: string; event_key: string } | null> {
     return this.one(c, STANDING.replace('%COLUMN%', column), [value]);
   }
 
-  private async overridesOf(c: Db, id: string): Promise<Override[]> {
+  async overridesOf(c: Db, id: string): Promise<Override[]> {
     const rows = await this.rows<{ field: Override['field']; value: string; machine: string }>(
       c,
       'SELECT field, value, machine FROM event_overrides WHERE event_id = $1 ORDER BY field COLLATE "C"',
@@ -351,7 +363,7 @@ export class PgStore implements Store {
     return rows.map((r) => ({ field: r.field, value: JSON.parse(r.value) as unknown, machine: JSON.parse(r.machine) as unknown }));
   }
 
-  private async liveRow(c: Db, id: string): Promise<EventRow | null> {
+  async liveRow(c: Db, id: string): Promise<EventRow | null> {
     return this.one<EventRow>(c, 'SELECT id, event_key, revision, record FROM events WHERE id = $1 AND merged_into IS NULL', [id]);
   }
 
@@ -359,7 +371,7 @@ export class PgStore implements Store {
    * The event `id` for a person's action, with its key's lock held: read, locked, then read again (an ingest may
    * have changed it while this waited). Null when it is unknown or merged away.
    */
-  private async lockedRow(c: pg.PoolClient, id: string): Promise<EventRow | null> {
+  async lockedRow(c: pg.PoolClient, id: string): Promise<EventRow | null> {
     const first = await this.liveRow(c, id);
     if (!first) return null;
     await this.lockKeys(c, [first.event_key]);
@@ -367,7 +379,7 @@ export class PgStore implements Store {
   }
 
   /** Stores `record` as the next revision of the event under `key`: the row, its search row and a revision with its field changes. */
-  private async writeEvent(c: pg.PoolClient, key: string, existing: EventRow | null, before: EventRecord | null, record: EventRecord, now: string, entry: RevisionEntry): Promise<Changed> {
+  async writeEvent(c: pg.PoolClient, key: string, existing: EventRow | null, before: EventRecord | null, record: EventRecord, now: string, entry: RevisionEntry): Promise<Changed> {
     const revision = existing ? existing.revision + 1 : 1;
     const stored: EventRecord = { ...record, revision };
     const json = JSON.stringify(stored);
@@ -384,11 +396,28 @@ export class PgStore implements Store {
       );
     }
     await this.writeSearchRow(c, stored);
-    await c.query(
-      'INSERT INTO event_revisions (event_id, revision, record, reason, created_at, action, by_user, changes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-      [stored.id, revision, entry.action === 'ingest' ? json : '', entry.reason, now, entry.action, entry.by, JSON.stringify(recordChanges(before, stored))],
-    );
+    await this.addRevision(c, stored.id, revision, entry.action === 'ingest' ? json : '', now, entry, [...(entry.extra ?? []), ...recordChanges(before, stored)]);
     return { id: stored.id, revision, created: !existing };
+  }
+
+  /** A revision row: `record` is the whole record for the machine's rebuilds, '' for a person's action (its changes say it all). */
+  async addRevision(c: pg.PoolClient, id: string, revision: number, record: string, now: string, entry: RevisionEntry, changes: FieldChange[]): Promise<void> {
+    await c.query(
+      'INSERT INTO event_revisions (event_id, revision, record, reason, created_at, action, by_user, changes, change_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+      [id, revision, record, entry.reason, now, entry.action, entry.by, JSON.stringify(changes), entry.changeId ?? null],
+    );
+  }
+
+  /**
+   * Takes an event out of every list as merged into `into` (a merge, or an undone split): its row stays, for its
+   * history and for its key, which later mentions follow to the event that stands.
+   */
+  async retire(c: pg.PoolClient, row: EventRow, into: string, now: string, entry: RevisionEntry): Promise<void> {
+    const revision = row.revision + 1;
+    const record = { ...(JSON.parse(row.record) as EventRecord), revision };
+    await c.query('UPDATE events SET merged_into = $1, revision = $2, record = $3, updated_at = $4 WHERE id = $5', [into, revision, JSON.stringify(record), now, row.id]);
+    await c.query('DELETE FROM event_search WHERE event_seq = (SELECT seq FROM events WHERE id = $1)', [row.id]);
+    await this.addRevision(c, row.id, revision, '', now, entry, entry.extra ?? []);
   }
 
   /** Keeps the event's search row (filters, sort key, full text, review state, queue doubt) in step with its record. */
@@ -490,8 +519,9 @@ export class PgStore implements Store {
     return (await this.rows<{ region: string }>(this.pool, 'SELECT DISTINCT region FROM event_search WHERE region IS NOT NULL ORDER BY region')).map((r) => r.region);
   }
 
-  async getEvent(id: string): Promise<EventRecord | null> {
-    const row = await this.liveRow(this.pool, id);
+  /** The event `id` as it stands (read on `c` inside a transaction, to see its own writes). */
+  async getEvent(id: string, c: Db = this.pool): Promise<EventRecord | null> {
+    const row = await this.liveRow(c, id);
     return row ? (JSON.parse(row.record) as EventRecord) : null;
   }
 
@@ -595,6 +625,35 @@ export class PgStore implements Store {
       const changed = await this.writeEvent(c, row.event_key, row, before, out.record, now, { action: 'edit', by: req.user, reason: humanReason('edit', req.user, req.reason) });
       return { outcome: 'edited', record: { ...out.record, revision: changed.revision } };
     });
+  }
+
+  private editorOf: PgEditor | null = null;
+
+  /** Merges, splits, undo and history (src/store/pg/edits.ts), on this store's transactions. */
+  private editor(): PgEditor {
+    this.editorOf ??= new PgEditor(this, () => this.effects.now());
+    return this.editorOf;
+  }
+
+  /** The pool, for reads outside a transaction (src/store/pg/edits.ts). */
+  get reader(): pg.Pool {
+    return this.pool;
+  }
+
+  mergeEvents(req: MergeRequest): Promise<MergeResult> {
+    return this.editor().merge(req);
+  }
+
+  splitEvent(id: string, req: SplitRequest): Promise<SplitResult> {
+    return this.editor().split(id, req);
+  }
+
+  undoChange(id: string, req: UndoRequest): Promise<UndoResult> {
+    return this.editor().undo(id, req);
+  }
+
+  eventHistory(id: string): Promise<HistoryEntry[] | null> {
+    return this.editor().history(id);
   }
 
   async eventMentions(id: string): Promise<MentionView[] | null> {
