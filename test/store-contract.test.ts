@@ -240,6 +240,48 @@ function contract(backend: Backend): void {
     assert.equal(after.sources.length, 3);
   });
 
+  it('merges, splits and undoes, and lists every revision in the history', async () => {
+    const LATE = 'Library supporters rallied again in Akron, Ohio, on Tuesday, March 3, 2026. (Another made-up test article.)';
+    await save(store, 'keene3', 'About 30 people rallied in Keene, New Hampshire, on Tuesday, March 3, 2026, for the library. (A made-up test article.)');
+    await save(store, 'akron3', 'About 20 people rallied in Akron, Ohio, on Tuesday, March 3, 2026, for the library. (A made-up test article.)');
+    const [keene, akron] = await store.listEvents({ from: '2026-03-03', to: '2026-03-03' });
+    assert.deepEqual([keene!.locality, akron!.locality], ['Keene', 'Akron']);
+    const ask = { reason: 'one rally', user: 'ed' };
+    assert.equal((await store.mergeEvents({ ids: [keene!.id, keene!.id], ...ask })).outcome, 'invalid');
+    const merged = await store.mergeEvents({ ids: [keene!.id, akron!.id], ...ask });
+    assert.equal(merged.outcome, 'merged');
+    assert.equal(await store.getEvent(akron!.id), null);
+    assert.equal(await store.resolveMerged(akron!.id), keene!.id);
+    assert.deepEqual(await store.mergeEvents({ ids: [keene!.id, akron!.id], ...ask }), { outcome: 'not-found', id: akron!.id });
+    // a later article of the merged event's place and day joins the event that stands
+    await save(store, 'akron3b', LATE);
+    const joined = (await store.getEvent(keene!.id))!;
+    assert.equal(joined.sources.length, 3);
+    const mentions = (await store.eventMentions(keene!.id))!;
+    const late = mentions.find((m) => m.article.id === read('akron3b', LATE).article.id)!;
+    const all = await store.splitEvent(keene!.id, { mentions: mentions.map((m) => m.id), reason: 'x', revision: joined.revision, user: 'ed' });
+    assert.equal((all as { field?: string }).field, 'mentions');
+    const split = await store.splitEvent(keene!.id, { mentions: [late.id], reason: 'a second rally', revision: joined.revision, user: 'ed' });
+    assert.equal(split.outcome, 'split');
+    if (split.outcome !== 'split') return;
+    assert.deepEqual([split.event.sources.length, split.from.sources.length], [1, 2]);
+    const history = (await store.eventHistory(keene!.id))!;
+    assert.deepEqual(history.map((h) => h.action), ['split', 'ingest', 'merge', 'ingest']);
+    assert.equal(history[0]!.reason, 'a second rally');
+    // the split depends on the merge: the merge cannot be undone first
+    assert.equal(history[2]!.undo, null);
+    const undoSplit = await store.undoChange(keene!.id, { change: history[0]!.undo!.id, reason: 'one rally after all', user: 'ed' });
+    assert.equal(undoSplit.outcome, 'undone');
+    assert.equal((await store.getEvent(keene!.id))!.sources.length, 3);
+    assert.equal((await store.undoChange(keene!.id, { change: history[0]!.undo!.id, reason: 'again', user: 'ed' })).outcome, 'refused');
+    const mergeChange = (await store.eventHistory(keene!.id))!.find((h) => h.action === 'merge')!.undo!.id;
+    assert.equal((await store.undoChange(keene!.id, { change: mergeChange, reason: 'two rallies', user: 'ed' })).outcome, 'undone');
+    assert.equal((await store.getEvent(akron!.id))!.sources.length, 2);
+    assert.equal((await store.getEvent(keene!.id))!.sources.length, 1);
+    assert.equal(await store.eventHistory('0000000000000000'), null);
+    assert.equal((await store.undoChange(keene!.id, { change: 1.5, reason: 'x', user: 'ed' })).outcome, 'invalid');
+  });
+
   it('makes one event with both sources when two connections save reports of the same place and day at once', async () => {
     const other = await backend.open();
     try {
@@ -411,5 +453,11 @@ describe('SQLite and PostgreSQL answer alike for the same articles', { skip: NO_
     assert.deepEqual(vb, va);
     const [la, lb] = await both((s) => s.listEvents({ verifiedOnly: true }));
     assert.deepEqual(lb, la);
+    const [keene] = await stores[0]!.listEvents({ locality: 'Keene' });
+    const [akron] = await stores[0]!.listEvents({ locality: 'Akron' });
+    const [ma, mb] = await both((s) => s.mergeEvents({ ids: [keene!.id, akron!.id], reason: 'same', user: 'ed' }));
+    assert.deepEqual(mb, ma);
+    const [ha, hb] = await both((s) => s.eventHistory(keene!.id));
+    assert.deepEqual(hb, ha);
   });
 });
