@@ -168,7 +168,11 @@ export interface RevisionRow {
   change_id: number | null;
 }
 
-/** How a revision reads in an event's history; `canUndo` says whether a change (a merge's or a split's id) can still be undone. */
+/**
+ * How a revision reads in an event's history; `canUndo` says whether a change (a merge's or a split's id) can still
+ * be undone. (The PostgreSQL store's: SQLite's history is left to the branch that stores revisions as changes only,
+ * after which both should read revisions through one function here.)
+ */
 export function historyEntry(r: RevisionRow, canUndo: (change: number) => boolean): HistoryEntry {
   return {
     revision: r.revision,

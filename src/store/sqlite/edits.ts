@@ -19,8 +19,8 @@ import type {
   UndoResult,
 } from '../repository.js';
 import type { EventRow, RevisionEntry, SqliteRepository } from './index.js';
-import { humanReason } from './migrations.js';
-import { historyEntry, mentionView, type RevisionRow } from '../records.js';
+import { humanReason, reasonGiven } from './migrations.js';
+import { mentionView } from '../records.js';
 
 type Changed = SaveOutcome['changed'][number];
 
@@ -221,7 +221,7 @@ export class EventEditor {
     if (this.sql('SELECT 1 FROM events WHERE id = ?').get(id) === undefined) return null;
     const rows = this.sql(
       'SELECT revision, created_at, by_user, action, reason, changes, change_id FROM event_revisions WHERE event_id = ? ORDER BY revision DESC',
-    ).all(id) as RevisionRow[];
+    ).all(id) as Array<{ revision: number; created_at: string; by_user: string | null; action: HistoryAction; reason: string; changes: string; change_id: number | null }>;
     const undoable = new Map<number, boolean>();
     const canUndo = (change: number): boolean => {
       if (!undoable.has(change)) {
@@ -230,6 +230,14 @@ export class EventEditor {
       }
       return undoable.get(change)!;
     };
-    return rows.map((r) => historyEntry(r, canUndo));
+    return rows.map((r) => ({
+      revision: r.revision,
+      at: r.created_at,
+      by: r.by_user,
+      action: r.action,
+      reason: reasonGiven(r.reason, r.by_user),
+      changes: JSON.parse(r.changes) as FieldChange[],
+      undo: (r.action === 'merge' || r.action === 'split') && r.change_id !== null && canUndo(r.change_id) ? { id: r.change_id } : null,
+    }));
   }
 }
