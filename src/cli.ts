@@ -17,6 +17,7 @@ import { geocodeOutput } from './resolve/geocode.js';
 import { regionFilter, unknownRegionMessage } from './resolve/regions.js';
 import type { LiveStore } from './store/live.js';
 import type { EventFilter, Repository } from './store/repository.js';
+import { isPostgresUrl } from './store/store.js';
 import type { DrainSummary, Watcher, WatchOptions } from './live/watch.js';
 import type { GoldArticle } from './eval.js';
 import { localDay } from './core/planned.js';
@@ -26,7 +27,10 @@ import { toGeoJson } from './serve/export/geojson.js';
 
 // The store, the fetcher, the watcher and the scorer are imported by the commands that use them: `turnout
 // extract` starts without loading them.
-const openStore = async (path: string): Promise<Repository> => (await import('./store/sqlite/index.js')).openStore(path);
+const openStore = async (path: string): Promise<Repository> => {
+  if (isPostgresUrl(path)) throw new UsageError('a PostgreSQL store (postgres://...) serves only "turnout migrate" so far: give --db a SQLite file for this command');
+  return (await import('./store/sqlite/index.js')).openStore(path);
+};
 
 const VERSION = '0.1.0';
 const INPUT_EXTS = new Set(['.txt', '.html', '.htm', '.md']);
@@ -52,9 +56,11 @@ Commands:
                         POST signed JSON to a URL for each new or updated event
   users add|list|remove|token
                         manage accounts (admin, editor, viewer) and their API tokens
+  migrate               bring the store's schema up to date (SQLite file or PostgreSQL server)
 
 Run "turnout <command> --help" for a command's options.
-The store is ./turnout.db unless --db FILE or TURNOUT_DB says otherwise.`,
+The store is ./turnout.db unless --db FILE or TURNOUT_DB says otherwise. A postgres:// URL there names a
+PostgreSQL server instead: so far only "turnout migrate" works with one.`,
   ingest: `Usage: turnout ingest PATH... [--db FILE] [--url URL] [--published YYYY-MM-DD]
 
 Reads .txt, .html, .htm and .md files (directories are searched recursively; - reads stdin), extracts
@@ -165,6 +171,16 @@ ends their browser sessions.
 "Authorization: Bearer TOKEN" (GET /api/me says who it stands for). A name is 1 to 64 characters with no
 control characters. Exit code 1 for bad input (unknown role or user, a name already taken).`,
 };
+
+HELP.migrate = `Usage: turnout migrate [--db FILE|URL]
+
+Applies every schema migration the store lacks, then prints the schema version it is at. --db (or TURNOUT_DB)
+is a SQLite file (./turnout.db by default; created when missing) or a PostgreSQL server as
+postgres://USER@HOST:PORT/DATABASE (its tables go in the schema "public"). Both backends number their
+migrations alike: version N is the same schema on either. Every command that opens a SQLite store applies its
+migrations too; PostgreSQL serves no other command yet. Safe to run again, and from several processes at once
+(they wait for each other). Exit code 0 when the store is up to date, 2 when it cannot be opened, 1 for a
+usage error.`;
 
 interface Args {
   positional: string[];
@@ -971,7 +987,37 @@ function superviseWatch(a: Args): { stop(): Promise<void> } {
   };
 }
 
+/** Opens the store (SQLite or PostgreSQL), which applies its migrations, and reports the schema version. */
+async function cmdMigrate(a: Args): Promise<number> {
+  if (a.positional.length) throw new UsageError('migrate takes no arguments (the store is --db FILE|URL or TURNOUT_DB)');
+  const address = dbPath(a);
+  const where = isPostgresUrl(address) ? 'the PostgreSQL store' : address;
+  try {
+    let version: number;
+    let applied: number[] | null = null;
+    if (isPostgresUrl(address)) {
+      const { openPgStore } = await import('./store/pg/index.js');
+      const store = await openPgStore(address);
+      applied = store.applied;
+      version = await store.schemaVersion();
+      await store.close();
+    } else {
+      const { SqliteRepository } = await import('./store/sqlite/index.js');
+      const repo = new SqliteRepository(address);
+      version = repo.handle.prepare('SELECT max(version) FROM schema_migrations').pluck().get() as number;
+      repo.close();
+    }
+    const done = applied === null ? '' : applied.length ? `applied ${applied.join(', ')}; ` : 'nothing to apply; ';
+    process.stdout.write(`turnout: ${where}: ${done}schema version ${version}\n`);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`turnout: cannot migrate ${where}: ${(e as Error).message}\n`);
+    return 2;
+  }
+}
+
 const COMMANDS: Record<string, (a: Args) => number | Promise<number>> = {
+  migrate: cmdMigrate,
   serve: cmdServe,
   fetch: cmdFetch,
   sources: cmdSources,

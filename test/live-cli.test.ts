@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { openStore } from '../src/store/sqlite/index.js';
 import { makeArticle } from './helpers/corpus.js';
 import { startServer, type TestServer } from './helpers/http-server.js';
-import { REPO_ROOT, tempDir } from './helpers/shared.js';
+import { REPO_ROOT, servedUrl, tempDir } from './helpers/shared.js';
 
 const CLI = join(REPO_ROOT, 'src', 'cli.ts');
 
@@ -125,15 +125,7 @@ describe('live-record commands', () => {
           cwd: REPO_ROOT,
           env: { ...process.env, TURNOUT_POLITENESS_MS: '0', TURNOUT_ALLOW_HOSTS: base.host },
         });
-        const url = await new Promise<string>((resolve, reject) => {
-          let out = '';
-          p.stdout.on('data', (d) => {
-            out += d;
-            const m = /at (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-            if (m) resolve(m[1]!);
-          });
-          p.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-        });
+        const url = await servedUrl(p);
         let total = 0;
         for (let i = 0; i < 60 && total === 0; i++) {
           await new Promise((r) => setTimeout(r, 100));
@@ -157,15 +149,7 @@ describe('live-record commands', () => {
     const store = join(tempDir(), 'turnout.db');
     assert.equal((await turnout(['ingest', join(REPO_ROOT, 'samples'), '--db', store])).code, 0);
     const p = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--db', store, '--port', '0', '--workers', '2', '--no-watch'], { cwd: REPO_ROOT });
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      p.stdout.on('data', (d) => {
-        out += d;
-        const m = /at (http:\/\/127\.0\.0\.1:\d+)\/.*2 server processes/.exec(out);
-        if (m) resolve(m[1]!);
-      });
-      p.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-    });
+    const url = await servedUrl(p, /at (http:\/\/127\.0\.0\.1:\d+)\/.*2 server processes/);
     const totals = await Promise.all(Array.from({ length: 8 }, async () => ((await (await fetch(`${url}/api/events`)).json()) as { total: number }).total));
     const stored = openStore(store);
     const expected = stored.counts().events;

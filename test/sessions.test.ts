@@ -13,7 +13,7 @@ import { openApiDocument } from '../src/serve/openapi.js';
 import { startServer, type RunningServer } from '../src/serve/server.js';
 import type { Repository } from '../src/store/repository.js';
 import { openStore } from '../src/store/sqlite/index.js';
-import { REPO_ROOT, tempDir } from './helpers/shared.js';
+import { REPO_ROOT, servedUrl, tempDir } from './helpers/shared.js';
 
 type Json = any;
 
@@ -376,15 +376,7 @@ describe('turnout serve --trust-proxy', () => {
     assert.equal(added.status, 0, added.stderr);
     const p = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--db', db, '--port', '0', '--no-watch', '--trust-proxy'], { cwd: REPO_ROOT });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        p.stdout.on('data', (d) => {
-          out += d;
-          const m = /at (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-          if (m) resolve(m[1]!);
-        });
-        p.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-      });
+      const url = await servedUrl(p);
       const r = await send(url, '/api/session', { method: 'POST', body: { name: 'ed', password: PASSWORD }, headers: { 'x-forwarded-proto': 'https' } });
       assert.equal(r.status, 200);
       assert.ok(attributes(r.setCookie!).has('secure'), r.setCookie!);

@@ -211,3 +211,43 @@ export function recordChanges(before: EventRecord | null, after: EventRecord): F
   }
   return out;
 }
+
+/** What an editor's changes come to: the record to store and the human values to keep, or the rule they break. */
+export type EditOutcome =
+  | { outcome: 'invalid'; field: string; message: string }
+  | { outcome: 'edited'; record: EventRecord; keep: Override[] };
+
+/**
+ * An editor's changes laid over the record (any store): `machine` is the record rebuilt from the mentions, `before`
+ * the stored one, `stored` its human values so far. The changed fields (with their pairs) become human values with
+ * the machine's value as their baseline; the record is "edited" by `user` (a rejection stands) and the disputes of
+ * the changed fields are settled.
+ */
+export function applyEdit(machine: EventRecord, before: EventRecord, stored: Override[], requested: EventChanges, user: string, now: string): EditOutcome {
+  const changes = withPairs(requested, before);
+  const overrides = new Map(stored.map((o) => [o.field, o]));
+  for (const [field, value] of Object.entries(changes) as Array<[EditableField, unknown]>) {
+    overrides.set(field, { field, value, machine: overrides.get(field)?.machine ?? machine[field] });
+  }
+  const { record } = applyOverrides(machine, [...overrides.values()], before, null);
+  const broken = recordRuleBroken(record, Object.keys(requested));
+  if (broken) return { outcome: 'invalid', field: `changes.${broken.field}`, message: `changes.${broken.message}` };
+  const edited: EventRecord = {
+    ...record,
+    // a rejection stands until an editor verifies the event; any other state becomes "edited"
+    ...(record.review_status === 'rejected' ? {} : { review_status: 'edited', reviewed_by: user, reviewed_at: now }),
+    disputes: record.disputes.filter((d) => !(d.field in changes)),
+  };
+  return { outcome: 'edited', record: edited, keep: (Object.keys(changes) as EditableField[]).map((f) => overrides.get(f)!) };
+}
+
+/** The record an editor verified or rejected: verifying settles every dispute (the record stands as it is). */
+export function reviewedRecord(before: EventRecord, action: 'verify' | 'reject', user: string, now: string): EventRecord {
+  return {
+    ...before,
+    review_status: action === 'verify' ? 'verified' : 'rejected',
+    reviewed_by: user,
+    reviewed_at: now,
+    disputes: action === 'verify' ? [] : before.disputes,
+  };
+}

@@ -15,13 +15,15 @@ import {
   placeLabel,
   regionName,
   sizeParts,
+  reviewBadge,
   sizePlain,
 } from './format.ts';
+import { History, whenText } from './History.tsx';
 import { MiniMap } from './MiniMap.tsx';
-import { onLinkClick } from './router.ts';
+import { navigate, onLinkClick } from './router.ts';
 import { SourceLine } from './Sources.tsx';
 
-interface Row {
+export interface Row {
   key: string;
   label: string;
   value: ComponentChildren;
@@ -60,7 +62,8 @@ function statusText(e: EventRecord): string {
   return plannedAndPast(e) || plannedAndReported(e) ? s : `${s} (had not happened when reported)`;
 }
 
-function rows(e: EventRecord): Row[] {
+/** The record's fields as labelled rows, in the order the event page (and the review queue) list them. */
+export function recordRows(e: EventRecord): Row[] {
   const known = e.date_precision === 'day' ? '' : ` (the sources give only the ${e.date_precision})`;
   const arrests = e.arrests != null ? `${e.arrests.toLocaleString('en-US')} ${e.arrests === 1 ? 'person' : 'people'}${e.arrests_text && e.arrests_text !== String(e.arrests) ? ` (reported: ${e.arrests_text})` : ''}` : e.arrests_text ? `${e.arrests_text} (no exact count)` : null;
   return [
@@ -136,22 +139,28 @@ function fieldValue(f: string, e: EventRecord, quote: string): string | null {
   }
 }
 
+/** A quote as text, with the words that gave each of `fields`'s values marked. */
+export function MarkedQuote({ quote, fields, e }: { quote: string; fields: string[]; e: EventRecord }) {
+  return (
+    <blockquote>
+      {highlight(quote, fields, e).map((p, i) =>
+        p.fields ? (
+          <mark key={i} data-fields={p.fields.join(' ')} title={p.fields.map(fieldLabel).join(', ')}>
+            {p.text}
+          </mark>
+        ) : (
+          p.text
+        ),
+      )}
+    </blockquote>
+  );
+}
+
 function QuoteCard({ g, n, e, sources, number }: { g: QuoteGroup; n: number; e: EventRecord; sources: Map<string, SourceRef>; number: Map<string, number> }) {
-  const pieces = highlight(g.quote, g.fields, e);
   return (
     <li class="quote-card" id={`q-${n}`} data-fields={g.fields.join(' ')}>
       <figure class="quote">
-        <blockquote>
-          {pieces.map((p, i) =>
-            p.fields ? (
-              <mark key={i} data-fields={p.fields.join(' ')} title={p.fields.map(fieldLabel).join(', ')}>
-                {p.text}
-              </mark>
-            ) : (
-              p.text
-            ),
-          )}
-        </blockquote>
+        <MarkedQuote quote={g.quote} fields={g.fields} e={e} />
         <figcaption>
           <SourceList ids={g.sources} sources={sources} number={number} />
         </figcaption>
@@ -214,7 +223,36 @@ function Conflict({ e, field, sources, number }: { e: EventRecord; field: 'size'
   );
 }
 
-export function EventView({ id }: { id: string }) {
+const EVENT_ID = /^[0-9a-f]{16}$/;
+
+/** The badge an editor's review earned ("Verified", "Edited"), or null. */
+export function ReviewBadge({ e }: { e: EventRecord }) {
+  const word = reviewBadge(e.review_status);
+  if (!word) return null;
+  return (
+    <span class={`review-badge review-${e.review_status}`} data-review={e.review_status}>
+      {word}
+    </span>
+  );
+}
+
+/** Whether and by whom the record was reviewed, in a line under the title. */
+function ReviewLine({ e }: { e: EventRecord }) {
+  const by = e.reviewed_by ? ` by ${e.reviewed_by}${e.reviewed_at ? ` on ${whenText(e.reviewed_at)}` : ''}` : '';
+  if (e.review_status === 'unreviewed') return <p class="review-line muted small">Not yet checked by an editor.</p>;
+  const words: Record<Exclude<EventRecord['review_status'], 'unreviewed'>, string> = {
+    verified: `Checked against the sources${by}.`,
+    edited: `Corrected by an editor${by}; the history below has the machine's values.`,
+    rejected: `Rejected${by}: not listed on the map or in the downloads.`,
+  };
+  return (
+    <p class="review-line small">
+      <ReviewBadge e={e} /> {words[e.review_status]}
+    </p>
+  );
+}
+
+export function EventView({ id, search = '' }: { id: string; search?: string }) {
   const [event, setEvent] = useState<EventRecord | null>(null);
   const [error, setError] = useState<{ status: number; message: string } | null>(null);
 
@@ -225,6 +263,11 @@ export function EventView({ id }: { id: string }) {
     api
       .event(id, ctl.signal)
       .then((e) => {
+        // an id merged into another: the API answers with the survivor, whose page this becomes
+        if (e.id !== id && EVENT_ID.test(e.id)) {
+          navigate(`/event/${encodeURIComponent(e.id)}?merged_from=${encodeURIComponent(id)}`, { replace: true });
+          return;
+        }
         setEvent(e);
         document.title = `${placeLabel(e.locality, e.region, e.country)}, ${eventDate(e.date, e.date_precision)} · Turnout`;
       })
@@ -267,6 +310,7 @@ export function EventView({ id }: { id: string }) {
   const quotesOf = (field: string) => groups.map((g, i) => (g.fields.includes(fieldKey(field)) ? i + 1 : 0)).filter((n) => n > 0);
   const where = placeLabel(event.locality, event.region, event.country);
   const planned = plannedText(event);
+  const mergedFrom = new URLSearchParams(search).get('merged_from');
 
   return (
     <article class="page event-page" data-event-id={event.id}>
@@ -275,6 +319,12 @@ export function EventView({ id }: { id: string }) {
         {where}
         <span class="subtitle">{eventDate(event.date, event.date_precision)}</span>
       </h1>
+      {mergedFrom && EVENT_ID.test(mergedFrom) && mergedFrom !== event.id && (
+        <p class="merged-note" role="note">
+          Event <code>{mergedFrom}</code> was merged into this one.
+        </p>
+      )}
+      <ReviewLine e={event} />
       {planned && (
         <p class={plannedAndPast(event) ? 'planned-banner planned-past' : 'planned-banner'} role="note">
           <strong>{planned.charAt(0).toUpperCase() + planned.slice(1)}</strong>
@@ -302,7 +352,7 @@ export function EventView({ id }: { id: string }) {
         <section class="record" aria-labelledby="record-heading">
           <h2 id="record-heading">The record</h2>
           <dl class="fields">
-            {rows(event).map((r) => {
+            {recordRows(event).map((r) => {
               const empty = r.value == null || r.value === '';
               // an empty row is worth a line only where its absence is news (no size, no arrests reported)
               if (empty && r.key !== 'size' && r.key !== 'arrests') return null;
@@ -381,9 +431,10 @@ export function EventView({ id }: { id: string }) {
           ))}
         </ol>
         <p class="muted small">
-          Record id <code>{event.id}</code> · <a href={`/api/events/${encodeURIComponent(event.id)}`}>JSON</a>
+          Record id <code>{event.id}</code> · revision {event.revision} · <a href={`/api/events/${encodeURIComponent(event.id)}`}>JSON</a>
         </p>
       </section>
+      <History event={event} onChanged={setEvent} />
     </article>
   );
 }

@@ -1,6 +1,6 @@
 // The filter form. Selects and dates apply at once; the text search applies on submit.
 import { useEffect, useState } from 'preact/hooks';
-import type { StatsRow } from './api.ts';
+import { api, type StatsRow } from './api.ts';
 import { isFiltered, type Filters } from './filters.ts';
 import { formatNumber, STATE_NAMES, regionName } from './format.ts';
 
@@ -9,9 +9,28 @@ export interface Options {
   macroevents: StatsRow[];
 }
 
+/** The filter choices: every region and macro-event in the store, with counts (empty until the API answers). */
+export function useFilterOptions(): Options {
+  const [options, setOptions] = useState<Options>({ regions: [], macroevents: [] });
+  useEffect(() => {
+    const ctl = new AbortController();
+    const none = new URLSearchParams();
+    Promise.all([api.stats('region', none, ctl.signal), api.stats('macroevent', none, ctl.signal)])
+      .then(([r, m]) => setOptions({ regions: r.rows, macroevents: m.rows }))
+      .catch(() => undefined);
+    return () => ctl.abort();
+  }, []);
+  return options;
+}
+
 const EMPTY: Filters = { from: '', to: '', region: '', status: '', macroevent: '', q: '' };
 
-export function FilterBar({ filters, options, onChange }: { filters: Filters; options: Options; onChange: (patch: Partial<Filters>) => void }) {
+/**
+ * The filters, applied through onChange. `hide` leaves out controls a page's API does not take (the review queue
+ * filters by date, region and day of action only).
+ */
+export function FilterBar({ filters, options, onChange, hide = [], label = 'Filter demonstrations' }: { filters: Filters; options: Options; onChange: (patch: Partial<Filters>) => void; hide?: ('q' | 'status')[]; label?: string }) {
+  const shown = (k: 'q' | 'status') => !hide.includes(k);
   const [q, setQ] = useState(filters.q);
   useEffect(() => setQ(filters.q), [filters.q]);
 
@@ -31,16 +50,18 @@ export function FilterBar({ filters, options, onChange }: { filters: Filters; op
       <form
         class="filters"
         role="search"
-        aria-label="Filter demonstrations"
+        aria-label={label}
         onSubmit={(e) => {
           e.preventDefault();
           onChange({ q: q.trim() });
         }}
       >
-        <div class="field-q">
-          <label for="f-q">Search</label>
-          <input id="f-q" name="q" type="search" value={q} placeholder="Words in titles, claims, quotes" onInput={(e) => setQ(e.currentTarget.value)} />
-        </div>
+        {shown('q') && (
+          <div class="field-q">
+            <label for="f-q">Search</label>
+            <input id="f-q" name="q" type="search" value={q} placeholder="Words in titles, claims, quotes" onInput={(e) => setQ(e.currentTarget.value)} />
+          </div>
+        )}
         <div>
           <label for="f-region">Region</label>
           <select id="f-region" name="region" value={filters.region} onChange={(e) => onChange({ region: e.currentTarget.value })}>
@@ -68,14 +89,16 @@ export function FilterBar({ filters, options, onChange }: { filters: Filters; op
             )}
           </select>
         </div>
-        <div>
-          <label for="f-status">Status</label>
-          <select id="f-status" name="status" value={filters.status} onChange={(e) => onChange({ status: e.currentTarget.value })}>
-            <option value="">Any</option>
-            <option value="occurred">Occurred</option>
-            <option value="planned">Planned</option>
-          </select>
-        </div>
+        {shown('status') && (
+          <div>
+            <label for="f-status">Status</label>
+            <select id="f-status" name="status" value={filters.status} onChange={(e) => onChange({ status: e.currentTarget.value })}>
+              <option value="">Any</option>
+              <option value="occurred">Occurred</option>
+              <option value="planned">Planned</option>
+            </select>
+          </div>
+        )}
         <div>
           <label for="f-macroevent">Day of action</label>
           <select id="f-macroevent" name="macroevent" value={filters.macroevent} onChange={(e) => onChange({ macroevent: e.currentTarget.value })}>
@@ -98,7 +121,7 @@ export function FilterBar({ filters, options, onChange }: { filters: Filters; op
           <input id="f-to" name="to" type="date" value={filters.to} min={filters.from || undefined} onChange={(e) => onChange({ to: e.currentTarget.value })} />
         </div>
         <div class="filter-actions">
-          <button type="submit">Search</button>
+          {shown('q') && <button type="submit">Search</button>}
           <button type="button" class="secondary" disabled={!isFiltered(filters) && !q} onClick={() => onChange(EMPTY)}>
             Clear all
           </button>

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, isAbort, type PointsResponse, type StatsRow } from './api.ts';
 import { useCounts } from './counts.ts';
 import { EventList } from './EventList.tsx';
-import { FilterBar, type Options } from './FilterBar.tsx';
+import { FilterBar, useFilterOptions } from './FilterBar.tsx';
 import { isFiltered, parseFilters, toParams, toSearch, type Filters } from './filters.ts';
 import { MapView } from './MapView.tsx';
 import { navigate } from './router.ts';
@@ -30,7 +30,7 @@ export function MapPage({ search }: { search: string }) {
   const [pointsError, setPointsError] = useState<string | null>(null);
   const [days, setDays] = useState<StatsRow[] | null>(null);
   const [plannedDays, setPlannedDays] = useState<StatsRow[] | null>(null);
-  const [options, setOptions] = useState<Options>({ regions: [], macroevents: [] });
+  const options = useFilterOptions();
 
   const counts = useCounts(key);
 
@@ -38,16 +38,6 @@ export function MapPage({ search }: { search: string }) {
     const next = { ...filters, ...patch };
     navigate(`/${toSearch(next)}`, { keepScroll: true });
   };
-
-  // The filter choices: every region and macro-event in the store, with counts.
-  useEffect(() => {
-    const ctl = new AbortController();
-    const none = new URLSearchParams();
-    Promise.all([api.stats('region', none, ctl.signal), api.stats('macroevent', none, ctl.signal)])
-      .then(([r, m]) => setOptions({ regions: r.rows, macroevents: m.rows }))
-      .catch(() => undefined);
-    return () => ctl.abort();
-  }, []);
 
   useEffect(() => {
     const ctl = new AbortController();

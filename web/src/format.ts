@@ -232,3 +232,8 @@ export function plannedText(e: PlanLike, today = todayIso()): string | null {
 export function countText(n: number, one: string, many: string): string {
   return `${formatNumber(n)} ${n === 1 ? one : many}`;
 }
+
+/** The public badge of a record an editor has checked: "Verified", "Edited" (an editor corrected a value), or null. */
+export function reviewBadge(status: string): 'Verified' | 'Edited' | null {
+  return status === 'verified' ? 'Verified' : status === 'edited' ? 'Edited' : null;
+}

@@ -2,11 +2,14 @@ import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api.ts';
 import { EventView } from './EventView.tsx';
+import { LoginPage } from './LoginPage.tsx';
 import { todayIso } from './format.ts';
 import { parseFilters, toParams } from './filters.ts';
 import { MapPage } from './MapPage.tsx';
+import { ReviewPage } from './ReviewPage.tsx';
 import { RoundupPage } from './RoundupPage.tsx';
-import { onLinkClick, useLocation } from './router.ts';
+import { navigate, onLinkClick, useLocation } from './router.ts';
+import { isEditor, logOut, refreshSession, useSession } from './session.ts';
 import './app.css';
 
 /** The roundup the nav links to: today's if there is one, else the latest day up to today, else the latest. */
@@ -28,23 +31,72 @@ function useRoundupDate(): string | null {
   return date;
 }
 
+/** The header's account corner: who is logged in and their role, with a Log out button; or a Log in link. */
+function Account({ path }: { path: string }) {
+  const { known, user } = useSession();
+  const [error, setError] = useState<string | null>(null);
+  if (!known) return null;
+  if (!user)
+    return (
+      <div class="account">
+        {path !== '/login' && (
+          <a href={`/login${path === '/' ? '' : `?next=${encodeURIComponent(path)}`}`} onClick={onLinkClick}>
+            Log in
+          </a>
+        )}
+      </div>
+    );
+  const out = () => {
+    setError(null);
+    logOut()
+      .then(() => {
+        if (path === '/review') navigate('/login', { replace: true });
+      })
+      .catch((e) => setError(`Logging out failed: ${(e as Error).message}`));
+  };
+  return (
+    <div class="account">
+      <span class="account-user">
+        <span class="visually-hidden">Logged in as </span>
+        <strong>{user.name}</strong> <span class="role-badge">{user.role}</span>
+      </span>
+      <button type="button" class="secondary small-button" onClick={out}>
+        Log out
+      </button>
+      {error && (
+        <span class="error small" role="alert">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}
+
 function App() {
   const loc = useLocation();
   const roundupDate = useRoundupDate();
+  const { user } = useSession();
+  useEffect(() => void refreshSession(), []);
   const path = loc.path.replace(/\/+$/, '') || '/';
   const eventMatch = /^\/event\/([^/]+)$/.exec(path);
 
   let page;
-  let section: 'map' | 'roundup' | 'event' | 'none' = 'none';
+  let section: 'map' | 'roundup' | 'event' | 'login' | 'review' | 'none' = 'none';
   if (path === '/') {
     section = 'map';
     page = <MapPage search={loc.search} />;
   } else if (eventMatch) {
     section = 'event';
-    page = <EventView id={decodeURIComponent(eventMatch[1])} />;
+    page = <EventView id={decodeURIComponent(eventMatch[1])} search={loc.search} />;
   } else if (path === '/roundup') {
     section = 'roundup';
     page = <RoundupPage search={loc.search} fallbackDate={roundupDate} />;
+  } else if (path === '/login') {
+    section = 'login';
+    page = <LoginPage search={loc.search} />;
+  } else if (path === '/review') {
+    section = 'review';
+    page = <ReviewPage search={loc.search} />;
   } else {
     page = (
       <section class="page narrow">
@@ -66,7 +118,7 @@ function App() {
   }, [path]);
 
   useEffect(() => {
-    const titles = { map: 'Map', roundup: 'Roundup', event: 'Event', none: 'Not found' };
+    const titles = { map: 'Map', roundup: 'Roundup', event: 'Event', login: 'Log in', review: 'Review queue', none: 'Not found' };
     if (section !== 'event') document.title = `${titles[section]} · Turnout`;
   }, [section]);
 
@@ -92,8 +144,16 @@ function App() {
                 Roundup
               </a>
             </li>
+            {isEditor(user) && (
+              <li>
+                <a href="/review" onClick={onLinkClick} aria-current={section === 'review' ? 'page' : undefined}>
+                  Review
+                </a>
+              </li>
+            )}
           </ul>
         </nav>
+        <Account path={path} />
       </header>
       <main id="main" tabIndex={-1}>
         {page}

@@ -7,7 +7,7 @@ import type { GeoJSONSource, LngLatBoundsLike, Map as MlMap, MapLayerMouseEvent 
 import type { FeatureCollection, Point } from 'geojson';
 import { api, isAbort, type EventRecord, type PointsResponse, type Status } from './api.ts';
 import { addPlaceLabels, baseStyle, COLORS, loadBasemap, maplibregl } from './basemap.ts';
-import { eventDate, placeLabel, sizePlain } from './format.ts';
+import { eventDate, placeLabel, reviewBadge, sizePlain } from './format.ts';
 import { onLinkClick } from './router.ts';
 
 export { COLORS };
@@ -84,7 +84,8 @@ const POPUP_LIST = 8;
 
 function eventMeta(e: EventRecord): string {
   const size = sizePlain(e) ?? 'size not reported';
-  return `${eventDate(e.date, e.date_precision)} · ${e.status === 'planned' ? 'Planned' : 'Occurred'} · ${size}`;
+  const badge = reviewBadge(e.review_status);
+  return `${eventDate(e.date, e.date_precision)} · ${e.status === 'planned' ? 'Planned' : 'Occurred'} · ${size}${badge ? ` · ${badge}` : ''}`;
 }
 
 function eventLink(e: EventRecord, text: string): HTMLAnchorElement {

@@ -1,9 +1,9 @@
 // A person's changes to the record (issue 10): edits of field values, merges, splits, undoing a merge or a split, and
 // the history that lists every revision. Each action is one transaction on the store (SqliteRepository), which
 // also queues webhook deliveries for the events it changed.
-import type { EventRecord, Mention } from '../../core/types.js';
-import { splitKey, sourceRef } from '../../merge/cluster.js';
-import { applyOverrides, expandChanges, recordRuleBroken, withPairs, type FieldChange, type Override, type StoredChange } from '../../merge/edits.js';
+import type { EventRecord } from '../../core/types.js';
+import { splitKey } from '../../merge/cluster.js';
+import { applyEdit, type FieldChange } from '../../merge/edits.js';
 import type {
   EditRequest,
   EditResult,
@@ -19,7 +19,8 @@ import type {
   UndoResult,
 } from '../repository.js';
 import type { EventRow, RevisionEntry, SqliteRepository } from './index.js';
-import { humanReason, reasonGiven } from './migrations.js';
+import { humanReason } from './migrations.js';
+import { historyEntries, mentionView, type RevisionRow } from '../records.js';
 
 type Changed = SaveOutcome['changed'][number];
 
@@ -68,28 +69,14 @@ export class EventEditor {
       const now = this.now();
       const machine = this.repo.machineRecord(row.event_key)!;
       const before = JSON.parse(row.record) as EventRecord;
-      const changes = withPairs(req.changes, before);
-      const overrides = new Map(this.repo.overridesOf(id).map((o) => [o.field, o]));
-      for (const [field, value] of Object.entries(changes) as Array<[Override['field'], unknown]>) {
-        overrides.set(field, { field, value, machine: overrides.get(field)?.machine ?? machine[field] });
-      }
-      const { record } = applyOverrides(machine, [...overrides.values()], before, null);
-      const broken = recordRuleBroken(record, Object.keys(req.changes));
-      if (broken) return { result: { outcome: 'invalid', field: `changes.${broken.field}`, message: `changes.${broken.message}` }, changed: [] };
+      const out = applyEdit(machine, before, this.repo.overridesOf(id), req.changes, req.user, now);
+      if (out.outcome === 'invalid') return { result: out, changed: [] };
       const upsert = this.sql(
         `INSERT INTO event_overrides (event_id, field, value, machine, by_user, at, reason) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (event_id, field) DO UPDATE SET value = excluded.value, by_user = excluded.by_user, at = excluded.at, reason = excluded.reason`,
       );
-      for (const field of Object.keys(changes) as Array<Override['field']>) {
-        const o = overrides.get(field)!;
-        upsert.run(id, field, JSON.stringify(o.value ?? null), JSON.stringify(o.machine ?? null), req.user, now, req.reason);
-      }
-      const edited: EventRecord = {
-        ...record,
-        // a rejection stands until an editor verifies the event; any other state becomes "edited"
-        ...(record.review_status === 'rejected' ? {} : { review_status: 'edited', reviewed_by: req.user, reviewed_at: now }),
-        disputes: record.disputes.filter((d) => !(d.field in changes)),
-      };
+      for (const o of out.keep) upsert.run(id, o.field, JSON.stringify(o.value ?? null), JSON.stringify(o.machine ?? null), req.user, now, req.reason);
+      const edited = out.record;
       const changed = this.repo.writeEvent(row.event_key, row, before, edited, now, { action: 'edit', by: req.user, reason: humanReason('edit', req.user, req.reason) });
       return { result: { outcome: 'edited', record: { ...edited, revision: changed.revision } }, changed: [changed] };
     });
@@ -226,11 +213,7 @@ export class EventEditor {
   mentions(id: string): MentionView[] | null {
     const row = this.repo.liveRow(id);
     if (!row) return null;
-    return this.mentionRows(row.event_key).map((r) => {
-      const m = JSON.parse(r.data) as Mention;
-      const quote = (m.evidence.find((e) => e.field === 'locality') ?? m.evidence[0])?.quote ?? null;
-      return { id: r.id, article: sourceRef({ ...r, id: r.article_id }), quote, date: m.date, locality: m.locality, size_text: m.size_text };
-    });
+    return this.mentionRows(row.event_key).map(mentionView);
   }
 
   /**
@@ -241,7 +224,7 @@ export class EventEditor {
     if (this.sql('SELECT 1 FROM events WHERE id = ?').get(id) === undefined) return null;
     const rows = this.sql(
       'SELECT revision, created_at, by_user, action, reason, changes, change_id FROM event_revisions WHERE event_id = ? ORDER BY revision',
-    ).all(id) as Array<{ revision: number; created_at: string; by_user: string | null; action: HistoryAction; reason: string; changes: string; change_id: number | null }>;
+    ).all(id) as RevisionRow[];
     const undoable = new Map<number, boolean>();
     const canUndo = (change: number): boolean => {
       if (!undoable.has(change)) {
@@ -250,18 +233,6 @@ export class EventEditor {
       }
       return undoable.get(change)!;
     };
-    // arrays are stored as splices: replayed oldest first, listed newest first
-    const changes = expandChanges(rows.map((r) => JSON.parse(r.changes) as StoredChange[]));
-    return rows
-      .map((r, i) => ({
-        revision: r.revision,
-        at: r.created_at,
-        by: r.by_user,
-        action: r.action,
-        reason: reasonGiven(r.reason, r.by_user),
-        changes: changes[i]!,
-        undo: (r.action === 'merge' || r.action === 'split') && r.change_id !== null && canUndo(r.change_id) ? { id: r.change_id } : null,
-      }))
-      .reverse();
+    return historyEntries(rows, canUndo);
   }
 }

@@ -2,9 +2,8 @@
 import Database from 'better-sqlite3';
 import type { Article, EventRecord, Mention, SourceRef } from '../../core/types.js';
 import { eventKey, mergeMentions, siblingKey, sourceRef } from '../../merge/cluster.js';
-import { applyOverrides, compactChange, recordChanges, type FieldChange, type Override } from '../../merge/edits.js';
+import { applyOverrides, compactChange, recordChanges, reviewedRecord, type FieldChange, type Override } from '../../merge/edits.js';
 import {
-  CursorError,
   type EditRequest,
   type EditResult,
   type HistoryAction,
@@ -36,10 +35,10 @@ import {
 import { SqliteLiveStore } from './live.js';
 import { SqliteAccountStore } from './accounts.js';
 import { regionValues } from '../../resolve/regions.js';
-import { haversineKm } from '../../core/geo.js';
 import { doubtOf } from '../../review/doubt.js';
 import { PUBLISHED_STATUSES } from '../../review/status.js';
 import { EventEditor } from './edits.js';
+import { daysWithinOne, decodeCursor, decodeQueueCursor, encodeCursor, encodeQueueCursor, nearby, searchWords, type NeighbourRow } from '../records.js';
 import { RebuildCache } from './mentions.js';
 import { humanReason, MIGRATIONS, storedPlanLinks, UNDATED_SORT_KEY, writeQueryColumns, writeReviewColumn } from './migrations.js';
 
@@ -481,14 +480,7 @@ export class SqliteRepository implements Repository {
       if (row.revision !== req.revision) return { outcome: 'conflict', revision: row.revision };
       const now = this.effects.now();
       const before = JSON.parse(row.record) as EventRecord;
-      const record: EventRecord = {
-        ...before,
-        review_status: req.action === 'verify' ? 'verified' : 'rejected',
-        reviewed_by: req.user,
-        reviewed_at: now,
-        // verifying settles every dispute: the record stands as it is
-        disputes: req.action === 'verify' ? [] : before.disputes,
-      };
+      const record = reviewedRecord(before, req.action, req.user, now);
       const changed = this.writeEvent(row.event_key, row, before, record, now, { action: 'review', by: req.user, reason: humanReason(req.action, req.user, req.reason) });
       // a verification is announced; a rejection is not (the event quietly leaves the record)
       if (req.action === 'verify') this.live().queueDeliveries([{ ...changed, change: 'review' }]);
@@ -546,32 +538,9 @@ export class SqliteRepository implements Repository {
     return days;
   }
 
-  /**
-   * Merge suggestions for an event: others within a day of its date that lie within NEIGHBOUR_KM of it or share its
-   * town, from `days` (daysAround). The nearest first, the same day before the next; up to NEIGHBOURS.
-   */
+  /** Merge suggestions for an event (see nearby, src/store/records.ts), as records. */
   private neighbours(record: EventRecord, days: Map<string, NeighbourRow[]>): Neighbour[] {
-    if (!record.date) return [];
-    // a same-day plan and the action held there that day were kept apart on purpose (see planLinks)
-    const apart = new Set([record.id, record.realized_by, record.plan_of]);
-    const town = record.locality?.toLowerCase() ?? null;
-    const { lat, lon } = record;
-    const found: Array<{ row: NeighbourRow; km: number | null }> = [];
-    for (const day of daysWithinOne(record.date)) {
-      for (const r of days.get(day) ?? []) {
-        if (apart.has(r.id)) continue;
-        const sameTown = town !== null && r.region === record.region && r.locality?.toLowerCase() === town;
-        const placed = lat !== null && lon !== null && r.lat !== null && r.lon !== null;
-        // (a degree of latitude is 111 km: most rows are ruled out before the distance is worked out)
-        if (!sameTown && (!placed || Math.abs(r.lat! - lat!) * 111 > NEIGHBOUR_KM)) continue;
-        const km = placed ? haversineKm(lat!, lon!, r.lat!, r.lon!) : null;
-        if (sameTown || km! <= NEIGHBOUR_KM) found.push({ row: r, km });
-      }
-    }
-    return found
-      .sort((a, b) => (a.km ?? NEIGHBOUR_KM) - (b.km ?? NEIGHBOUR_KM) || Number(a.row.date !== record.date) - Number(b.row.date !== record.date) || a.row.event_rowid - b.row.event_rowid)
-      .slice(0, NEIGHBOURS)
-      .map(({ row, km }) => ({ record: this.getEvent(row.id)!, km: km === null ? null : Math.round(km * 10) / 10 }));
+    return nearby(record, days).map(({ id, km }) => ({ record: this.getEvent(id)!, km }));
   }
 
   /**
@@ -696,9 +665,9 @@ const STATS_COLUMNS: Record<StatsGroup, string> = { day: 's.date', region: 's.re
 
 /** The FTS5 query for free text: its words, each quoted (so no operator syntax gets through), all required. */
 export function ftsQuery(q: string): string | null {
-  const words = q.match(/[\p{L}\p{N}]+/gu);
+  const words = searchWords(q);
   if (!words) return null;
-  return words.slice(0, 16).map((w) => `"${w}"`).join(' ');
+  return words.map((w) => `"${w}"`).join(' ');
 }
 
 /**
@@ -739,54 +708,6 @@ const DATE_SORT_MAX = 20_000;
 /** A WHERE clause whose date conditions no index serves (a unary + makes a column expression no index serves). */
 function unindexedDates(where: string): string {
   return where.replaceAll('s.sort_key', '+s.sort_key');
-}
-
-/** A candidate merge suggestion as the search table has it. */
-interface NeighbourRow {
-  event_rowid: number;
-  id: string;
-  lat: number | null;
-  lon: number | null;
-  date: string | null;
-  locality: string | null;
-  region: string | null;
-}
-
-/** Merge suggestions are events within this distance (a town and its suburbs), or in the same town. */
-const NEIGHBOUR_KM = 50;
-/** Merge suggestions per queue item. */
-const NEIGHBOURS = 3;
-
-/** The day before a YYYY-MM-DD date, the day itself, and the day after. */
-function daysWithinOne(date: string): string[] {
-  return [-1, 0, 1].map((n) => {
-    const d = new Date(`${date.slice(0, 10)}T00:00:00Z`);
-    d.setUTCDate(d.getUTCDate() + n);
-    return d.toISOString().slice(0, 10);
-  });
-}
-
-/** The queue's keyset: the last item's doubt and row, as "q.<doubt>.<rowid>" in base64url. */
-function encodeQueueCursor(doubt: number, rowid: number): string {
-  return Buffer.from(`q.${doubt}.${rowid}`, 'utf8').toString('base64url');
-}
-
-function decodeQueueCursor(cursor: string): [number, number] {
-  const text = /^[A-Za-z0-9_-]{1,64}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
-  const m = /^q\.(\d+(?:\.\d+)?|\d*\.\d+)\.(\d{1,15})$/.exec(text);
-  if (!m) throw new CursorError('cursor is not one this server issued');
-  return [Number(m[1]), Number(m[2])];
-}
-
-function encodeCursor(sortKey: string): string {
-  return Buffer.from(sortKey, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  const key = /^[A-Za-z0-9_-]{1,2000}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
-  // a sort key is date, region, locality and id joined by unit separators (see sortKey)
-  if (key.split('\u001f').length !== 4) throw new CursorError('cursor is not one this server issued');
-  return key;
 }
 
 export function openStore(path: string, effects?: StoreEffects): Repository {

@@ -3,8 +3,10 @@ import type Database from 'better-sqlite3';
 import { noEdits, UNREVIEWED, type EventRecord, type Mention, type SourceRef } from '../../core/types.js';
 import { compactChange, recordChanges, type StoredChange } from '../../merge/edits.js';
 import { planLinks, publicFileName, siblingKey, type PlanLinks } from '../../merge/cluster.js';
-import { doubtOf } from '../../review/doubt.js';
-import { inReviewQueue } from '../../review/status.js';
+import { queueDoubt, searchBody, sortKey } from '../records.js';
+
+// (moved to src/store/records.ts, shared with the PostgreSQL store; still exported here for existing callers)
+export { humanReason, queueDoubt, reasonGiven, searchBody, sortKey, UNDATED_SORT_KEY } from '../records.js';
 
 export interface Migration {
   version: number;
@@ -368,18 +370,6 @@ export const MIGRATIONS: Migration[] = [
   },
 ];
 
-/** The reason a human's revision is stored with: "<verb> by <user>: <reason>" (the user is in its own column too). */
-export function humanReason(verb: string, user: string, reason: string): string {
-  return `${verb} by ${user}: ${reason}`;
-}
-
-/** The reason a person gave, from a stored reason (humanReason); the machine's reasons ("article ID") as they are. */
-export function reasonGiven(stored: string, user: string | null): string {
-  if (user === null) return stored;
-  const at = stored.indexOf(` by ${user}: `);
-  return at > 0 && !stored.slice(0, at).includes(' ') ? stored.slice(at + user.length + 6) : stored;
-}
-
 /** The stored reasons of reviews before migration 9: "verify by NAME: why". */
 const REVIEW_REASON = /^(verify|reject) by (.+?): /;
 
@@ -427,11 +417,6 @@ function compactRevisions(db: Database.Database): void {
   }
 }
 
-/** The doubt column of a record: its doubt while it waits in the review queue, else null (out of the queue's index). */
-export function queueDoubt(record: EventRecord): number | null {
-  return inReviewQueue(record) ? doubtOf(record).doubt : null;
-}
-
 /**
  * Keeps the search row's review status and queue doubt in step with the record (writeQueryColumns resets them: call
  * after, on every write of a record). Needs migration 11: no earlier migration may call it.
@@ -468,34 +453,6 @@ export function storedPlanLinks(db: Database.Database, key: string, own?: Mentio
 /** The mentions stored under an event key. */
 function storedMentions(db: Database.Database, key: string): Mention[] {
   return (db.prepare('SELECT data FROM mentions WHERE event_key = ?').pluck().all(key) as string[]).map((d) => JSON.parse(d) as Mention);
-}
-
-/**
- * The text the full-text search (`q`) looks in: titles, claims, organizations, evidence quotes, places; each line
- * once (a search only asks whether an event holds every word, and copies of a story repeat its quotes).
- */
-export function searchBody(record: EventRecord): string {
-  const lines = [
-    record.title,
-    record.locality,
-    record.region,
-    record.location_detail,
-    record.macroevent,
-    ...record.organizations,
-    ...record.claims,
-    ...record.event_type,
-    ...record.sources.map((s) => s.title),
-    ...record.evidence.map((e) => e.quote),
-  ].filter((x): x is string => Boolean(x));
-  return [...new Set(lines)].join('\n');
-}
-
-/** The date part of an undated event's sort key: after every date. */
-export const UNDATED_SORT_KEY = '9999-99-99';
-
-/** Sort order of the API and the CLI: date, region, locality, id; undated events last. */
-export function sortKey(record: EventRecord): string {
-  return [record.date ?? UNDATED_SORT_KEY, record.region ?? '~', (record.locality ?? '~').toLowerCase(), record.id].join('\u001f');
 }
 
 /** Keeps the search row and the full-text row of an event in step with its stored record. */

@@ -1,0 +1,707 @@
+// The PostgreSQL store (issue 11): the same record as the SQLite store (src/store/sqlite), built by the same merge
+// code, for many processes on many machines. Every write is one transaction; every writer of an event holds a
+// transaction-level advisory lock on its key first (lockKeys), so two articles reporting the same place and day at
+// the same moment make one event with both sources: the second waits, then rebuilds from both articles' mentions.
+import pg from 'pg';
+import type { Article, EventRecord, Mention, SourceRef } from '../../core/types.js';
+import { eventKey, mergeMentions, planLinks, siblingKey, sourceRef } from '../../merge/cluster.js';
+import { applyEdit, applyOverrides, compactChange, recordChanges, reviewedRecord, type FieldChange, type Override } from '../../merge/edits.js';
+import { regionValues } from '../../resolve/regions.js';
+import { doubtOf } from '../../review/doubt.js';
+import { PUBLISHED_STATUSES } from '../../review/status.js';
+import {
+  daysWithinOne,
+  decodeCursor,
+  decodeQueueCursor,
+  encodeCursor,
+  encodeQueueCursor,
+  nearby,
+  humanReason,
+  mentionView,
+  queueDoubt,
+  searchBody,
+  searchWords,
+  sortKey,
+  UNDATED_SORT_KEY,
+  type MentionRow,
+  type NeighbourRow,
+} from '../records.js';
+import {
+  systemClock,
+  type EditRequest,
+  type EditResult,
+  type EventChange,
+  type EventFilter,
+  type EventPage,
+  type HistoryAction,
+  type HistoryEntry,
+  type MergeRequest,
+  type MergeResult,
+  type SplitRequest,
+  type SplitResult,
+  type UndoRequest,
+  type UndoResult,
+  type MentionView,
+  type Neighbour,
+  type PageRequest,
+  type QueueItem,
+  type QueuePage,
+  type ReviewRequest,
+  type ReviewResult,
+  type SaveOutcome,
+  type StatsGroup,
+  type StatsRow,
+  type StoreCounts,
+  type StoreEffects,
+} from '../repository.js';
+import type { OpenOptions, Store } from '../store.js';
+import { PgEditor } from './edits.js';
+import { PG_MIGRATIONS } from './migrations.js';
+
+export type Changed = SaveOutcome['changed'][number];
+export type Db = pg.Pool | pg.PoolClient;
+
+/** An event's row as rebuilds and human actions read it. */
+export interface EventRow {
+  id: string;
+  event_key: string;
+  revision: number;
+  record: string;
+}
+
+/** What a revision records besides the record: who (null: the machine), the action, why, and its change. */
+export interface RevisionEntry {
+  action: HistoryAction;
+  by: string | null;
+  reason: string;
+  /** changes beside the record's own fields (merged_into, merged_from, split_to, split_from) */
+  extra?: FieldChange[];
+  /** the merge, split or undo (event_changes) this revision belongs to */
+  changeId?: number | null;
+}
+
+/** Error codes after which a whole transaction is run again: a deadlock between key locks, a serialization failure. */
+const RETRYABLE = new Set(['40P01', '40001']);
+const ATTEMPTS = 5;
+
+/** 64-bit counts and ids come back as numbers (they stay far below 2^53), not as strings. */
+const TYPES = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** The keys an event's mentions are stored under: its own, and those of the events merged into it (at any depth). */
+const OWNED_KEYS = `WITH RECURSIVE owned(id, event_key) AS (
+    SELECT id, event_key FROM events WHERE event_key = $1
+    UNION SELECT e.id, e.event_key FROM events e JOIN owned o ON e.merged_into = o.id)
+  SELECT event_key FROM owned`;
+
+/** The event that stands for an event (itself, or the one it was merged into, followed to the end): id and key. */
+const STANDING = `WITH RECURSIVE up(id, event_key, merged_into, depth) AS (
+    SELECT id, event_key, merged_into, 0 FROM events WHERE %COLUMN% = $1
+    UNION ALL SELECT e.id, e.event_key, e.merged_into, up.depth + 1 FROM events e JOIN up ON e.id = up.merged_into WHERE up.depth < 1000)
+  SELECT id, event_key FROM up WHERE merged_into IS NULL`;
+
+/** The search table joined to the records: filters and order on `s`, records read only for rows returned. */
+const FROM_SEARCH = 'event_search s JOIN events e ON e.seq = s.event_seq';
+
+/**
+ * Stats groups: what each one groups by, the key it answers and its order (a fixed table: never user text in SQL).
+ * Keys sort bytewise as SQLite's do; macro-events group without case, as SQLite's NOCASE column does.
+ */
+const STATS_GROUPS: Record<StatsGroup, { group: string; key: string; order: string }> = {
+  day: { group: 's.date', key: 's.date', order: 's.date COLLATE "C"' },
+  region: { group: 's.region', key: 's.region', order: 's.region' },
+  macroevent: { group: 'lower(s.macroevent)', key: 'min(s.macroevent COLLATE "C")', order: 'lower(s.macroevent) COLLATE "C"' },
+};
+
+/** A schema name safe to write into SQL: letters, digits and underscores. */
+function schemaName(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) throw new Error(`schema name "${name}" must be letters, digits and underscores`);
+  return name;
+}
+
+/**
+ * The WHERE clause of a filter on the search table `s`, its values appended to `args` ($1, $2, ... in order).
+ * The same conditions as the SQLite store's, in PostgreSQL's terms: dates bound the sort key, locality and
+ * macro-event compare without case, `q` is the english full-text index.
+ */
+export function whereOf(filter: EventFilter, args: unknown[]): string {
+  const p = (v: unknown): string => {
+    args.push(v);
+    return `$${args.length}`;
+  };
+  const given = (v: string | undefined | null): v is string => v !== undefined && v !== null && v !== '';
+  const where: string[] = [];
+  // undated events sort last, under UNDATED_SORT_KEY: a date range never includes them
+  if (given(filter.from)) where.push(`s.sort_key >= ${p(filter.from)} AND s.sort_key < ${p(UNDATED_SORT_KEY)}`);
+  if (given(filter.to)) where.push(`s.sort_key < ${p(filter.to + '\u0020')}`);
+  if (given(filter.region)) {
+    const values = regionValues(filter.region) ?? [filter.region.toUpperCase()];
+    where.push(`s.region IN (${p(values[0])}, ${p(values[1] ?? values[0])})`);
+  }
+  if (given(filter.locality)) where.push(`lower(s.locality) = lower(${p(filter.locality)})`);
+  if (given(filter.status)) where.push(`s.status = ${p(filter.status)}`);
+  if (given(filter.macroevent)) where.push(`lower(s.macroevent) = lower(${p(filter.macroevent)})`);
+  // an event an editor rejected is no event: left out unless asked for
+  if (!filter.includeRejected) where.push("s.review_status <> 'rejected'");
+  if (filter.verifiedOnly) where.push(`s.review_status IN (${PUBLISHED_STATUSES.map((v) => `'${v}'`).join(', ')})`);
+  if (filter.q) {
+    const words = searchWords(filter.q);
+    // text without a single word matches nothing rather than everything; plainto_tsquery reads no operators
+    where.push(words ? `s.body @@ plainto_tsquery('english', ${p(words.join(' '))})` : 'false');
+  }
+  if (filter.bbox) {
+    const [w, s, e, n] = filter.bbox;
+    where.push(w <= e ? `s.lon BETWEEN ${p(w)} AND ${p(e)}` : `(s.lon >= ${p(w)} OR s.lon <= ${p(e)})`, `s.lat BETWEEN ${p(s)} AND ${p(n)}`);
+  }
+  return where.length ? 'WHERE ' + where.join(' AND ') : '';
+}
+
+/** `where` with one more condition. */
+function and(where: string, condition: string): string {
+  return (where ? where + ' AND ' : 'WHERE ') + condition;
+}
+
+export class PgStore implements Store {
+  readonly backend = 'postgres' as const;
+  /** the migrations this process applied when it opened the store */
+  applied: number[] = [];
+
+  constructor(
+    private pool: pg.Pool,
+    private effects: StoreEffects,
+  ) {}
+
+  /** Applies every migration the store lacks, in one transaction under a lock: processes opening it at once wait. */
+  async migrate(schema: string): Promise<number[]> {
+    return this.tx(async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`turnout:migrate:${schema}`]);
+      await c.query(`CREATE SCHEMA IF NOT EXISTS ${schemaName(schema)}`);
+      await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL)');
+      const done = new Set((await c.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+      const applied: number[] = [];
+      for (const m of PG_MIGRATIONS) {
+        if (done.has(m.version)) continue;
+        if (m.sql.trim()) await c.query(m.sql);
+        await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, this.effects.now()]);
+        applied.push(m.version);
+      }
+      return applied;
+    });
+  }
+
+  /**
+   * Runs `fn` in one transaction on one connection; a deadlock or a serialization failure rolls it back and runs
+   * it again (up to ATTEMPTS times), any other error rolls it back and is thrown.
+   */
+  async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const c = await this.pool.connect();
+      try {
+        await c.query('BEGIN');
+        const result = await fn(c);
+        await c.query('COMMIT');
+        return result;
+      } catch (e) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        if (attempt < ATTEMPTS && RETRYABLE.has((e as { code?: string }).code ?? '')) continue;
+        throw e;
+      } finally {
+        c.release();
+      }
+    }
+  }
+
+  async rows<T>(db: Db, sql: string, args: unknown[] = []): Promise<T[]> {
+    return (await db.query(sql, args)).rows as T[];
+  }
+
+  async one<T>(db: Db, sql: string, args: unknown[] = []): Promise<T | null> {
+    return ((await db.query(sql, args)).rows[0] as T | undefined) ?? null;
+  }
+
+  /**
+   * Takes the transaction-level advisory lock of each event key, in sorted order (so two writers never wait on each
+   * other in a circle; a circle through merged events is a deadlock PostgreSQL breaks and tx retries).
+   */
+  async lockKeys(c: pg.PoolClient, keys: Iterable<string>): Promise<void> {
+    for (const k of [...new Set(keys)].sort()) await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [k]);
+  }
+
+  async hasArticle(id: string): Promise<boolean> {
+    return (await this.one(this.pool, 'SELECT 1 FROM articles WHERE id = $1', [id])) !== null;
+  }
+
+  async saveArticle(article: Article, mentions: Mention[]): Promise<SaveOutcome> {
+    return this.tx(async (c): Promise<SaveOutcome> => {
+      const now = this.effects.now();
+      // an article saved by another process at the same moment: this insert waits for it, then inserts nothing
+      const added = await c.query(
+        `INSERT INTO articles (id, name, url, title, publisher, published, published_source, text, flags, ingested_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
+        [article.id, article.name, article.url, article.title, article.publisher, article.published, article.publishedSource, article.text, JSON.stringify(article.flags), now],
+      );
+      if (!added.rowCount) return { article: 'unchanged', mentions: 0, eventsNew: 0, eventsUpdated: 0, changed: [] };
+      const keys = mentions.map((m) => eventKey(m));
+      if (mentions.length) {
+        await c.query(
+          `INSERT INTO mentions (article_id, event_key, data)
+           SELECT $1, k, d FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS u(k, d, n) ORDER BY n`,
+          [article.id, keys, mentions.map((m) => JSON.stringify(m))],
+        );
+      }
+      const changed = await this.remergeAll(c, keys, now, `article ${article.id}`, article.id);
+      return {
+        article: 'new',
+        mentions: mentions.length,
+        eventsNew: changed.filter((x) => x.created).length,
+        eventsUpdated: changed.filter((x) => !x.created).length,
+        changed,
+      };
+    });
+  }
+
+  async linkDuplicate(articleId: string, originalId: string, distance: number): Promise<SaveOutcome['changed']> {
+    return this.tx(async (c) => {
+      const added = await c.query('INSERT INTO article_duplicates (article_id, duplicate_of, distance) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+        articleId,
+        originalId,
+        distance,
+      ]);
+      if (!added.rowCount) return [];
+      const keys = (await this.rows<{ event_key: string }>(c, 'SELECT DISTINCT event_key FROM mentions WHERE article_id = $1', [articleId])).map((r) => r.event_key);
+      return this.remergeAll(c, keys, this.effects.now(), `article ${articleId} is a copy of ${originalId}`, articleId);
+    });
+  }
+
+  /**
+   * Rebuilds the events that mentions under `keys` belong to (the event of each key, or the one an editor merged it
+   * into), holding the lock of every key involved. `source` is the article read, which any dispute names.
+   */
+  private async remergeAll(c: pg.PoolClient, keys: Iterable<string>, now: string, reason: string, source: string): Promise<Changed[]> {
+    const own = [...new Set(keys)];
+    await this.lockKeys(c, own.flatMap((k) => [k, siblingKey(k)]));
+    // a same-day plan and the action at its place that day link to each other: a change to one may link the other
+    const all = new Set<string>();
+    for (const k of own) {
+      all.add(k);
+      if (await this.one(c, 'SELECT 1 FROM mentions WHERE event_key = $1 LIMIT 1', [siblingKey(k)])) all.add(siblingKey(k));
+    }
+    const owners = new Set<string>();
+    for (const k of all) owners.add((await this.standing(c, 'event_key', k))?.event_key ?? k);
+    await this.lockKeys(c, [...owners].filter((k) => !all.has(k)));
+    const changed: Changed[] = [];
+    for (const k of owners) {
+      const r = await this.remerge(c, k, now, { action: 'ingest', by: null, reason }, source);
+      if (r) changed.push(r);
+    }
+    return changed;
+  }
+
+  /** Rebuilds the event for one key from all its mentions with the human values over them; writes a revision when it changed. */
+  private async remerge(c: pg.PoolClient, key: string, now: string, entry: RevisionEntry, source: string | null): Promise<Changed | null> {
+    const built = await this.rebuild(c, key, source);
+    if (!built) return null;
+    const { record, existing, before } = built;
+    if (existing && existing.record === JSON.stringify({ ...record, revision: existing.revision })) return null;
+    return this.writeEvent(c, key, existing, before, record, now, entry);
+  }
+
+  /** The record of the event under `key` rebuilt from its mentions with the human values laid over, and the row it replaces. */
+  async rebuild(c: pg.PoolClient, key: string, source: string | null): Promise<{ record: EventRecord; existing: EventRow | null; before: EventRecord | null } | null> {
+    const machine = await this.machineRecord(c, key);
+    if (!machine) return null;
+    const existing = await this.one<EventRow>(c, 'SELECT id, event_key, revision, record FROM events WHERE event_key = $1', [key]);
+    const before = existing ? (JSON.parse(existing.record) as EventRecord) : null;
+    const { record, moved } = applyOverrides(machine, existing ? await this.overridesOf(c, existing.id) : [], before, source);
+    for (const o of moved) {
+      await c.query('UPDATE event_overrides SET machine = $1 WHERE event_id = $2 AND field = $3', [JSON.stringify(o.machine ?? null), existing!.id, o.field]);
+    }
+    return { record, existing, before };
+  }
+
+  /** The record the machine builds for the event under `key` from the mentions it owns (mergeMentions), or null. */
+  async machineRecord(c: Db, key: string): Promise<EventRecord | null> {
+    const keys = await this.ownedKeys(c, key);
+    const rows = await this.rows<{ data: string; id: string; name: string; url: string | null; title: string | null; publisher: string | null; published: string | null }>(
+      c,
+      `SELECT m.data, a.id, a.name, a.url, a.title, a.publisher, a.published FROM mentions m JOIN articles a ON a.id = m.article_id
+       WHERE m.event_key = ANY($1::text[]) ORDER BY m.id`,
+      [keys],
+    );
+    if (!rows.length) return null;
+    const sources = new Map<string, SourceRef>();
+    for (const r of rows) sources.set(r.id, sourceRef(r));
+    const copies = await this.rows<{ article_id: string; duplicate_of: string }>(
+      c,
+      'SELECT article_id, duplicate_of FROM article_duplicates WHERE article_id IN (SELECT article_id FROM mentions WHERE event_key = ANY($1::text[]))',
+      [keys],
+    );
+    const copyOf = new Map(copies.map((r) => [r.article_id, r.duplicate_of]));
+    const mentions = rows.map((r) => JSON.parse(r.data) as Mention);
+    const sibling = (await this.rows<{ data: string }>(c, 'SELECT data FROM mentions WHERE event_key = $1 ORDER BY id', [siblingKey(key)])).map((r) => JSON.parse(r.data) as Mention);
+    const links = sibling.length ? planLinks(key, mentions, sibling) : { realized_by: null, plan_of: null };
+    return mergeMentions(key, mentions, sources, copyOf, links);
+  }
+
+  async ownedKeys(c: Db, key: string): Promise<string[]> {
+    const keys = (await this.rows<{ event_key: string }>(c, OWNED_KEYS, [key])).map((r) => r.event_key);
+    return keys.length ? keys : [key];
+  }
+
+  async standing(c: Db, column: 'id' | 'event_key', value: string): Promise<{ id: string; event_key: string } | null> {
+    return this.one(c, STANDING.replace('%COLUMN%', column), [value]);
+  }
+
+  async overridesOf(c: Db, id: string): Promise<Override[]> {
+    const rows = await this.rows<{ field: Override['field']; value: string; machine: string }>(
+      c,
+      'SELECT field, value, machine FROM event_overrides WHERE event_id = $1 ORDER BY field COLLATE "C"',
+      [id],
+    );
+    return rows.map((r) => ({ field: r.field, value: JSON.parse(r.value) as unknown, machine: JSON.parse(r.machine) as unknown }));
+  }
+
+  async liveRow(c: Db, id: string): Promise<EventRow | null> {
+    return this.one<EventRow>(c, 'SELECT id, event_key, revision, record FROM events WHERE id = $1 AND merged_into IS NULL', [id]);
+  }
+
+  /**
+   * The event `id` for a person's action, with its key's lock held: read, locked, then read again (an ingest may
+   * have changed it while this waited). Null when it is unknown or merged away.
+   */
+  async lockedRow(c: pg.PoolClient, id: string): Promise<EventRow | null> {
+    const first = await this.liveRow(c, id);
+    if (!first) return null;
+    await this.lockKeys(c, [first.event_key]);
+    return this.liveRow(c, id);
+  }
+
+  /** Stores `record` as the next revision of the event under `key`: the row, its search row and a revision with its field changes. */
+  async writeEvent(c: pg.PoolClient, key: string, existing: EventRow | null, before: EventRecord | null, record: EventRecord, now: string, entry: RevisionEntry): Promise<Changed> {
+    const revision = existing ? existing.revision + 1 : 1;
+    const stored: EventRecord = { ...record, revision };
+    const json = JSON.stringify(stored);
+    const columns = [stored.date, stored.region, stored.locality, stored.status, stored.macroevent, revision, json, now];
+    if (existing) {
+      await c.query('UPDATE events SET date = $1, region = $2, locality = $3, status = $4, macroevent = $5, revision = $6, record = $7, updated_at = $8 WHERE id = $9', [
+        ...columns,
+        existing.id,
+      ]);
+    } else {
+      await c.query(
+        'INSERT INTO events (date, region, locality, status, macroevent, revision, record, updated_at, created_at, id, event_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10)',
+        [...columns, stored.id, key],
+      );
+    }
+    await this.writeSearchRow(c, stored);
+    await this.addRevision(c, stored.id, revision, now, entry, [...(entry.extra ?? []), ...recordChanges(before, stored)]);
+    return { id: stored.id, revision, created: !existing };
+  }
+
+  /**
+   * A revision row: what changed (arrays as splices: compactChange), who (null: the machine), why (for the machine,
+   * the article read). Never the whole record, so an event's revisions grow with its reports, not with their square.
+   */
+  async addRevision(c: pg.PoolClient, id: string, revision: number, now: string, entry: RevisionEntry, changes: FieldChange[]): Promise<void> {
+    await c.query(
+      "INSERT INTO event_revisions (event_id, revision, record, reason, created_at, action, by_user, changes, change_id) VALUES ($1, $2, '', $3, $4, $5, $6, $7, $8)",
+      [id, revision, entry.reason, now, entry.action, entry.by, JSON.stringify(changes.map(compactChange)), entry.changeId ?? null],
+    );
+  }
+
+  /**
+   * Takes an event out of every list as merged into `into` (a merge, or an undone split): its row stays, for its
+   * history and for its key, which later mentions follow to the event that stands.
+   */
+  async retire(c: pg.PoolClient, row: EventRow, into: string, now: string, entry: RevisionEntry): Promise<void> {
+    const revision = row.revision + 1;
+    const record = { ...(JSON.parse(row.record) as EventRecord), revision };
+    await c.query('UPDATE events SET merged_into = $1, revision = $2, record = $3, updated_at = $4 WHERE id = $5', [into, revision, JSON.stringify(record), now, row.id]);
+    await c.query('DELETE FROM event_search WHERE event_seq = (SELECT seq FROM events WHERE id = $1)', [row.id]);
+    await this.addRevision(c, row.id, revision, now, entry, entry.extra ?? []);
+  }
+
+  /** Keeps the event's search row (filters, sort key, full text, review state, queue doubt) in step with its record. */
+  private async writeSearchRow(c: pg.PoolClient, r: EventRecord): Promise<void> {
+    await c.query(
+      `INSERT INTO event_search (event_seq, id, sort_key, date, region, locality, status, macroevent, lat, lon, size_low, size_high, size_mean, body, review_status, doubt)
+       SELECT seq, id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, to_tsvector('english', $13), $14, $15 FROM events WHERE id = $1
+       ON CONFLICT (event_seq) DO UPDATE SET sort_key = excluded.sort_key, date = excluded.date, region = excluded.region, locality = excluded.locality,
+         status = excluded.status, macroevent = excluded.macroevent, lat = excluded.lat, lon = excluded.lon, size_low = excluded.size_low,
+         size_high = excluded.size_high, size_mean = excluded.size_mean, body = excluded.body, review_status = excluded.review_status, doubt = excluded.doubt`,
+      [r.id, sortKey(r), r.date, r.region, r.locality, r.status, r.macroevent, r.lat, r.lon, r.size_low, r.size_high, r.size_mean, searchBody(r), r.review_status, queueDoubt(r)],
+    );
+  }
+
+  async recentChanges(filter: EventFilter, limit: number): Promise<EventChange[]> {
+    const args: unknown[] = [];
+    const where = whereOf(filter, args);
+    const rows = await this.rows<{ record: string; revision: number; created_at: string; updated_at: string }>(
+      this.pool,
+      `SELECT e.record, e.revision, e.created_at, e.updated_at FROM ${FROM_SEARCH} ${where} ORDER BY e.updated_at COLLATE "C" DESC, e.id COLLATE "C" LIMIT ${Math.max(1, Math.floor(limit))}`,
+      args,
+    );
+    return rows.map((r) => ({ record: JSON.parse(r.record) as EventRecord, revision: r.revision, created_at: r.created_at, updated_at: r.updated_at }));
+  }
+
+  async listEvents(filter: EventFilter = {}): Promise<EventRecord[]> {
+    const args: unknown[] = [];
+    const where = whereOf(filter, args);
+    const limit = filter.limit ? ' LIMIT ' + Math.max(1, Math.floor(filter.limit)) : '';
+    const rows = await this.rows<{ record: string }>(this.pool, `SELECT e.record FROM ${FROM_SEARCH} ${where} ORDER BY s.sort_key${limit}`, args);
+    return rows.map((r) => JSON.parse(r.record) as EventRecord);
+  }
+
+  async pageEvents(filter: EventFilter, page: PageRequest): Promise<EventPage> {
+    const p = await this.pageEventsJson(filter, page);
+    return { ...p, events: p.events.map((r) => JSON.parse(r) as EventRecord) };
+  }
+
+  async pageEventsJson(filter: EventFilter, page: PageRequest): Promise<EventPage<string>> {
+    // (a cursor this store did not issue throws CursorError before any query)
+    const after = page.cursor ? decodeCursor(page.cursor) : null;
+    const countArgs: unknown[] = [];
+    const counted = whereOf(filter, countArgs);
+    const count = await this.one<{ total: number; planned: number }>(
+      this.pool,
+      `SELECT count(*) AS total, count(*) FILTER (WHERE s.status = 'planned') AS planned FROM event_search s ${counted}`,
+      countArgs,
+    );
+    const limit = Math.max(1, Math.floor(page.limit));
+    const args: unknown[] = [];
+    let where = whereOf(filter, args);
+    if (after !== null) {
+      args.push(after);
+      where = and(where, `s.sort_key > $${args.length}`);
+    }
+    // the page is chosen on the narrow table first; only its records are read
+    const rows = await this.rows<{ sort_key: string; record: string }>(
+      this.pool,
+      `SELECT p.sort_key, e.record FROM (SELECT s.event_seq, s.sort_key FROM event_search s ${where} ORDER BY s.sort_key LIMIT ${limit + 1}) p
+       JOIN events e ON e.seq = p.event_seq ORDER BY p.sort_key`,
+      args,
+    );
+    const more = rows.length > limit;
+    const shown = more ? rows.slice(0, limit) : rows;
+    return {
+      events: shown.map((r) => r.record),
+      nextCursor: more ? encodeCursor(shown[shown.length - 1]!.sort_key) : null,
+      total: count?.total ?? 0,
+      planned: count?.planned ?? 0,
+    };
+  }
+
+  async pointsJson(filter: EventFilter): Promise<string> {
+    const args: unknown[] = [];
+    const where = and(whereOf(filter, args), 's.lat IS NOT NULL AND s.lon IS NOT NULL');
+    // PostgreSQL writes the JSON itself: a hundred thousand rows never become JavaScript objects
+    const row = await this.one<{ points: string }>(
+      this.pool,
+      `SELECT coalesce(json_agg(json_build_array(s.id, s.lon, s.lat, s.status, s.size_mean))::text, '[]') AS points FROM event_search s ${where}`,
+      args,
+    );
+    return row?.points ?? '[]';
+  }
+
+  async stats(group: StatsGroup, filter: EventFilter): Promise<StatsRow[]> {
+    const g = STATS_GROUPS[group];
+    const args: unknown[] = [];
+    const where = whereOf(filter, args);
+    return this.rows<StatsRow>(
+      this.pool,
+      `SELECT ${g.key} AS key, count(*) AS events, count(*) FILTER (WHERE s.status <> 'planned') AS occurred, count(*) FILTER (WHERE s.status = 'planned') AS planned,
+         coalesce(sum(s.size_low) FILTER (WHERE s.status = 'occurred'), 0) AS size_low, coalesce(sum(s.size_high) FILTER (WHERE s.status = 'occurred'), 0) AS size_high
+       FROM event_search s ${where} GROUP BY ${g.group} ORDER BY ${g.group} IS NULL, ${g.order}`,
+      args,
+    );
+  }
+
+  async regions(): Promise<string[]> {
+    return (await this.rows<{ region: string }>(this.pool, 'SELECT DISTINCT region FROM event_search WHERE region IS NOT NULL ORDER BY region')).map((r) => r.region);
+  }
+
+  /** The event `id` as it stands (read on `c` inside a transaction, to see its own writes). */
+  async getEvent(id: string, c: Db = this.pool): Promise<EventRecord | null> {
+    const row = await this.liveRow(c, id);
+    return row ? (JSON.parse(row.record) as EventRecord) : null;
+  }
+
+  async resolveMerged(id: string): Promise<string | null> {
+    const row = await this.one<{ merged_into: string | null }>(this.pool, 'SELECT merged_into FROM events WHERE id = $1', [id]);
+    return row?.merged_into ? ((await this.standing(this.pool, 'id', row.merged_into))?.id ?? null) : null;
+  }
+
+  async counts(): Promise<StoreCounts> {
+    const row = await this.one<StoreCounts>(
+      this.pool,
+      `SELECT (SELECT count(*) FROM articles) AS articles, (SELECT count(*) FROM mentions) AS mentions,
+         (SELECT count(*) FROM events WHERE merged_into IS NULL) AS events, (SELECT count(*) FROM event_revisions) AS revisions`,
+    );
+    return row!;
+  }
+
+  async reviewQueue(filter: EventFilter, page: PageRequest): Promise<QueuePage> {
+    const after = page.cursor ? decodeQueueCursor(page.cursor) : null;
+    // the queue's own filters only, as on SQLite
+    const queueFilter: EventFilter = { from: filter.from, to: filter.to, region: filter.region, macroevent: filter.macroevent };
+    const countArgs: unknown[] = [];
+    const count = await this.one<{ total: number }>(this.pool, `SELECT count(*) AS total FROM event_search s ${and(whereOf(queueFilter, countArgs), 's.doubt IS NOT NULL')}`, countArgs);
+    const limit = Math.max(1, Math.floor(page.limit));
+    const args: unknown[] = [];
+    let where = and(whereOf(queueFilter, args), 's.doubt IS NOT NULL');
+    if (after) {
+      args.push(...after);
+      where = and(where, `(s.doubt, s.event_seq) < ($${args.length - 1}, $${args.length})`);
+    }
+    const rows = await this.rows<{ doubt: number; event_seq: number; record: string }>(
+      this.pool,
+      `SELECT p.doubt, p.event_seq, e.record FROM (SELECT s.event_seq, s.doubt FROM event_search s ${where} ORDER BY s.doubt DESC, s.event_seq DESC LIMIT ${limit + 1}) p
+       JOIN events e ON e.seq = p.event_seq ORDER BY p.doubt DESC, p.event_seq DESC`,
+      args,
+    );
+    const more = rows.length > limit;
+    const shown = more ? rows.slice(0, limit) : rows;
+    const records = shown.map((r) => JSON.parse(r.record) as EventRecord);
+    const days = await this.daysAround(records);
+    const items: QueueItem[] = [];
+    for (const record of records) {
+      const neighbours: Neighbour[] = [];
+      for (const n of nearby(record, days)) neighbours.push({ record: (await this.getEvent(n.id))!, km: n.km });
+      items.push({ record, ...doubtOf(record), neighbours });
+    }
+    const last = shown[shown.length - 1];
+    return { items, nextCursor: more && last ? encodeQueueCursor(last.doubt, last.event_seq) : null, total: count?.total ?? 0 };
+  }
+
+  /** The events (not rejected) of every day within one day of the records' dates, by day: where merge suggestions are looked for. */
+  private async daysAround(records: EventRecord[]): Promise<Map<string, NeighbourRow[]>> {
+    const days = new Map<string, NeighbourRow[]>();
+    for (const r of records) {
+      if (!r.date) continue;
+      for (const day of daysWithinOne(r.date)) {
+        if (days.has(day)) continue;
+        days.set(
+          day,
+          await this.rows<NeighbourRow>(
+            this.pool,
+            "SELECT s.event_seq AS event_rowid, s.id, s.lat, s.lon, s.date, s.locality, s.region FROM event_search s WHERE s.sort_key >= $1 AND s.sort_key < $2 AND s.review_status <> 'rejected'",
+            [day, day + '\u0020'],
+          ),
+        );
+      }
+    }
+    return days;
+  }
+
+  async reviewEvent(id: string, req: ReviewRequest): Promise<ReviewResult> {
+    return this.tx(async (c): Promise<ReviewResult> => {
+      const row = await this.lockedRow(c, id);
+      if (!row) return { outcome: 'not-found' };
+      if (row.revision !== req.revision) return { outcome: 'conflict', revision: row.revision };
+      const now = this.effects.now();
+      const before = JSON.parse(row.record) as EventRecord;
+      const record = reviewedRecord(before, req.action, req.user, now);
+      const changed = await this.writeEvent(c, row.event_key, row, before, record, now, { action: 'review', by: req.user, reason: humanReason(req.action, req.user, req.reason) });
+      return { outcome: 'reviewed', record: { ...record, revision: changed.revision } };
+    });
+  }
+
+  async editEvent(id: string, req: EditRequest): Promise<EditResult> {
+    return this.tx(async (c): Promise<EditResult> => {
+      const row = await this.lockedRow(c, id);
+      if (!row) return { outcome: 'not-found' };
+      if (row.revision !== req.revision) return { outcome: 'conflict', revision: row.revision };
+      const now = this.effects.now();
+      const machine = (await this.machineRecord(c, row.event_key))!;
+      const before = JSON.parse(row.record) as EventRecord;
+      const out = applyEdit(machine, before, await this.overridesOf(c, id), req.changes, req.user, now);
+      if (out.outcome === 'invalid') return out;
+      for (const o of out.keep) {
+        await c.query(
+          `INSERT INTO event_overrides (event_id, field, value, machine, by_user, at, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (event_id, field) DO UPDATE SET value = excluded.value, by_user = excluded.by_user, at = excluded.at, reason = excluded.reason`,
+          [id, o.field, JSON.stringify(o.value ?? null), JSON.stringify(o.machine ?? null), req.user, now, req.reason],
+        );
+      }
+      const changed = await this.writeEvent(c, row.event_key, row, before, out.record, now, { action: 'edit', by: req.user, reason: humanReason('edit', req.user, req.reason) });
+      return { outcome: 'edited', record: { ...out.record, revision: changed.revision } };
+    });
+  }
+
+  private editorOf: PgEditor | null = null;
+
+  /** Merges, splits, undo and history (src/store/pg/edits.ts), on this store's transactions. */
+  private editor(): PgEditor {
+    this.editorOf ??= new PgEditor(this, () => this.effects.now());
+    return this.editorOf;
+  }
+
+  /** The pool, for reads outside a transaction (src/store/pg/edits.ts). */
+  get reader(): pg.Pool {
+    return this.pool;
+  }
+
+  mergeEvents(req: MergeRequest): Promise<MergeResult> {
+    return this.editor().merge(req);
+  }
+
+  splitEvent(id: string, req: SplitRequest): Promise<SplitResult> {
+    return this.editor().split(id, req);
+  }
+
+  undoChange(id: string, req: UndoRequest): Promise<UndoResult> {
+    return this.editor().undo(id, req);
+  }
+
+  eventHistory(id: string): Promise<HistoryEntry[] | null> {
+    return this.editor().history(id);
+  }
+
+  async eventMentions(id: string): Promise<MentionView[] | null> {
+    const row = await this.liveRow(this.pool, id);
+    if (!row) return null;
+    const rows = await this.rows<MentionRow>(
+      this.pool,
+      `SELECT m.id, m.data, a.id AS article_id, a.name, a.url, a.title, a.publisher, a.published FROM mentions m JOIN articles a ON a.id = m.article_id
+       WHERE m.event_key = ANY($1::text[]) ORDER BY m.id`,
+      [await this.ownedKeys(this.pool, row.event_key)],
+    );
+    return rows.map(mentionView);
+  }
+
+  /** The newest migration applied to the store. */
+  async schemaVersion(): Promise<number> {
+    return (await this.one<{ v: number }>(this.pool, 'SELECT max(version) AS v FROM schema_migrations'))?.v ?? 0;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** A pool of connections to `url` whose tables are looked up in `schema`. */
+function connect(url: string, schema: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, types: TYPES, options: `-c search_path=${schemaName(schema)}`, max });
+  // an idle connection the server drops is an error event on the pool: without a listener it would end the process
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/**
+ * Opens the PostgreSQL store at `url` (postgres://user@host:port/database) and applies any migration it lacks. With
+ * options.schema its tables live in that schema (created when missing): tests use a fresh one per run.
+ */
+export async function openPgStore(url: string, options: OpenOptions = {}): Promise<PgStore> {
+  const schema = options.schema ?? 'public';
+  const pool = connect(url, schema, 8);
+  const store = new PgStore(pool, options.effects ?? systemClock);
+  try {
+    store.applied = await store.migrate(schema);
+  } catch (e) {
+    await pool.end();
+    throw e;
+  }
+  return store;
+}

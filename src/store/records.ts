@@ -1,0 +1,189 @@
+// What every storage backend (src/store/sqlite, src/store/pg) derives the same way from a record: the sort key, the
+// text full-text search reads, the queue's doubt, the reasons a person's revisions are stored with, and the page
+// cursors. Pure functions: no SQL here, so both dialects share them and answer alike.
+import type { EventRecord, Mention } from '../core/types.js';
+import { haversineKm } from '../core/geo.js';
+import { sourceRef } from '../merge/cluster.js';
+import { doubtOf } from '../review/doubt.js';
+import { inReviewQueue } from '../review/status.js';
+import { expandChanges, type StoredChange } from '../merge/edits.js';
+import { CursorError, type HistoryAction, type HistoryEntry, type MentionView } from './repository.js';
+
+/** The reason a human's revision is stored with: "<verb> by <user>: <reason>" (the user is in its own column too). */
+export function humanReason(verb: string, user: string, reason: string): string {
+  return `${verb} by ${user}: ${reason}`;
+}
+
+/** The reason a person gave, from a stored reason (humanReason); the machine's reasons ("article ID") as they are. */
+export function reasonGiven(stored: string, user: string | null): string {
+  if (user === null) return stored;
+  const at = stored.indexOf(` by ${user}: `);
+  return at > 0 && !stored.slice(0, at).includes(' ') ? stored.slice(at + user.length + 6) : stored;
+}
+
+/** The doubt column of a record: its doubt while it waits in the review queue, else null (out of the queue's index). */
+export function queueDoubt(record: EventRecord): number | null {
+  return inReviewQueue(record) ? doubtOf(record).doubt : null;
+}
+
+/** The text the full-text search (`q`) looks in: titles, claims, organizations, evidence quotes, places. */
+export function searchBody(record: EventRecord): string {
+  const lines = [
+    record.title,
+    record.locality,
+    record.region,
+    record.location_detail,
+    record.macroevent,
+    ...record.organizations,
+    ...record.claims,
+    ...record.event_type,
+    ...record.sources.map((s) => s.title),
+    ...record.evidence.map((e) => e.quote),
+  ].filter((x): x is string => Boolean(x));
+  // each line once: a search only asks whether an event holds every word, and copies of a story repeat its quotes
+  return [...new Set(lines)].join('\n');
+}
+
+/** The words of a free-text query (`q`), at most 16: each backend requires them all, with no operator syntax. */
+export function searchWords(q: string): string[] | null {
+  const words = q.match(/[\p{L}\p{N}]+/gu);
+  return words ? words.slice(0, 16) : null;
+}
+
+/** The date part of an undated event's sort key: after every date. */
+export const UNDATED_SORT_KEY = '9999-99-99';
+
+/** Sort order of the API and the CLI: date, region, locality, id; undated events last. Compared bytewise. */
+export function sortKey(record: EventRecord): string {
+  return [record.date ?? UNDATED_SORT_KEY, record.region ?? '~', (record.locality ?? '~').toLowerCase(), record.id].join('\u001f');
+}
+
+/** A page cursor of listEvents' order: the last event's sort key in base64url. */
+export function encodeCursor(sortKey: string): string {
+  return Buffer.from(sortKey, 'utf8').toString('base64url');
+}
+
+/** The sort key of a cursor from encodeCursor; throws CursorError for any other text. */
+export function decodeCursor(cursor: string): string {
+  const key = /^[A-Za-z0-9_-]{1,2000}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  // a sort key is date, region, locality and id joined by unit separators (see sortKey)
+  if (key.split('\u001f').length !== 4) throw new CursorError('cursor is not one this server issued');
+  return key;
+}
+
+/** The queue's keyset: the last item's doubt and row, as "q.<doubt>.<rowid>" in base64url. */
+export function encodeQueueCursor(doubt: number, rowid: number): string {
+  return Buffer.from(`q.${doubt}.${rowid}`, 'utf8').toString('base64url');
+}
+
+/** The doubt and row of a cursor from encodeQueueCursor; throws CursorError for any other text. */
+export function decodeQueueCursor(cursor: string): [number, number] {
+  const text = /^[A-Za-z0-9_-]{1,64}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  const m = /^q\.(\d+(?:\.\d+)?|\d*\.\d+)\.(\d{1,15})$/.exec(text);
+  if (!m) throw new CursorError('cursor is not one this server issued');
+  return [Number(m[1]), Number(m[2])];
+}
+
+/** A stored mention with its article, as both stores read it for an event's mentions (MentionView). */
+export interface MentionRow {
+  id: number;
+  data: string;
+  article_id: string;
+  name: string;
+  url: string | null;
+  title: string | null;
+  publisher: string | null;
+  published: string | null;
+}
+
+/** How an event's mention is shown for a split: its article and the sentence that reports it. */
+export function mentionView(r: MentionRow): MentionView {
+  const m = JSON.parse(r.data) as Mention;
+  const quote = (m.evidence.find((e) => e.field === 'locality') ?? m.evidence[0])?.quote ?? null;
+  return { id: r.id, article: sourceRef({ ...r, id: r.article_id }), quote, date: m.date, locality: m.locality, size_text: m.size_text };
+}
+
+/** A candidate merge suggestion as a search table has it (`event_rowid`: the event's row, SQLite's rowid or PostgreSQL's seq). */
+export interface NeighbourRow {
+  event_rowid: number;
+  id: string;
+  lat: number | null;
+  lon: number | null;
+  date: string | null;
+  locality: string | null;
+  region: string | null;
+}
+
+/** Merge suggestions are events within this distance (a town and its suburbs), or in the same town. */
+const NEIGHBOUR_KM = 50;
+/** Merge suggestions per queue item. */
+const NEIGHBOURS = 3;
+
+/** The day before a YYYY-MM-DD date, the day itself, and the day after. */
+export function daysWithinOne(date: string): string[] {
+  return [-1, 0, 1].map((n) => {
+    const d = new Date(`${date.slice(0, 10)}T00:00:00Z`);
+    d.setUTCDate(d.getUTCDate() + n);
+    return d.toISOString().slice(0, 10);
+  });
+}
+
+/**
+ * Merge suggestions for an event in the review queue: others within a day of its date that lie within NEIGHBOUR_KM
+ * of it or share its town, from `days` (the events not rejected of each day around it, by day). The nearest first,
+ * the same day before the next; up to NEIGHBOURS, each with its distance to a tenth of a km (null when unplaced).
+ */
+export function nearby(record: EventRecord, days: Map<string, NeighbourRow[]>): Array<{ id: string; km: number | null }> {
+  if (!record.date) return [];
+  // a same-day plan and the action held there that day were kept apart on purpose (see planLinks)
+  const apart = new Set([record.id, record.realized_by, record.plan_of]);
+  const town = record.locality?.toLowerCase() ?? null;
+  const { lat, lon } = record;
+  const found: Array<{ row: NeighbourRow; km: number | null }> = [];
+  for (const day of daysWithinOne(record.date)) {
+    for (const r of days.get(day) ?? []) {
+      if (apart.has(r.id)) continue;
+      const sameTown = town !== null && r.region === record.region && r.locality?.toLowerCase() === town;
+      const placed = lat !== null && lon !== null && r.lat !== null && r.lon !== null;
+      // (a degree of latitude is 111 km: most rows are ruled out before the distance is worked out)
+      if (!sameTown && (!placed || Math.abs(r.lat! - lat!) * 111 > NEIGHBOUR_KM)) continue;
+      const km = placed ? haversineKm(lat!, lon!, r.lat!, r.lon!) : null;
+      if (sameTown || km! <= NEIGHBOUR_KM) found.push({ row: r, km });
+    }
+  }
+  return found
+    .sort((a, b) => (a.km ?? NEIGHBOUR_KM) - (b.km ?? NEIGHBOUR_KM) || Number(a.row.date !== record.date) - Number(b.row.date !== record.date) || a.row.event_rowid - b.row.event_rowid)
+    .slice(0, NEIGHBOURS)
+    .map(({ row, km }) => ({ id: row.id, km: km === null ? null : Math.round(km * 10) / 10 }));
+}
+
+/** A revision row as both stores keep it (event_revisions), for an event's history. */
+export interface RevisionRow {
+  revision: number;
+  created_at: string;
+  by_user: string | null;
+  action: HistoryAction;
+  reason: string;
+  changes: string;
+  change_id: number | null;
+}
+
+/**
+ * An event's history from its revision rows, oldest first as given, listed newest first: each change as the field's
+ * old and new value (arrays are stored as splices and replayed: expandChanges). `canUndo` says whether a change (a
+ * merge's or a split's id) can still be undone. Both stores read their revisions through this.
+ */
+export function historyEntries(rows: RevisionRow[], canUndo: (change: number) => boolean): HistoryEntry[] {
+  const changes = expandChanges(rows.map((r) => JSON.parse(r.changes) as StoredChange[]));
+  return rows
+    .map((r, i) => ({
+      revision: r.revision,
+      at: r.created_at,
+      by: r.by_user,
+      action: r.action,
+      reason: reasonGiven(r.reason, r.by_user),
+      changes: changes[i]!,
+      undo: (r.action === 'merge' || r.action === 'split') && r.change_id !== null && canUndo(r.change_id) ? { id: r.change_id } : null,
+    }))
+    .reverse();
+}
