@@ -645,12 +645,12 @@ export class SqliteRepository implements Repository {
 
 /**
  * Whether two records' JSON differ in their revision numbers only, compared in place (a record can be megabytes).
- * The record's own "revision" key is the first in its JSON: no nested object before it has one, and within a
- * string the quotes are escaped.
+ * The record's own "revision" key is the only one in its JSON: no nested object has one, and within a string the
+ * quotes are escaped. It comes near the end: it is looked for from there.
  */
 function sameButRevision(stored: string, storedRevision: number, json: string, revision: number): boolean {
   const [a, b] = [`"revision":${revision},`, `"revision":${storedRevision},`];
-  const at = json.indexOf(a);
+  const at = json.lastIndexOf(a);
   if (at < 0 || stored.length !== json.length - a.length + b.length) return false;
   return stored.startsWith(json.slice(0, at)) && stored.startsWith(b, at) && stored.endsWith(json.slice(at + a.length));
 }
