@@ -1,44 +1,13 @@
-// Benchmark: ingest + extract + resolve on one core over >= 1,000 news-length texts built from the seed
-// articles (when ../shared is present) and CCC facts (places, dates, size words), varied so none dedupes.
+// Benchmark: ingest + extract + resolve on one core over >= 1,000 news-length texts (bench/texts.ts).
 // Prints articles/s, MB/s, p50/p99 latency, start-up time and peak RSS. Not a test: figures go in the README.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCsvRecords } from '../src/core/csv.js';
 import { processInput } from '../src/pipeline.js';
 import { loadGazetteer } from '../src/resolve/gazetteer.js';
 import { findArrests, findInjuries, findSizes } from '../src/extract/size.js';
-import { makeArticle } from '../test/helpers/corpus.js';
-import { REPO_ROOT, SEEDS_DIR, SHARED } from '../test/helpers/shared.js';
-
-const N = Number(process.env.BENCH_N ?? 1200);
-const TARGET_BYTES = 5 * 1024;
-
-function cccFacts(): Array<{ locality: string; state: string; date: string; size: string }> {
-  const file = join(SHARED, 'data', 'ccc', 'ccc-sample-2000.csv');
-  if (!existsSync(file)) return [];
-  const rows = parseCsvRecords(readFileSync(file, 'latin1'));
-  return rows
-    .filter((r) => r.locality && r.state && r.date && r.locality !== 'NA')
-    .map((r) => ({ locality: r.locality!, state: r.state!, date: r.date!, size: r.size_text && r.size_text !== 'NA' ? r.size_text : 'dozens' }));
-}
-
-function buildTexts(): string[] {
-  const seeds = existsSync(SEEDS_DIR) ? readdirSync(SEEDS_DIR).map((f) => readFileSync(join(SEEDS_DIR, f), 'utf8')) : [];
-  const facts = cccFacts();
-  const texts: string[] = [];
-  for (let i = 0; i < N; i++) {
-    const f = facts.length ? facts[i % facts.length]! : null;
-    const lead = f
-      ? `${f.size[0]!.toUpperCase()}${f.size.slice(1)} people rallied in ${f.locality}, ${f.state}, on ${f.date} (item ${i}).\n\n`
-      : '';
-    let body = seeds.length && i % 2 === 0 ? seeds[i % seeds.length]! : makeArticle(i, 12).text;
-    // trim or pad to about 5 KB of news text
-    while (body.length < TARGET_BYTES) body += '\n\n' + makeArticle(i + body.length, 2).text;
-    texts.push(`date 2026-02-0${(i % 9) + 1}\n\n` + lead + body.slice(0, TARGET_BYTES));
-  }
-  return texts;
-}
+import { REPO_ROOT } from '../test/helpers/shared.js';
+import { buildTexts } from './texts.js';
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -70,7 +39,7 @@ function startup(): Array<[string, number]> {
   return out;
 }
 
-const texts = buildTexts();
+const texts = buildTexts(Number(process.env.BENCH_N ?? 1200));
 const gaz = loadGazetteer();
 const bytes = texts.reduce((s, t) => s + Buffer.byteLength(t), 0);
 // warm up

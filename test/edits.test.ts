@@ -540,9 +540,11 @@ describe('migration 9 on a store written before it', () => {
   it('records gain edited_fields and disputes; earlier revisions gain their action, editor and field changes', () => {
     // the records of a store written today, stored as the store before migration 9 kept them
     const now = setup('now.db');
-    ingest(now.repo, TULSA, 'tulsa.txt');
-    ingest(now.repo, TULSA_MORE, 'tulsa-more.txt');
-    const records = (now.repo as Json).handle.prepare('SELECT record FROM event_revisions ORDER BY revision').pluck().all().map((r: string) => JSON.parse(r));
+    const records: Json[] = [];
+    for (const [text, name] of [[TULSA, 'tulsa.txt'], [TULSA_MORE, 'tulsa-more.txt']]) {
+      ingest(now.repo, text!, name!);
+      records.push(JSON.parse((now.repo as Json).handle.prepare('SELECT record FROM events').pluck().get()));
+    }
     now.repo.close();
     const old = records.map(({ edited_fields: _e, disputes: _d, ...r }: Json) => r);
     old.push({ ...old[1], revision: 3, review_status: 'verified', reviewed_by: 'ed: the elder', reviewed_at: '2026-03-09T10:00:00.000Z' });
@@ -566,6 +568,14 @@ describe('migration 9 on a store written before it', () => {
     assert.equal(history[0]!.reason, 'matches the minutes');
     assert.deepEqual(history[1]!.changes.find((c) => c.field === 'size_high'), { field: 'size_high', old: 200, new: 500 });
     assert.deepEqual(history[0]!.changes.find((c) => c.field === 'review_status'), { field: 'review_status', old: 'unreviewed', new: 'verified' });
+    // migration 12: no revision keeps a copy of the record; the sources the second article added are stored as such
+    const ids = (r: Json) => r.sources.map((x: Json) => x.id);
+    assert.deepEqual(history[1]!.changes.find((c) => c.field === 'sources'), { field: 'sources', old: ids(old[0]), new: ids(old[1]) });
+    const stored = (repo as Json).handle.prepare('SELECT record, changes FROM event_revisions WHERE revision = 2').get();
+    assert.equal(stored.record, '');
+    const added = ids(old[1]).find((x: string) => !ids(old[0]).includes(x));
+    const splice = { field: 'sources', at: ids(old[1]).indexOf(added), removed: [], added: [added] };
+    assert.deepEqual(JSON.parse(stored.changes).find((c: Json) => c.field === 'sources'), splice);
     assert.equal(repo.integrityCheck(), 'ok');
     repo.close();
   });

@@ -56,6 +56,61 @@ export interface FieldChange {
   new: unknown;
 }
 
+/**
+ * An array field's change as a revision stores it: `removed` taken out of the old array at index `at`, and `added`
+ * put in their place. A report adds a source, a flag or a claim to an event: its revision stores that, not the
+ * whole array twice, so revisions stay the same size however many reports came before.
+ */
+export interface ArraySplice {
+  field: string;
+  at: number;
+  removed: unknown[];
+  added: unknown[];
+}
+
+/** One field's change as stored: a value's old and new, or an array's splice. */
+export type StoredChange = FieldChange | ArraySplice;
+
+function isSplice(c: StoredChange): c is ArraySplice {
+  return 'at' in c;
+}
+
+/**
+ * A change as a revision stores it: an array that was an array before as the one splice from the old array to
+ * the new (what lies between their common start and their common end), every other change as it is.
+ */
+export function compactChange(c: StoredChange): StoredChange {
+  if (isSplice(c) || !Array.isArray(c.old) || !Array.isArray(c.new)) return c;
+  const [a, b] = [c.old.map((v) => JSON.stringify(v)), c.new.map((v) => JSON.stringify(v))];
+  let start = 0;
+  while (start < a.length && start < b.length && a[start] === b[start]) start++;
+  let end = 0;
+  while (end < a.length - start && end < b.length - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
+  return { field: c.field, at: start, removed: c.old.slice(start, c.old.length - end), added: c.new.slice(start, c.new.length - end) };
+}
+
+/**
+ * The changes of an event's revisions, oldest first, as a history shows them (each field's old and new value),
+ * from the changes stored (compactChange): an array's splices are replayed from the event's first revision on.
+ */
+export function expandChanges(revisions: StoredChange[][]): FieldChange[][] {
+  const arrays = new Map<string, unknown[]>();
+  return revisions.map((changes) =>
+    changes.map((c): FieldChange => {
+      if (!isSplice(c)) {
+        if (Array.isArray(c.new)) arrays.set(c.field, c.new);
+        else arrays.delete(c.field);
+        return c;
+      }
+      // (an array empty when the event was made has no change of its own before its first splice)
+      const old = arrays.get(c.field) ?? [];
+      const now = [...old.slice(0, c.at), ...c.added, ...old.slice(c.at + c.removed.length)];
+      arrays.set(c.field, now);
+      return { field: c.field, old, new: now };
+    }),
+  );
+}
+
 /** Whether two record values are the same (records are JSON). */
 export function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);

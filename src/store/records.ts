@@ -6,7 +6,7 @@ import { haversineKm } from '../core/geo.js';
 import { sourceRef } from '../merge/cluster.js';
 import { doubtOf } from '../review/doubt.js';
 import { inReviewQueue } from '../review/status.js';
-import type { FieldChange } from '../merge/edits.js';
+import { expandChanges, type StoredChange } from '../merge/edits.js';
 import { CursorError, type HistoryAction, type HistoryEntry, type MentionView } from './repository.js';
 
 /** The reason a human's revision is stored with: "<verb> by <user>: <reason>" (the user is in its own column too). */
@@ -28,7 +28,7 @@ export function queueDoubt(record: EventRecord): number | null {
 
 /** The text the full-text search (`q`) looks in: titles, claims, organizations, evidence quotes, places. */
 export function searchBody(record: EventRecord): string {
-  return [
+  const lines = [
     record.title,
     record.locality,
     record.region,
@@ -39,9 +39,9 @@ export function searchBody(record: EventRecord): string {
     ...record.event_type,
     ...record.sources.map((s) => s.title),
     ...record.evidence.map((e) => e.quote),
-  ]
-    .filter((x): x is string => Boolean(x))
-    .join('\n');
+  ].filter((x): x is string => Boolean(x));
+  // each line once: a search only asks whether an event holds every word, and copies of a story repeat its quotes
+  return [...new Set(lines)].join('\n');
 }
 
 /** The words of a free-text query (`q`), at most 16: each backend requires them all, with no operator syntax. */
@@ -169,18 +169,21 @@ export interface RevisionRow {
 }
 
 /**
- * How a revision reads in an event's history; `canUndo` says whether a change (a merge's or a split's id) can still
- * be undone. (The PostgreSQL store's: SQLite's history is left to the branch that stores revisions as changes only,
- * after which both should read revisions through one function here.)
+ * An event's history from its revision rows, oldest first as given, listed newest first: each change as the field's
+ * old and new value (arrays are stored as splices and replayed: expandChanges). `canUndo` says whether a change (a
+ * merge's or a split's id) can still be undone. Both stores read their revisions through this.
  */
-export function historyEntry(r: RevisionRow, canUndo: (change: number) => boolean): HistoryEntry {
-  return {
-    revision: r.revision,
-    at: r.created_at,
-    by: r.by_user,
-    action: r.action,
-    reason: reasonGiven(r.reason, r.by_user),
-    changes: JSON.parse(r.changes) as FieldChange[],
-    undo: (r.action === 'merge' || r.action === 'split') && r.change_id !== null && canUndo(r.change_id) ? { id: r.change_id } : null,
-  };
+export function historyEntries(rows: RevisionRow[], canUndo: (change: number) => boolean): HistoryEntry[] {
+  const changes = expandChanges(rows.map((r) => JSON.parse(r.changes) as StoredChange[]));
+  return rows
+    .map((r, i) => ({
+      revision: r.revision,
+      at: r.created_at,
+      by: r.by_user,
+      action: r.action,
+      reason: reasonGiven(r.reason, r.by_user),
+      changes: changes[i]!,
+      undo: (r.action === 'merge' || r.action === 'split') && r.change_id !== null && canUndo(r.change_id) ? { id: r.change_id } : null,
+    }))
+    .reverse();
 }

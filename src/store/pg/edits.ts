@@ -3,7 +3,7 @@
 // of the event keys it rewrites, so no ingest rebuilds those events meanwhile.
 import { splitKey } from '../../merge/cluster.js';
 import type { FieldChange } from '../../merge/edits.js';
-import { historyEntry, humanReason, type RevisionRow } from '../records.js';
+import { historyEntries, humanReason, type RevisionRow } from '../records.js';
 import type { HistoryEntry, MergeRequest, MergeResult, SplitRequest, SplitResult, UndoRequest, UndoResult } from '../repository.js';
 import type { Changed, Db, EventRow, PgStore, RevisionEntry } from './index.js';
 import type pg from 'pg';
@@ -115,7 +115,7 @@ export class PgEditor {
     if (!(await this.store.one(db, 'SELECT 1 FROM events WHERE id = $1', [id]))) return null;
     const rows = await this.store.rows<RevisionRow>(
       db,
-      'SELECT revision, created_at, by_user, action, reason, changes, change_id FROM event_revisions WHERE event_id = $1 ORDER BY revision DESC',
+      'SELECT revision, created_at, by_user, action, reason, changes, change_id FROM event_revisions WHERE event_id = $1 ORDER BY revision',
       [id],
     );
     const undoable = new Map<number, boolean>();
@@ -124,7 +124,7 @@ export class PgEditor {
       const x = (await this.store.one<ChangeRow>(db, CHANGE, [r.change_id]))!;
       undoable.set(r.change_id, (await this.undoBlocked(db, x)) === null);
     }
-    return rows.map((r) => historyEntry(r, (change) => undoable.get(change) ?? false));
+    return historyEntries(rows, (change) => undoable.get(change) ?? false);
   }
 
   /** Why a change cannot be undone (already undone, or a later change depends on it), or null when it can. */

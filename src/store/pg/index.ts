@@ -5,7 +5,7 @@
 import pg from 'pg';
 import type { Article, EventRecord, Mention, SourceRef } from '../../core/types.js';
 import { eventKey, mergeMentions, planLinks, siblingKey, sourceRef } from '../../merge/cluster.js';
-import { applyEdit, applyOverrides, recordChanges, reviewedRecord, type FieldChange, type Override } from '../../merge/edits.js';
+import { applyEdit, applyOverrides, compactChange, recordChanges, reviewedRecord, type FieldChange, type Override } from '../../merge/edits.js';
 import { regionValues } from '../../resolve/regions.js';
 import { doubtOf } from '../../review/doubt.js';
 import { PUBLISHED_STATUSES } from '../../review/status.js';
@@ -396,15 +396,18 @@ export class PgStore implements Store {
       );
     }
     await this.writeSearchRow(c, stored);
-    await this.addRevision(c, stored.id, revision, entry.action === 'ingest' ? json : '', now, entry, [...(entry.extra ?? []), ...recordChanges(before, stored)]);
+    await this.addRevision(c, stored.id, revision, now, entry, [...(entry.extra ?? []), ...recordChanges(before, stored)]);
     return { id: stored.id, revision, created: !existing };
   }
 
-  /** A revision row: `record` is the whole record for the machine's rebuilds, '' for a person's action (its changes say it all). */
-  async addRevision(c: pg.PoolClient, id: string, revision: number, record: string, now: string, entry: RevisionEntry, changes: FieldChange[]): Promise<void> {
+  /**
+   * A revision row: what changed (arrays as splices: compactChange), who (null: the machine), why (for the machine,
+   * the article read). Never the whole record, so an event's revisions grow with its reports, not with their square.
+   */
+  async addRevision(c: pg.PoolClient, id: string, revision: number, now: string, entry: RevisionEntry, changes: FieldChange[]): Promise<void> {
     await c.query(
-      'INSERT INTO event_revisions (event_id, revision, record, reason, created_at, action, by_user, changes, change_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-      [id, revision, record, entry.reason, now, entry.action, entry.by, JSON.stringify(changes), entry.changeId ?? null],
+      "INSERT INTO event_revisions (event_id, revision, record, reason, created_at, action, by_user, changes, change_id) VALUES ($1, $2, '', $3, $4, $5, $6, $7, $8)",
+      [id, revision, entry.reason, now, entry.action, entry.by, JSON.stringify(changes.map(compactChange)), entry.changeId ?? null],
     );
   }
 
@@ -417,7 +420,7 @@ export class PgStore implements Store {
     const record = { ...(JSON.parse(row.record) as EventRecord), revision };
     await c.query('UPDATE events SET merged_into = $1, revision = $2, record = $3, updated_at = $4 WHERE id = $5', [into, revision, JSON.stringify(record), now, row.id]);
     await c.query('DELETE FROM event_search WHERE event_seq = (SELECT seq FROM events WHERE id = $1)', [row.id]);
-    await this.addRevision(c, row.id, revision, '', now, entry, entry.extra ?? []);
+    await this.addRevision(c, row.id, revision, now, entry, entry.extra ?? []);
   }
 
   /** Keeps the event's search row (filters, sort key, full text, review state, queue doubt) in step with its record. */

@@ -284,4 +284,11 @@ export const PG_MIGRATIONS: PgMigration[] = [
       CREATE INDEX event_search_queue_macroevent ON event_search(macroevent, doubt, event_seq) WHERE doubt IS NOT NULL;
     `,
   },
+  {
+    version: 12,
+    name: 'revisions keep what changed only: no copy of the whole record, and arrays as what was added and removed',
+    // SQLite's version 12 also rewrites older rows' arrays as splices; a history reads both forms (expandChanges),
+    // so here the copies of the record go and the field changes stay as they are
+    sql: `UPDATE event_revisions SET record = '' WHERE record <> '';`,
+  },
 ];

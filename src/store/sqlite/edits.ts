@@ -19,8 +19,8 @@ import type {
   UndoResult,
 } from '../repository.js';
 import type { EventRow, RevisionEntry, SqliteRepository } from './index.js';
-import { humanReason, reasonGiven } from './migrations.js';
-import { mentionView } from '../records.js';
+import { humanReason } from './migrations.js';
+import { historyEntries, mentionView, type RevisionRow } from '../records.js';
 
 type Changed = SaveOutcome['changed'][number];
 
@@ -216,12 +216,15 @@ export class EventEditor {
     return this.mentionRows(row.event_key).map(mentionView);
   }
 
-  /** Every revision of an event, newest first, with an undo link on the merges and splits that can still be undone. */
+  /**
+   * Every revision of an event, newest first, its changes as each field's old and new value, with an undo link on
+   * the merges and splits that can still be undone.
+   */
   history(id: string): HistoryEntry[] | null {
     if (this.sql('SELECT 1 FROM events WHERE id = ?').get(id) === undefined) return null;
     const rows = this.sql(
-      'SELECT revision, created_at, by_user, action, reason, changes, change_id FROM event_revisions WHERE event_id = ? ORDER BY revision DESC',
-    ).all(id) as Array<{ revision: number; created_at: string; by_user: string | null; action: HistoryAction; reason: string; changes: string; change_id: number | null }>;
+      'SELECT revision, created_at, by_user, action, reason, changes, change_id FROM event_revisions WHERE event_id = ? ORDER BY revision',
+    ).all(id) as RevisionRow[];
     const undoable = new Map<number, boolean>();
     const canUndo = (change: number): boolean => {
       if (!undoable.has(change)) {
@@ -230,14 +233,6 @@ export class EventEditor {
       }
       return undoable.get(change)!;
     };
-    return rows.map((r) => ({
-      revision: r.revision,
-      at: r.created_at,
-      by: r.by_user,
-      action: r.action,
-      reason: reasonGiven(r.reason, r.by_user),
-      changes: JSON.parse(r.changes) as FieldChange[],
-      undo: (r.action === 'merge' || r.action === 'split') && r.change_id !== null && canUndo(r.change_id) ? { id: r.change_id } : null,
-    }));
+    return historyEntries(rows, canUndo);
   }
 }

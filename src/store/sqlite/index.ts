@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import type { Article, EventRecord, Mention, SourceRef } from '../../core/types.js';
 import { eventKey, mergeMentions, siblingKey, sourceRef } from '../../merge/cluster.js';
-import { applyOverrides, recordChanges, reviewedRecord, type FieldChange, type Override } from '../../merge/edits.js';
+import { applyOverrides, compactChange, recordChanges, reviewedRecord, type FieldChange, type Override } from '../../merge/edits.js';
 import {
   type EditRequest,
   type EditResult,
@@ -39,6 +39,7 @@ import { doubtOf } from '../../review/doubt.js';
 import { PUBLISHED_STATUSES } from '../../review/status.js';
 import { EventEditor } from './edits.js';
 import { daysWithinOne, decodeCursor, decodeQueueCursor, encodeCursor, encodeQueueCursor, nearby, searchWords, type NeighbourRow } from '../records.js';
+import { RebuildCache } from './mentions.js';
 import { humanReason, MIGRATIONS, storedPlanLinks, UNDATED_SORT_KEY, writeQueryColumns, writeReviewColumn } from './migrations.js';
 
 /**
@@ -145,20 +146,22 @@ export class SqliteRepository implements Repository {
   }
 
   saveArticle(article: Article, mentions: Mention[]): SaveOutcome {
-    return this.db.transaction((): SaveOutcome => {
+    return this.writing(() => this.db.transaction((): SaveOutcome => {
       if (this.hasArticle(article.id)) return { article: 'unchanged', mentions: 0, eventsNew: 0, eventsUpdated: 0, changed: [] };
       const now = this.effects.now();
-      this.db
-        .prepare(
-          'INSERT INTO articles (id, name, url, title, publisher, published, published_source, text, flags, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        )
-        .run(article.id, article.name, article.url, article.title, article.publisher, article.published, article.publishedSource, article.text, JSON.stringify(article.flags), now);
+      this.sql(
+        'INSERT INTO articles (id, name, url, title, publisher, published, published_source, text, flags, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ).run(article.id, article.name, article.url, article.title, article.publisher, article.published, article.publishedSource, article.text, JSON.stringify(article.flags), now);
       const insertMention = this.sql('INSERT INTO mentions (article_id, event_key, data) VALUES (?, ?, ?)');
+      const source = sourceRef(article);
       const keys = new Set<string>();
       for (const m of mentions) {
         const k = eventKey(m);
         keys.add(k);
-        insertMention.run(article.id, k, JSON.stringify(m));
+        const data = JSON.stringify(m);
+        const { lastInsertRowid } = insertMention.run(article.id, k, data);
+        // as a later read of the row gives it
+        this.cache.added(k, { id: Number(lastInsertRowid), source, mention: JSON.parse(data) as Mention });
       }
       const changed = this.remergeAll(keys, now, `article ${article.id}`, article.id);
       // however the article came in (a file, a page, a feed item), webhooks hear of the events it changed
@@ -170,8 +173,25 @@ export class SqliteRepository implements Repository {
         eventsUpdated: changed.filter((c) => !c.created).length,
         changed,
       };
-    }).immediate();
+    }).immediate());
   }
+
+  /**
+   * Runs a write transaction that may add mentions or write records: should it fail, it rolls back and what it
+   * added to the cache is forgotten with everything else. A transaction that calls saveArticle or linkDuplicate
+   * inside its own must run through this too (their transactions are then savepoints of it).
+   */
+  writing<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      this.cache.clear();
+      throw e;
+    }
+  }
+
+  /** The stored mentions and the records of recently rebuilt events (src/store/sqlite/mentions.ts). */
+  private cache = new RebuildCache((q) => this.sql(q));
 
   /**
    * Rebuilds the events that mentions under `keys` belong to: the event of each key, or the one an editor merged
@@ -194,14 +214,14 @@ export class SqliteRepository implements Repository {
   }
 
   linkDuplicate(articleId: string, originalId: string, distance: number): SaveOutcome['changed'] {
-    return this.db.transaction(() => {
+    return this.writing(() => this.db.transaction(() => {
       const added = this.sql('INSERT OR IGNORE INTO article_duplicates (article_id, duplicate_of, distance) VALUES (?, ?, ?)').run(articleId, originalId, distance);
       if (!added.changes) return [];
       const keys = this.sql('SELECT DISTINCT event_key FROM mentions WHERE article_id = ?').pluck().all(articleId) as string[];
       const changed = this.remergeAll(keys, this.effects.now(), `article ${articleId} is a copy of ${originalId}`, articleId);
       this.live().queueDeliveries(changed);
       return changed;
-    }).immediate();
+    }).immediate());
   }
 
   recentChanges(filter: EventFilter, limit: number): EventChange[] {
@@ -241,8 +261,11 @@ export class SqliteRepository implements Repository {
     const built = this.rebuild(key, source);
     if (!built) return null;
     const { record, existing, before } = built;
-    if (existing && existing.record === JSON.stringify({ ...record, revision: existing.revision })) return null;
-    return this.writeEvent(key, existing, before, record, now, entry);
+    // one serialization of the record, compared with the stored one under its revision number
+    const revision = existing ? existing.revision + 1 : 1;
+    const json = JSON.stringify({ ...record, revision });
+    if (existing && sameButRevision(existing.record, existing.revision, json, revision)) return null;
+    return this.writeEvent(key, existing, before, record, now, entry, json);
   }
 
   /**
@@ -253,36 +276,45 @@ export class SqliteRepository implements Repository {
   rebuild(key: string, source: string | null): { record: EventRecord; existing: EventRow | null; before: EventRecord | null } | null {
     const machine = this.machineRecord(key);
     if (!machine) return null;
-    const existing = (this.sql('SELECT id, event_key, revision, record FROM events WHERE event_key = ?').get(key) as EventRow | undefined) ?? null;
-    const before = existing ? (JSON.parse(existing.record) as EventRecord) : null;
+    const { existing, before } = this.storedRow(key);
     const { record, moved } = applyOverrides(machine, existing ? this.overridesOf(existing.id) : [], before, source);
     const update = this.sql('UPDATE event_overrides SET machine = ? WHERE event_id = ? AND field = ?');
     for (const o of moved) update.run(JSON.stringify(o.machine ?? null), existing!.id, o.field);
     return { record, existing, before };
   }
 
+  /** The stored row of the event under `key` and its record (as last written, when this connection wrote it). */
+  private storedRow(key: string): { existing: EventRow | null; before: EventRecord | null } {
+    const row = this.sql('SELECT id, event_key, revision FROM events WHERE event_key = ?').get(key) as Omit<EventRow, 'record'> | undefined;
+    if (!row) return { existing: null, before: null };
+    const written = this.cache.record(row.id, row.revision);
+    if (written) return { existing: { ...row, record: written.json }, before: written.record };
+    const record = this.sql('SELECT record FROM events WHERE id = ?').pluck().get(row.id) as string;
+    return { existing: { ...row, record }, before: JSON.parse(record) as EventRecord };
+  }
+
   /** The record the machine builds for the event under `key` from the mentions it owns, or null when it owns none. */
   machineRecord(key: string): EventRecord | null {
-    const keys = JSON.stringify(this.ownedKeys(key));
-    const rows = this.db
-      .prepare(
-        `SELECT m.data, a.id, a.name, a.url, a.title, a.publisher, a.published FROM mentions m JOIN articles a ON a.id = m.article_id
-         WHERE m.event_key IN (SELECT value FROM json_each(?))`,
-      )
-      .all(keys) as Array<{ data: string; id: string; name: string; url: string | null; title: string | null; publisher: string | null; published: string | null }>;
+    const owned = this.ownedKeys(key);
+    // key by key in the order of their UTF-8 bytes, each in row order: as SQLite reads `event_key IN (...)`
+    const rows = [...new Set(owned)].sort(utf8Order).flatMap((k) => this.cache.of(k));
     if (!rows.length) return null;
     const sources = new Map<string, SourceRef>();
-    for (const r of rows) sources.set(r.id, sourceRef(r));
-    const copyOf = new Map(
-      this.db
-        .prepare(
-          `SELECT article_id, duplicate_of FROM article_duplicates WHERE article_id IN (SELECT article_id FROM mentions WHERE event_key IN (SELECT value FROM json_each(?)))`,
-        )
-        .raw(true)
-        .all(keys) as Array<[string, string]>,
-    );
-    const mentions = rows.map((r) => JSON.parse(r.data) as Mention);
-    return mergeMentions(key, mentions, sources, copyOf, storedPlanLinks(this.db, key, mentions));
+    for (const r of rows) sources.set(r.source.id, r.source);
+    const copyOf = this.copiesAmong(rows.map((r) => r.source.id));
+    const mentions = rows.map((r) => r.mention);
+    const links = storedPlanLinks(this.db, key, mentions, (k) => this.cache.of(k).map((r) => r.mention));
+    return mergeMentions(key, mentions, sources, copyOf, links);
+  }
+
+  /** The near-duplicates among these articles: each copy's article id and its original's (see linkDuplicate). */
+  private copiesAmong(articleIds: string[]): Map<string, string> {
+    // most stores read from files have none: no list of ids is sent
+    if (this.sql('SELECT 1 FROM article_duplicates LIMIT 1').get() === undefined) return new Map();
+    const rows = this.sql('SELECT article_id, duplicate_of FROM article_duplicates WHERE article_id IN (SELECT value FROM json_each(?))')
+      .raw(true)
+      .all(JSON.stringify([...new Set(articleIds)])) as Array<[string, string]>;
+    return new Map(rows);
   }
 
   /** The keys whose mentions make the event under `key`: its own and those of every event merged into it. */
@@ -309,26 +341,34 @@ export class SqliteRepository implements Repository {
 
   /**
    * Stores `record` as the next revision of the event under `key` (the first when `existing` is null): the row, its search and
-   * full-text rows, and a revision with its field changes from `before`.
+   * full-text rows, and a revision with its field changes from `before`. `serialized`: the stored record's JSON,
+   * when the caller has it.
    */
-  writeEvent(key: string, existing: EventRow | null, before: EventRecord | null, record: EventRecord, now: string, entry: RevisionEntry): Changed {
+  writeEvent(key: string, existing: EventRow | null, before: EventRecord | null, record: EventRecord, now: string, entry: RevisionEntry, serialized?: string): Changed {
     const revision = existing ? existing.revision + 1 : 1;
     const stored: EventRecord = { ...record, revision };
-    const json = JSON.stringify(stored);
+    const json = serialized ?? JSON.stringify(stored);
     if (existing) {
-      this.db
-        .prepare('UPDATE events SET date = ?, region = ?, locality = ?, status = ?, macroevent = ?, revision = ?, record = ?, updated_at = ? WHERE id = ?')
-        .run(stored.date, stored.region, stored.locality, stored.status, stored.macroevent, revision, json, now, existing.id);
+      this.sql('UPDATE events SET date = ?, region = ?, locality = ?, status = ?, macroevent = ?, revision = ?, record = ?, updated_at = ? WHERE id = ?').run(
+        stored.date,
+        stored.region,
+        stored.locality,
+        stored.status,
+        stored.macroevent,
+        revision,
+        json,
+        now,
+        existing.id,
+      );
     } else {
-      this.db
-        .prepare(
-          'INSERT INTO events (id, event_key, date, region, locality, status, macroevent, revision, record, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        )
-        .run(stored.id, key, stored.date, stored.region, stored.locality, stored.status, stored.macroevent, revision, json, now, now);
+      this.sql(
+        'INSERT INTO events (id, event_key, date, region, locality, status, macroevent, revision, record, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ).run(stored.id, key, stored.date, stored.region, stored.locality, stored.status, stored.macroevent, revision, json, now, now);
     }
+    this.cache.wrote(stored.id, { revision, json, record: stored });
     writeQueryColumns(this.db, stored.id, stored, (q) => this.sql(q));
     writeReviewColumn(this.db, stored.id, stored, (q) => this.sql(q));
-    this.addRevision(stored.id, revision, entry.action === 'ingest' ? json : '', now, entry, [...(entry.extra ?? []), ...recordChanges(before, stored)]);
+    this.addRevision(stored.id, revision, now, entry, [...(entry.extra ?? []), ...recordChanges(before, stored)]);
     return { id: stored.id, revision, created: !existing };
   }
   listEvents(filter: EventFilter = {}): EventRecord[] {
@@ -434,7 +474,7 @@ export class SqliteRepository implements Repository {
   }
 
   reviewEvent(id: string, req: ReviewRequest): ReviewResult {
-    return this.db.transaction((): ReviewResult => {
+    return this.writing(() => this.db.transaction((): ReviewResult => {
       const row = this.liveRow(id);
       if (!row) return { outcome: 'not-found' };
       if (row.revision !== req.revision) return { outcome: 'conflict', revision: row.revision };
@@ -445,7 +485,7 @@ export class SqliteRepository implements Repository {
       // a verification is announced; a rejection is not (the event quietly leaves the record)
       if (req.action === 'verify') this.live().queueDeliveries([{ ...changed, change: 'review' }]);
       return { outcome: 'reviewed', record: { ...record, revision: changed.revision } };
-    }).immediate();
+    }).immediate());
   }
 
   reviewQueue(filter: EventFilter, page: PageRequest): QueuePage {
@@ -503,11 +543,14 @@ export class SqliteRepository implements Repository {
     return nearby(record, days).map(({ id, km }) => ({ record: this.getEvent(id)!, km }));
   }
 
-  /** A revision row: `record` is the whole record for the machine's rebuilds, '' for a person's action (its changes say it all). */
-  addRevision(id: string, revision: number, record: string, now: string, entry: RevisionEntry, changes: FieldChange[]): void {
+  /**
+   * A revision row: what changed (arrays as splices: compactChange), who (null: the machine), why (for the machine,
+   * the article read). Never the whole record, so an event's revisions grow with its reports, not with their square.
+   */
+  addRevision(id: string, revision: number, now: string, entry: RevisionEntry, changes: FieldChange[]): void {
     this.sql(
-      'INSERT INTO event_revisions (event_id, revision, record, reason, created_at, action, by_user, changes, change_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ).run(id, revision, record, entry.reason, now, entry.action, entry.by, JSON.stringify(changes), entry.changeId ?? null);
+      "INSERT INTO event_revisions (event_id, revision, record, reason, created_at, action, by_user, changes, change_id) VALUES (?, ?, '', ?, ?, ?, ?, ?, ?)",
+    ).run(id, revision, entry.reason, now, entry.action, entry.by, JSON.stringify(changes.map(compactChange)), entry.changeId ?? null);
   }
 
   /**
@@ -522,7 +565,7 @@ export class SqliteRepository implements Repository {
     const { rowid } = this.sql('SELECT rowid FROM events WHERE id = ?').pluck(false).get(row.id) as { rowid: number };
     this.sql('DELETE FROM event_search WHERE event_rowid = ?').run(rowid);
     this.sql('DELETE FROM events_fts WHERE rowid = ?').run(rowid);
-    this.addRevision(row.id, revision, '', now, entry, entry.extra ?? []);
+    this.addRevision(row.id, revision, now, entry, entry.extra ?? []);
   }
 
   private editorOf: EventEditor | null = null;
@@ -535,11 +578,16 @@ export class SqliteRepository implements Repository {
 
   /** Runs `fn` in one write transaction, queueing webhook deliveries for the events it changed. */
   inTransaction<T>(fn: () => { result: T; changed: Changed[] }): T {
-    return this.db.transaction((): T => {
-      const { result, changed } = fn();
-      this.live().queueDeliveries(changed);
-      return result;
-    }).immediate();
+    try {
+      return this.db.transaction((): T => {
+        const { result, changed } = fn();
+        this.live().queueDeliveries(changed);
+        return result;
+      }).immediate();
+    } finally {
+      // a split or an undo moves mentions between keys: the cached lists are read again
+      this.cache.clear();
+    }
   }
 
   editEvent(id: string, req: EditRequest): EditResult {
@@ -593,6 +641,23 @@ export class SqliteRepository implements Repository {
   close(): void {
     this.db.close();
   }
+}
+
+/**
+ * Whether two records' JSON differ in their revision numbers only, compared in place (a record can be megabytes).
+ * The record's own "revision" key is the only one in its JSON: no nested object has one, and within a string the
+ * quotes are escaped. It comes near the end: it is looked for from there.
+ */
+function sameButRevision(stored: string, storedRevision: number, json: string, revision: number): boolean {
+  const [a, b] = [`"revision":${revision},`, `"revision":${storedRevision},`];
+  const at = json.lastIndexOf(a);
+  if (at < 0 || stored.length !== json.length - a.length + b.length) return false;
+  return stored.startsWith(json.slice(0, at)) && stored.startsWith(b, at) && stored.endsWith(json.slice(at + a.length));
+}
+
+/** Orders strings as SQLite's BINARY collation does: by their UTF-8 bytes. */
+function utf8Order(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 /** Stats groups and the column each one groups by (a fixed table: never user text in SQL). */

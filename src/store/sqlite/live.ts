@@ -172,7 +172,7 @@ export class SqliteLiveStore implements LiveStore {
     itemId: number | null,
     result: Parameters<LiveStore['finishItem']>[2],
   ): SaveOutcome | null {
-    return this.db.transaction(() => {
+    return this.repo.writing(() => this.db.transaction(() => {
       const now = this.now();
       if ('error' in result || 'skipped' in result) {
         const [state, reason] = 'error' in result ? ['failed', result.error] : ['skipped', result.skipped];
@@ -193,7 +193,7 @@ export class SqliteLiveStore implements LiveStore {
       }
       this.completeJob(jobId);
       return { ...outcome, changed };
-    }).immediate();
+    }).immediate());
   }
 
   /**

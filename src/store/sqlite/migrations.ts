@@ -1,7 +1,7 @@
 // Versioned schema migrations. Append only: a released migration is never edited.
 import type Database from 'better-sqlite3';
 import { noEdits, UNREVIEWED, type EventRecord, type Mention, type SourceRef } from '../../core/types.js';
-import { recordChanges } from '../../merge/edits.js';
+import { compactChange, recordChanges, type StoredChange } from '../../merge/edits.js';
 import { planLinks, publicFileName, siblingKey, type PlanLinks } from '../../merge/cluster.js';
 import { queueDoubt, searchBody, sortKey } from '../records.js';
 
@@ -360,6 +360,14 @@ export const MIGRATIONS: Migration[] = [
       }
     },
   },
+  {
+    version: 12,
+    name: 'revisions keep what changed only: no copy of the whole record, and arrays as what was added and removed',
+    // The machine's revisions held the whole record: an event reported by n articles took O(n^2) bytes. Their
+    // field changes (migration 9) say what the history shows; arrays become splices (compactChange).
+    sql: '',
+    backfill: compactRevisions,
+  },
 ];
 
 /** The stored reasons of reviews before migration 9: "verify by NAME: why". */
@@ -392,6 +400,24 @@ function backfillRevisionChanges(db: Database.Database): void {
 }
 
 /**
+ * Empties the record copy of every revision and stores its array changes as splices, in batches of 500 rows so a
+ * large store's revisions never all sit in memory at once.
+ */
+function compactRevisions(db: Database.Database): void {
+  const update = db.prepare("UPDATE event_revisions SET record = '', changes = ? WHERE rowid = ?");
+  const batch = db.prepare('SELECT rowid, record, changes FROM event_revisions WHERE rowid > ? ORDER BY rowid LIMIT 500');
+  for (let last = -1; ; ) {
+    const rows = batch.all(last) as Array<{ rowid: number; record: string; changes: string }>;
+    if (!rows.length) break;
+    for (const r of rows) {
+      const changes = JSON.stringify((JSON.parse(r.changes) as StoredChange[]).map(compactChange));
+      if (r.record !== '' || changes !== r.changes) update.run(changes, r.rowid);
+    }
+    last = rows[rows.length - 1]!.rowid;
+  }
+}
+
+/**
  * Keeps the search row's review status and queue doubt in step with the record (writeQueryColumns resets them: call
  * after, on every write of a record). Needs migration 11: no earlier migration may call it.
  */
@@ -414,12 +440,19 @@ function rewriteRecords(db: Database.Database, change: (record: EventRecord, row
   }
 }
 
-/** The links of the event under `key` to its same-day plan or held action, from the stored mentions. */
-export function storedPlanLinks(db: Database.Database, key: string, own?: Mention[]): PlanLinks {
-  const load = (k: string) => (db.prepare('SELECT data FROM mentions WHERE event_key = ?').pluck().all(k) as string[]).map((d) => JSON.parse(d) as Mention);
+/**
+ * The links of the event under `key` to its same-day plan or held action, from the stored mentions (`load` reads
+ * the mentions under a key: by default from `db`).
+ */
+export function storedPlanLinks(db: Database.Database, key: string, own?: Mention[], load = (k: string) => storedMentions(db, k)): PlanLinks {
   const sibling = load(siblingKey(key));
   if (!sibling.length) return { realized_by: null, plan_of: null };
   return planLinks(key, own ?? load(key), sibling);
+}
+
+/** The mentions stored under an event key. */
+function storedMentions(db: Database.Database, key: string): Mention[] {
+  return (db.prepare('SELECT data FROM mentions WHERE event_key = ?').pluck().all(key) as string[]).map((d) => JSON.parse(d) as Mention);
 }
 
 /** Keeps the search row and the full-text row of an event in step with its stored record. */
@@ -429,6 +462,9 @@ export function writeQueryColumns(db: Database.Database, id: string, record: Eve
     `INSERT OR REPLACE INTO event_search (event_rowid, id, sort_key, date, region, locality, status, macroevent, lat, lon, size_low, size_high, size_mean)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(rowid, id, sortKey(record), record.date, record.region, record.locality, record.status, record.macroevent, record.lat, record.lon, record.size_low, record.size_high, record.size_mean);
+  // (the full-text row is rewritten only when its text changed: a rewrite reads and indexes the old text again)
+  const body = searchBody(record);
+  if (prepare('SELECT body FROM events_fts WHERE rowid = ?').pluck().get(rowid) === body) return;
   prepare('DELETE FROM events_fts WHERE rowid = ?').run(rowid);
-  prepare('INSERT INTO events_fts (rowid, body) VALUES (?, ?)').run(rowid, searchBody(record));
+  prepare('INSERT INTO events_fts (rowid, body) VALUES (?, ?)').run(rowid, body);
 }
