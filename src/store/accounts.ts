@@ -1,6 +1,7 @@
 // Accounts, roles, API tokens and browser sessions (issue 10): who may change the record. A token (scripts) or a
 // session cookie (browsers) says who the caller is; failed logins are counted per account and per address.
 import { createHash, createHmac, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import type { AsyncAccountStore } from './store.js';
 
 export const ROLES = ['admin', 'editor', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -46,6 +47,23 @@ export interface AccountStore {
   /** forgets the account's failed logins (after a successful one); the address's stay counted */
   clearLoginFailures(name: string): void;
 }
+
+/** Every AccountStore operation by name (the record makes the compiler check that none is missing). */
+const ACCOUNT_OPERATION_SET: Record<keyof AccountStore, true> = {
+  addUser: true,
+  listUsers: true,
+  removeUser: true,
+  createToken: true,
+  callerForToken: true,
+  verifyPassword: true,
+  startSession: true,
+  session: true,
+  endSession: true,
+  loginWait: true,
+  recordLoginFailure: true,
+  clearLoginFailures: true,
+};
+export const ACCOUNT_OPERATIONS = Object.keys(ACCOUNT_OPERATION_SET) as ReadonlyArray<keyof AccountStore>;
 
 /** A browser session: the cookie's secret (given out once), the CSRF token derived from it, and its user. */
 export interface Session {
@@ -154,15 +172,15 @@ export type LoginResult = { outcome: 'ok'; session: Session } | { outcome: 'wron
  * already has its failures in the window, before the password is even checked; a wrong name or password counts
  * a failure against both; a right one clears the name's failures and starts a session.
  */
-export function logIn(accounts: AccountStore, name: string, password: string, address: string): LoginResult {
-  const wait = accounts.loginWait(name, address);
+export async function logIn(accounts: AsyncAccountStore, name: string, password: string, address: string): Promise<LoginResult> {
+  const wait = await accounts.loginWait(name, address);
   if (wait > 0) return { outcome: 'limited', retryAfter: wait };
-  if (!accounts.verifyPassword(name, password)) {
-    accounts.recordLoginFailure(name, address);
+  if (!(await accounts.verifyPassword(name, password))) {
+    await accounts.recordLoginFailure(name, address);
     return { outcome: 'wrong' };
   }
-  accounts.clearLoginFailures(name);
-  return { outcome: 'ok', session: accounts.startSession(name) };
+  await accounts.clearLoginFailures(name);
+  return { outcome: 'ok', session: await accounts.startSession(name) };
 }
 
 /** Seconds until fewer than `limit` of the failures (ISO times in the window, oldest first) are left in it; 0 when already fewer. */

@@ -54,7 +54,7 @@ import {
   type StoreCounts,
   type StoreEffects,
 } from '../repository.js';
-import type { OpenOptions, Store } from '../store.js';
+import type { AsyncAccountStore, OpenOptions, Store } from '../store.js';
 import { PgEditor } from './edits.js';
 import { PG_MIGRATIONS } from './migrations.js';
 
@@ -666,6 +666,15 @@ export class PgStore implements Store {
       [await this.ownedKeys(this.pool, row.event_key)],
     );
     return rows.map(mentionView);
+  }
+
+  /** Other processes write the record too, and nothing cheap says when: no cache keeps PostgreSQL answers. */
+  async version(): Promise<string | null> {
+    return null;
+  }
+
+  accounts(): AsyncAccountStore {
+    throw new Error('accounts on PostgreSQL: not yet');
   }
 
   /** The newest migration applied to the store. */
