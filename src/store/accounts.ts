@@ -108,6 +108,14 @@ export function checkPassword(password: string, stored: string): boolean {
   return got.length === expected.length && timingSafeEqual(got, expected);
 }
 
+let decoy: string | null = null;
+
+/** A hash of no one's password, made once, for checking a password against when the name is unknown. */
+export function decoyHash(): string {
+  decoy ??= hashPassword(newSessionSecret());
+  return decoy;
+}
+
 /** A random password to print once: 18 bytes in base64url (24 characters). */
 export function newPassword(): string {
   return randomBytes(18).toString('base64url');

@@ -55,6 +55,7 @@ import {
   type StoreEffects,
 } from '../repository.js';
 import type { AsyncAccountStore, OpenOptions, Store } from '../store.js';
+import { PgAccountStore } from './accounts.js';
 import { PgEditor } from './edits.js';
 import { PG_MIGRATIONS } from './migrations.js';
 
@@ -673,8 +674,12 @@ export class PgStore implements Store {
     return null;
   }
 
+  private accountStore: PgAccountStore | null = null;
+
+  /** Users, roles, API tokens and browser sessions on the same server (src/store/pg/accounts.ts). */
   accounts(): AsyncAccountStore {
-    throw new Error('accounts on PostgreSQL: not yet');
+    this.accountStore ??= new PgAccountStore({ pool: this.pool, tx: (fn) => this.tx(fn) }, () => this.effects.now());
+    return this.accountStore;
   }
 
   /** The newest migration applied to the store. */
