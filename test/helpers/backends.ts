@@ -54,3 +54,15 @@ export function backends(effects?: StoreEffects): Array<{ backend: () => Backend
     { backend: () => pgBackend(PG_URL, effects), skip: NO_PG },
   ];
 }
+
+/**
+ * A fresh database on the PostgreSQL server, for commands that keep their tables in the schema "public" (the CLI):
+ * its address, and drop (which ends its connections first).
+ */
+export async function pgDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `turnout_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  await onServer(url, `CREATE DATABASE ${name}`);
+  const address = new URL(url);
+  address.pathname = `/${name}`;
+  return { url: address.href, drop: () => onServer(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
