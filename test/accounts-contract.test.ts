@@ -104,7 +104,6 @@ function accountsContract(backend: Backend): void {
   });
 }
 
-for (const { backend, skip } of backends(clock)) {
-  const b = backend();
-  describe(`accounts and sessions on ${b.name}`, { skip: skip ?? false }, () => accountsContract(b));
+for (const { name, backend, skip } of backends(clock)) {
+  describe(`accounts and sessions on ${name}`, { skip: skip ?? false }, () => accountsContract(backend()));
 }

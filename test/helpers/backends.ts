@@ -47,11 +47,11 @@ export function pgBackend(url: string, effects?: StoreEffects): Backend & { sche
   };
 }
 
-/** The backends to run a suite on, with the reason to skip each (null: it runs). */
-export function backends(effects?: StoreEffects): Array<{ backend: () => Backend; skip: string | null }> {
+/** The backends to run a suite on: each one's name, a maker (nothing is opened before it is called), and the reason to skip it (null: it runs). */
+export function backends(effects?: StoreEffects): Array<{ name: Backend['name']; backend: () => Backend; skip: string | null }> {
   return [
-    { backend: () => sqliteBackend(effects), skip: null },
-    { backend: () => pgBackend(PG_URL, effects), skip: NO_PG },
+    { name: 'SQLite', backend: () => sqliteBackend(effects), skip: null },
+    { name: 'PostgreSQL', backend: () => pgBackend(PG_URL, effects), skip: NO_PG },
   ];
 }
 
