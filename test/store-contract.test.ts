@@ -302,13 +302,13 @@ describe('turnout migrate', () => {
     }
   });
 
-  it('refuses arguments, and says a PostgreSQL store serves no other command yet', () => {
+  it('refuses arguments, and says the live-record commands need a SQLite store', () => {
     const r = migrate('extra');
     assert.equal(r.status, 1);
     assert.match(r.stderr, /migrate takes no arguments/);
-    const events = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli.ts'), 'events', '--db', 'postgres://nobody@127.0.0.1:1/none'], { encoding: 'utf8' });
-    assert.equal(events.status, 1);
-    assert.match(events.stderr, /serves only "turnout migrate" so far/);
+    const sources = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli.ts'), 'sources', 'list', '--db', 'postgres://nobody@127.0.0.1:1/none'], { encoding: 'utf8' });
+    assert.equal(sources.status, 1);
+    assert.match(sources.stderr, /needs the live record \(sources, jobs, webhooks\), which is on SQLite only so far/);
   });
 
   it('exits 2 naming the reason when the PostgreSQL server cannot be reached', () => {
