@@ -11,13 +11,13 @@ import { eventDate } from './core/dates.js';
 import type { EventRecord, Status } from './core/types.js';
 import { parseIso } from './extract/dates.js';
 import { IngestError } from './ingest/index.js';
-import { articleEvents, ingestInto, processInput, type RawInput } from './pipeline.js';
+import { articleEvents, ingestIntoStore, processInput, type RawInput } from './pipeline.js';
 import { loadGazetteer } from './resolve/gazetteer.js';
 import { geocodeOutput } from './resolve/geocode.js';
 import { regionFilter, unknownRegionMessage } from './resolve/regions.js';
 import type { LiveStore } from './store/live.js';
 import type { EventFilter, Repository } from './store/repository.js';
-import { isPostgresUrl } from './store/store.js';
+import { isPostgresUrl, openAsyncStore, type Store } from './store/store.js';
 import type { DrainSummary, Watcher, WatchOptions } from './live/watch.js';
 import type { GoldArticle } from './eval.js';
 import { localDay } from './core/planned.js';
@@ -27,10 +27,34 @@ import { toGeoJson } from './serve/export/geojson.js';
 
 // The store, the fetcher, the watcher and the scorer are imported by the commands that use them: `turnout
 // extract` starts without loading them.
-const openStore = async (path: string): Promise<Repository> => {
-  if (isPostgresUrl(path)) throw new UsageError('a PostgreSQL store (postgres://...) serves only "turnout migrate" so far: give --db a SQLite file for this command');
+/**
+ * The SQLite Repository at `path`, for the commands that need the live record (sources, jobs, webhooks: `command`
+ * names them), which is on SQLite only so far: a PostgreSQL address is a usage error saying so.
+ */
+const openStore = async (path: string, command: string): Promise<Repository> => {
+  if (isPostgresUrl(path)) {
+    throw new UsageError(`"turnout ${command}" needs the live record (sources, jobs, webhooks), which is on SQLite only so far: give --db a SQLite file`);
+  }
   return (await import('./store/sqlite/index.js')).openStore(path);
 };
+
+/** The store as messages name it: the SQLite file, or "the PostgreSQL store" (its address may hold a password). */
+function storeName(address: string): string {
+  return isPostgresUrl(address) ? 'the PostgreSQL store' : address;
+}
+
+/** A store that cannot be opened (no such server, a file that is not a store): said in one line, exit code 2. */
+class StoreError extends Error {}
+
+/** The store at --db or TURNOUT_DB, SQLite or PostgreSQL, as the asynchronous Store; StoreError when it cannot be opened. */
+async function openRecord(a: Args): Promise<Store> {
+  const address = dbPath(a);
+  try {
+    return await openAsyncStore(address);
+  } catch (e) {
+    throw new StoreError(`cannot open ${storeName(address)}: ${(e as Error).message}`);
+  }
+}
 
 const VERSION = '0.1.0';
 const INPUT_EXTS = new Set(['.txt', '.html', '.htm', '.md']);
@@ -60,8 +84,9 @@ Commands:
 
 Run "turnout <command> --help" for a command's options.
 The store is ./turnout.db unless --db FILE or TURNOUT_DB says otherwise. A postgres:// URL there names a
-PostgreSQL server instead: so far only "turnout migrate" works with one.`,
-  ingest: `Usage: turnout ingest PATH... [--db FILE] [--url URL] [--published YYYY-MM-DD]
+PostgreSQL server instead: migrate, ingest, events, export, users and serve work with one; fetch, sources,
+watch and webhooks (the live record) need a SQLite file so far.`,
+  ingest: `Usage: turnout ingest PATH... [--db FILE|URL] [--url URL] [--published YYYY-MM-DD]
 
 Reads .txt, .html, .htm and .md files (directories are searched recursively; - reads stdin), extracts
 the demonstrations they report, and stores articles, mentions and merged events. Ingesting the same
@@ -71,14 +96,14 @@ Exit code: 0 when every input was read, 2 when some failed (each failure is one 
 
 Runs ingest, extract and resolve with no store and merges each article's own mentions. Prints one
 JSON line per input: {"doc", "published", "flags", "events"}.`,
-  events: `Usage: turnout events [--db FILE] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--region XX]
+  events: `Usage: turnout events [--db FILE|URL] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--region XX]
                      [--locality NAME] [--status occurred|planned] [--macroevent NAME] [--include-rejected]
 
 Prints stored events as a table, sorted by date, and counts the events that occurred apart from the planned.
 The review column says whether an editor verified, edited or rejected the event (blank: not reviewed yet).
 --region is a US state code (OH), or abroad a country's ISO code (FR) or name (France); an unknown one is an error.
 Events an editor rejected are left out unless --include-rejected.`,
-  export: `Usage: turnout export --format csv|geojson|json [--out FILE] [--db FILE] [--include-planned] [--include-rejected]
+  export: `Usage: turnout export --format csv|geojson|json [--out FILE] [--db FILE|URL] [--include-planned] [--include-rejected]
                      [filters as for events]
 
 CSV uses the Crowd Counting Consortium column names where they apply (NA for missing values): a US state or
@@ -117,7 +142,7 @@ object). An item whose text is missing counts as zero output. --by-doc adds each
 false positives and attribute disagreements.
 Exit code: 0 after scoring, 2 when the gold file, a seeds article or the --texts DIR cannot be read, 1 for a
 usage error.`,
-  serve: `Usage: turnout serve [--db FILE] [--host 127.0.0.1] [--port 8080] [--workers 1] [--samples] [--no-watch]
+  serve: `Usage: turnout serve [--db FILE|URL] [--host 127.0.0.1] [--port 8080] [--workers 1] [--samples] [--no-watch]
                      [--trust-proxy] [--verified-only] [--allow-host HOST]...
 
 Serves the web app (map, timeline, event pages with their evidence, roundups), the JSON API
@@ -134,7 +159,11 @@ directly: they could claim any address.
 By default the map, the API and the feeds publish every event not rejected, each with its review_status.
 --verified-only publishes only the events an editor verified or edited: every list, map, count, export, roundup
 and feed leaves the others out, and /api/events/{id} answers 404 for them, except to editors and admins (who
-review them in /api/review/queue).`,
+review them in /api/review/queue).
+--db (or TURNOUT_DB) may name a PostgreSQL server, postgres://USER@HOST:PORT/DATABASE (its migrations are
+applied as it opens). The map, the API, the feeds, logins and edits then work on it; the live record (sources,
+webhooks) is on SQLite only so far, so the watch scheduler does not run: articles come in with
+"turnout ingest --db URL".`,
   fetch: `Usage: turnout fetch URL... [--db FILE] [--allow-host HOST]...
 
 Fetches each page (http/https only; robots.txt respected; 10 MB cap; addresses that resolve to loopback,
@@ -161,7 +190,7 @@ change says what made the revision: ingest (articles), or an editor's review, ed
 editor's verification or correction is announced so, with review_status verified or edited. Rejected events
 are never sent. Failed deliveries are retried with exponential
 backoff; after 5 failures in a row the hook is disabled. "webhooks log" prints the delivery log.`,
-  users: `Usage: turnout users add NAME --role admin|editor|viewer [--password-stdin] | users list | users remove NAME | users token NAME   [--db FILE]
+  users: `Usage: turnout users add NAME --role admin|editor|viewer [--password-stdin] | users list | users remove NAME | users token NAME   [--db FILE|URL]
 
 Accounts and API tokens. "add" prints a generated password once, or with --password-stdin reads the password
 from stdin (one trailing newline is dropped). Passwords are stored as salted scrypt hashes. "list" prints each
@@ -261,6 +290,13 @@ function filterOf(a: Args, storedRegions?: () => string[]): EventFilter {
 }
 
 /** Files to read: directories are walked for article extensions, sorted for a stable order. */
+/** filterOf with a region checked against the regions in the store too (read only when the region is not one we know). */
+async function storeFilter(a: Args, store: Pick<Store, 'regions'>): Promise<EventFilter> {
+  const given = a.opts.get('region');
+  const stored = given !== undefined && regionFilter(given) === null ? await store.regions() : [];
+  return filterOf(a, () => stored);
+}
+
 function expandPaths(paths: string[]): string[] {
   const out: string[] = [];
   for (const p of paths) {
@@ -338,16 +374,16 @@ interface Tally {
 }
 
 /** Ingests files into an open store, one line on stderr per failure and a progress line on a terminal. */
-function ingestPaths(repo: Repository, paths: string[], a: Args): Tally {
+async function ingestPaths(store: Store, paths: string[], a: Args): Promise<Tally> {
   const single = paths.length === 1;
   const gaz = loadGazetteer();
   const tally: Tally = { new: 0, unchanged: 0, failed: 0, mentions: 0, eventsNew: 0, eventsUpdated: 0 };
   const bar = progress();
   try {
-    paths.forEach((p, i) => {
+    for (const [i, p] of paths.entries()) {
       bar.tick(i + 1, paths.length, p);
       try {
-        const r = ingestInto(repo, readInput(p, a, single), gaz);
+        const r = await ingestIntoStore(store, readInput(p, a, single), gaz);
         tally[r.article]++;
         tally.mentions += r.mentions;
         tally.eventsNew += r.eventsNew;
@@ -358,7 +394,7 @@ function ingestPaths(repo: Repository, paths: string[], a: Args): Tally {
         bar.done();
         process.stderr.write(`turnout: ${p}: ${describeError(e)}\n`);
       }
-    });
+    }
   } finally {
     bar.done();
   }
@@ -369,12 +405,12 @@ async function cmdIngest(a: Args): Promise<number> {
   const paths = expandPaths(a.positional);
   if (!paths.length) throw new UsageError('ingest needs at least one PATH (a file, a directory, or - for stdin)');
   if (paths.length > 1 && (a.opts.has('url') || a.opts.has('published'))) throw new UsageError('--url and --published apply to a single input only');
-  const repo = await openStore(dbPath(a));
+  const store = await openRecord(a);
   let tally: Tally;
   try {
-    tally = ingestPaths(repo, paths, a);
+    tally = await ingestPaths(store, paths, a);
   } finally {
-    repo.close();
+    await store.close();
   }
   if (!a.flags.has('quiet')) {
     process.stdout.write(
@@ -425,9 +461,9 @@ function pad(s: string, n: number): string {
 }
 
 async function cmdEvents(a: Args): Promise<number> {
-  const repo = await openStore(dbPath(a));
+  const store = await openRecord(a);
   try {
-    const events = repo.listEvents(filterOf(a, () => repo.regions()));
+    const events = await store.listEvents(await storeFilter(a, store));
     // a day reads 2026-01-30; a week "week of 26 January 2026", a month "January 2026" (never a made-up day)
     const dates = events.map((e) => eventDate(e.date, e.date_precision, { day: 'iso', unknown: '?' }));
     const dateWidth = dates.reduce((w, d) => Math.max(w, d.length + 1), 11);
@@ -444,7 +480,7 @@ async function cmdEvents(a: Args): Promise<number> {
     lines.push(`${events.length} event${events.length === 1 ? '' : 's'}: ${events.length - planned} occurred, ${planned} planned`);
     process.stdout.write(lines.join('\n') + '\n');
   } finally {
-    repo.close();
+    await store.close();
   }
   return 0;
 }
@@ -463,15 +499,15 @@ async function cmdExport(a: Args): Promise<number> {
   if (!fmt) throw new UsageError('export needs --format csv|geojson|json');
   renderExport([], fmt); // validates the format before the store is opened
   if (a.flags.has('include-planned') && fmt !== 'csv') throw new UsageError('--include-planned applies to --format csv (GeoJSON and JSON carry every event with its status)');
-  const repo = await openStore(dbPath(a));
+  const store = await openRecord(a);
   try {
-    const filter = filterOf(a, () => repo.regions());
-    const out = renderExport(repo.listEvents(filter), fmt, { includePlanned: a.flags.has('include-planned') || filter.status === 'planned' });
+    const filter = await storeFilter(a, store);
+    const out = renderExport(await store.listEvents(filter), fmt, { includePlanned: a.flags.has('include-planned') || filter.status === 'planned' });
     const file = a.opts.get('out');
     if (file) writeFileSync(file, out);
     else process.stdout.write(out);
   } finally {
-    repo.close();
+    await store.close();
   }
   return 0;
 }
@@ -645,7 +681,7 @@ function printDrain(s: DrainSummary, extra = ''): void {
 
 async function cmdFetch(a: Args): Promise<number> {
   if (!a.positional.length) throw new UsageError('fetch needs at least one URL');
-  const repo = await openStore(dbPath(a));
+  const repo = await openStore(dbPath(a), 'fetch');
   try {
     // one attempt: a page that fails is reported now rather than retried in the background
     const watcher = await watcherFor(repo, a, { maxAttempts: 1 });
@@ -669,9 +705,13 @@ function parseEvery(v: string | undefined): number {
 }
 
 /** Runs a subcommand on the store's live-record tables, and closes the store. */
-async function withLive(a: Args, run: (live: LiveStore, sub: string | undefined, arg: string | undefined) => number | Promise<number>): Promise<number> {
+async function withLive(
+  a: Args,
+  command: string,
+  run: (live: LiveStore, sub: string | undefined, arg: string | undefined) => number | Promise<number>,
+): Promise<number> {
   const [sub, arg] = a.positional;
-  const repo = await openStore(dbPath(a));
+  const repo = await openStore(dbPath(a), command);
   try {
     return await run(repo.live(), sub, arg);
   } finally {
@@ -691,7 +731,7 @@ async function urlOrReport(arg: string): Promise<string | null> {
 }
 
 function cmdSources(a: Args): Promise<number> {
-  return withLive(a, async (live, sub, arg) => {
+  return withLive(a, 'sources', async (live, sub, arg) => {
     if (sub === 'add') {
       if (!arg) throw new UsageError('sources add needs a feed URL');
       const url = await urlOrReport(arg);
@@ -735,7 +775,7 @@ function formatEvery(secs: number): string {
 }
 
 async function cmdWatch(a: Args): Promise<number> {
-  const repo = await openStore(dbPath(a));
+  const repo = await openStore(dbPath(a), 'watch');
   try {
     const watcher = await watcherFor(repo, a);
     if (a.flags.has('once')) {
@@ -759,7 +799,7 @@ async function cmdWatch(a: Args): Promise<number> {
 const FILTER_KEYS = new Set(['from', 'to', 'region', 'locality', 'status', 'macroevent', 'q', 'verified']);
 
 function cmdWebhooks(a: Args): Promise<number> {
-  return withLive(a, async (live, sub, arg) => {
+  return withLive(a, 'webhooks', async (live, sub, arg) => {
     if (sub === 'add') {
       if (!arg) throw new UsageError('webhooks add needs a URL');
       const url = await urlOrReport(arg);
@@ -839,18 +879,18 @@ async function cmdUsers(a: Args): Promise<number> {
     if (!isRole(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}; got "${role}"`);
     password = a.flags.has('password-stdin') ? passwordFromStdin() : undefined;
   }
-  const repo = await openStore(dbPath(a));
+  const store = await openRecord(a);
   try {
-    const accounts = repo.accounts();
+    const accounts = store.accounts();
     if (sub === 'add') {
       const generated = password === undefined ? newPassword() : null;
-      accounts.addUser(name!, role!, password ?? generated!);
+      await accounts.addUser(name!, role!, password ?? generated!);
       process.stdout.write(`added user ${name} (${role})\n${generated ? `password: ${generated}\n` : ''}`);
       if (generated) process.stderr.write('turnout: the password is shown only this once\n');
       return 0;
     }
     if (sub === 'list') {
-      const users = accounts.listUsers();
+      const users = await accounts.listUsers();
       const width = Math.max(6, ...users.map((u) => u.name.length + 2));
       const lines = [`${pad('name', width)}${pad('role', 8)}${pad('created', 26)}tokens`];
       for (const u of users) lines.push(`${pad(u.name, width)}${pad(u.role, 8)}${pad(u.created_at, 26)}${u.tokens}`);
@@ -859,11 +899,11 @@ async function cmdUsers(a: Args): Promise<number> {
       return 0;
     }
     if (sub === 'remove') {
-      if (!accounts.removeUser(name!)) throw new UsageError(`there is no user named "${name}"`);
+      if (!(await accounts.removeUser(name!))) throw new UsageError(`there is no user named "${name}"`);
       process.stdout.write(`removed user ${name} and revoked their tokens\n`);
       return 0;
     }
-    const token = accounts.createToken(name!);
+    const token = await accounts.createToken(name!);
     process.stdout.write(token + '\n');
     process.stderr.write(`turnout: a new API token for ${name}; it is shown only this once\n`);
     return 0;
@@ -871,7 +911,7 @@ async function cmdUsers(a: Args): Promise<number> {
     if (e instanceof AccountError) throw new UsageError(e.message);
     throw e;
   } finally {
-    repo.close();
+    await store.close();
   }
 }
 
@@ -888,9 +928,9 @@ async function cmdServe(a: Args): Promise<number> {
   const { ensureWebBuilt } = await import('./serve/build.js');
   const { startServer } = await import('./serve/server.js');
   const webRoot = cluster.isWorker ? process.env.TURNOUT_WEB_ROOT! : await ensureWebBuilt();
-  const repo = await openStore(dbPath(a));
-  if (!cluster.isWorker && a.flags.has('samples') && repo.counts().articles === 0) {
-    const t = ingestPaths(repo, expandPaths([SAMPLES_DIR]), a);
+  const repo = await openRecord(a);
+  if (!cluster.isWorker && a.flags.has('samples') && (await repo.counts()).articles === 0) {
+    const t = await ingestPaths(repo, expandPaths([SAMPLES_DIR]), a);
     process.stderr.write(`turnout: the store was empty: ingested ${t.new} sample articles (${t.eventsNew} events)\n`);
   }
   let server: { url: string; close(): Promise<void> };
@@ -898,7 +938,7 @@ async function cmdServe(a: Args): Promise<number> {
     const verifiedOnly = a.flags.has('verified-only');
     server = workers > 1 && cluster.isPrimary ? await forkServers(workers, webRoot) : await startServer({ repo, host, port, webRoot, trustProxy: a.flags.has('trust-proxy'), verifiedOnly });
   } catch (e) {
-    repo.close();
+    await repo.close();
     const err = e as NodeJS.ErrnoException;
     process.stderr.write(`turnout: cannot listen on ${host}:${port}: ${err.code === 'EADDRINUSE' ? 'the port is in use (try --port)' : err.message}\n`);
     return 2;
@@ -906,12 +946,17 @@ async function cmdServe(a: Args): Promise<number> {
   if (cluster.isWorker) {
     process.send?.({ url: server.url });
   } else {
-    const { events } = repo.counts();
-    process.stdout.write(`turnout: serving ${events} events from ${dbPath(a)} at ${server.url}/ (API: ${server.url}/api/openapi.json)${workers > 1 ? `, ${workers} server processes` : ''}\n`);
+    const { events } = await repo.counts();
+    process.stdout.write(`turnout: serving ${events} events from ${storeName(dbPath(a))} at ${server.url}/ (API: ${server.url}/api/openapi.json)${workers > 1 ? `, ${workers} server processes` : ''}\n`);
   }
   // the scheduler is `turnout watch` in a child process: extracting a burst of articles never stalls the
-  // server's answers, and a crash of one does not take down the other
-  const scheduler = a.flags.has('no-watch') || cluster.isWorker ? null : superviseWatch(a);
+  // server's answers, and a crash of one does not take down the other. The live record it works on is on SQLite only
+  // so far: on PostgreSQL the server runs without it.
+  const live = repo.backend === 'sqlite';
+  if (!live && !a.flags.has('no-watch') && !cluster.isWorker) {
+    process.stderr.write('turnout: live sources and webhooks are not on PostgreSQL yet: serving without the watch scheduler (ingest with "turnout ingest --db URL")\n');
+  }
+  const scheduler = a.flags.has('no-watch') || cluster.isWorker || !live ? null : superviseWatch(a);
   await new Promise<void>((done) => {
     const stop = () => {
       process.off('SIGINT', stop);
@@ -921,7 +966,7 @@ async function cmdServe(a: Args): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  repo.close();
+  await repo.close();
   // a server process's channel to the primary would keep it alive
   if (cluster.isWorker && process.connected) process.disconnect();
   return 0;
@@ -991,7 +1036,7 @@ function superviseWatch(a: Args): { stop(): Promise<void> } {
 async function cmdMigrate(a: Args): Promise<number> {
   if (a.positional.length) throw new UsageError('migrate takes no arguments (the store is --db FILE|URL or TURNOUT_DB)');
   const address = dbPath(a);
-  const where = isPostgresUrl(address) ? 'the PostgreSQL store' : address;
+  const where = storeName(address);
   try {
     let version: number;
     let applied: number[] | null = null;
@@ -1059,6 +1104,10 @@ export function main(argv: string[]): number | Promise<number> {
 }
 
 function usageFailure(e: unknown, cmd: string): number {
+  if (e instanceof StoreError) {
+    process.stderr.write(`turnout: ${e.message}\n`);
+    return 2;
+  }
   if (!(e instanceof UsageError)) throw e;
   process.stderr.write(`turnout: ${e.message}\nRun "turnout ${COMMANDS[cmd] ? cmd + ' ' : ''}--help" for usage.\n`);
   return 1;

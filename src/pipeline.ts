@@ -6,6 +6,7 @@ import { ingest } from './ingest/index.js';
 import { merge, sourceRef } from './merge/cluster.js';
 import { loadGazetteer, type Gazetteer } from './resolve/gazetteer.js';
 import type { Repository, SaveOutcome } from './store/repository.js';
+import type { Store } from './store/store.js';
 
 export interface RawInput {
   bytes: Uint8Array;
@@ -35,9 +36,21 @@ export function articleEvents(p: Processed): EventRecord[] {
   return merge(p.mentions, new Map([[p.article.id, sourceRef(p.article)]]));
 }
 
+/** What ingesting an article the store already holds changes: nothing. */
+function unchanged(articleId: string): SaveOutcome & { articleId: string } {
+  return { article: 'unchanged', mentions: 0, eventsNew: 0, eventsUpdated: 0, changed: [], articleId };
+}
+
 /** ingest + extract + store: re-ingesting the same article is a no-op. */
 export function ingestInto(repo: Repository, input: RawInput, gaz: Gazetteer = loadGazetteer()): SaveOutcome & { articleId: string } {
   const p = processInput(input, gaz);
-  if (repo.hasArticle(p.article.id)) return { article: 'unchanged', mentions: 0, eventsNew: 0, eventsUpdated: 0, changed: [], articleId: p.article.id };
+  if (repo.hasArticle(p.article.id)) return unchanged(p.article.id);
   return { ...repo.saveArticle(p.article, p.mentions), articleId: p.article.id };
+}
+
+/** ingestInto on the asynchronous Store (SQLite or PostgreSQL): what `turnout ingest` runs. */
+export async function ingestIntoStore(store: Store, input: RawInput, gaz: Gazetteer = loadGazetteer()): Promise<SaveOutcome & { articleId: string }> {
+  const p = processInput(input, gaz);
+  if (await store.hasArticle(p.article.id)) return unchanged(p.article.id);
+  return { ...(await store.saveArticle(p.article, p.mentions)), articleId: p.article.id };
 }

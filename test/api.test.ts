@@ -1,5 +1,7 @@
 // The HTTP API, in-process (Hono's app.request: no sockets), against stores filled from real inputs: the
-// project's own sample articles (always present) and the seed articles in ../shared (skipped without them).
+// project's own sample articles (always present) and the seed articles in ../shared (skipped without them). The
+// same suite runs on a SQLite store, and on a PostgreSQL one when TURNOUT_TEST_PG names a server (skipped, saying
+// why, otherwise).
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,16 +11,17 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import Database from 'better-sqlite3';
 import { parseCsv } from '../src/core/csv.js';
 import type { EventRecord } from '../src/core/types.js';
-import { ingestInto } from '../src/pipeline.js';
+import { ingestIntoStore } from '../src/pipeline.js';
 import { createApp } from '../src/serve/server.js';
-import { openStore } from '../src/store/sqlite/index.js';
 import { searchBody } from '../src/store/sqlite/migrations.js';
 import { localDay } from '../src/core/planned.js';
 import { servedEvent } from '../src/serve/served.js';
 import type { Repository } from '../src/store/repository.js';
+import type { Store } from '../src/store/store.js';
+import { backends, type Backend } from './helpers/backends.js';
 import { NO_SHARED, REPO_ROOT, SEEDS_DIR, tempDir } from './helpers/shared.js';
 import { PRECISION_CASES, precisionArticles } from './helpers/precision.js';
-import { storeFrom } from './helpers/store.js';
+import { fillStore, storeFrom } from './helpers/store.js';
 
 type App = ReturnType<typeof createApp>;
 type Json = Record<string, any>;
@@ -77,27 +80,34 @@ function commonest(all: EventRecord[], pick: (e: EventRecord) => string | null):
   return [...n].sort((a, b) => b[1] - a[1])[0]![0];
 }
 
-/** The same API tests on a store filled from `dir`: our sample articles (always) and the seed articles. */
-function apiSuite(label: string, dir: string, skip: string | null): void {
+/**
+ * The same API tests on a store of `backend` filled from `dir`: our sample articles (always) and the seed articles.
+ * The backend is made when the suite runs (a skipped suite opens nothing).
+ */
+function apiSuite(label: string, dir: string, skip: string | null, makeBackend: () => Backend): void {
 describe(`API on ${label}`, { skip: skip ?? false }, () => {
-  let repo: Repository;
+  let backend: Backend;
+  let repo: Store;
   let app: App;
   let all: EventRecord[];
   /** the region most events are in, and one event with coordinates, to build filters from the data */
   let region: string;
   let anchor: EventRecord;
 
-  let storePath: string;
-
-  before(() => {
-    ({ repo, path: storePath } = storeFrom(dir));
+  before(async () => {
+    backend = makeBackend();
+    repo = await backend.open();
+    await fillStore(repo, dir);
     app = createApp(repo);
-    all = repo.listEvents();
+    all = await repo.listEvents();
     assert.ok(all.length >= 6, `the articles give events (${all.length})`);
     region = commonest(all, (e) => e.region);
     anchor = all.find((e) => e.lat !== null && e.locality && e.evidence.some((ev) => /[a-z]{6,}/.test(ev.quote)))!;
   });
-  after(() => repo?.close());
+  after(async () => {
+    await repo?.close();
+    await backend?.drop();
+  });
 
   test('GET /api/events lists every event sorted by date, and pages with a cursor give the same list', async () => {
     const one = await get(app, '/api/events?limit=1000');
@@ -276,10 +286,10 @@ describe(`API on ${label}`, { skip: skip ?? false }, () => {
     const before = (await get(app, '/api/points')).body.rows.length;
     const totalBefore = (await get(app, '/api/events?limit=1')).body.total;
     // written through a second connection, as serve's scheduler writes
-    const writer = openStore(storePath);
+    const writer = await backend.open();
     const text = 'Hundreds of people rallied in Duluth, Minnesota, on Saturday, Feb. 7, 2026, against a plan to close the city library. (A made-up test article.)';
-    const r = ingestInto(writer, { bytes: Buffer.from(text), name: 'made-up-duluth.txt', published: '2026-02-08', contentType: 'text/plain' });
-    writer.close();
+    const r = await ingestIntoStore(writer, { bytes: Buffer.from(text), name: 'made-up-duluth.txt', published: '2026-02-08', contentType: 'text/plain' });
+    await writer.close();
     assert.ok(r.eventsNew >= 1);
     const after = (await get(app, '/api/points')).body.rows.length;
     assert.equal(after, before + r.eventsNew);
@@ -351,8 +361,10 @@ describe(`API on ${label}`, { skip: skip ?? false }, () => {
 });
 }
 
-apiSuite('the sample articles', join(REPO_ROOT, 'samples'), null);
-apiSuite('the seed articles', SEEDS_DIR, NO_SHARED);
+for (const { name, backend, skip } of backends()) {
+  apiSuite(`the sample articles (${name})`, join(REPO_ROOT, 'samples'), skip, backend);
+  apiSuite(`the seed articles (${name})`, SEEDS_DIR, NO_SHARED ?? skip, backend);
+}
 
 describe('the seed articles: what a reader checks', { skip: NO_SHARED ?? false }, () => {
   let repo: Repository;

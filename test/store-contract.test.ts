@@ -6,20 +6,16 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import type { EventRecord } from '../src/core/types.js';
 import { processInput, type Processed } from '../src/pipeline.js';
 import { loadGazetteer } from '../src/resolve/gazetteer.js';
 import { openPgStore } from '../src/store/pg/index.js';
 import { PG_MIGRATIONS } from '../src/store/pg/migrations.js';
 import { CursorError, type EventFilter, type StoreEffects } from '../src/store/repository.js';
-import { openStore } from '../src/store/sqlite/index.js';
 import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
-import { asyncStore, isPostgresUrl, openAsyncStore, type Store } from '../src/store/store.js';
+import { isPostgresUrl, openAsyncStore, type Store } from '../src/store/store.js';
+import { NO_PG, onServer, PG_URL, pgBackend as pgOn, sqliteBackend as sqliteOn, type Backend } from './helpers/backends.js';
 import { REPO_ROOT, tempDir } from './helpers/shared.js';
-
-const PG_URL = process.env.TURNOUT_TEST_PG ?? '';
-const NO_PG = PG_URL ? null : 'TURNOUT_TEST_PG is not set (e.g. postgres://postgres@127.0.0.1:5432/test): the PostgreSQL store is not tested';
 
 /** Made-up articles (neutral towns): two of one rally in Tulsa, two of one picket in Reno, and others alone. */
 const TEXTS: Record<string, string> = {
@@ -53,37 +49,9 @@ async function save(store: Store, name: string, text?: string) {
   return store.saveArticle(p.article, p.mentions);
 }
 
-/** A backend under test: stores on one record (open may be called again for a second connection), dropped at the end. */
-interface Backend {
-  open(): Promise<Store>;
-  drop(): Promise<void>;
-}
-
-function sqliteBackend(): Backend {
-  const path = join(tempDir(), 'contract.db');
-  return { open: async () => asyncStore(openStore(path, CLOCK)), drop: async () => undefined };
-}
-
-/** A PostgreSQL statement on the server's own database (to create and drop schemas and databases). */
-async function onServer(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-/** A fresh schema on the PostgreSQL server, dropped with everything in it at the end. */
-function pgBackend(url: string): Backend & { schema: string } {
-  const schema = `turnout_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  return {
-    schema,
-    open: () => openPgStore(url, { schema, effects: CLOCK }),
-    drop: () => onServer(url, `DROP SCHEMA IF EXISTS ${schema} CASCADE`),
-  };
-}
+/** The contract's backends, on the contract's clock. */
+const sqliteBackend = () => sqliteOn(CLOCK);
+const pgBackend = (url: string) => pgOn(url, CLOCK);
 
 /** The one event at a town (every review state). */
 async function eventAt(store: Store, locality: string): Promise<EventRecord> {
@@ -334,13 +302,13 @@ describe('turnout migrate', () => {
     }
   });
 
-  it('refuses arguments, and says a PostgreSQL store serves no other command yet', () => {
+  it('refuses arguments, and says the live-record commands need a SQLite store', () => {
     const r = migrate('extra');
     assert.equal(r.status, 1);
     assert.match(r.stderr, /migrate takes no arguments/);
-    const events = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli.ts'), 'events', '--db', 'postgres://nobody@127.0.0.1:1/none'], { encoding: 'utf8' });
-    assert.equal(events.status, 1);
-    assert.match(events.stderr, /serves only "turnout migrate" so far/);
+    const sources = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli.ts'), 'sources', 'list', '--db', 'postgres://nobody@127.0.0.1:1/none'], { encoding: 'utf8' });
+    assert.equal(sources.status, 1);
+    assert.match(sources.stderr, /needs the live record \(sources, jobs, webhooks\), which is on SQLite only so far/);
   });
 
   it('exits 2 naming the reason when the PostgreSQL server cannot be reached', () => {

@@ -3,7 +3,8 @@
 import { gzipSync } from 'node:zlib';
 import { Hono, type Context } from 'hono';
 import type { z } from 'zod';
-import { CursorError, type EventFilter, type Repository } from '../store/repository.js';
+import { CursorError, type EventFilter } from '../store/repository.js';
+import type { Store } from '../store/store.js';
 import { authenticate, readJsonBody, requireEditor, type ApiEnv, type AuthOptions } from './auth.js';
 import { acceptsGzip } from './encoding.js';
 import { toCsv } from './export/csv.js';
@@ -27,9 +28,24 @@ const POINTS_CACHE_ENTRIES = 16;
 
 export const POINT_FIELDS = ['id', 'lon', 'lat', 'status', 'size'];
 
+/**
+ * A region as `known` (regionFilter or storedRegion) reads it: first among the states and countries we know, then
+ * among the regions stored (read from the store only then); null when neither knows it.
+ */
+export async function knownRegion(
+  input: string,
+  repo: Pick<Store, 'regions'>,
+  known: (input: string, present?: () => Iterable<string>) => string | null,
+): Promise<string | null> {
+  const region = known(input);
+  if (region !== null) return region;
+  const stored = await repo.regions();
+  return known(input, () => stored);
+}
+
 /** The store's filter from a validated query; a region we do not know (region=ZZ) is a bad parameter. */
-export function filterFrom(q: Partial<z.output<typeof FilterQuery>>, repo: Pick<Repository, 'regions'>): EventFilter {
-  const region = q.region === undefined ? undefined : regionFilter(q.region, () => repo.regions());
+export async function filterFrom(q: Partial<z.output<typeof FilterQuery>>, repo: Pick<Store, 'regions'>): Promise<EventFilter> {
+  const region = q.region === undefined ? undefined : await knownRegion(q.region, repo, regionFilter);
   if (region === null) throw new BadParameter('region', unknownRegionMessage('region', q.region!));
   return {
     from: q.from,
@@ -63,7 +79,7 @@ export interface ApiOptions extends AuthOptions {
  * The API. With opts.verifiedOnly, `repo` should be verifiedOnlyView's (createApp passes it so): lists, points, stats,
  * exports and roundups then hold checked events only, and the by-id routes hide the others from all but editors.
  */
-export function apiRoutes(repo: Repository, opts: ApiOptions = {}): Hono<ApiEnv> {
+export function apiRoutes(repo: Store, opts: ApiOptions = {}): Hono<ApiEnv> {
   const today = opts.today ?? (() => localDay());
   const api = new Hono<ApiEnv>();
   api.onError(apiError);
@@ -84,9 +100,9 @@ export function apiRoutes(repo: Repository, opts: ApiOptions = {}): Hono<ApiEnv>
 
   api.get('/openapi.json', (c) => c.json(openApiDocument()));
 
-  api.get('/events', (c) => {
+  api.get('/events', async (c) => {
     const q = parseQuery(EventsQuery, c.req.url);
-    const page = repo.pageEventsJson(filterFrom(q, repo), { limit: q.limit, cursor: q.cursor });
+    const page = await repo.pageEventsJson(await filterFrom(q, repo), { limit: q.limit, cursor: q.cursor });
     // the stored records are already JSON: splice them in rather than parse and re-serialise each
     const day = today();
     const events = page.events.map((json) => servedJson(json, day)).join(',');
@@ -94,15 +110,15 @@ export function apiRoutes(repo: Repository, opts: ApiOptions = {}): Hono<ApiEnv>
     return c.body(Buffer.from(body), 200, { 'content-type': 'application/json; charset=utf-8' });
   });
 
-  api.get('/events.geojson', (c) => {
+  api.get('/events.geojson', async (c) => {
     const day = today();
-    const events = repo.listEvents(filterFrom(parseQuery(FilterQuery, c.req.url), repo)).map((e) => servedEvent(e, day));
+    const events = (await repo.listEvents(await filterFrom(parseQuery(FilterQuery, c.req.url), repo))).map((e) => servedEvent(e, day));
     return c.body(JSON.stringify(toGeoJson(events)), 200, { 'content-type': 'application/geo+json; charset=utf-8' });
   });
 
-  api.get('/events.csv', (c) => {
+  api.get('/events.csv', async (c) => {
     const q = parseQuery(CsvQuery, c.req.url);
-    const events = repo.listEvents(filterFrom(q, repo));
+    const events = await repo.listEvents(await filterFrom(q, repo));
     return c.body(toCsv(events, { includePlanned: q.include_planned === 'true' || q.status === 'planned', today: today() }), 200, {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': 'attachment; filename="turnout-events.csv"',
@@ -118,8 +134,8 @@ export function apiRoutes(repo: Repository, opts: ApiOptions = {}): Hono<ApiEnv>
    * 404 for an unknown id. An event merged into another answers a read with a 301 to the one that stands, and a write
    * with a 404 naming it (a redirected write would be replayed on an event the editor has not seen).
    */
-  const missing = (c: Context<ApiEnv>, id: string, read = false): Response => {
-    const into = repo.resolveMerged(id);
+  const missing = async (c: Context<ApiEnv>, id: string, read = false): Promise<Response> => {
+    const into = await repo.resolveMerged(id);
     if (!into) return problem(c, 404, `no event has id ${id}`, 'id');
     if (!read) return problem(c, 404, `event ${id} was merged into ${into}`, 'id', { merged_into: into });
     return c.json({ merged_into: into }, 301, { location: `/api/events/${into}`, 'cache-control': 'no-store' });
@@ -139,24 +155,24 @@ export function apiRoutes(repo: Repository, opts: ApiOptions = {}): Hono<ApiEnv>
     return id instanceof Response ? id : { caller, id };
   };
 
-  api.get('/events/:id', (c) => {
+  api.get('/events/:id', async (c) => {
     const id = pathId(c);
     if (id instanceof Response) return id;
-    const event = repo.getEvent(id);
+    const event = await repo.getEvent(id);
     return event ? c.json(servedEvent(event, today())) : missing(c, id, true);
   });
 
-  api.get('/events/:id/mentions', (c) => {
+  api.get('/events/:id/mentions', async (c) => {
     const id = pathId(c);
     if (id instanceof Response) return id;
-    const mentions = repo.eventMentions(id);
+    const mentions = await repo.eventMentions(id);
     return mentions ? c.json({ mentions }) : missing(c, id, true);
   });
 
-  api.get('/events/:id/history', (c) => {
+  api.get('/events/:id/history', async (c) => {
     const id = pathId(c);
     if (id instanceof Response) return id;
-    const history = repo.eventHistory(id);
+    const history = await repo.eventHistory(id);
     return history ? c.json({ history }, 200, { 'cache-control': 'no-store' }) : problem(c, 404, `no event has id ${id}`, 'id');
   });
 
@@ -165,7 +181,7 @@ export function apiRoutes(repo: Repository, opts: ApiOptions = {}): Hono<ApiEnv>
     if (w instanceof Response) return w;
     const body = await readJsonBody(c, ReviewBody);
     if (body instanceof Response) return body;
-    const result = repo.reviewEvent(w.id, { ...body, user: w.caller.name });
+    const result = await repo.reviewEvent(w.id, { ...body, user: w.caller.name });
     if (result.outcome === 'not-found') return missing(c, w.id);
     if (result.outcome === 'conflict') return conflict(c, result, body.revision, 'review');
     return written(c, servedEvent(result.record, today()));
@@ -179,11 +195,11 @@ export function apiRoutes(repo: Repository, opts: ApiOptions = {}): Hono<ApiEnv>
     // a region is checked against the regions we know (and those stored), and kept as records keep regions
     if (typeof body.changes.region === 'string') {
       const given = body.changes.region;
-      const region = storedRegion(given, () => repo.regions());
+      const region = await knownRegion(given, repo, storedRegion);
       if (region === null) throw new BadParameter('changes.region', unknownRegionMessage('changes.region', given));
       body.changes.region = region;
     }
-    const result = repo.editEvent(w.id, { ...body, user: w.caller.name });
+    const result = await repo.editEvent(w.id, { ...body, user: w.caller.name });
     if (result.outcome === 'not-found') return missing(c, w.id);
     if (result.outcome === 'conflict') return conflict(c, result, body.revision, 'edit');
     if (result.outcome === 'invalid') return invalid(c, result);
@@ -195,9 +211,9 @@ export function apiRoutes(repo: Repository, opts: ApiOptions = {}): Hono<ApiEnv>
     if (caller instanceof Response) return caller;
     const body = await readJsonBody(c, MergeBody);
     if (body instanceof Response) return body;
-    const result = repo.mergeEvents({ ids: [body.ids[0]!, body.ids[1]!], reason: body.reason, user: caller.name });
+    const result = await repo.mergeEvents({ ids: [body.ids[0]!, body.ids[1]!], reason: body.reason, user: caller.name });
     if (result.outcome === 'not-found') {
-      const into = repo.resolveMerged(result.id);
+      const into = await repo.resolveMerged(result.id);
       return problem(c, 404, into ? `event ${result.id} was merged into ${into}` : `no event has id ${result.id}`, 'ids', into ? { merged_into: into } : {});
     }
     if (result.outcome === 'invalid') return invalid(c, result);
@@ -209,7 +225,7 @@ export function apiRoutes(repo: Repository, opts: ApiOptions = {}): Hono<ApiEnv>
     if (w instanceof Response) return w;
     const body = await readJsonBody(c, SplitBody);
     if (body instanceof Response) return body;
-    const result = repo.splitEvent(w.id, { ...body, user: w.caller.name });
+    const result = await repo.splitEvent(w.id, { ...body, user: w.caller.name });
     if (result.outcome === 'not-found') return missing(c, w.id);
     if (result.outcome === 'conflict') return conflict(c, result, body.revision, 'split');
     if (result.outcome === 'invalid') return invalid(c, result);
@@ -222,18 +238,18 @@ export function apiRoutes(repo: Repository, opts: ApiOptions = {}): Hono<ApiEnv>
     if (w instanceof Response) return w;
     const body = await readJsonBody(c, UndoBody);
     if (body instanceof Response) return body;
-    const result = repo.undoChange(w.id, { ...body, user: w.caller.name });
+    const result = await repo.undoChange(w.id, { ...body, user: w.caller.name });
     if (result.outcome === 'not-found') return problem(c, 404, `no event has id ${w.id}`, 'id');
     if (result.outcome === 'invalid') return invalid(c, result);
     if (result.outcome === 'refused') return problem(c, 409, result.message, 'change');
     return written(c, servedEvent(result.record, today()));
   });
 
-  api.get('/review/queue', (c) => {
+  api.get('/review/queue', async (c) => {
     const caller = requireEditor(c, 'working the review queue');
     if (caller instanceof Response) return caller;
     const q = parseQuery(ReviewQueueQuery, c.req.url);
-    const page = repo.reviewQueue(filterFrom(q, repo), { limit: q.limit, cursor: q.cursor });
+    const page = await repo.reviewQueue(await filterFrom(q, repo), { limit: q.limit, cursor: q.cursor });
     const day = today();
     const items = page.items.map((it) => ({
       event: servedEvent(it.record, day),
@@ -246,17 +262,20 @@ export function apiRoutes(repo: Repository, opts: ApiOptions = {}): Hono<ApiEnv>
 
   // Every map load asks for all its points: the body (megabytes for a large store) is kept, with a fast gzip
   // of it, until the store changes.
-  const pointsCache = new Map<string, { version: string; json: Buffer; gzip: Buffer | null }>();
-  api.get('/points', (c) => {
-    const filter = filterFrom(parseQuery(FilterQuery, c.req.url), repo);
+  const pointsCache = new Map<string, { version: string | null; json: Buffer; gzip: Buffer | null }>();
+  api.get('/points', async (c) => {
+    const filter = await filterFrom(parseQuery(FilterQuery, c.req.url), repo);
     const key = new URL(c.req.url).search;
-    const version = repo.version();
-    let hit = pointsCache.get(key);
+    const version = await repo.version();
+    let hit = version === null ? undefined : pointsCache.get(key);
     if (!hit || hit.version !== version) {
-      hit = { version, json: Buffer.from(`{"fields":${JSON.stringify(POINT_FIELDS)},"rows":${repo.pointsJson(filter)}}`), gzip: null };
-      pointsCache.delete(key);
-      pointsCache.set(key, hit);
-      if (pointsCache.size > POINTS_CACHE_ENTRIES) pointsCache.delete(pointsCache.keys().next().value!);
+      hit = { version, json: Buffer.from(`{"fields":${JSON.stringify(POINT_FIELDS)},"rows":${await repo.pointsJson(filter)}}`), gzip: null };
+      // a store that cannot say when it changed (version null) is asked every time
+      if (version !== null) {
+        pointsCache.delete(key);
+        pointsCache.set(key, hit);
+        if (pointsCache.size > POINTS_CACHE_ENTRIES) pointsCache.delete(pointsCache.keys().next().value!);
+      }
     }
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', vary: 'Accept-Encoding' };
     if (!acceptsGzip(c.req.header('accept-encoding'))) return c.body(new Uint8Array(hit.json), 200, headers);
@@ -264,14 +283,14 @@ export function apiRoutes(repo: Repository, opts: ApiOptions = {}): Hono<ApiEnv>
     return c.body(new Uint8Array(hit.gzip), 200, { ...headers, 'content-encoding': 'gzip' });
   });
 
-  api.get('/stats', (c) => {
+  api.get('/stats', async (c) => {
     const q = parseQuery(StatsQuery, c.req.url);
-    return c.json({ group: q.group, rows: repo.stats(q.group, filterFrom(q, repo)) });
+    return c.json({ group: q.group, rows: await repo.stats(q.group, await filterFrom(q, repo)) });
   });
 
-  api.get('/roundup', (c) => {
+  api.get('/roundup', async (c) => {
     const q = parseQuery(RoundupQuery, c.req.url);
-    const events = repo.listEvents({ from: q.date, to: q.date, macroevent: q.macroevent });
+    const events = await repo.listEvents({ from: q.date, to: q.date, macroevent: q.macroevent });
     return c.json(buildRoundup(events, q));
   });
 

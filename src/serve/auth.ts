@@ -5,7 +5,7 @@ import type { TLSSocket } from 'node:tls';
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { z } from 'zod';
-import type { Repository } from '../store/repository.js';
+import type { Store } from '../store/store.js';
 import { sameSecret, type Caller, type Role } from '../store/accounts.js';
 import { BadParameter, parseBody, problem } from './problem.js';
 import { MAX_BODY } from './schemas.js';
@@ -86,16 +86,16 @@ const MAX_TOKEN = 512;
  * a bearer token, a request that may change something is refused (403) when its Origin is another site's, or when
  * it comes with a live session but not that session's X-CSRF-Token.
  */
-export function authenticate(repo: Pick<Repository, 'accounts'>, opts: AuthOptions = {}) {
+export function authenticate(repo: Pick<Store, 'accounts'>, opts: AuthOptions = {}) {
   return async (c: Context<ApiEnv>, next: () => Promise<void>): Promise<Response | void> => {
     c.set('session', null);
     const header = c.req.header('authorization');
     if (header === undefined) {
-      const refused = sessionCaller(c, repo, opts);
+      const refused = await sessionCaller(c, repo, opts);
       return refused ?? next();
     }
     const token = header.length <= MAX_TOKEN + 10 ? BEARER.exec(header)?.[1] : undefined;
-    const caller = token ? repo.accounts().callerForToken(token) : null;
+    const caller = token ? await repo.accounts().callerForToken(token) : null;
     if (!caller) {
       const r = problem(c, 401, token ? 'the API token is unknown or has been revoked' : 'the Authorization header must be "Bearer TOKEN"');
       r.headers.set('www-authenticate', `Bearer realm="turnout", error="invalid_token"`);
@@ -107,9 +107,9 @@ export function authenticate(repo: Pick<Repository, 'accounts'>, opts: AuthOptio
 }
 
 /** Attaches the session cookie's user (or no one); the 403 for a cross-site or CSRF-less change, else null. */
-function sessionCaller(c: Context<ApiEnv>, repo: Pick<Repository, 'accounts'>, opts: AuthOptions): Response | null {
+async function sessionCaller(c: Context<ApiEnv>, repo: Pick<Store, 'accounts'>, opts: AuthOptions): Promise<Response | null> {
   const secret = getCookie(c, SESSION_COOKIE);
-  const session = secret ? repo.accounts().session(secret) : null;
+  const session = secret ? await repo.accounts().session(secret) : null;
   c.set('caller', session?.caller ?? null);
   c.set('session', session ? { secret: secret!, csrf: session.csrf } : null);
   if (SAFE_METHODS.has(c.req.method)) return null;

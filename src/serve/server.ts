@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import type { Repository } from '../store/repository.js';
+import { toStore, type Store } from '../store/store.js';
 import { apiRoutes, type ApiOptions } from './api.js';
 import { feedRoutes } from './feeds.js';
 import { verifiedOnlyView } from './published.js';
@@ -42,7 +43,12 @@ export interface AppOptions extends ApiOptions {
   webRoot?: string | null;
 }
 
-export function createApp(repo: Repository, opts: AppOptions = {}): Hono {
+/**
+ * The web app and the API on a store: an asynchronous Store (SQLite or PostgreSQL), or a SQLite Repository, which is
+ * served through asyncStore.
+ */
+export function createApp(source: Store | Repository, opts: AppOptions = {}): Hono {
+  const repo = toStore(source);
   const app = new Hono();
   app.use('*', async (c, next) => {
     if (c.req.url.length > MAX_URL) {
@@ -68,7 +74,7 @@ export interface RunningServer {
 }
 
 export interface ServerOptions extends AppOptions {
-  repo: Repository;
+  repo: Store | Repository;
   host?: string;
   port?: number;
 }

@@ -3,7 +3,7 @@
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { logIn, SESSION_MAX_MS } from '../store/accounts.js';
-import type { Repository } from '../store/repository.js';
+import type { Store } from '../store/store.js';
 import { clientInfo, readJsonBody, SESSION_COOKIE, type ApiEnv, type AuthOptions } from './auth.js';
 import { problem } from './problem.js';
 import { LoginBody } from './schemas.js';
@@ -22,11 +22,11 @@ function cookieOptions(c: Context<ApiEnv>, opts: AuthOptions): CookieOptions {
  * POST /api/session `{"name", "password"}`: 200 with the user and the CSRF token, and the cookie; 401 for a wrong
  * name or password alike; 429 with Retry-After while the name or the client's address is over its failure limit.
  */
-export function loginHandler(repo: Pick<Repository, 'accounts'>, opts: AuthOptions) {
+export function loginHandler(repo: Pick<Store, 'accounts'>, opts: AuthOptions) {
   return async (c: Context<ApiEnv>): Promise<Response> => {
     const body = await readJsonBody(c, LoginBody);
     if (body instanceof Response) return body;
-    const result = logIn(repo.accounts(), body.name, body.password, clientInfo(c, opts).address);
+    const result = await logIn(repo.accounts(), body.name, body.password, clientInfo(c, opts).address);
     if (result.outcome === 'limited') {
       const r = problem(c, 429, `too many failed logins for this account or from this address: try again in ${result.retryAfter} seconds`);
       r.headers.set('retry-after', String(result.retryAfter));
@@ -35,7 +35,7 @@ export function loginHandler(repo: Pick<Repository, 'accounts'>, opts: AuthOptio
     if (result.outcome === 'wrong') return problem(c, 401, 'the name or the password is wrong');
     // a session the browser already had ends: one login, one session
     const previous = c.get('session');
-    if (previous) repo.accounts().endSession(previous.secret);
+    if (previous) await repo.accounts().endSession(previous.secret);
     const { session } = result;
     setCookie(c, SESSION_COOKIE, session.secret, { ...cookieOptions(c, opts), maxAge: SESSION_MAX_MS / 1000 });
     return c.json({ user: session.caller, csrf_token: session.csrf }, 200, NO_STORE);
@@ -43,10 +43,10 @@ export function loginHandler(repo: Pick<Repository, 'accounts'>, opts: AuthOptio
 }
 
 /** DELETE /api/session: ends the request's session (if any) and clears the cookie; 204 either way. */
-export function logoutHandler(repo: Pick<Repository, 'accounts'>, opts: AuthOptions) {
-  return (c: Context<ApiEnv>): Response => {
+export function logoutHandler(repo: Pick<Store, 'accounts'>, opts: AuthOptions) {
+  return async (c: Context<ApiEnv>): Promise<Response> => {
     const session = c.get('session');
-    if (session) repo.accounts().endSession(session.secret);
+    if (session) await repo.accounts().endSession(session.secret);
     deleteCookie(c, SESSION_COOKIE, cookieOptions(c, opts));
     return c.body(null, 204, NO_STORE);
   };

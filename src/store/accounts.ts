@@ -1,6 +1,7 @@
 // Accounts, roles, API tokens and browser sessions (issue 10): who may change the record. A token (scripts) or a
 // session cookie (browsers) says who the caller is; failed logins are counted per account and per address.
 import { createHash, createHmac, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import type { AsyncAccountStore } from './store.js';
 
 export const ROLES = ['admin', 'editor', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -47,6 +48,23 @@ export interface AccountStore {
   clearLoginFailures(name: string): void;
 }
 
+/** Every AccountStore operation by name (the record makes the compiler check that none is missing). */
+const ACCOUNT_OPERATION_SET: Record<keyof AccountStore, true> = {
+  addUser: true,
+  listUsers: true,
+  removeUser: true,
+  createToken: true,
+  callerForToken: true,
+  verifyPassword: true,
+  startSession: true,
+  session: true,
+  endSession: true,
+  loginWait: true,
+  recordLoginFailure: true,
+  clearLoginFailures: true,
+};
+export const ACCOUNT_OPERATIONS = Object.keys(ACCOUNT_OPERATION_SET) as ReadonlyArray<keyof AccountStore>;
+
 /** A browser session: the cookie's secret (given out once), the CSRF token derived from it, and its user. */
 export interface Session {
   secret: string;
@@ -88,6 +106,14 @@ export function checkPassword(password: string, stored: string): boolean {
   const expected = Buffer.from(hash, 'base64');
   const got = scryptSync(password.normalize('NFC'), Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: SCRYPT.maxmem });
   return got.length === expected.length && timingSafeEqual(got, expected);
+}
+
+let decoy: string | null = null;
+
+/** A hash of no one's password, made once, for checking a password against when the name is unknown. */
+export function decoyHash(): string {
+  decoy ??= hashPassword(newSessionSecret());
+  return decoy;
 }
 
 /** A random password to print once: 18 bytes in base64url (24 characters). */
@@ -154,15 +180,15 @@ export type LoginResult = { outcome: 'ok'; session: Session } | { outcome: 'wron
  * already has its failures in the window, before the password is even checked; a wrong name or password counts
  * a failure against both; a right one clears the name's failures and starts a session.
  */
-export function logIn(accounts: AccountStore, name: string, password: string, address: string): LoginResult {
-  const wait = accounts.loginWait(name, address);
+export async function logIn(accounts: AsyncAccountStore, name: string, password: string, address: string): Promise<LoginResult> {
+  const wait = await accounts.loginWait(name, address);
   if (wait > 0) return { outcome: 'limited', retryAfter: wait };
-  if (!accounts.verifyPassword(name, password)) {
-    accounts.recordLoginFailure(name, address);
+  if (!(await accounts.verifyPassword(name, password))) {
+    await accounts.recordLoginFailure(name, address);
     return { outcome: 'wrong' };
   }
-  accounts.clearLoginFailures(name);
-  return { outcome: 'ok', session: accounts.startSession(name) };
+  await accounts.clearLoginFailures(name);
+  return { outcome: 'ok', session: await accounts.startSession(name) };
 }
 
 /** Seconds until fewer than `limit` of the failures (ISO times in the window, oldest first) are left in it; 0 when already fewer. */

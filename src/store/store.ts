@@ -2,6 +2,7 @@
 // backend serves, each returning a Promise. SQLite (better-sqlite3) answers synchronously and is wrapped
 // (sqliteStore); PostgreSQL (src/store/pg) answers over the network. One contract suite
 // (test/store-contract.test.ts) runs against both.
+import { ACCOUNT_OPERATIONS, type AccountStore } from './accounts.js';
 import type { Repository, StoreEffects } from './repository.js';
 
 /**
@@ -35,27 +36,55 @@ export const STORE_OPERATIONS = [
 export type StoreOperation = (typeof STORE_OPERATIONS)[number];
 
 /** A function type with the same parameters, returning a Promise of what it returned. */
-type Async<F> = F extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
+export type Async<F> = F extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
 
-/** The asynchronous store: Repository's shared operations, and close. */
+/** Accounts, tokens and sessions (AccountStore), each operation answering a Promise: what the HTTP API and `users` use. */
+export type AsyncAccountStore = { [K in keyof AccountStore]: Async<AccountStore[K]> };
+
+/** The asynchronous store: Repository's shared operations, accounts, a cache version, and close. */
 export type Store = { [K in StoreOperation]: Async<Repository[K]> } & {
   /** which engine holds the record */
   readonly backend: 'sqlite' | 'postgres';
+  /** users, roles, API tokens and browser sessions on the same store */
+  accounts(): AsyncAccountStore;
+  /**
+   * Changes whenever the stored data may have changed, for caches (Repository.version); null when the backend cannot
+   * tell cheaply, and then nothing is cached.
+   */
+  version(): Promise<string | null>;
   close(): Promise<void>;
 };
+
+/** The named methods of `target`, each made to answer a settled Promise (its value, or its error as a rejection). */
+function promised<T extends object, K extends keyof T>(target: T, names: readonly K[]): { [P in K]: Async<T[P]> } {
+  return Object.fromEntries(
+    names.map((name) => {
+      const fn = target[name] as (...args: unknown[]) => unknown;
+      return [name, async (...args: unknown[]) => fn.apply(target, args)];
+    }),
+  ) as { [P in K]: Async<T[P]> };
+}
 
 /**
  * The Store over a synchronous Repository (SQLite): each call runs at once and its answer (or its error) comes
  * back as a settled Promise. Closing closes the repository.
  */
 export function asyncStore(repo: Repository): Store {
-  const ops = Object.fromEntries(
-    STORE_OPERATIONS.map((op) => {
-      const fn = repo[op] as (...args: unknown[]) => unknown;
-      return [op, async (...args: unknown[]) => fn.apply(repo, args)];
-    }),
-  ) as { [K in StoreOperation]: Async<Repository[K]> };
-  return { ...ops, backend: 'sqlite', close: async () => repo.close() };
+  return {
+    ...promised(repo, STORE_OPERATIONS),
+    backend: 'sqlite',
+    accounts: () => promised(repo.accounts(), ACCOUNT_OPERATIONS),
+    version: async () => repo.version(),
+    close: async () => repo.close(),
+  };
+}
+
+/**
+ * A Store as it is, or a synchronous Repository (SQLite) wrapped as one (asyncStore; closing it stays the caller's
+ * business): what the HTTP app accepts, so that code holding a Repository serves it unchanged.
+ */
+export function toStore(source: Store | Repository): Store {
+  return 'backend' in source ? source : asyncStore(source);
 }
 
 /** Whether a store address names a PostgreSQL server (postgres:// or postgresql://) rather than a SQLite file. */

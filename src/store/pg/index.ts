@@ -54,7 +54,8 @@ import {
   type StoreCounts,
   type StoreEffects,
 } from '../repository.js';
-import type { OpenOptions, Store } from '../store.js';
+import type { AsyncAccountStore, OpenOptions, Store } from '../store.js';
+import { PgAccountStore } from './accounts.js';
 import { PgEditor } from './edits.js';
 import { PG_MIGRATIONS } from './migrations.js';
 
@@ -669,6 +670,19 @@ export class PgStore implements Store {
       [await this.ownedKeys(this.pool, row.event_key)],
     );
     return rows.map(mentionView);
+  }
+
+  /** Other processes write the record too, and nothing cheap says when: no cache keeps PostgreSQL answers. */
+  async version(): Promise<string | null> {
+    return null;
+  }
+
+  private accountStore: PgAccountStore | null = null;
+
+  /** Users, roles, API tokens and browser sessions on the same server (src/store/pg/accounts.ts). */
+  accounts(): AsyncAccountStore {
+    this.accountStore ??= new PgAccountStore({ pool: this.pool, tx: (fn) => this.tx(fn) }, () => this.effects.now());
+    return this.accountStore;
   }
 
   /** The newest migration applied to the store. */

@@ -6,6 +6,7 @@ import {
   ADDRESS_FAILURES,
   checkPassword,
   csrfToken,
+  decoyHash,
   hashPassword,
   isRole,
   LOGIN_WINDOW_MS,
@@ -161,12 +162,4 @@ export class SqliteAccountStore implements AccountStore {
   clearLoginFailures(name: string): void {
     this.db.prepare('DELETE FROM login_failures WHERE account_hash = ?').run(tokenHash(name));
   }
-}
-
-let decoy: string | null = null;
-
-/** A hash of no one's password, made once, for checking a password against when the name is unknown. */
-function decoyHash(): string {
-  decoy ??= hashPassword(newSessionSecret());
-  return decoy;
 }
