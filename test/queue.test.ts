@@ -191,8 +191,8 @@ describe('doubt', () => {
     }
   });
 
-  it('a borough named in the quote counts as the town; a date written out is not relative', () => {
-    const borough = withQuote('Hundreds rallied in Brooklyn on Feb. 7, 2026.', { locality: 'New York', location_detail: 'Brooklyn' });
+  it('a neighbourhood named in the quote counts as the town; a date written out is not relative', () => {
+    const borough = withQuote('Hundreds rallied in Brookside on Feb. 7, 2026.', { location_detail: 'Brookside' });
     assert.ok(!doubtOf(borough).reasons.some((r) => /not named/.test(r)), JSON.stringify(doubtOf(borough).reasons));
     assert.ok(!doubtOf(cleanRecord()).reasons.some((r) => /relative|read from/.test(r)));
   });
