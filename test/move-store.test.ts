@@ -6,6 +6,7 @@
 // The articles are made up here.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ingestInto, ingestIntoStore } from '../src/pipeline.js';
@@ -237,6 +238,14 @@ describe('turnout migrate --from sqlite FILE --to postgres://...', { skip: NO_PG
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /cannot move .*none\.db: cannot open the SQLite store/);
     assert.doesNotMatch(missing.stderr, /\n\s+at /, 'no stack trace');
+    const notStore = join(tempDir(), 'notes.txt');
+    writeFileSync(notStore, 'not a store\n');
+    const bad = turnout(['migrate', '--from', 'sqlite', notStore, '--to', db.url]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /notes\.txt is not a turnout store/);
+    const down = turnout(['migrate', '--from', 'sqlite', file, '--to', 'postgres://postgres@127.0.0.1:1/none']);
+    assert.equal(down.code, 2);
+    assert.match(down.stderr, /^turnout: cannot move .*move\.db: /m);
     const help = turnout(['migrate', '--help']);
     assert.match(help.stdout, /--from sqlite FILE --to postgres:/);
   });

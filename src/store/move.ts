@@ -138,6 +138,8 @@ interface Plan {
   keyIndex: number[];
   laterIndex: number[];
   identity: string | null;
+  /** rows on SQLite (for progress lines) */
+  rows: number;
 }
 
 /** JSON with object keys sorted at every depth: the same text for the same value on either side. */
@@ -176,7 +178,7 @@ export async function moveStore(file: string, url: string, options: MoveOptions 
     if (conflicts.length) throw new MoveConflict(conflicts);
     const copied = new Map<string, number>();
     for (const plan of plans) {
-      const n = plan.spec.rebuilt ? await rebuildSearch(store, options.batch ?? BATCH) : missing.get(plan.spec.table) ? await copy(src, store, plan, options.batch ?? BATCH, say) : 0;
+      const n = plan.spec.rebuilt ? await rebuildSearch(store, plan, options.batch ?? BATCH, say) : missing.get(plan.spec.table) ? await copy(src, store, plan, options.batch ?? BATCH, say) : 0;
       if (plan.laterIndex.length && missing.get(plan.spec.table)) await fillLater(src, store, plan, options.batch ?? BATCH);
       copied.set(plan.spec.table, n);
     }
@@ -226,8 +228,8 @@ function checkVersions(src: Database.Database, file: string): void {
   let version: number;
   try {
     version = (src.prepare('SELECT max(version) FROM schema_migrations').pluck().get() as number | null) ?? 0;
-  } catch {
-    throw new MoveError(`${file} is not a turnout store (it has no schema_migrations table)`);
+  } catch (e) {
+    throw new MoveError(`${file} is not a turnout store (${(e as Error).message})`);
   }
   const newest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
   const pgNewest = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;
@@ -279,6 +281,7 @@ async function planTables(src: Database.Database, store: PgStore): Promise<{ pla
       keyIndex: spec.key.map((k) => columns.indexOf(k)),
       laterIndex: (spec.later ?? []).map((k) => columns.indexOf(k)),
       identity: target.find((c) => c.is_identity === 'YES')?.column_name ?? null,
+      rows: sqliteCount(src, spec.table),
     });
   }
   const known = new Set(TABLES.map((t) => t.table));
@@ -344,7 +347,7 @@ async function check(src: Database.Database, store: PgStore, plan: Plan, size: n
       if (!t) missing++;
       else if (!plan.spec.rebuilt && !sameRow(r, t, plan, true)) differing.push(keyText(r, plan));
     }
-    say(`check ${plan.spec.table}`, seen);
+    say(`check ${plan.spec.table}`, seen, plan.rows);
   }
   return { missing, differing };
 }
@@ -378,7 +381,7 @@ async function copy(src: Database.Database, store: PgStore, plan: Plan, size: nu
       }
       return absent.length;
     });
-    say(`copy ${plan.spec.table}`, seen);
+    say(`copy ${plan.spec.table}`, seen, plan.rows);
   }
   return copied;
 }
@@ -399,7 +402,7 @@ async function fillLater(src: Database.Database, store: PgStore, plan: Plan, siz
 }
 
 /** The search rows of the events that stand (not merged away) and have none yet, written by the PostgreSQL store's own writer. */
-async function rebuildSearch(store: PgStore, size: number): Promise<number> {
+async function rebuildSearch(store: PgStore, plan: Plan, size: number, say: Say): Promise<number> {
   let written = 0;
   for (let last = 0; ; ) {
     const rows = await store.rows<{ seq: number; record: string }>(
@@ -412,6 +415,7 @@ async function rebuildSearch(store: PgStore, size: number): Promise<number> {
     await store.tx((c) => writeSearchRows(c, rows.map((r) => JSON.parse(r.record) as EventRecord)));
     written += rows.length;
     last = rows[rows.length - 1]!.seq;
+    say(`index ${plan.spec.table}`, written, plan.rows);
   }
 }
 
@@ -450,7 +454,7 @@ async function verifyPlans(src: Database.Database, store: PgStore, plans: Plan[]
         }
       }
       source += rows.length;
-      say(`verify ${plan.spec.table}`, source);
+      say(`verify ${plan.spec.table}`, source, plan.rows);
     }
     const target = await targetCount(store, plan.spec.table);
     const sourceSum = sourceHash.digest('hex');
@@ -462,15 +466,15 @@ async function verifyPlans(src: Database.Database, store: PgStore, plans: Plan[]
   return { tables, events, notMoved, ok };
 }
 
-type Say = (what: string, rows: number) => void;
+type Say = (what: string, rows: number, total: number) => void;
 
 /** Progress lines at most once a second per step (and never without a listener). */
 function progressOf(progress: MoveOptions['progress']): Say {
   let at = Date.now();
-  return (what, rows) => {
+  return (what, rows, total) => {
     if (!progress || Date.now() - at < 1000) return;
     at = Date.now();
-    progress(`${what}: ${rows} rows`);
+    progress(`${what}: ${rows} of ${total} rows`);
   };
 }
 
