@@ -202,6 +202,27 @@ describe('moving a SQLite store to PostgreSQL', { skip: NO_PG ?? false }, () => 
   });
 });
 
+describe('moving into a store where another row holds a unique value', { skip: NO_PG ?? false }, () => {
+  const schema = `turnout_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  after(async () => {
+    await onServer(PG_URL, `DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  });
+
+  it('is refused before anything is written, naming the row and the one holding its value', async () => {
+    const file = buildStore();
+    const pg = await openPgStore(PG_URL, { schema });
+    try {
+      await pg.reader.query("INSERT INTO users (id, name, role, password_hash, created_at) VALUES (50, 'ed', 'viewer', 'x', '2026-03-01T00:00:00Z')");
+    } finally {
+      await pg.close();
+    }
+    await assert.rejects(moveStore(file, PG_URL, { schema }), /users 1 \(its name is held by 50\)/);
+    const checked = await verifyMove(file, PG_URL, { schema });
+    assert.equal(table(checked, 'articles').target, 0, 'nothing written');
+    assert.equal(table(checked, 'events').target, 0, 'nothing written');
+  });
+});
+
 function turnout(args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };

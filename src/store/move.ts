@@ -140,6 +140,8 @@ interface Plan {
   identity: string | null;
   /** rows on SQLite (for progress lines) */
   rows: number;
+  /** PostgreSQL's unique constraints besides the key (their columns): another row holding the same values keeps a row out */
+  unique: string[][];
 }
 
 /** JSON with object keys sorted at every depth: the same text for the same value on either side. */
@@ -282,6 +284,7 @@ async function planTables(src: Database.Database, store: PgStore): Promise<{ pla
       laterIndex: (spec.later ?? []).map((k) => columns.indexOf(k)),
       identity: target.find((c) => c.is_identity === 'YES')?.column_name ?? null,
       rows: sqliteCount(src, spec.table),
+      unique: (await uniqueColumns(store, spec.table)).filter((u) => u.every((c) => columns.includes(c))),
     });
   }
   const known = new Set(TABLES.map((t) => t.table));
@@ -306,17 +309,50 @@ function* sourceBatches(src: Database.Database, plan: Plan, size: number): Gener
   }
 }
 
-/** PostgreSQL's rows with the keys of `rows`, by key text. */
-async function targetRows(db: pg.Pool | pg.PoolClient, plan: Plan, rows: Row[]): Promise<Map<string, Row>> {
-  const keys = plan.spec.key;
-  const args = plan.keyIndex.map((i) => rows.map((r) => r[i]));
+/** The columns of each unique constraint of a PostgreSQL table other than its primary key. */
+async function uniqueColumns(store: PgStore, table: string): Promise<string[][]> {
+  const rows = await store.rows<{ columns: string[] }>(
+    store.reader,
+    `SELECT array_agg(a.attname::text ORDER BY k.n) AS columns
+     FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace ns ON ns.oid = c.relnamespace
+       CROSS JOIN unnest(i.indkey) WITH ORDINALITY AS k(attnum, n) JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+     WHERE ns.nspname = current_schema() AND c.relname = $1 AND i.indisunique AND NOT i.indisprimary
+     GROUP BY i.indexrelid ORDER BY i.indexrelid`,
+    [table],
+  );
+  return rows.map((r) => r.columns);
+}
+
+/** PostgreSQL's rows whose `columns` hold the values of `rows` in those columns. */
+async function targetRowsBy(db: pg.Pool | pg.PoolClient, plan: Plan, rows: Row[], columns: string[]): Promise<Row[]> {
+  const args = columns.map((c) => rows.map((r) => r[plan.columns.indexOf(c)]));
   const result = await db.query({
-    text: `SELECT ${plan.columns.map(quote).join(', ')} FROM ${quote(plan.spec.table)} WHERE (${keys.map(quote).join(', ')}) IN
-      (SELECT * FROM unnest(${keys.map((k, i) => `$${i + 1}::${plan.types.get(k)}[]`).join(', ')}))`,
+    text: `SELECT ${plan.columns.map(quote).join(', ')} FROM ${quote(plan.spec.table)} WHERE (${columns.map(quote).join(', ')}) IN
+      (SELECT * FROM unnest(${columns.map((k, i) => `$${i + 1}::${plan.types.get(k)}[]`).join(', ')}))`,
     values: args,
     rowMode: 'array',
   });
-  return new Map((result.rows as Row[]).map((r) => [keyText(r, plan), r]));
+  return result.rows as Row[];
+}
+
+/** PostgreSQL's rows with the keys of `rows`, by key text. */
+async function targetRows(db: pg.Pool | pg.PoolClient, plan: Plan, rows: Row[]): Promise<Map<string, Row>> {
+  return new Map((await targetRowsBy(db, plan, rows, plan.spec.key)).map((r) => [keyText(r, plan), r]));
+}
+
+/** The SQLite rows that another PostgreSQL row (another key) keeps out by holding the same values of a unique constraint. */
+async function keptOut(db: pg.Pool | pg.PoolClient, plan: Plan, rows: Row[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const unique of plan.unique) {
+    const index = unique.map((c) => plan.columns.indexOf(c));
+    const valuesOf = (r: Row) => JSON.stringify(index.map((i) => r[i]));
+    const holders = new Map((await targetRowsBy(db, plan, rows, unique)).map((t) => [valuesOf(t), t]));
+    for (const r of rows) {
+      const t = holders.get(valuesOf(r));
+      if (t && keyText(t, plan) !== keyText(r, plan)) out.push(`${keyText(r, plan)} (its ${unique.join(', ')} is held by ${keyText(t, plan)})`);
+    }
+  }
+  return out;
 }
 
 /** Whether a PostgreSQL row holds the SQLite row's values (a later column still empty there counts as equal when `pending`). */
@@ -347,6 +383,7 @@ async function check(src: Database.Database, store: PgStore, plan: Plan, size: n
       if (!t) missing++;
       else if (!plan.spec.rebuilt && !sameRow(r, t, plan, true)) differing.push(keyText(r, plan));
     }
+    if (!plan.spec.rebuilt) differing.push(...(await keptOut(store.reader, plan, rows)));
     say(`check ${plan.spec.table}`, seen, plan.rows);
   }
   return { missing, differing };
