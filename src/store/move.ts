@@ -168,24 +168,26 @@ function keyText(row: Row, plan: Plan): string {
  * the copy. Refuses (MoveConflict) when the target holds other values under the same keys; a rerun copies nothing.
  */
 export async function moveStore(file: string, url: string, options: MoveOptions = {}): Promise<MoveReport> {
+  const size = options.batch ?? BATCH;
   return withStores(file, url, options, async (src, store, plans, notMoved) => {
     const say = progressOf(options.progress);
     const conflicts: MoveConflict['conflicts'] = [];
     const missing = new Map<string, number>();
     for (const plan of plans) {
-      const found = await check(src, store, plan, options.batch ?? BATCH, say);
+      const found = await check(src, store, plan, size, say);
       missing.set(plan.spec.table, found.missing);
       if (found.differing.length) conflicts.push({ table: plan.spec.table, keys: found.differing.slice(0, NAMED), more: Math.max(0, found.differing.length - NAMED) });
     }
     if (conflicts.length) throw new MoveConflict(conflicts);
     const copied = new Map<string, number>();
     for (const plan of plans) {
-      const n = plan.spec.rebuilt ? await rebuildSearch(store, plan, options.batch ?? BATCH, say) : missing.get(plan.spec.table) ? await copy(src, store, plan, options.batch ?? BATCH, say) : 0;
-      if (plan.laterIndex.length && missing.get(plan.spec.table)) await fillLater(src, store, plan, options.batch ?? BATCH);
+      const n = plan.spec.rebuilt ? await rebuildSearch(store, plan, size, say) : missing.get(plan.spec.table) ? await copy(src, store, plan, size, say) : 0;
+      // (also when nothing was missing: a move stopped between the rows and their later columns left them empty)
+      if (plan.laterIndex.length) await fillLater(src, store, plan, size);
       copied.set(plan.spec.table, n);
     }
     await resetSequences(store, plans);
-    return verifyPlans(src, store, plans, notMoved, copied, options.batch ?? BATCH, say);
+    return verifyPlans(src, store, plans, notMoved, copied, size, say);
   });
 }
 
