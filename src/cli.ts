@@ -80,7 +80,8 @@ Commands:
                         POST signed JSON to a URL for each new or updated event
   users add|list|remove|token
                         manage accounts (admin, editor, viewer) and their API tokens
-  migrate               bring the store's schema up to date (SQLite file or PostgreSQL server)
+  migrate               bring the store's schema up to date (SQLite file or PostgreSQL server), or move
+                        a SQLite store to PostgreSQL (--from sqlite FILE --to postgres://...)
 
 Run "turnout <command> --help" for a command's options.
 The store is ./turnout.db unless --db FILE or TURNOUT_DB says otherwise. A postgres:// URL there names a
@@ -202,14 +203,26 @@ control characters. Exit code 1 for bad input (unknown role or user, a name alre
 };
 
 HELP.migrate = `Usage: turnout migrate [--db FILE|URL]
+       turnout migrate --from sqlite FILE --to postgres://USER@HOST:PORT/DATABASE
 
 Applies every schema migration the store lacks, then prints the schema version it is at. --db (or TURNOUT_DB)
 is a SQLite file (./turnout.db by default; created when missing) or a PostgreSQL server as
 postgres://USER@HOST:PORT/DATABASE (its tables go in the schema "public"). Both backends number their
 migrations alike: version N is the same schema on either. Every command that opens a SQLite store applies its
-migrations too; PostgreSQL serves no other command yet. Safe to run again, and from several processes at once
-(they wait for each other). Exit code 0 when the store is up to date, 2 when it cannot be opened, 1 for a
-usage error.`;
+migrations too. Safe to run again, and from several processes at once (they wait for each other). Exit code 0
+when the store is up to date, 2 when it cannot be opened, 1 for a usage error.
+
+With --from sqlite FILE --to URL it moves a store: the SQLite file (opened read-only; it must be at the newest
+schema version, so run "turnout migrate --db FILE" on it first) is copied into the PostgreSQL store at URL (its
+migrations applied first): articles, mentions, near-duplicate links, events, revisions, edits, merges and splits,
+accounts, API tokens, sessions, and the live record (sources, fetch log, feed items, jobs, webhooks and their
+deliveries), 1,000 rows per statement. PostgreSQL's search rows and full-text index are rebuilt from each record.
+Rows the target already holds with the same values are skipped, so an interrupted move resumes and a second one
+copies nothing; if it holds other values under the same ids, the move names them and copies nothing. Then it
+verifies: per table, the row counts and a SHA-256 of the rows are equal on both sides, and per event, the
+SHA-256 of its record as canonical JSON. It prints a table of the counts and checksums, and any SQLite table not
+copied with the reason (progress goes to stderr). Exit code 0 when everything verifies, 1 when the target holds
+different data or something does not verify, 2 when a store cannot be opened or moved as it is.`;
 
 interface Args {
   positional: string[];
@@ -1034,6 +1047,7 @@ function superviseWatch(a: Args): { stop(): Promise<void> } {
 
 /** Opens the store (SQLite or PostgreSQL), which applies its migrations, and reports the schema version. */
 async function cmdMigrate(a: Args): Promise<number> {
+  if (a.opts.has('from') || a.opts.has('to')) return cmdMove(a);
   if (a.positional.length) throw new UsageError('migrate takes no arguments (the store is --db FILE|URL or TURNOUT_DB)');
   const address = dbPath(a);
   const where = storeName(address);
@@ -1057,6 +1071,31 @@ async function cmdMigrate(a: Args): Promise<number> {
     return 0;
   } catch (e) {
     process.stderr.write(`turnout: cannot migrate ${where}: ${(e as Error).message}\n`);
+    return 2;
+  }
+}
+
+/** `turnout migrate --from sqlite FILE --to URL`: moves a SQLite store into a PostgreSQL one and verifies it (src/store/move.ts). */
+async function cmdMove(a: Args): Promise<number> {
+  const from = a.opts.get('from');
+  const to = a.opts.get('to');
+  if (from !== 'sqlite') throw new UsageError(`--from must be "sqlite" (the store moved is a SQLite file), got ${from === undefined ? 'nothing' : `"${from}"`}`);
+  if (a.positional.length !== 1) throw new UsageError('migrate --from sqlite takes one SQLite file: turnout migrate --from sqlite FILE --to postgres://...');
+  if (!to || !isPostgresUrl(to)) throw new UsageError('--to must be a PostgreSQL address, postgres://USER@HOST:PORT/DATABASE');
+  if (a.opts.has('db')) throw new UsageError('--db is not used with --from and --to');
+  const file = a.positional[0]!;
+  const { formatReport, moveStore, MoveConflict } = await import('./store/move.js');
+  try {
+    process.stderr.write(`turnout: moving ${file} to the PostgreSQL store\n`);
+    const report = await moveStore(file, to, { progress: (line) => process.stderr.write(`turnout: ${line}\n`) });
+    process.stdout.write(formatReport(report) + '\n');
+    return report.ok ? 0 : 1;
+  } catch (e) {
+    if (e instanceof MoveConflict) {
+      process.stderr.write(`turnout: ${e.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`turnout: cannot move ${file}: ${(e as Error).message}\n`);
     return 2;
   }
 }

@@ -159,6 +159,45 @@ export function whereOf(filter: EventFilter, args: unknown[]): string {
   return where.length ? 'WHERE ' + where.join(' AND ') : '';
 }
 
+/**
+ * Writes (or rewrites) the search rows of stored events from their records in one statement: filters, sort key,
+ * full text (the english tsvector of searchBody), review state and queue doubt. What every write of an event calls,
+ * and what a store moved from SQLite (src/store/move.ts) is indexed with.
+ */
+export async function writeSearchRows(c: Db, records: EventRecord[]): Promise<void> {
+  if (!records.length) return;
+  const column = <T>(f: (r: EventRecord) => T): T[] => records.map(f);
+  await c.query(
+    `INSERT INTO event_search (event_seq, id, sort_key, date, region, locality, status, macroevent, lat, lon, size_low, size_high, size_mean, body, review_status, doubt)
+     SELECT e.seq, e.id, u.sort_key, u.date, u.region, u.locality, u.status, u.macroevent, u.lat, u.lon, u.size_low, u.size_high, u.size_mean,
+       to_tsvector('english', u.body), u.review_status, u.doubt
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::float8[], $10::float8[],
+       $11::float8[], $12::float8[], $13::text[], $14::text[], $15::float8[])
+       AS u(id, sort_key, date, region, locality, status, macroevent, lat, lon, size_low, size_high, size_mean, body, review_status, doubt)
+     JOIN events e ON e.id = u.id
+     ON CONFLICT (event_seq) DO UPDATE SET sort_key = excluded.sort_key, date = excluded.date, region = excluded.region, locality = excluded.locality,
+       status = excluded.status, macroevent = excluded.macroevent, lat = excluded.lat, lon = excluded.lon, size_low = excluded.size_low,
+       size_high = excluded.size_high, size_mean = excluded.size_mean, body = excluded.body, review_status = excluded.review_status, doubt = excluded.doubt`,
+    [
+      column((r) => r.id),
+      column(sortKey),
+      column((r) => r.date),
+      column((r) => r.region),
+      column((r) => r.locality),
+      column((r) => r.status),
+      column((r) => r.macroevent),
+      column((r) => r.lat),
+      column((r) => r.lon),
+      column((r) => r.size_low),
+      column((r) => r.size_high),
+      column((r) => r.size_mean),
+      column(searchBody),
+      column((r) => r.review_status),
+      column(queueDoubt),
+    ],
+  );
+}
+
 /** `where` with one more condition. */
 function and(where: string, condition: string): string {
   return (where ? where + ' AND ' : 'WHERE ') + condition;
@@ -426,14 +465,7 @@ export class PgStore implements Store {
 
   /** Keeps the event's search row (filters, sort key, full text, review state, queue doubt) in step with its record. */
   private async writeSearchRow(c: pg.PoolClient, r: EventRecord): Promise<void> {
-    await c.query(
-      `INSERT INTO event_search (event_seq, id, sort_key, date, region, locality, status, macroevent, lat, lon, size_low, size_high, size_mean, body, review_status, doubt)
-       SELECT seq, id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, to_tsvector('english', $13), $14, $15 FROM events WHERE id = $1
-       ON CONFLICT (event_seq) DO UPDATE SET sort_key = excluded.sort_key, date = excluded.date, region = excluded.region, locality = excluded.locality,
-         status = excluded.status, macroevent = excluded.macroevent, lat = excluded.lat, lon = excluded.lon, size_low = excluded.size_low,
-         size_high = excluded.size_high, size_mean = excluded.size_mean, body = excluded.body, review_status = excluded.review_status, doubt = excluded.doubt`,
-      [r.id, sortKey(r), r.date, r.region, r.locality, r.status, r.macroevent, r.lat, r.lon, r.size_low, r.size_high, r.size_mean, searchBody(r), r.review_status, queueDoubt(r)],
-    );
+    await writeSearchRows(c, [r]);
   }
 
   async recentChanges(filter: EventFilter, limit: number): Promise<EventChange[]> {
