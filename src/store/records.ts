@@ -187,3 +187,20 @@ export function historyEntries(rows: RevisionRow[], canUndo: (change: number) =>
     }))
     .reverse();
 }
+
+/** A merge, a split or an undo as stored (event_changes). */
+export interface ChangeRow {
+  id: number;
+  action: 'merge' | 'split' | 'undo';
+  /** a merge's survivor, a split's event of origin */
+  event_id: string;
+  /** a merge's merged event, a split's new event */
+  other_id: string | null;
+  data: string;
+  undone_by: number | null;
+}
+
+/** What a split keeps to undo itself: each moved mention and the key it was stored under before. */
+export interface SplitData {
+  mentions: Array<{ id: number; key: string }>;
+}

@@ -3,27 +3,10 @@
 // of the event keys it rewrites, so no ingest rebuilds those events meanwhile.
 import { splitKey } from '../../merge/cluster.js';
 import type { FieldChange } from '../../merge/edits.js';
-import { historyEntries, humanReason, type RevisionRow } from '../records.js';
+import { historyEntries, humanReason, type ChangeRow, type RevisionRow, type SplitData } from '../records.js';
 import type { HistoryEntry, MergeRequest, MergeResult, SplitRequest, SplitResult, UndoRequest, UndoResult } from '../repository.js';
 import type { Changed, Db, EventRow, PgStore, RevisionEntry } from './index.js';
 import type pg from 'pg';
-
-/** A merge, a split or an undo as stored (event_changes). */
-interface ChangeRow {
-  id: number;
-  action: 'merge' | 'split' | 'undo';
-  /** a merge's survivor, a split's event of origin */
-  event_id: string;
-  /** a merge's merged event, a split's new event */
-  other_id: string | null;
-  data: string;
-  undone_by: number | null;
-}
-
-/** What a split keeps to undo itself: each moved mention and the key it was stored under before. */
-interface SplitData {
-  mentions: Array<{ id: number; key: string }>;
-}
 
 /**
  * A later merge or split that undoing a change ($1: its id, $2: its event, $3: its other event, $4: its action)

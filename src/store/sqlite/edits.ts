@@ -20,26 +20,9 @@ import type {
 } from '../repository.js';
 import type { EventRow, RevisionEntry, SqliteRepository } from './index.js';
 import { humanReason } from './migrations.js';
-import { historyEntries, mentionView, type RevisionRow } from '../records.js';
+import { historyEntries, mentionView, type ChangeRow, type MentionRow, type RevisionRow, type SplitData } from '../records.js';
 
 type Changed = SaveOutcome['changed'][number];
-
-/** A merge, a split or an undo as stored (event_changes). */
-interface ChangeRow {
-  id: number;
-  action: 'merge' | 'split' | 'undo';
-  /** a merge's survivor, a split's event of origin */
-  event_id: string;
-  /** a merge's merged event, a split's new event */
-  other_id: string | null;
-  data: string;
-  undone_by: number | null;
-}
-
-/** What a split keeps to undo itself: each moved mention and the key it was stored under before. */
-interface SplitData {
-  mentions: Array<{ id: number; key: string }>;
-}
 
 /**
  * A later merge or split that undoing `x` would break, if any: one that merged away either event of `x`, split
@@ -196,17 +179,7 @@ export class EventEditor {
     return this.sql(
       `SELECT m.id, m.event_key, m.data, a.id AS article_id, a.name, a.url, a.title, a.publisher, a.published FROM mentions m JOIN articles a ON a.id = m.article_id
        WHERE m.event_key IN (SELECT value FROM json_each(?)) ORDER BY m.id`,
-    ).all(JSON.stringify(this.repo.ownedKeys(key))) as Array<{
-      id: number;
-      event_key: string;
-      data: string;
-      article_id: string;
-      name: string;
-      url: string | null;
-      title: string | null;
-      publisher: string | null;
-      published: string | null;
-    }>;
+    ).all(JSON.stringify(this.repo.ownedKeys(key))) as Array<MentionRow & { event_key: string }>;
   }
 
   /** The mentions an event is built from, each with its article and the sentence that reports it. */
