@@ -1,0 +1,166 @@
+// Workers on a job queue (issue 11): `turnout ingest --enqueue` queues made-up articles with overlapping events on a
+// PostgreSQL store (pg-boss), four `turnout worker` processes run them while one is killed with SIGKILL mid-run, and
+// the record they build equals a single-process SQLite ingest of the same articles: same events, mentions and sources,
+// nothing lost, nothing twice. Runs in a fresh database dropped at the end; skipped, saying why, without
+// TURNOUT_TEST_PG.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { INGEST_QUEUE, JOB_SCHEMA, openJobs } from '../src/jobs/ingest.js';
+import { ingestIntoStore } from '../src/pipeline.js';
+import { loadGazetteer } from '../src/resolve/gazetteer.js';
+import { openPgStore } from '../src/store/pg/index.js';
+import { openStore } from '../src/store/sqlite/index.js';
+import { asyncStore, type Store } from '../src/store/store.js';
+import { NO_PG, PG_URL, pgDatabase } from './helpers/backends.js';
+import { REPO_ROOT, tempDir } from './helpers/shared.js';
+import { writeArticles } from './helpers/workload.js';
+
+const CLI = join(REPO_ROOT, 'src', 'cli.ts');
+/** Articles and events: 2,000 reports of 300 protests (bench/workers.bench.ts times the same set). */
+const ARTICLES = Number(process.env.TURNOUT_TEST_WORKER_ARTICLES ?? 2000);
+const EVENTS = 300;
+/** Short leases for the test: a killed worker's jobs come back after 4 s, looked for every second. */
+const JOB_ENV = { TURNOUT_JOB_EXPIRE_SECONDS: '4', TURNOUT_JOB_CHECK_SECONDS: '1' };
+
+function turnout(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A `turnout worker` child process and what it wrote on stderr. */
+function worker(url: string, concurrency: number): { p: ChildProcessWithoutNullStreams; stderr: () => string } {
+  const p = spawn(process.execPath, ['--import', 'tsx', CLI, 'worker', '--db', url, '--concurrency', String(concurrency)], { cwd: REPO_ROOT, env: { ...process.env, ...JOB_ENV } });
+  let err = '';
+  p.stderr.on('data', (d) => (err += d));
+  p.stdout.resume();
+  return { p, stderr: () => err };
+}
+
+const exited = (p: ChildProcessWithoutNullStreams): Promise<number | string | null> =>
+  p.exitCode !== null || p.signalCode !== null ? Promise.resolve(p.exitCode ?? p.signalCode) : new Promise((done) => p.once('exit', (code, signal) => done(code ?? signal)));
+
+/** The ingest jobs by state (created, retry, active, completed, failed), and how many were retried. */
+async function jobStates(client: pg.Client): Promise<{ states: Record<string, number>; retried: number }> {
+  const rows = (await client.query(`SELECT state::text AS state, count(*)::int AS n, sum((retry_count > 0)::int)::int AS retried FROM ${JOB_SCHEMA}.job WHERE name = $1 GROUP BY state`, [INGEST_QUEUE])).rows as Array<{ state: string; n: number; retried: number }>;
+  return { states: Object.fromEntries(rows.map((r) => [r.state, r.n])), retried: rows.reduce((s, r) => s + r.retried, 0) };
+}
+
+/** Polls `check` every 200 ms until it holds; fails after `ms`, saying `what`. */
+async function until(what: string, ms: number, check: () => Promise<boolean>): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The same articles ingested one after the other into a SQLite store, as `turnout ingest` reads .txt files. */
+async function sqliteRun(paths: string[]): Promise<Store> {
+  const store = asyncStore(openStore(join(tempDir(), 'single.db')));
+  const gaz = loadGazetteer();
+  for (const p of paths) await ingestIntoStore(store, { bytes: readFileSync(p), name: p, url: null, published: null, contentType: 'text/plain' }, gaz);
+  return store;
+}
+
+describe(`turnout worker: 4 processes ingest ${ARTICLES} queued articles, one killed mid-run`, { skip: NO_PG ?? false }, () => {
+  let db: { url: string; drop(): Promise<void> };
+  let client: pg.Client;
+  let paths: string[];
+  before(async () => {
+    db = await pgDatabase(PG_URL);
+    client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    paths = writeArticles(tempDir(), ARTICLES, EVENTS);
+  });
+  after(async () => {
+    await client?.end();
+    await db?.drop();
+  });
+
+  it('--enqueue queues each article once, however often it is run', () => {
+    const first = turnout(['ingest', join(paths[0]!, '..'), '--db', db.url, '--enqueue'], JOB_ENV);
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(first.stdout, `jobs: ${ARTICLES} queued, 0 already queued, 0 already stored, 0 failed\n`);
+    const again = turnout(['ingest', join(paths[0]!, '..'), '--db', db.url, '--enqueue'], JOB_ENV);
+    assert.equal(again.stdout, `jobs: 0 queued, ${ARTICLES} already queued, 0 already stored, 0 failed\n`);
+  });
+
+  it('the workers build the record a single SQLite process builds: same events, mentions and sources, none twice', async (t) => {
+    const workers = [4, 2, 2, 2].map((n) => worker(db.url, n));
+    try {
+      // kill the busiest worker once a tenth of the jobs are done: it holds jobs it never completes
+      await until('a tenth of the jobs done', 120_000, async () => ((await jobStates(client)).states.completed ?? 0) >= ARTICLES / 10);
+      workers[0]!.p.kill('SIGKILL');
+      await until('every job completed', 150_000, async () => ((await jobStates(client)).states.completed ?? 0) === ARTICLES);
+    } finally {
+      for (const w of workers.slice(1)) w.p.kill('SIGTERM');
+    }
+    assert.equal(await exited(workers[0]!.p), 'SIGKILL');
+    for (const w of workers.slice(1)) {
+      assert.equal(await exited(w.p), 0, w.stderr());
+      assert.match(w.stderr(), /turnout worker: stopped: \d+ jobs done \(\d+ new articles, \d+ already stored; events \d+ new, \d+ updated\), 0 failed/);
+    }
+    const { states, retried } = await jobStates(client);
+    assert.deepEqual(states, { completed: ARTICLES }, 'every job completed, none failed or left');
+    assert.ok(retried >= 1, `the killed worker's jobs were expired and retried by the others (retried: ${retried})`);
+
+    const [onPg, single] = await Promise.all([openPgStore(db.url), sqliteRun(paths)]);
+    try {
+      const [pgEvents, sqliteEvents] = await Promise.all([onPg.listEvents(), single.listEvents()]);
+      const pgCounts = await onPg.counts();
+      const sqliteCounts = await single.counts();
+      assert.equal(pgCounts.articles, ARTICLES);
+      assert.deepEqual({ ...pgCounts, revisions: 0 }, { ...sqliteCounts, revisions: 0 }, 'articles, mentions and events');
+      assert.ok(sqliteEvents.length >= EVENTS, `${sqliteEvents.length} events`);
+      for (const e of pgEvents) assert.equal(new Set(e.sources.map((s) => s.id)).size, e.sources.length, `no source twice in ${e.id}`);
+      // the number of revisions an event went through depends on the order its reports came in: all else is equal
+      const revised = pgEvents.filter((e) => e.revision !== sqliteEvents.find((x) => x.id === e.id)?.revision).length;
+      t.diagnostic(`${pgEvents.length} events; ${retried} jobs retried after the kill; ${revised} events went through another number of revisions than on SQLite`);
+      const comparable = (events: typeof pgEvents) => events.map((e) => ({ ...e, revision: 0 })).sort((x, y) => x.id.localeCompare(y.id));
+      assert.deepEqual(comparable(pgEvents), comparable(sqliteEvents));
+    } finally {
+      await Promise.all([onPg.close(), single.close()]);
+    }
+    const late = turnout(['ingest', join(paths[0]!, '..'), '--db', db.url, '--enqueue']);
+    assert.equal(late.stdout, `jobs: 0 queued, 0 already queued, ${ARTICLES} already stored, 0 failed\n`);
+  });
+
+  it('a job whose data is not an article fails at once with the reason, and is not retried', async () => {
+    const boss = await openJobs(db.url, { supervise: false });
+    let id: string | null;
+    try {
+      id = await boss.send(INGEST_QUEUE, { name: 'blank.txt', url: null, published: null, contentType: null, today: '2026-03-01', text: '   ' }, { singletonKey: 'blank' });
+    } finally {
+      await boss.stop({ graceful: false, wait: true });
+    }
+    assert.ok(id);
+    const w = worker(db.url, 1);
+    try {
+      await until('the bad job failed', 30_000, async () => ((await jobStates(client)).states.failed ?? 0) === 1);
+    } finally {
+      w.p.kill('SIGTERM');
+    }
+    assert.equal(await exited(w.p), 0, w.stderr());
+    const row = (await client.query(`SELECT retry_count, output FROM ${JOB_SCHEMA}.job WHERE id = $1`, [id])).rows[0] as { retry_count: number; output: { reason: string } };
+    assert.equal(row.retry_count, 0);
+    assert.match(row.output.reason, /file contains only whitespace/);
+    assert.match(w.stderr(), new RegExp(`job ${id} \\(blank.txt\\) failed: file contains only whitespace`));
+    assert.match(w.stderr(), /1 failed/);
+  });
+
+  it('worker refuses a SQLite store and a bad --concurrency, saying why', () => {
+    const sqlite = turnout(['worker', '--db', join(tempDir(), 'x.db')]);
+    assert.equal(sqlite.code, 1);
+    assert.match(sqlite.stderr, /worker needs a PostgreSQL store/);
+    const bad = turnout(['worker', '--db', db.url, '--concurrency', 'many']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /--concurrency must be a whole number from 1 to 64, got "many"/);
+    const enqueue = turnout(['ingest', paths[0]!, '--db', join(tempDir(), 'x.db'), '--enqueue']);
+    assert.equal(enqueue.code, 1);
+    assert.match(enqueue.stderr, /--enqueue needs a PostgreSQL store/);
+  });
+});
