@@ -86,8 +86,8 @@ Commands:
 
 Run "turnout <command> --help" for a command's options.
 The store is ./turnout.db unless --db FILE or TURNOUT_DB says otherwise. A postgres:// URL there names a
-PostgreSQL server instead: migrate, ingest, worker, events, export, users and serve work with one; fetch, sources,
-watch and webhooks (the live record) need a SQLite file so far.`,
+PostgreSQL server instead: migrate, ingest (and ingest --enqueue), worker, events, export, users and serve work
+with one; fetch, sources, watch and webhooks (the live record) need a SQLite file so far.`,
   ingest: `Usage: turnout ingest PATH... [--db FILE|URL] [--url URL] [--published YYYY-MM-DD] [--enqueue]
 
 Reads .txt, .html, .htm and .md files (directories are searched recursively; - reads stdin), extracts

@@ -186,8 +186,8 @@ export function startWorker(boss: PgBoss, store: Store, o: WorkerOptions): Worke
   const tally: WorkerTally = { done: 0, new: 0, unchanged: 0, failed: 0, retried: 0, eventsNew: 0, eventsUpdated: 0 };
   let stopping = false;
   const sleepers = new Set<() => void>();
-  const idle = () => new Promise<void>((wake) => {
-    const t = setTimeout(done, o.idleMs ?? 500);
+  const idle = (ms: number) => new Promise<void>((wake) => {
+    const t = setTimeout(done, ms);
     function done() {
       clearTimeout(t);
       sleepers.delete(done);
@@ -197,17 +197,19 @@ export function startWorker(boss: PgBoss, store: Store, o: WorkerOptions): Worke
   });
   const loop = async (): Promise<void> => {
     while (!stopping) {
-      let jobs: PgBoss.Job<unknown>[] = [];
+      let jobs: PgBoss.Job<unknown>[];
       try {
-        jobs = await boss.fetch(INGEST_QUEUE, { batchSize: 1 });
+        jobs = (await boss.fetch(INGEST_QUEUE, { batchSize: 1 })) ?? [];
       } catch (e) {
-        o.log(`cannot fetch a job: ${(e as Error).message}`);
-      }
-      if (!jobs.length) {
-        await idle();
+        o.log(`cannot fetch a job (trying again in 5 s): ${(e as Error).message}`);
+        await idle(5000);
         continue;
       }
-      for (const job of jobs) await runJob(boss, store, job, gaz, o, tally);
+      if (!jobs.length) await idle(o.idleMs ?? 500);
+      for (const job of jobs) {
+        // a job neither completed nor failed (the server went away meanwhile) stays active: it expires and is retried
+        await runJob(boss, store, job, gaz, o, tally).catch((e: unknown) => o.log(`job ${job.id} left to expire: ${(e as Error).message}`));
+      }
     }
   };
   const loops = Array.from({ length: o.concurrency }, loop);
