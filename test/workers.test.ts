@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { INGEST_QUEUE, JOB_SCHEMA, openJobs } from '../src/jobs/ingest.js';
+import { BadJobError, INGEST_QUEUE, inputOfJob, JOB_SCHEMA, jobDataOf, jobIdOf, MAX_JOB_BYTES, openJobs } from '../src/jobs/ingest.js';
 import { ingestIntoStore } from '../src/pipeline.js';
 import { loadGazetteer } from '../src/resolve/gazetteer.js';
 import { openPgStore } from '../src/store/pg/index.js';
@@ -128,5 +128,31 @@ describe(`turnout worker: 4 processes ingest ${ARTICLES} queued articles, one ki
     const enqueue = turnout(['ingest', paths[0]!, '--db', join(tempDir(), 'x.db'), '--enqueue']);
     assert.equal(enqueue.code, 1);
     assert.match(enqueue.stderr, /--enqueue needs a PostgreSQL store/);
+  });
+});
+
+describe('an ingest job carries the input bytes for bytes', () => {
+  const input = (bytes: Buffer) => ({ bytes, name: 'a.html', url: 'https://news.example/a', published: '2026-03-02', contentType: 'text/html' });
+  it('as text when they are UTF-8, as base64 when not, and gives back the same input', () => {
+    const utf8 = Buffer.from('<p>About 40 people rallied in Keene, New Hampshire, on March 1, 2026 — café.</p>');
+    const latin1 = Buffer.from([0x3c, 0x70, 0x3e, 0x63, 0x61, 0x66, 0xe9, 0x3c, 0x2f, 0x70, 0x3e]);
+    for (const [bytes, carried] of [[utf8, 'text'], [latin1, 'base64']] as const) {
+      const data = jobDataOf(input(bytes), '2026-03-03');
+      assert.ok(carried in data, carried);
+      const back = inputOfJob(JSON.parse(JSON.stringify(data)));
+      assert.deepEqual(Buffer.from(back.bytes), bytes);
+      assert.deepEqual({ ...back, bytes: null }, { ...input(bytes), bytes: null, today: '2026-03-03' });
+    }
+  });
+  it('refuses a file over the job size limit, and names what is wrong with data that is not a job', () => {
+    assert.throws(() => jobDataOf(input(Buffer.alloc(MAX_JOB_BYTES + 1, 0x61)), '2026-03-03'), /too large for a job/);
+    assert.throws(() => inputOfJob({ name: 'x', url: null, published: null, contentType: null, today: 'soon', text: 'hi' }), (e: Error) => e instanceof BadJobError && /today/.test(e.message));
+    assert.throws(() => inputOfJob({ name: 'x', url: null, published: null, contentType: null, today: '2026-03-03' }), /either text or base64/);
+    assert.throws(() => inputOfJob(null), BadJobError);
+  });
+  it('has one id per article content', () => {
+    assert.equal(jobIdOf('a'.repeat(64)), jobIdOf('a'.repeat(64)));
+    assert.notEqual(jobIdOf('a'.repeat(64)), jobIdOf('b'.repeat(64)));
+    assert.match(jobIdOf('a'.repeat(64)), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });
