@@ -2,7 +2,7 @@
 // PostgreSQL store (pg-boss), four `turnout worker` processes run them while one is killed with SIGKILL mid-run, and
 // the record they build equals a single-process SQLite ingest of the same articles: same events, mentions and sources,
 // nothing lost, nothing twice. Runs in a fresh database dropped at the end; skipped, saying why, without
-// TURNOUT_TEST_PG.
+// TURNOUT_TEST_PG. The job data's round trip (text or base64, the size limit, bad data) is checked without a server.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
