@@ -82,16 +82,23 @@ Commands:
                         manage accounts (admin, editor, viewer) and their API tokens
   migrate               bring the store's schema up to date (SQLite file or PostgreSQL server), or move
                         a SQLite store to PostgreSQL (--from sqlite FILE --to postgres://...)
+  worker                run ingest jobs queued with "ingest --enqueue" (PostgreSQL store)
 
 Run "turnout <command> --help" for a command's options.
 The store is ./turnout.db unless --db FILE or TURNOUT_DB says otherwise. A postgres:// URL there names a
-PostgreSQL server instead: migrate, ingest, events, export, users and serve work with one; fetch, sources,
-watch and webhooks (the live record) need a SQLite file so far.`,
-  ingest: `Usage: turnout ingest PATH... [--db FILE|URL] [--url URL] [--published YYYY-MM-DD]
+PostgreSQL server instead: migrate, ingest (and ingest --enqueue), worker, events, export, users and serve work
+with one; fetch, sources, watch and webhooks (the live record) need a SQLite file so far.`,
+  ingest: `Usage: turnout ingest PATH... [--db FILE|URL] [--url URL] [--published YYYY-MM-DD] [--enqueue]
 
 Reads .txt, .html, .htm and .md files (directories are searched recursively; - reads stdin), extracts
 the demonstrations they report, and stores articles, mentions and merged events. Ingesting the same
 article again changes nothing. --url and --published give metadata for a single input.
+--enqueue (PostgreSQL store only) extracts nothing: it puts one job per article on the "ingest" queue (pg-boss,
+in the schema "pgboss" of the same database) for "turnout worker" processes to run. A job carries the file's
+bytes (up to 5 MB), name, --url and --published and today's date, so workers need no shared disk. Input that is
+not an article fails here, as without --enqueue; an article already stored or already queued is not queued again
+(its job id is made from its content). TURNOUT_JOB_EXPIRE_SECONDS (default 120) is how long a worker may hold
+a job before it is taken as dead and the job retried.
 Exit code: 0 when every input was read, 2 when some failed (each failure is one line on stderr).`,
   extract: `Usage: turnout extract FILE... [--text "..."] [--format json] [--url URL] [--published YYYY-MM-DD]
 
@@ -202,6 +209,19 @@ ends their browser sessions.
 control characters. Exit code 1 for bad input (unknown role or user, a name already taken).`,
 };
 
+HELP.worker = `Usage: turnout worker --db URL [--concurrency N]
+
+Runs the ingest jobs that "turnout ingest --enqueue" queued on a PostgreSQL store (--db or TURNOUT_DB, a
+postgres:// URL): takes one job at a time in each of N loops (--concurrency, default 1, at most 64), extracts the
+article and saves it through the store, and completes the job only once the save committed. Any number of
+workers on any number of machines can share one queue: a job is taken by one worker at a time; the jobs of a
+worker that died are expired (TURNOUT_JOB_EXPIRE_SECONDS after it took them, checked every
+TURNOUT_JOB_CHECK_SECONDS, default 30) and retried by another, and a retry of an article already saved changes
+nothing. A job that failed for a passing reason is retried up to 3 times with growing delays; a job whose data is
+not an article fails at once, with the reason kept in the job. Progress lines and failures go to stderr. Runs
+until SIGINT or SIGTERM, then finishes the jobs in hand and exits 0. Exit code 1 for a usage error, 2 when the
+store or the queue cannot be opened.`;
+
 HELP.migrate = `Usage: turnout migrate [--db FILE|URL]
        turnout migrate --from sqlite FILE --to postgres://USER@HOST:PORT/DATABASE
 
@@ -231,8 +251,8 @@ interface Args {
   lists: Map<string, string[]>;
 }
 
-const VALUE_OPTS = new Set(['workers', 'every', 'secret', 'host', 'port', 'db', 'url', 'published', 'format', 'out', 'from', 'to', 'region', 'locality', 'status', 'text', 'articles', 'texts', 'macroevent', 'role']);
-const FLAG_OPTS = new Set(['help', 'version', 'quiet', 'samples', 'once', 'no-watch', 'by-doc', 'include-planned', 'include-rejected', 'verified-only', 'password-stdin', 'trust-proxy']);
+const VALUE_OPTS = new Set(['workers', 'concurrency', 'every', 'secret', 'host', 'port', 'db', 'url', 'published', 'format', 'out', 'from', 'to', 'region', 'locality', 'status', 'text', 'articles', 'texts', 'macroevent', 'role']);
+const FLAG_OPTS = new Set(['help', 'version', 'quiet', 'enqueue', 'samples', 'once', 'no-watch', 'by-doc', 'include-planned', 'include-rejected', 'verified-only', 'password-stdin', 'trust-proxy']);
 /** Options that may be given more than once: their values are kept in order. */
 const LIST_OPTS = new Set(['allow-host', 'filter']);
 
@@ -418,6 +438,7 @@ async function cmdIngest(a: Args): Promise<number> {
   const paths = expandPaths(a.positional);
   if (!paths.length) throw new UsageError('ingest needs at least one PATH (a file, a directory, or - for stdin)');
   if (paths.length > 1 && (a.opts.has('url') || a.opts.has('published'))) throw new UsageError('--url and --published apply to a single input only');
+  if (a.flags.has('enqueue')) return enqueuePaths(paths, a);
   const store = await openRecord(a);
   let tally: Tally;
   try {
@@ -433,6 +454,85 @@ async function cmdIngest(a: Args): Promise<number> {
     );
   }
   return tally.failed ? 2 : 0;
+}
+
+/** The store and the job queue on the PostgreSQL server --db names (a usage error for a SQLite file), for `command`. */
+async function openJobStore(a: Args, command: string, supervise: boolean): Promise<{ store: Store; boss: import('pg-boss'); close(): Promise<void> }> {
+  const address = dbPath(a);
+  if (!isPostgresUrl(address)) throw new UsageError(`${command} needs a PostgreSQL store (--db postgres://...): the job queue lives there`);
+  const store = await openRecord(a);
+  const { openJobs } = await import('./jobs/ingest.js');
+  let boss: import('pg-boss');
+  try {
+    boss = await openJobs(address, { supervise });
+  } catch (e) {
+    await store.close();
+    throw new StoreError(`cannot open the job queue on the PostgreSQL store: ${(e as Error).message}`);
+  }
+  return { store, boss, close: async () => void (await Promise.all([boss.stop({ graceful: false, wait: true }), store.close()])) };
+}
+
+/** `turnout ingest --enqueue`: one ingest job per article on the queue (enqueueInput), a line per failure, a summary. */
+async function enqueuePaths(paths: string[], a: Args): Promise<number> {
+  const { enqueueInput } = await import('./jobs/ingest.js');
+  const jobs = await openJobStore(a, '--enqueue', false);
+  const today = new Date().toISOString().slice(0, 10);
+  const single = paths.length === 1;
+  const tally = { queued: 0, 'already queued': 0, 'already stored': 0, failed: 0 };
+  const bar = progress();
+  try {
+    for (const [i, p] of paths.entries()) {
+      bar.tick(i + 1, paths.length, p);
+      try {
+        tally[await enqueueInput(jobs.boss, jobs.store, readInput(p, a, single), today)]++;
+      } catch (e) {
+        if (e instanceof UsageError) throw e;
+        tally.failed++;
+        bar.done();
+        process.stderr.write(`turnout: ${p}: ${describeError(e)}\n`);
+      }
+    }
+  } finally {
+    bar.done();
+    await jobs.close();
+  }
+  if (!a.flags.has('quiet')) {
+    process.stdout.write(`jobs: ${tally.queued} queued, ${tally['already queued']} already queued, ${tally['already stored']} already stored, ${tally.failed} failed\n`);
+  }
+  return tally.failed ? 2 : 0;
+}
+
+/** `turnout worker`: runs ingest jobs until SIGINT or SIGTERM, with a progress line on stderr every few seconds. */
+async function cmdWorker(a: Args): Promise<number> {
+  if (a.positional.length) throw new UsageError('worker takes no arguments (the store is --db URL or TURNOUT_DB)');
+  const given = a.opts.get('concurrency') ?? '1';
+  const concurrency = Number(given);
+  if (!/^\d+$/.test(given) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency must be a whole number from 1 to 64, got "${given}"`);
+  const { startWorker, describeTally } = await import('./jobs/ingest.js');
+  const jobs = await openJobStore(a, 'worker', true);
+  const log = (line: string) => process.stderr.write(`turnout worker: ${line}\n`);
+  const worker = startWorker(jobs.boss, jobs.store, { concurrency, log });
+  log(`running ingest jobs from ${storeName(dbPath(a))} with concurrency ${concurrency} (pid ${process.pid}); stop with Ctrl-C or SIGTERM`);
+  let said = '';
+  const ticker = setInterval(() => {
+    const line = describeTally(worker.tally);
+    if (line !== said) log((said = line));
+  }, 2000);
+  await new Promise<void>((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      log('stopping: finishing the jobs in hand');
+      done();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  clearInterval(ticker);
+  await worker.stop();
+  await jobs.close();
+  log(`stopped: ${describeTally(worker.tally)}`);
+  return 0;
 }
 
 function cmdExtract(a: Args): number {
@@ -1109,6 +1209,7 @@ const COMMANDS: Record<string, (a: Args) => number | Promise<number>> = {
   webhooks: cmdWebhooks,
   users: cmdUsers,
   ingest: cmdIngest,
+  worker: cmdWorker,
   extract: cmdExtract,
   events: cmdEvents,
   export: cmdExport,
