@@ -551,10 +551,12 @@ export class PgStore implements Store {
   async pointsJson(filter: EventFilter): Promise<string> {
     const args: unknown[] = [];
     const where = and(whereOf(filter, args), 's.lat IS NOT NULL AND s.lon IS NOT NULL');
-    // PostgreSQL writes the JSON itself: a hundred thousand rows never become JavaScript objects
+    // PostgreSQL writes the JSON itself: a hundred thousand rows never become JavaScript objects. Written without
+    // spaces, as SQLite's json_group_array does (json_agg's ", " makes the body of 100,000 points 7% larger)
     const row = await this.one<{ points: string }>(
       this.pool,
-      `SELECT coalesce(json_agg(json_build_array(s.id, s.lon, s.lat, s.status, s.size_mean))::text, '[]') AS points FROM event_search s ${where}`,
+      `SELECT '[' || coalesce(string_agg(format('[%s,%s,%s,%s,%s]', to_json(s.id), to_json(s.lon), to_json(s.lat), coalesce(to_json(s.status)::text, 'null'),
+         coalesce(to_json(s.size_mean)::text, 'null')), ','), '') || ']' AS points FROM event_search s ${where}`,
       args,
     );
     return row?.points ?? '[]';
