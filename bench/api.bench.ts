@@ -5,57 +5,19 @@
 //   - the gzipped size of the web bundle.
 // The server runs as its own `turnout serve` process, so it does not share a core with the load generator.
 // Everything talks to 127.0.0.1 only. Not a test: figures go in the README.
-import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ensureWebBuilt } from '../src/serve/build.js';
 import { CHROMIUM, launchChromium } from '../test/helpers/browser.js';
-import { REPO_ROOT } from '../test/helpers/shared.js';
+import { formatResult, LOADS, measure, REQUESTS, SECONDS, startServe } from './api-load.js';
 import { CCC_FILE, largeStore } from './large-store.js';
 
 const N = Number(process.env.BENCH_EVENTS ?? 100_000);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-/** Concurrent connections of the loopback load: one client, a few, and more than the server has cores. */
-const LOADS = [1, 4, 8];
-
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function startServe(db: string, extra: string[] = []): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli.ts'), 'serve', '--db', db, '--port', '0', '--no-watch', ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /at (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`turnout serve exited with ${code}`)));
-  });
-  return { url, stop: () => new Promise<void>((done) => (child.once('exit', () => done()), child.kill('SIGTERM'))) };
-}
 
 async function load(url: string, label: string, connections: number): Promise<void> {
-  const latencies: number[] = [];
-  let bytes = 0;
-  let errors = 0;
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url, connections, duration: SECONDS }, (err, r) => (err ? reject(err) : resolve(r)));
-    instance.on('response', (_client, status, resBytes, ms) => {
-      if (status !== 200) errors++;
-      latencies.push(ms);
-      bytes += resBytes;
-    });
-  });
-  latencies.sort((a, b) => a - b);
-  const rps = latencies.length / (result.duration || SECONDS);
-  console.log(
-    `  ${label.padEnd(38)} ${String(connections).padStart(2)} conn: p50 ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms, ` +
-      `${rps.toFixed(0)} req/s, ${(bytes / latencies.length / 1024).toFixed(0)} KB/response${errors ? `, ${errors} non-200` : ''}`,
-  );
+  const r = await measure(url, connections);
+  console.log(`  ${label.padEnd(38)} ${String(connections).padStart(2)} conn: ${formatResult(r)}, ${r.kb.toFixed(0)} KB/response`);
 }
 
 async function mapRender(url: string): Promise<void> {
@@ -103,13 +65,13 @@ if (!existsSync(CCC_FILE)) {
   const server = await startServe(db);
   try {
     const t0 = performance.now();
-    const points = await fetch(server.url + '/api/points');
+    const points = await fetch(server.url + REQUESTS.points.path);
     const body = await points.arrayBuffer();
     console.log(`  GET /api/points (all ${N})         ${(performance.now() - t0).toFixed(0)} ms, ${(body.byteLength / 1024 / 1024).toFixed(1)} MB`);
-    for (const c of LOADS) await load(`${server.url}/api/events?limit=500`, 'GET /api/events?limit=500', c);
-    for (const c of LOADS) await load(`${server.url}/api/events?limit=500&bbox=-80,38,-70,43`, 'GET /api/events bbox (Northeast), 500', c);
-    await load(`${server.url}/api/events?limit=500&region=CA&from=2025-03-01`, 'GET /api/events region+from, 500', 4);
-    await load(`${server.url}/api/events?limit=100&q=gaza`, 'GET /api/events?q=gaza, 100', 4);
+    for (const c of LOADS) await load(server.url + REQUESTS.page.path, REQUESTS.page.label, c);
+    for (const c of LOADS) await load(server.url + REQUESTS.bbox.path, REQUESTS.bbox.label, c);
+    await load(server.url + REQUESTS.regionDate.path, REQUESTS.regionDate.label, 4);
+    await load(server.url + REQUESTS.search.path, REQUESTS.search.label, 4);
     await mapRender(server.url);
     bundleSize(dist);
   } finally {
@@ -117,8 +79,8 @@ if (!existsSync(CCC_FILE)) {
   }
   const two = await startServe(db, ['--workers', '2']);
   try {
-    await load(`${two.url}/api/events?limit=500`, 'serve --workers 2: page of 500', 8);
-    await load(`${two.url}/api/events?limit=500&bbox=-80,38,-70,43`, 'serve --workers 2: bbox, 500', 8);
+    await load(two.url + REQUESTS.page.path, 'serve --workers 2: page of 500', 8);
+    await load(two.url + REQUESTS.bbox.path, 'serve --workers 2: bbox, 500', 8);
   } finally {
     await two.stop();
   }

@@ -271,6 +271,23 @@ function contract(backend: Backend): void {
       await other.close();
     }
   });
+
+  it("a page's counts and the store's version follow a write made through another connection", async () => {
+    const filter: EventFilter = { region: 'OR' };
+    const before = await store.pageEventsJson(filter, { limit: 1 });
+    assert.deepEqual(await store.pageEventsJson(filter, { limit: 1 }), before, 'nothing changed: the same page and counts');
+    const version = await store.version();
+    const other = await backend.open();
+    try {
+      await save(other, 'eugene-planned', 'Students plan to march in Eugene, Oregon, on Saturday, March 21, 2026, for cheaper housing, organizers said. (A made-up test article.)');
+    } finally {
+      await other.close();
+    }
+    const after = await store.pageEventsJson(filter, { limit: 1 });
+    assert.deepEqual([after.total, after.planned], [before.total + 1, before.planned + 1]);
+    // a backend that can tell when the store changed must say so; one that cannot answers null (and nothing is cached)
+    if (version !== null) assert.notEqual(await store.version(), version);
+  });
 }
 
 describe('migrations: each version means the same schema state on both backends', () => {

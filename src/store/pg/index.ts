@@ -104,6 +104,8 @@ const STANDING = `WITH RECURSIVE up(id, event_key, merged_into, depth) AS (
   SELECT id, event_key FROM up WHERE merged_into IS NULL`;
 
 /** The search table joined to the records: filters and order on `s`, records read only for rows returned. */
+/** How many filters' counts a store keeps for its next pages (PgStore.countsOf). */
+const COUNTS_KEPT = 64;
 const FROM_SEARCH = 'event_search s JOIN events e ON e.seq = s.event_seq';
 
 /**
@@ -492,16 +494,33 @@ export class PgStore implements Store {
     return { ...p, events: p.events.map((r) => JSON.parse(r) as EventRecord) };
   }
 
+  /** Counts of recent filters with the snapshot they were read in (countsOf), most recently used last. */
+  private pageCounts = new Map<string, { snapshot: string; total: number; planned: number }>();
+
+  /**
+   * The total and planned counts of `where` (the filter's WHERE on the search table): reused while the database's
+   * snapshot is `snapshot` (the one the page was read in), since an equal snapshot means no transaction has ended
+   * since they were counted; otherwise counted again. Counting 100,000 rows costs tens of milliseconds, the page one.
+   */
+  private async countsOf(where: string, args: unknown[], snapshot: string | undefined): Promise<{ total: number; planned: number }> {
+    const key = where + '\u0000' + JSON.stringify(args);
+    const hit = this.pageCounts.get(key);
+    if (hit && snapshot !== undefined && hit.snapshot === snapshot) return hit;
+    const count = await this.one<{ snapshot: string; total: number; planned: number }>(
+      this.pool,
+      `SELECT pg_current_snapshot()::text AS snapshot, count(*) AS total, count(*) FILTER (WHERE s.status = 'planned') AS planned FROM event_search s ${where}`,
+      args,
+    );
+    const fresh = { snapshot: count!.snapshot, total: Number(count!.total), planned: Number(count!.planned) };
+    this.pageCounts.delete(key);
+    this.pageCounts.set(key, fresh);
+    if (this.pageCounts.size > COUNTS_KEPT) this.pageCounts.delete(this.pageCounts.keys().next().value!);
+    return fresh;
+  }
+
   async pageEventsJson(filter: EventFilter, page: PageRequest): Promise<EventPage<string>> {
     // (a cursor this store did not issue throws CursorError before any query)
     const after = page.cursor ? decodeCursor(page.cursor) : null;
-    const countArgs: unknown[] = [];
-    const counted = whereOf(filter, countArgs);
-    const count = await this.one<{ total: number; planned: number }>(
-      this.pool,
-      `SELECT count(*) AS total, count(*) FILTER (WHERE s.status = 'planned') AS planned FROM event_search s ${counted}`,
-      countArgs,
-    );
     const limit = Math.max(1, Math.floor(page.limit));
     const args: unknown[] = [];
     let where = whereOf(filter, args);
@@ -509,30 +528,35 @@ export class PgStore implements Store {
       args.push(after);
       where = and(where, `s.sort_key > $${args.length}`);
     }
-    // the page is chosen on the narrow table first; only its records are read
-    const rows = await this.rows<{ sort_key: string; record: string }>(
+    // the page is chosen on the narrow table first; only its records are read. The snapshot it was read in says
+    // whether the filter's counts kept from an earlier page still hold.
+    const rows = await this.rows<{ sort_key: string; record: string; snapshot: string }>(
       this.pool,
-      `SELECT p.sort_key, e.record FROM (SELECT s.event_seq, s.sort_key FROM event_search s ${where} ORDER BY s.sort_key LIMIT ${limit + 1}) p
+      `SELECT p.sort_key, e.record, pg_current_snapshot()::text AS snapshot FROM (SELECT s.event_seq, s.sort_key FROM event_search s ${where} ORDER BY s.sort_key LIMIT ${limit + 1}) p
        JOIN events e ON e.seq = p.event_seq ORDER BY p.sort_key`,
       args,
     );
+    const countArgs: unknown[] = [];
+    const count = await this.countsOf(whereOf(filter, countArgs), countArgs, rows[0]?.snapshot);
     const more = rows.length > limit;
     const shown = more ? rows.slice(0, limit) : rows;
     return {
       events: shown.map((r) => r.record),
       nextCursor: more ? encodeCursor(shown[shown.length - 1]!.sort_key) : null,
-      total: count?.total ?? 0,
-      planned: count?.planned ?? 0,
+      total: count.total,
+      planned: count.planned,
     };
   }
 
   async pointsJson(filter: EventFilter): Promise<string> {
     const args: unknown[] = [];
     const where = and(whereOf(filter, args), 's.lat IS NOT NULL AND s.lon IS NOT NULL');
-    // PostgreSQL writes the JSON itself: a hundred thousand rows never become JavaScript objects
+    // PostgreSQL writes the JSON itself: a hundred thousand rows never become JavaScript objects. Written without
+    // spaces, as SQLite's json_group_array does (json_agg's ", " makes the body of 100,000 points 7% larger)
     const row = await this.one<{ points: string }>(
       this.pool,
-      `SELECT coalesce(json_agg(json_build_array(s.id, s.lon, s.lat, s.status, s.size_mean))::text, '[]') AS points FROM event_search s ${where}`,
+      `SELECT '[' || coalesce(string_agg(format('[%s,%s,%s,%s,%s]', to_json(s.id), to_json(s.lon), to_json(s.lat), coalesce(to_json(s.status)::text, 'null'),
+         coalesce(to_json(s.size_mean)::text, 'null')), ','), '') || ']' AS points FROM event_search s ${where}`,
       args,
     );
     return row?.points ?? '[]';
@@ -705,8 +729,13 @@ export class PgStore implements Store {
   }
 
   /** Other processes write the record too, and nothing cheap says when: no cache keeps PostgreSQL answers. */
+  /**
+   * The database's current snapshot (xmin:xmax:running ids): it changes whenever any transaction on the server ends,
+   * which is every commit that could change the record (and others besides: a cache is kept too little, never too
+   * long). Read before the data it guards, as the API's points cache does.
+   */
   async version(): Promise<string | null> {
-    return null;
+    return (await this.one<{ snapshot: string }>(this.pool, 'SELECT pg_current_snapshot()::text AS snapshot'))!.snapshot;
   }
 
   private accountStore: PgAccountStore | null = null;

@@ -1,0 +1,75 @@
+// The API benchmarks' shared pieces (bench/api.bench.ts on SQLite, bench/api-pg.bench.ts on PostgreSQL beside it):
+// a `turnout serve` started as its own process on 127.0.0.1, a loopback load with autocannon that keeps every
+// response's latency, and the request mix both measure. Not a test.
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../test/helpers/shared.js';
+
+export const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/** Concurrent connections of the loopback load: one client, a few, and more than the server has cores. */
+export const LOADS = [1, 4, 8];
+
+/** The requests measured on the 100,000-event store: a label and the path with its query. */
+export const REQUESTS = {
+  page: { label: 'GET /api/events?limit=500', path: '/api/events?limit=500' },
+  bbox: { label: 'GET /api/events bbox (Northeast), 500', path: '/api/events?limit=500&bbox=-80,38,-70,43' },
+  regionDate: { label: 'GET /api/events region+from, 500', path: '/api/events?limit=500&region=CA&from=2025-03-01' },
+  search: { label: 'GET /api/events?q=gaza, 100', path: '/api/events?limit=100&q=gaza' },
+  points: { label: 'GET /api/points (all events)', path: '/api/points' },
+} as const;
+
+/** What one load run measured: latency percentiles (ms), requests per second, mean response size, non-200 answers. */
+export interface LoadResult {
+  p50: number;
+  p95: number;
+  p99: number;
+  rps: number;
+  kb: number;
+  errors: number;
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/**
+ * Starts `turnout serve --db DB --no-watch` (a SQLite file or a postgres:// address) as a separate process on an
+ * ephemeral 127.0.0.1 port, so the server does not share a core with the load generator; resolves with its address.
+ */
+export async function startServe(db: string, extra: string[] = []): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli.ts'), 'serve', '--db', db, '--port', '0', '--no-watch', ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /at (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`turnout serve exited with ${code}`)));
+  });
+  return { url, stop: () => new Promise<void>((done) => (child.once('exit', () => done()), child.kill('SIGTERM'))) };
+}
+
+/** Loads `url` with `connections` concurrent loopback clients for SECONDS seconds and measures every response. */
+export async function measure(url: string, connections: number): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let bytes = 0;
+  let errors = 0;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon({ url, connections, duration: SECONDS }, (err, r) => (err ? reject(err) : resolve(r)));
+    instance.on('response', (_client, status, resBytes, ms) => {
+      if (status !== 200) errors++;
+      latencies.push(ms);
+      bytes += resBytes;
+    });
+  });
+  latencies.sort((a, b) => a - b);
+  const n = Math.max(1, latencies.length);
+  return { p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), rps: latencies.length / (result.duration || SECONDS), kb: bytes / n / 1024, errors };
+}
+
+/** A load result on one line: percentiles, req/s, and non-200 answers when there were any. */
+export function formatResult(r: LoadResult): string {
+  return `p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.rps.toFixed(0)} req/s${r.errors ? `, ${r.errors} non-200` : ''}`;
+}
