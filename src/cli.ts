@@ -406,24 +406,22 @@ interface Tally {
   eventsUpdated: number;
 }
 
-/** Ingests files into an open store, one line on stderr per failure and a progress line on a terminal. */
-async function ingestPaths(store: Store, paths: string[], a: Args): Promise<Tally> {
+/**
+ * Reads each input and hands it to `each`, with a progress line on a terminal and one line on stderr per input that
+ * fails (a usage error stops the run); returns how many failed.
+ */
+async function forEachInput(paths: string[], a: Args, each: (input: RawInput) => Promise<void>): Promise<number> {
   const single = paths.length === 1;
-  const gaz = loadGazetteer();
-  const tally: Tally = { new: 0, unchanged: 0, failed: 0, mentions: 0, eventsNew: 0, eventsUpdated: 0 };
+  let failed = 0;
   const bar = progress();
   try {
     for (const [i, p] of paths.entries()) {
       bar.tick(i + 1, paths.length, p);
       try {
-        const r = await ingestIntoStore(store, readInput(p, a, single), gaz);
-        tally[r.article]++;
-        tally.mentions += r.mentions;
-        tally.eventsNew += r.eventsNew;
-        tally.eventsUpdated += r.eventsUpdated;
+        await each(readInput(p, a, single));
       } catch (e) {
         if (e instanceof UsageError) throw e;
-        tally.failed++;
+        failed++;
         bar.done();
         process.stderr.write(`turnout: ${p}: ${describeError(e)}\n`);
       }
@@ -431,6 +429,20 @@ async function ingestPaths(store: Store, paths: string[], a: Args): Promise<Tall
   } finally {
     bar.done();
   }
+  return failed;
+}
+
+/** Ingests files into an open store, one line on stderr per failure and a progress line on a terminal. */
+async function ingestPaths(store: Store, paths: string[], a: Args): Promise<Tally> {
+  const gaz = loadGazetteer();
+  const tally: Tally = { new: 0, unchanged: 0, failed: 0, mentions: 0, eventsNew: 0, eventsUpdated: 0 };
+  tally.failed = await forEachInput(paths, a, async (input) => {
+    const r = await ingestIntoStore(store, input, gaz);
+    tally[r.article]++;
+    tally.mentions += r.mentions;
+    tally.eventsNew += r.eventsNew;
+    tally.eventsUpdated += r.eventsUpdated;
+  });
   return tally;
 }
 
@@ -477,23 +489,10 @@ async function enqueuePaths(paths: string[], a: Args): Promise<number> {
   const { enqueueInput } = await import('./jobs/ingest.js');
   const jobs = await openJobStore(a, '--enqueue', false);
   const today = new Date().toISOString().slice(0, 10);
-  const single = paths.length === 1;
   const tally = { queued: 0, 'already queued': 0, 'already stored': 0, failed: 0 };
-  const bar = progress();
   try {
-    for (const [i, p] of paths.entries()) {
-      bar.tick(i + 1, paths.length, p);
-      try {
-        tally[await enqueueInput(jobs.boss, jobs.store, readInput(p, a, single), today)]++;
-      } catch (e) {
-        if (e instanceof UsageError) throw e;
-        tally.failed++;
-        bar.done();
-        process.stderr.write(`turnout: ${p}: ${describeError(e)}\n`);
-      }
-    }
+    tally.failed = await forEachInput(paths, a, async (input) => void tally[await enqueueInput(jobs.boss, jobs.store, input, today)]++);
   } finally {
-    bar.done();
     await jobs.close();
   }
   if (!a.flags.has('quiet')) {
