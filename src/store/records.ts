@@ -6,7 +6,7 @@ import { haversineKm } from '../core/geo.js';
 import { sourceRef } from '../merge/cluster.js';
 import { doubtOf } from '../review/doubt.js';
 import { inReviewQueue } from '../review/status.js';
-import { expandChanges, type StoredChange } from '../merge/edits.js';
+import { expandChanges, type FieldChange, type StoredChange } from '../merge/edits.js';
 import { CursorError, type HistoryAction, type HistoryEntry, type MentionView } from './repository.js';
 
 /** The reason a human's revision is stored with: "<verb> by <user>: <reason>" (the user is in its own column too). */
@@ -203,4 +203,16 @@ export interface ChangeRow {
 /** What a split keeps to undo itself: each moved mention and the key it was stored under before. */
 export interface SplitData {
   mentions: Array<{ id: number; key: string }>;
+}
+
+/** What a revision records besides the record: who (null: the machine), the action, why, and its change. */
+export interface RevisionEntry {
+  action: HistoryAction;
+  by: string | null;
+  /** as stored: "article ID" for the machine, humanReason(...) for a person */
+  reason: string;
+  /** changes beside the record's own fields (merged_into, merged_from, split_to, split_from) */
+  extra?: FieldChange[];
+  /** the merge, split or undo (event_changes) this revision belongs to */
+  changeId?: number | null;
 }

@@ -33,7 +33,6 @@ import {
   type EventChange,
   type EventFilter,
   type EventPage,
-  type HistoryAction,
   type HistoryEntry,
   type MergeRequest,
   type MergeResult,
@@ -70,16 +69,8 @@ export interface EventRow {
   record: string;
 }
 
-/** What a revision records besides the record: who (null: the machine), the action, why, and its change. */
-export interface RevisionEntry {
-  action: HistoryAction;
-  by: string | null;
-  reason: string;
-  /** changes beside the record's own fields (merged_into, merged_from, split_to, split_from) */
-  extra?: FieldChange[];
-  /** the merge, split or undo (event_changes) this revision belongs to */
-  changeId?: number | null;
-}
+import type { RevisionEntry } from '../records.js';
+export type { RevisionEntry };
 
 /** Error codes after which a whole transaction is run again: a deadlock between key locks, a serialization failure. */
 const RETRYABLE = new Set(['40P01', '40001']);

@@ -6,7 +6,6 @@ import { applyOverrides, compactChange, recordChanges, reviewedRecord, type Fiel
 import {
   type EditRequest,
   type EditResult,
-  type HistoryAction,
   type HistoryEntry,
   type MentionView,
   type MergeRequest,
@@ -76,17 +75,8 @@ export interface EventRow {
 
 type Changed = SaveOutcome['changed'][number];
 
-/** What a revision records besides the record: who (null: the machine), the action, why, and its change. */
-export interface RevisionEntry {
-  action: HistoryAction;
-  by: string | null;
-  /** as stored: "article ID" for the machine, humanReason(...) for a person */
-  reason: string;
-  /** changes beside the record's own fields (merged_into, merged_from, split_to, split_from) */
-  extra?: FieldChange[];
-  /** the merge, split or undo (event_changes) this revision belongs to */
-  changeId?: number | null;
-}
+import type { RevisionEntry } from '../records.js';
+export type { RevisionEntry };
 
 /** The keys an event's mentions are stored under: its own, and those of the events merged into it (at any depth). */
 const OWNED_KEYS = `WITH RECURSIVE owned(id, event_key) AS (
