@@ -201,7 +201,7 @@ export class PgLiveStore implements AsyncLiveStore {
     const now = this.now();
     if ('error' in result || 'skipped' in result) {
       const { state, reason } = itemState(result);
-      if (itemId !== null) await c.query('UPDATE items SET state = $1, reason = $2, updated_at = $3 WHERE id = $4', [state, reason, now, itemId]);
+      if (itemId !== null) await c.query("UPDATE items SET state = $1, reason = $2, updated_at = $3 WHERE id = $4 AND state = 'queued'", [state, reason, now, itemId]);
       return null;
     }
     const { article, mentions, simhash, duplicateOf } = result;
@@ -213,7 +213,8 @@ export class PgLiveStore implements AsyncLiveStore {
     if (duplicateOf && duplicateOf.id !== article.id) changed.push(...(await this.store.linkDuplicate(article.id, duplicateOf.id, duplicateOf.distance)));
     if (itemId !== null) {
       const { state, reason } = itemState(result, outcome.article);
-      await c.query('UPDATE items SET state = $1, reason = $2, article_id = $3, updated_at = $4 WHERE id = $5', [state, reason, article.id, now, itemId]);
+      // (an item an earlier run of its job settled keeps what that run found: a job that outlived its expiry ran twice)
+      await c.query("UPDATE items SET state = $1, reason = $2, article_id = $3, updated_at = $4 WHERE id = $5 AND state = 'queued'", [state, reason, article.id, now, itemId]);
     }
     return { ...outcome, changed };
   }
