@@ -15,7 +15,7 @@ import type { PgStore } from '../store/pg/index.js';
 import type { JobSender } from '../store/pg/live.js';
 import type { DeliverPayload, ItemPayload, PollPayload } from '../store/live.js';
 import { failForGood, jobExpirySeconds, keyedJobId, onClient, openJobs } from './queue.js';
-import type { JobHandler, TakenJob } from './worker.js';
+import type { JobHandler, TakenJob, WorkerTally } from './worker.js';
 
 /** Attempts of a live job before it fails for good (the first and its retries), as SQLite's watcher allows. */
 const MAX_ATTEMPTS = 5;
@@ -131,44 +131,37 @@ export function liveHandlers(boss: PgBoss, store: PgStore, o: LiveWorkerOptions)
     o.log(`job ${job.id} (${job.name}) failed: ${reason}`);
     return null;
   };
+  /** A queue's handler: its job's data read (a job whose data is not its kind's fails for good), then `run`. */
+  const handler = <T>(queue: string, schema: z.ZodType<T>, run: (job: PgJob, data: T, tally: WorkerTally) => Promise<void>): JobHandler => ({
+    queue,
+    async run(job, tally) {
+      const j = await read(job, schema);
+      if (j) await run(j.pg, j.data, tally);
+      else tally.failed++;
+    },
+  });
   return [
-    {
-      queue: 'poll',
-      async run(job, tally) {
-        const j = await read<PollPayload>(job, pollData);
-        if (!j) return void tally.failed++;
-        await work.poll(j.pg, j.data);
-        tally.done++;
-        tally.polls++;
-      },
-    },
-    {
-      queue: 'item',
-      async run(job, tally) {
-        const j = await read<ItemPayload>(job, itemData);
-        if (!j) return void tally.failed++;
-        const out = await work.item(j.pg, j.data);
-        if (out === 'retry') return void tally.retried++;
-        if (out === 'failed') tally.failed++;
-        else tally.done++;
-        tally.items++;
-        if (typeof out === 'object') {
-          tally[out.article]++;
-          tally.eventsNew += out.eventsNew;
-          tally.eventsUpdated += out.eventsUpdated;
-        }
-      },
-    },
-    {
-      queue: 'deliver',
-      async run(job, tally) {
-        const j = await read<DeliverPayload>(job, deliverData);
-        if (!j) return void tally.failed++;
-        await work.deliver(j.pg, j.data);
-        tally.done++;
-        tally.deliveries++;
-      },
-    },
+    handler<PollPayload>('poll', pollData, async (job, data, tally) => {
+      await work.poll(job, data);
+      tally.done++;
+      tally.polls++;
+    }),
+    handler<ItemPayload>('item', itemData, async (job, data, tally) => {
+      const out = await work.item(job, data);
+      if (out === 'retry') return void tally.retried++;
+      tally[out === 'failed' ? 'failed' : 'done']++;
+      tally.items++;
+      if (typeof out === 'object') {
+        tally[out.article]++;
+        tally.eventsNew += out.eventsNew;
+        tally.eventsUpdated += out.eventsUpdated;
+      }
+    }),
+    handler<DeliverPayload>('deliver', deliverData, async (job, data, tally) => {
+      await work.deliver(job, data);
+      tally.done++;
+      tally.deliveries++;
+    }),
   ];
 }
 
