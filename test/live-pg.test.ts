@@ -247,6 +247,24 @@ describe('the live record on PostgreSQL: watch --once queues, two workers (one k
     assert.equal(log.stdout.split('\n').filter((l) => /\s304\s+new 0 /.test(l)).length, 2, log.stdout);
   });
 
+  it('fetch queues a page as an item job; a worker ingests it and its new event is delivered', async () => {
+    const extra = makeArticle(16);
+    feeds.route('/p/extra.txt', (_req, res) => res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(extra.text));
+    const before = received.length;
+    const r = await turnout(['fetch', `${feeds.url}/p/extra.txt`, '--db', db.url], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'queued 1 page as item jobs: "turnout worker --db URL" fetches and ingests them\n');
+    const w = startWorkerProcess(db.url, 1, env);
+    try {
+      await until('the page ingested and its event delivered', 60_000, async () => (await drained()) && received.length > before);
+    } finally {
+      w.p.kill('SIGTERM');
+    }
+    assert.equal(await exited(w.p), 0, w.stderr());
+    const bodies = received.slice(before).map((x) => JSON.parse(x.body) as { type: string; event: { locality: string } });
+    assert.deepEqual(bodies.map((b) => [b.type, b.event.locality]), [['event.created', extra.town]]);
+  });
+
   it('serve and watch, two schedulers on one store, queue a due poll once; serve --no-watch queues none', async () => {
     const added = await turnout(['sources', 'add', `${feeds.url}/news.xml?again`, '--db', db.url], env);
     const id = Number(/source (\d+)/.exec(added.stdout)![1]);
