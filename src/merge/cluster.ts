@@ -135,16 +135,7 @@ export function mergeMentions(
   if (copies.length) flags.push('syndicated_copies');
   const statuses = new Set(mentions.map((m) => m.status));
 
-  const evidence: Evidence[] = [];
-  const seenEv = new Set<string>();
-  for (const m of mentions)
-    for (const e of m.evidence) {
-      const k = `${e.field}|${e.source}|${e.start}`;
-      if (!seenEv.has(k)) {
-        seenEv.add(k);
-        evidence.push(e);
-      }
-    }
+  const evidence = evidenceParts(key, mentions).flatMap((p) => p.items);
 
   let miss = 1;
   for (const m of mentions) if (!copies.includes(m.articleId)) miss *= 1 - m.confidence;
@@ -189,6 +180,41 @@ export function mergeMentions(
     ...UNREVIEWED,
     ...noEdits(),
   };
+}
+
+/**
+ * One article's evidence in an event's record, as stores keep it apart from the rest of the record (a report then
+ * writes its own part, not the whole list again): `part` orders the parts as the record lists them, the quotes of
+ * mentions reported under the event's own key first ("0" and the article id), then those of events merged into it
+ * ("1" and the article id), compared by UTF-16 code units (article ids are hex: bytewise alike).
+ */
+export interface EvidencePart {
+  part: string;
+  items: Evidence[];
+}
+
+/**
+ * The evidence of the event under `key` from its mentions, in the parts that make the record's list (EvidencePart,
+ * sorted by part; parts with no item left out): each mention's quotes once (the same field and start in the same
+ * article). Every quote cites its own mention's article, so an article's part follows from its own mentions alone:
+ * the parts of a subset of the articles are those articles' parts of the whole.
+ */
+export function evidenceParts(key: string, mentionsIn: Mention[]): EvidencePart[] {
+  // in the parts' order, each part's mentions as given (a stable sort): the first of two equal quotes is kept
+  const sorted = mentionsIn.map((m) => ({ part: (eventKey(m) === key ? '0' : '1') + m.articleId, m })).sort((a, b) => (a.part < b.part ? -1 : a.part > b.part ? 1 : 0));
+  const parts: EvidencePart[] = [];
+  const seen = new Set<string>();
+  for (const { part, m } of sorted) {
+    for (const e of m.evidence) {
+      const k = `${e.field}|${e.source}|${e.start}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      const last = parts[parts.length - 1];
+      if (last?.part === part) last.items.push(e);
+      else parts.push({ part, items: [e] });
+    }
+  }
+  return parts;
 }
 
 /** Merges a set of mentions (one article's, or any) into events, grouped by key. */
