@@ -111,14 +111,11 @@ export function mergeMentions(
   copyOf: Map<string, string> = new Map(),
   links: PlanLinks = { realized_by: null, plan_of: null },
 ): EventRecord {
-  // mentions reported under the event's own key come first: an event an editor merged others into keeps its place and day
-  const apart = new Set(mentionsIn.filter((m) => eventKey(m) !== key));
-  const mentions = [...mentionsIn].sort(
-    (a, b) => Number(apart.has(a)) - Number(apart.has(b)) || (a.articleId < b.articleId ? -1 : a.articleId > b.articleId ? 1 : 0),
-  );
+  const { mentions, apart } = inRecordOrder(key, mentionsIn);
   const first = mentions[0]!;
   const articleIds = [...new Set(mentions.map((m) => m.articleId))];
-  const copies = articleIds.filter((id) => articleIds.includes(copyOf.get(id) ?? ''));
+  const reporting = new Set(articleIds);
+  const copies = articleIds.filter((id) => reporting.has(copyOf.get(id) ?? ''));
   const independent = articleIds.length - copies.length;
   const sized = mentions.filter((m) => m.size_text !== null);
   const size = sized.length
@@ -135,10 +132,11 @@ export function mergeMentions(
   if (copies.length) flags.push('syndicated_copies');
   const statuses = new Set(mentions.map((m) => m.status));
 
-  const evidence = evidenceParts(key, mentions).flatMap((p) => p.items);
+  const evidence = partsInOrder(mentions, apart).flatMap((p) => p.items);
 
   let miss = 1;
-  for (const m of mentions) if (!copies.includes(m.articleId)) miss *= 1 - m.confidence;
+  const copied = new Set(copies);
+  for (const m of mentions) if (!copied.has(m.articleId)) miss *= 1 - m.confidence;
   const confidence = Math.round(Math.min(0.99, 1 - miss) * 100) / 100;
 
   return {
@@ -200,21 +198,58 @@ export interface EvidencePart {
  * the parts of a subset of the articles are those articles' parts of the whole.
  */
 export function evidenceParts(key: string, mentionsIn: Mention[]): EvidencePart[] {
-  // in the parts' order, each part's mentions as given (a stable sort): the first of two equal quotes is kept
-  const sorted = mentionsIn.map((m) => ({ part: (eventKey(m) === key ? '0' : '1') + m.articleId, m })).sort((a, b) => (a.part < b.part ? -1 : a.part > b.part ? 1 : 0));
+  const { mentions, apart } = inRecordOrder(key, mentionsIn);
+  return partsInOrder(mentions, apart);
+}
+
+/**
+ * The mentions of the event under `key` in the order its record reads them: those reported under its own key first
+ * (an event an editor merged others into keeps its place and day), then the others (`apart`); each group by article
+ * id, and one article's mentions as given (a stable sort).
+ */
+function inRecordOrder(key: string, mentionsIn: Mention[]): { mentions: Mention[]; apart: Set<Mention> } {
+  const apart = new Set(mentionsIn.filter((m) => eventKey(m) !== key));
+  const mentions = [...mentionsIn].sort(
+    (a, b) => Number(apart.has(a)) - Number(apart.has(b)) || (a.articleId < b.articleId ? -1 : a.articleId > b.articleId ? 1 : 0),
+  );
+  return { mentions, apart };
+}
+
+/** The evidence parts of mentions in record order (inRecordOrder): the first of two equal quotes is kept. */
+function partsInOrder(mentions: Mention[], apart: Set<Mention>): EvidencePart[] {
   const parts: EvidencePart[] = [];
   const seen = new Set<string>();
-  for (const { part, m } of sorted) {
-    for (const e of m.evidence) {
-      const k = `${e.field}|${e.source}|${e.start}`;
-      if (seen.has(k)) continue;
-      seen.add(k);
-      const last = parts[parts.length - 1];
-      if (last?.part === part) last.items.push(e);
-      else parts.push({ part, items: [e] });
+  let part: EvidencePart | null = null;
+  let previous: Mention | null = null;
+  for (const m of mentions) {
+    // a part is an article's mentions under the event's own key, or its others
+    if (!previous || previous.articleId !== m.articleId || apart.has(previous) !== apart.has(m)) part = null;
+    previous = m;
+    const keys = evidenceKeys(m.evidence);
+    for (let i = 0; i < keys.length; i++) {
+      if (seen.has(keys[i]!)) continue;
+      seen.add(keys[i]!);
+      if (!part) parts.push((part = { part: (apart.has(m) ? '1' : '0') + m.articleId, items: [] }));
+      part.items.push(m.evidence[i]!);
     }
   }
   return parts;
+}
+
+/**
+ * The identity of each quote of an evidence list (field, article, start), kept while the list lives: a stored
+ * mention is merged again on every later report of its event, and making these strings each time cost more than
+ * the rest of the merge.
+ */
+const EVIDENCE_KEYS = new WeakMap<Evidence[], string[]>();
+
+function evidenceKeys(list: Evidence[]): string[] {
+  let keys = EVIDENCE_KEYS.get(list);
+  if (!keys || keys.length !== list.length) {
+    keys = list.map((e) => `${e.field}|${e.source}|${e.start}`);
+    EVIDENCE_KEYS.set(list, keys);
+  }
+  return keys;
 }
 
 /** Merges a set of mentions (one article's, or any) into events, grouped by key. */
