@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { EventRecord } from '../src/core/types.js';
 import { ingestInto, ingestIntoStore } from '../src/pipeline.js';
 import { loadGazetteer } from '../src/resolve/gazetteer.js';
-import { openPgStore, type PgStore } from '../src/store/pg/index.js';
+import { openPgStore, RECORD, type PgStore } from '../src/store/pg/index.js';
 import type { HistoryEntry, StoreCounts } from '../src/store/repository.js';
 import { SqliteRepository } from '../src/store/sqlite/index.js';
 import { NO_PG, PG_URL, pgBackend } from './helpers/backends.js';
@@ -197,3 +197,102 @@ for (const { name, make, skip } of BACKENDS) {
     });
   });
 }
+
+/**
+ * Turns a store back into one written before migration 13: each record holding its evidence whole (as read), no
+ * event_evidence, and migration 13 not applied. `stale`: an event whose record then loses its last quote, as a record
+ * written by older code and not rebuilt since would differ from what its mentions give.
+ */
+const UNMIGRATE = {
+  records: (record: string) => `UPDATE events AS e SET record = ${record}`,
+};
+
+/** What a migrated store is checked for: its records as before (the stale one as it stood), and its evidence parts. */
+async function checkMigrated(
+  records: EventRecord[],
+  stale: string,
+  migrated: EventRecord[],
+  parts: Array<{ event_id: string; part: string }>,
+): Promise<void> {
+  const expected = records.map((r) => (r.id === stale ? { ...r, evidence: r.evidence.slice(0, -1) } : r));
+  assert.deepEqual(migrated, expected);
+  // the stale record keeps its list as one part of its own; every other event's parts are its articles'
+  assert.deepEqual(parts.filter((p) => p.part === '').map((p) => p.event_id), [stale]);
+  for (const p of parts.filter((p) => p.event_id !== stale)) assert.match(p.part, /^[01][0-9a-f]{64}$/);
+  assert.ok(parts.some((p) => p.part.startsWith('1')), 'a merged event keeps the quotes of the one merged into it apart');
+}
+
+/** Four events of two reports each, the last merged into the first, on any store. */
+async function readAndMerge(read: (r: { name: string; text: string }) => Promise<unknown>, merge: (ids: [string, string]) => Promise<unknown>, records: () => Promise<EventRecord[]>) {
+  for (const r of reports(8, 4)) await read(r);
+  const events = await records();
+  assert.equal(events.length, 4);
+  await merge([events[0]!.id, events[3]!.id]);
+}
+
+describe('a SQLite store written before migration 13', () => {
+  it('reads the same records after it, its quotes now kept per article', async () => {
+    const path = join(tempDir(), 'before13.db');
+    let repo = new SqliteRepository(path);
+    await readAndMerge(
+      async (r) => ingestInto(repo, input(r), gaz),
+      async (ids) => repo.mergeEvents({ ids, reason: 'one rally', user: 'ed' }),
+      async () => repo.listEvents(),
+    );
+    const records = repo.listEvents({ includeRejected: true });
+    const stale = records[1]!.id;
+    const db = repo.handle;
+    db.exec(UNMIGRATE.records(`replace(e.record, '"evidence":[]', '"evidence":[' || coalesce((SELECT group_concat(v.items, ',' ORDER BY v.part) FROM event_evidence v WHERE v.event_id = e.id), '') || ']')`));
+    const full = db.prepare('SELECT record FROM events WHERE id = ?').pluck().get(stale) as string;
+    const lessOne = { ...(JSON.parse(full) as EventRecord) };
+    lessOne.evidence = lessOne.evidence.slice(0, -1);
+    db.prepare('UPDATE events SET record = ? WHERE id = ?').run(JSON.stringify(lessOne), stale);
+    db.exec('DROP TABLE event_evidence; DELETE FROM schema_migrations WHERE version = 13');
+    repo.close();
+    repo = new SqliteRepository(path);
+    const parts = repo.handle.prepare('SELECT event_id, part FROM event_evidence ORDER BY event_id, part').all() as Array<{ event_id: string; part: string }>;
+    await checkMigrated(records, stale, repo.listEvents({ includeRejected: true }), parts);
+    // a later report of the stale event adds its own quotes after the list kept
+    assert.equal(ingestInto(repo, input(reports(10, 4)[9]!), gaz).article, 'new');
+    const after13 = repo.getEvent(stale)!;
+    assert.deepEqual(after13.evidence.slice(0, lessOne.evidence.length), lessOne.evidence);
+    assert.equal(after13.sources.length, 3);
+    repo.close();
+  });
+});
+
+describe('a PostgreSQL store written before migration 13', { skip: NO_PG ?? false }, () => {
+  const backend = pgBackend(PG_URL);
+  after(() => backend.drop());
+  it('reads the same records after it, its quotes now kept per article', async () => {
+    let store = await openPgStore(PG_URL, { schema: backend.schema });
+    const s = store;
+    await readAndMerge(
+      (r) => ingestIntoStore(s, input(r), gaz),
+      (ids) => s.mergeEvents({ ids, reason: 'one rally', user: 'ed' }),
+      () => s.listEvents(),
+    );
+    const records = await store.listEvents({ includeRejected: true });
+    const stale = records[1]!.id;
+    const c = store.reader;
+    await c.query(UNMIGRATE.records(RECORD));
+    const full = (await store.one<{ record: string }>(c, 'SELECT record FROM events WHERE id = $1', [stale]))!.record;
+    const lessOne = { ...(JSON.parse(full) as EventRecord) };
+    lessOne.evidence = lessOne.evidence.slice(0, -1);
+    await c.query('UPDATE events SET record = $1 WHERE id = $2', [JSON.stringify(lessOne), stale]);
+    await c.query('DROP TABLE event_evidence; CREATE INDEX mentions_key ON mentions(event_key); DROP INDEX mentions_key_id; DELETE FROM schema_migrations WHERE version = 13');
+    await store.close();
+    store = await openPgStore(PG_URL, { schema: backend.schema });
+    try {
+      assert.deepEqual(store.applied, [13]);
+      const parts = await store.rows<{ event_id: string; part: string }>(store.reader, 'SELECT event_id, part FROM event_evidence ORDER BY event_id, part COLLATE "C"');
+      await checkMigrated(records, stale, await store.listEvents({ includeRejected: true }), parts);
+      assert.equal((await ingestIntoStore(store, input(reports(10, 4)[9]!), gaz)).article, 'new');
+      const after13 = (await store.getEvent(stale))!;
+      assert.deepEqual(after13.evidence.slice(0, lessOne.evidence.length), lessOne.evidence);
+      assert.equal(after13.sources.length, 3);
+    } finally {
+      await store.close();
+    }
+  });
+});
