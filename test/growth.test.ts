@@ -13,7 +13,7 @@ import { ingestInto, ingestIntoStore } from '../src/pipeline.js';
 import { loadGazetteer } from '../src/resolve/gazetteer.js';
 import { openPgStore, RECORD, type PgStore } from '../src/store/pg/index.js';
 import type { HistoryEntry, StoreCounts } from '../src/store/repository.js';
-import { SqliteRepository } from '../src/store/sqlite/index.js';
+import { RECORD as SQLITE_RECORD, SqliteRepository } from '../src/store/sqlite/index.js';
 import { NO_PG, PG_URL, pgBackend } from './helpers/backends.js';
 import { reports } from './helpers/reports.js';
 import { tempDir } from './helpers/shared.js';
@@ -242,7 +242,7 @@ describe('a SQLite store written before migration 13', () => {
     const records = repo.listEvents({ includeRejected: true });
     const stale = records[1]!.id;
     const db = repo.handle;
-    db.exec(UNMIGRATE.records(`replace(e.record, '"evidence":[]', '"evidence":[' || coalesce((SELECT group_concat(v.items, ',' ORDER BY v.part) FROM event_evidence v WHERE v.event_id = e.id), '') || ']')`));
+    db.exec(UNMIGRATE.records(SQLITE_RECORD));
     const full = db.prepare('SELECT record FROM events WHERE id = ?').pluck().get(stale) as string;
     const lessOne = { ...(JSON.parse(full) as EventRecord) };
     lessOne.evidence = lessOne.evidence.slice(0, -1);

@@ -253,6 +253,11 @@ export function evidenceWrite(key: string, mentions: Mention[], articles: string
   return { articles, parts: evidenceParts(key, mentions.filter((m) => named.has(m.articleId))) };
 }
 
+/** Whether the parts stored (event_evidence rows, in part order) are those an evidence write would store. */
+export function sameParts(stored: Array<{ part: string; items: string }>, w: EvidenceWrite): boolean {
+  return stored.length === w.parts.length && w.parts.every((p, i) => stored[i]!.part === p.part && stored[i]!.items === partText(p));
+}
+
 /** The stored part names (event_evidence.part) an evidence write of named articles replaces: each article's two. */
 export function partNames(articles: string[]): string[] {
   return articles.flatMap((a) => ['0' + a, '1' + a]);

@@ -23,6 +23,7 @@ import {
   partNames,
   partText,
   queueDoubt,
+  sameParts,
   searchBody,
   searchWords,
   sortKey,
@@ -438,7 +439,7 @@ export class PgStore implements Store {
             id,
             partNames(w.articles),
           ]);
-    return stored.length !== w.parts.length || w.parts.some((p, i) => stored[i]!.part !== p.part || stored[i]!.items !== partText(p));
+    return !sameParts(stored, w);
   }
 
   /** Stores the evidence parts of an evidence write for event `id`, in place of those it replaces. */

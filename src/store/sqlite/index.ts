@@ -48,6 +48,7 @@ import {
   nearby,
   partNames,
   partText,
+  sameParts,
   searchWords,
   storedRecordJson,
   type EvidenceWrite,
@@ -84,7 +85,7 @@ const FROM_SEARCH = 'event_search s JOIN events e ON e.rowid = s.event_rowid';
  * The record of the events row `e` as served: its stored text (storedRecordJson) with the event's evidence parts in
  * place of its empty list, in the parts' order.
  */
-const RECORD = `replace(e.record, '${EVIDENCE_SLOT}', '"evidence":[' || coalesce((SELECT group_concat(v.items, ',' ORDER BY v.part) FROM event_evidence v WHERE v.event_id = e.id), '') || ']')`;
+export const RECORD = `replace(e.record, '${EVIDENCE_SLOT}', '"evidence":[' || coalesce((SELECT group_concat(v.items, ',' ORDER BY v.part) FROM event_evidence v WHERE v.event_id = e.id), '') || ']')`;
 
 /** An event's row as rebuilds and human actions read it. */
 export interface EventRow {
@@ -367,12 +368,10 @@ export class SqliteRepository implements Repository {
     if (w.articles !== 'all' && !w.articles.length) return false;
     const stored = (
       w.articles === 'all'
-        ? this.sql('SELECT part, items FROM event_evidence WHERE event_id = ? ORDER BY part').raw(true).all(id)
-        : this.sql('SELECT part, items FROM event_evidence WHERE event_id = ? AND part IN (SELECT value FROM json_each(?)) ORDER BY part')
-            .raw(true)
-            .all(id, JSON.stringify(partNames(w.articles)))
-    ) as Array<[string, string]>;
-    return stored.length !== w.parts.length || w.parts.some((p, i) => stored[i]![0] !== p.part || stored[i]![1] !== partText(p));
+        ? this.sql('SELECT part, items FROM event_evidence WHERE event_id = ? ORDER BY part').all(id)
+        : this.sql('SELECT part, items FROM event_evidence WHERE event_id = ? AND part IN (SELECT value FROM json_each(?)) ORDER BY part').all(id, JSON.stringify(partNames(w.articles)))
+    ) as Array<{ part: string; items: string }>;
+    return !sameParts(stored, w);
   }
 
   /** Stores the evidence parts of an evidence write for event `id`, in place of those it replaces. */
