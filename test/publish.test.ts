@@ -17,7 +17,7 @@ import { Watcher } from '../src/live/watch.js';
 import { ingestInto } from '../src/pipeline.js';
 import { createApp, startServer as startTurnout, type RunningServer } from '../src/serve/server.js';
 import type { Repository } from '../src/store/repository.js';
-import { openStore } from '../src/store/sqlite/index.js';
+import { openStore, RECORD } from '../src/store/sqlite/index.js';
 import { startServer as startReceiver, type TestServer } from './helpers/http-server.js';
 import { REPO_ROOT, tempDir } from './helpers/shared.js';
 
@@ -185,7 +185,8 @@ describe('a store written before these rules is migrated when opened', () => {
     // turn it back into what migration 3 left: full paths in the records, a search index without stems, no links
     const db = new Database(path);
     const fullPath = (f: string) => join(inbox.dir, f);
-    for (const r of db.prepare('SELECT rowid, record FROM events').all() as Array<{ rowid: number; record: string }>) {
+    // (each record with its evidence, as stores kept it before migration 13)
+    for (const r of db.prepare(`SELECT e.rowid, ${RECORD} AS record FROM events e`).all() as Array<{ rowid: number; record: string }>) {
       const { realized_by: _r, plan_of: _p, revision: _v, review_status: _s, reviewed_by: _b, reviewed_at: _a, edited_fields: _e, disputes: _d, ...old } = JSON.parse(
         r.record,
       ) as EventRecord;
@@ -197,8 +198,8 @@ describe('a store written before these rules is migrated when opened', () => {
     db.exec("DROP TABLE events_fts; CREATE VIRTUAL TABLE events_fts USING fts5(body, tokenize = 'unicode61 remove_diacritics 2')");
     db.exec('INSERT INTO events_fts (rowid, body) SELECT rowid, record FROM events');
     // and none of the tables and columns later migrations add (7: accounts; 8: review state; 9: edits, merges, splits;
-    // 10: sessions, failed logins; 11: review queue; 12 adds none)
-    db.exec('DROP TABLE sessions; DROP TABLE login_failures; DROP TABLE api_tokens; DROP TABLE users; ALTER TABLE event_search DROP COLUMN review_status');
+    // 10: sessions, failed logins; 11: review queue; 12 adds none; 13: evidence per article)
+    db.exec('DROP TABLE event_evidence; DROP TABLE sessions; DROP TABLE login_failures; DROP TABLE api_tokens; DROP TABLE users; ALTER TABLE event_search DROP COLUMN review_status');
     db.exec('DROP INDEX event_search_queue; DROP INDEX event_search_queue_region; DROP INDEX event_search_queue_macroevent; ALTER TABLE event_search DROP COLUMN doubt');
     db.exec('DROP TABLE event_overrides; DROP TABLE event_changes; DROP INDEX events_merged_into; ALTER TABLE events DROP COLUMN merged_into');
     for (const column of ['action', 'by_user', 'changes', 'change_id']) db.exec(`ALTER TABLE event_revisions DROP COLUMN ${column}`);

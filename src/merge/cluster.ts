@@ -111,14 +111,11 @@ export function mergeMentions(
   copyOf: Map<string, string> = new Map(),
   links: PlanLinks = { realized_by: null, plan_of: null },
 ): EventRecord {
-  // mentions reported under the event's own key come first: an event an editor merged others into keeps its place and day
-  const apart = new Set(mentionsIn.filter((m) => eventKey(m) !== key));
-  const mentions = [...mentionsIn].sort(
-    (a, b) => Number(apart.has(a)) - Number(apart.has(b)) || (a.articleId < b.articleId ? -1 : a.articleId > b.articleId ? 1 : 0),
-  );
+  const { mentions, apart } = inRecordOrder(key, mentionsIn);
   const first = mentions[0]!;
   const articleIds = [...new Set(mentions.map((m) => m.articleId))];
-  const copies = articleIds.filter((id) => articleIds.includes(copyOf.get(id) ?? ''));
+  const reporting = new Set(articleIds);
+  const copies = articleIds.filter((id) => reporting.has(copyOf.get(id) ?? ''));
   const independent = articleIds.length - copies.length;
   const sized = mentions.filter((m) => m.size_text !== null);
   const size = sized.length
@@ -135,19 +132,11 @@ export function mergeMentions(
   if (copies.length) flags.push('syndicated_copies');
   const statuses = new Set(mentions.map((m) => m.status));
 
-  const evidence: Evidence[] = [];
-  const seenEv = new Set<string>();
-  for (const m of mentions)
-    for (const e of m.evidence) {
-      const k = `${e.field}|${e.source}|${e.start}`;
-      if (!seenEv.has(k)) {
-        seenEv.add(k);
-        evidence.push(e);
-      }
-    }
+  const evidence = partsInOrder(mentions, apart).flatMap((p) => p.items);
 
   let miss = 1;
-  for (const m of mentions) if (!copies.includes(m.articleId)) miss *= 1 - m.confidence;
+  const copied = new Set(copies);
+  for (const m of mentions) if (!copied.has(m.articleId)) miss *= 1 - m.confidence;
   const confidence = Math.round(Math.min(0.99, 1 - miss) * 100) / 100;
 
   return {
@@ -189,6 +178,78 @@ export function mergeMentions(
     ...UNREVIEWED,
     ...noEdits(),
   };
+}
+
+/**
+ * One article's evidence in an event's record, as stores keep it apart from the rest of the record (a report then
+ * writes its own part, not the whole list again): `part` orders the parts as the record lists them, the quotes of
+ * mentions reported under the event's own key first ("0" and the article id), then those of events merged into it
+ * ("1" and the article id), compared by UTF-16 code units (article ids are hex: bytewise alike).
+ */
+export interface EvidencePart {
+  part: string;
+  items: Evidence[];
+}
+
+/**
+ * The evidence of the event under `key` from its mentions, in the parts that make the record's list (EvidencePart,
+ * sorted by part; parts with no item left out): each mention's quotes once (the same field and start in the same
+ * article). Every quote cites its own mention's article, so an article's part follows from its own mentions alone:
+ * the parts of a subset of the articles are those articles' parts of the whole.
+ */
+export function evidenceParts(key: string, mentionsIn: Mention[]): EvidencePart[] {
+  const { mentions, apart } = inRecordOrder(key, mentionsIn);
+  return partsInOrder(mentions, apart);
+}
+
+/**
+ * The mentions of the event under `key` in the order its record reads them: those reported under its own key first
+ * (an event an editor merged others into keeps its place and day), then the others (`apart`); each group by article
+ * id, and one article's mentions as given (a stable sort).
+ */
+function inRecordOrder(key: string, mentionsIn: Mention[]): { mentions: Mention[]; apart: Set<Mention> } {
+  const apart = new Set(mentionsIn.filter((m) => eventKey(m) !== key));
+  const mentions = [...mentionsIn].sort(
+    (a, b) => Number(apart.has(a)) - Number(apart.has(b)) || (a.articleId < b.articleId ? -1 : a.articleId > b.articleId ? 1 : 0),
+  );
+  return { mentions, apart };
+}
+
+/** The evidence parts of mentions in record order (inRecordOrder): the first of two equal quotes is kept. */
+function partsInOrder(mentions: Mention[], apart: Set<Mention>): EvidencePart[] {
+  const parts: EvidencePart[] = [];
+  const seen = new Set<string>();
+  let part: EvidencePart | null = null;
+  let previous: Mention | null = null;
+  for (const m of mentions) {
+    // a part is an article's mentions under the event's own key, or its others
+    if (!previous || previous.articleId !== m.articleId || apart.has(previous) !== apart.has(m)) part = null;
+    previous = m;
+    const keys = evidenceKeys(m.evidence);
+    for (let i = 0; i < keys.length; i++) {
+      if (seen.has(keys[i]!)) continue;
+      seen.add(keys[i]!);
+      if (!part) parts.push((part = { part: (apart.has(m) ? '1' : '0') + m.articleId, items: [] }));
+      part.items.push(m.evidence[i]!);
+    }
+  }
+  return parts;
+}
+
+/**
+ * The identity of each quote of an evidence list (field, article, start), kept while the list lives: a stored
+ * mention is merged again on every later report of its event, and making these strings each time cost more than
+ * the rest of the merge.
+ */
+const EVIDENCE_KEYS = new WeakMap<Evidence[], string[]>();
+
+function evidenceKeys(list: Evidence[]): string[] {
+  let keys = EVIDENCE_KEYS.get(list);
+  if (!keys || keys.length !== list.length) {
+    keys = list.map((e) => `${e.field}|${e.source}|${e.start}`);
+    EVIDENCE_KEYS.set(list, keys);
+  }
+  return keys;
 }
 
 /** Merges a set of mentions (one article's, or any) into events, grouped by key. */

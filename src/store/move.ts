@@ -10,7 +10,8 @@
 //     store's own writer (writeSearchRows: its tsvector, sort key and queue doubt, from each record) and the identity
 //     sequences are moved past the copied ids;
 //  3. verify: per table, the row counts and a SHA-256 of the rows (read on each side in the same order) are equal, and
-//     per event, the SHA-256 of its record as canonical JSON (keys sorted) is equal on both sides.
+//     per event, the SHA-256 of its record as canonical JSON (keys sorted) is equal on both sides (the record as
+//     stored, without its evidence: the evidence parts are a table of their own, compared as the others are).
 //
 // Column differences are written out in TABLES, and checked against both schemas before anything is read: a column on
 // one side that the move does not place is an error, never a silent loss.
@@ -18,7 +19,7 @@ import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type pg from 'pg';
 import type { EventRecord } from '../core/types.js';
-import { openPgStore, writeSearchRows, type PgStore } from './pg/index.js';
+import { openPgStore, RECORD, writeSearchRows, type PgStore } from './pg/index.js';
 import { PG_MIGRATIONS } from './pg/migrations.js';
 import { MIGRATIONS } from './sqlite/migrations.js';
 
@@ -44,6 +45,8 @@ const TABLES: TableSpec[] = [
   { table: 'article_duplicates', key: ['article_id', 'duplicate_of'] },
   { table: 'mentions', key: ['id'] },
   { table: 'events', key: ['id'], from: { seq: 'rowid' } },
+  // before the search rows, which are written from the records with their evidence
+  { table: 'event_evidence', key: ['event_id', 'part'] },
   { table: 'event_search', key: ['event_seq'], from: { event_seq: 'event_rowid' }, derived: ['body'], rebuilt: true },
   { table: 'event_revisions', key: ['event_id', 'revision'] },
   { table: 'event_overrides', key: ['event_id', 'field'] },
@@ -446,7 +449,7 @@ async function rebuildSearch(store: PgStore, plan: Plan, size: number, say: Say)
   for (let last = 0; ; ) {
     const rows = await store.rows<{ seq: number; record: string }>(
       store.reader,
-      `SELECT e.seq, e.record FROM events e WHERE e.seq > $1 AND e.merged_into IS NULL AND NOT EXISTS (SELECT 1 FROM event_search s WHERE s.event_seq = e.seq)
+      `SELECT e.seq, ${RECORD} AS record FROM events e WHERE e.seq > $1 AND e.merged_into IS NULL AND NOT EXISTS (SELECT 1 FROM event_search s WHERE s.event_seq = e.seq)
        ORDER BY e.seq LIMIT ${size}`,
       [last],
     );

@@ -3,7 +3,7 @@
 // cursors. Pure functions: no SQL here, so both dialects share them and answer alike.
 import type { EventRecord, Mention } from '../core/types.js';
 import { haversineKm } from '../core/geo.js';
-import { sourceRef } from '../merge/cluster.js';
+import { evidenceParts, sourceRef, type EvidencePart } from '../merge/cluster.js';
 import { doubtOf } from '../review/doubt.js';
 import { inReviewQueue } from '../review/status.js';
 import { expandChanges, type FieldChange, type StoredChange } from '../merge/edits.js';
@@ -215,4 +215,62 @@ export interface RevisionEntry {
   extra?: FieldChange[];
   /** the merge, split or undo (event_changes) this revision belongs to */
   changeId?: number | null;
+}
+
+/**
+ * What events.record holds in both stores: the record with its evidence listed as none (a report's quotes are kept
+ * per article instead, in event_evidence: one row per EvidencePart, written by the report that brought them), so that
+ * a report rewrites the record's other fields, not every quote of every earlier report. EVIDENCE_SLOT marks where the
+ * parts go back in when the record is read: the record's own "evidence" key is the only one in its JSON (no nested
+ * object has one, and within a string the quotes are escaped), so the text occurs once.
+ */
+export function storedRecordJson(record: EventRecord): string {
+  return JSON.stringify({ ...record, evidence: [] });
+}
+
+/** The empty evidence list of a stored record (storedRecordJson), which reads replace with the event's parts. */
+export const EVIDENCE_SLOT = '"evidence":[]';
+
+/** An evidence part as event_evidence stores it: its items' JSON without the brackets (the parts join with commas). */
+export function partText(p: EvidencePart): string {
+  return JSON.stringify(p.items).slice(1, -1);
+}
+
+/**
+ * The evidence parts a write of an event stores: those of the articles named, leaving the other stored parts as they
+ * are (a report adds its article's quotes, a copy found changes none), or every part ('all': after a merge, a split
+ * or an undo moved mentions between events).
+ */
+export interface EvidenceWrite {
+  articles: string[] | 'all';
+  parts: EvidencePart[];
+}
+
+/** The evidence write of a rebuild from `mentions` (the event's, as given to mergeMentions) for `articles`. */
+export function evidenceWrite(key: string, mentions: Mention[], articles: string[] | 'all'): EvidenceWrite {
+  if (articles === 'all') return { articles, parts: evidenceParts(key, mentions) };
+  const named = new Set(articles);
+  return { articles, parts: evidenceParts(key, mentions.filter((m) => named.has(m.articleId))) };
+}
+
+/** Whether the parts stored (event_evidence rows, in part order) are those an evidence write would store. */
+export function sameParts(stored: Array<{ part: string; items: string }>, w: EvidenceWrite): boolean {
+  return stored.length === w.parts.length && w.parts.every((p, i) => stored[i]!.part === p.part && stored[i]!.items === partText(p));
+}
+
+/** The stored part names (event_evidence.part) an evidence write of named articles replaces: each article's two. */
+export function partNames(articles: string[]): string[] {
+  return articles.flatMap((a) => ['0' + a, '1' + a]);
+}
+
+/**
+ * The evidence parts of a record stored whole (before migration 13) from `mentions`, the event's as a rebuild reads
+ * them: the parts a rebuild writes when they make the record's own list; otherwise (a record written by older code
+ * and not rebuilt since) the record's list as it stands, as one part named "" that sorts before every article's and
+ * stays until a merge, a split or an undo writes the event's parts again. Either way the record reads as it did.
+ */
+export function migratedParts(key: string, record: EventRecord, mentions: Mention[]): EvidencePart[] {
+  const parts = evidenceParts(key, mentions);
+  if (parts.map(partText).join(',') === JSON.stringify(record.evidence).slice(1, -1)) return parts;
+  return record.evidence.length ? [{ part: '', items: record.evidence }] : [];
 }

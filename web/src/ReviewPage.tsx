@@ -69,6 +69,8 @@ function Queue({ search }: { search: string }) {
   const itemRef = useRef<HTMLElement | null>(null);
   const focusItem = useRef(false);
   const ctlRef = useRef<AbortController | null>(null);
+  /** the item j or k moved to since the last load began */
+  const movedTo = useRef<string | null>(null);
 
   const items = page?.items ?? [];
   const item: QueueItem | undefined = items[Math.min(index, items.length - 1)];
@@ -76,13 +78,16 @@ function Queue({ search }: { search: string }) {
   /** Loads a page of the queue; focus goes to the item with `keepId`, else the one at `at`. */
   const load = (at: { cursor: string | null; keepId?: string; index?: number; pageNo?: number }) => {
     ctlRef.current?.abort();
+    movedTo.current = null;
     const ctl = new AbortController();
     ctlRef.current = ctl;
     setLoading(true);
     api
       .queue(queueParams(filters, at.cursor), ctl.signal)
       .then((p) => {
-        const kept = at.keepId ? p.items.findIndex((i) => i.event.id === at.keepId) : -1;
+        // an item the reviewer moved to while the page was loading wins over the one the load was asked to keep
+        const wanted = movedTo.current ?? at.keepId;
+        const kept = wanted ? p.items.findIndex((i) => i.event.id === wanted) : -1;
         setPage(p);
         setCursor(at.cursor);
         if (at.pageNo) setPageNo(at.pageNo);
@@ -119,6 +124,7 @@ function Queue({ search }: { search: string }) {
       return;
     }
     focusItem.current = true;
+    movedTo.current = items[i]?.event.id ?? null;
     setIndex(i);
   };
 
@@ -176,17 +182,22 @@ function Queue({ search }: { search: string }) {
     setDialog(cmd);
   };
 
+  // One listener for the page's life, reading this render's state through a ref: a listener re-registered by an
+  // effect after each render would, between the render and the effect, still act on the previous render's items and
+  // index, so a key pressed just as a reloaded page appeared could move to where the focus already was.
+  const latest = useRef({ run, dialog });
+  latest.current = { run, dialog };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || dialog || typingIn(e.target) || document.querySelector('dialog[open]')) return;
+      if (e.defaultPrevented || latest.current.dialog || typingIn(e.target) || document.querySelector('dialog[open]')) return;
       const cmd = commandFor(e);
       if (!cmd) return;
       e.preventDefault();
-      run(cmd);
+      latest.current.run(cmd);
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  });
+  }, []);
 
   const update = (patch: Partial<Filters>) => navigate(`/review${toSearch({ ...filters, ...patch })}`, { keepScroll: true });
   const first = item?.neighbours[0];

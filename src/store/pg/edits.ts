@@ -135,10 +135,10 @@ export class PgEditor {
     return [await this.rewrite(c, key, now, entry({ field: 'split_to', old: x.other_id, new: null }))];
   }
 
-  /** Rebuilds the event under `key` after a person's action and always writes a revision for it. */
+  /** Rebuilds the event under `key` after a person's action (every evidence part again) and always writes a revision for it. */
   private async rewrite(c: pg.PoolClient, key: string, now: string, entry: RevisionEntry): Promise<Changed> {
-    const built = (await this.store.rebuild(c, key, null))!;
-    return this.store.writeEvent(c, key, built.existing, built.before, built.record, now, entry);
+    const built = (await this.store.rebuild(c, key, null, 'all'))!;
+    return this.store.writeEvent(c, key, built.existing, built.before, built.record, now, entry, built.evidence);
   }
 
   private async addChange(c: pg.PoolClient, action: ChangeRow['action'], eventId: string, otherId: string | null, user: string, now: string, reason: string, data: object): Promise<number> {

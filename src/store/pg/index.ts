@@ -16,14 +16,21 @@ import {
   decodeQueueCursor,
   encodeCursor,
   encodeQueueCursor,
+  EVIDENCE_SLOT,
+  evidenceWrite,
   nearby,
   humanReason,
   mentionView,
+  partNames,
+  partText,
   queueDoubt,
+  sameParts,
   searchBody,
   searchWords,
   sortKey,
+  storedRecordJson,
   UNDATED_SORT_KEY,
+  type EvidenceWrite,
   type MentionRow,
   type NeighbourRow,
 } from '../records.js';
@@ -58,6 +65,7 @@ import type { AsyncAccountStore, OpenOptions, Store } from '../store.js';
 import { PgAccountStore } from './accounts.js';
 import { PgEditor } from './edits.js';
 import { PgLiveStore } from './live.js';
+import { MentionCache } from './mentions.js';
 import { PG_MIGRATIONS } from './migrations.js';
 
 export type Changed = SaveOutcome['changed'][number];
@@ -100,6 +108,12 @@ const STANDING = `WITH RECURSIVE up(id, event_key, merged_into, depth) AS (
 /** How many filters' counts a store keeps for its next pages (PgStore.countsOf). */
 const COUNTS_KEPT = 64;
 const FROM_SEARCH = 'event_search s JOIN events e ON e.seq = s.event_seq';
+
+/**
+ * The record of the events row `e` as served: its stored text (storedRecordJson) with the event's evidence parts in
+ * place of its empty list, in the parts' order (bytewise, as on SQLite).
+ */
+export const RECORD = `replace(e.record, '${EVIDENCE_SLOT}', '"evidence":[' || coalesce((SELECT string_agg(v.items, ',' ORDER BY v.part COLLATE "C") FROM event_evidence v WHERE v.event_id = e.id), '') || ']')`;
 
 /**
  * Stats groups: what each one groups by, the key it answers and its order (a fixed table: never user text in SQL).
@@ -228,6 +242,7 @@ export class PgStore implements Store {
       for (const m of PG_MIGRATIONS) {
         if (done.has(m.version)) continue;
         if (m.sql.trim()) await c.query(m.sql);
+        await m.backfill?.(c);
         await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, this.effects.now()]);
         applied.push(m.version);
       }
@@ -300,7 +315,7 @@ export class PgStore implements Store {
           [article.id, keys, mentions.map((m) => JSON.stringify(m))],
         );
       }
-      const changed = await this.remergeAll(c, keys, now, `article ${article.id}`, article.id);
+      const changed = await this.remergeAll(c, keys, now, `article ${article.id}`, article.id, [article.id]);
       return {
         article: 'new',
         mentions: mentions.length,
@@ -320,15 +335,16 @@ export class PgStore implements Store {
       ]);
       if (!added.rowCount) return [];
       const keys = (await this.rows<{ event_key: string }>(c, 'SELECT DISTINCT event_key FROM mentions WHERE article_id = $1', [articleId])).map((r) => r.event_key);
-      return this.remergeAll(c, keys, this.effects.now(), `article ${articleId} is a copy of ${originalId}`, articleId);
+      return this.remergeAll(c, keys, this.effects.now(), `article ${articleId} is a copy of ${originalId}`, articleId, []);
     });
   }
 
   /**
    * Rebuilds the events that mentions under `keys` belong to (the event of each key, or the one an editor merged it
-   * into), holding the lock of every key involved. `source` is the article read, which any dispute names.
+   * into), holding the lock of every key involved. `source` is the article read, which any dispute names; `added` the
+   * articles whose mentions are new (their evidence is written; every other article's is as stored).
    */
-  private async remergeAll(c: pg.PoolClient, keys: Iterable<string>, now: string, reason: string, source: string): Promise<Changed[]> {
+  private async remergeAll(c: pg.PoolClient, keys: Iterable<string>, now: string, reason: string, source: string, added: string[]): Promise<Changed[]> {
     const own = [...new Set(keys)];
     await this.lockKeys(c, own.flatMap((k) => [k, siblingKey(k)]));
     // a same-day plan and the action at its place that day link to each other: a change to one may link the other
@@ -342,56 +358,68 @@ export class PgStore implements Store {
     await this.lockKeys(c, [...owners].filter((k) => !all.has(k)));
     const changed: Changed[] = [];
     for (const k of owners) {
-      const r = await this.remerge(c, k, now, { action: 'ingest', by: null, reason }, source);
+      const r = await this.remerge(c, k, now, { action: 'ingest', by: null, reason }, source, added);
       if (r) changed.push(r);
     }
     return changed;
   }
 
   /** Rebuilds the event for one key from all its mentions with the human values over them; writes a revision when it changed. */
-  private async remerge(c: pg.PoolClient, key: string, now: string, entry: RevisionEntry, source: string | null): Promise<Changed | null> {
-    const built = await this.rebuild(c, key, source);
+  private async remerge(c: pg.PoolClient, key: string, now: string, entry: RevisionEntry, source: string | null, added: string[]): Promise<Changed | null> {
+    const built = await this.rebuild(c, key, source, added);
     if (!built) return null;
-    const { record, existing, before } = built;
-    if (existing && existing.record === JSON.stringify({ ...record, revision: existing.revision })) return null;
-    return this.writeEvent(c, key, existing, before, record, now, entry);
+    const { record, existing, before, evidence } = built;
+    const json = storedRecordJson({ ...record, revision: existing ? existing.revision + 1 : 1 });
+    if (existing && existing.record === storedRecordJson({ ...record, revision: existing.revision }) && !(await this.evidenceDiffers(c, existing.id, evidence))) return null;
+    return this.writeEvent(c, key, existing, before, record, now, entry, evidence, json);
   }
 
-  /** The record of the event under `key` rebuilt from its mentions with the human values laid over, and the row it replaces. */
-  async rebuild(c: pg.PoolClient, key: string, source: string | null): Promise<{ record: EventRecord; existing: EventRow | null; before: EventRecord | null } | null> {
-    const machine = await this.machineRecord(c, key);
+  /**
+   * The record of the event under `key` rebuilt from its mentions with the human values laid over, the row it replaces
+   * (its record as stored: no evidence), and the evidence parts of the articles `articles` (all of them for a new event).
+   */
+  async rebuild(
+    c: pg.PoolClient,
+    key: string,
+    source: string | null,
+    articles: string[] | 'all',
+  ): Promise<{ record: EventRecord; existing: EventRow | null; before: EventRecord | null; evidence: EvidenceWrite } | null> {
+    const machine = await this.machine(c, key);
     if (!machine) return null;
     const existing = await this.one<EventRow>(c, 'SELECT id, event_key, revision, record FROM events WHERE event_key = $1', [key]);
     const before = existing ? (JSON.parse(existing.record) as EventRecord) : null;
-    const { record, moved } = applyOverrides(machine, existing ? await this.overridesOf(c, existing.id) : [], before, source);
+    const { record, moved } = applyOverrides(machine.record, existing ? await this.overridesOf(c, existing.id) : [], before, source);
     for (const o of moved) {
       await c.query('UPDATE event_overrides SET machine = $1 WHERE event_id = $2 AND field = $3', [JSON.stringify(o.machine ?? null), existing!.id, o.field]);
     }
-    return { record, existing, before };
+    return { record, existing, before, evidence: evidenceWrite(key, machine.mentions, existing ? articles : 'all') };
   }
 
   /** The record the machine builds for the event under `key` from the mentions it owns (mergeMentions), or null. */
   async machineRecord(c: Db, key: string): Promise<EventRecord | null> {
+    return (await this.machine(c, key))?.record ?? null;
+  }
+
+  /** The stored mentions rebuilds read (src/store/pg/mentions.ts). */
+  private mentionCache = new MentionCache();
+
+  /** machineRecord, and the mentions it was built from. */
+  private async machine(c: Db, key: string): Promise<{ record: EventRecord; mentions: Mention[] } | null> {
     const keys = await this.ownedKeys(c, key);
-    const rows = await this.rows<{ data: string; id: string; name: string; url: string | null; title: string | null; publisher: string | null; published: string | null }>(
-      c,
-      `SELECT m.data, a.id, a.name, a.url, a.title, a.publisher, a.published FROM mentions m JOIN articles a ON a.id = m.article_id
-       WHERE m.event_key = ANY($1::text[]) ORDER BY m.id`,
-      [keys],
-    );
+    const rows = await this.mentionCache.of(c, keys);
     if (!rows.length) return null;
     const sources = new Map<string, SourceRef>();
-    for (const r of rows) sources.set(r.id, sourceRef(r));
+    for (const r of rows) sources.set(r.source.id, r.source);
     const copies = await this.rows<{ article_id: string; duplicate_of: string }>(
       c,
       'SELECT article_id, duplicate_of FROM article_duplicates WHERE article_id IN (SELECT article_id FROM mentions WHERE event_key = ANY($1::text[]))',
       [keys],
     );
     const copyOf = new Map(copies.map((r) => [r.article_id, r.duplicate_of]));
-    const mentions = rows.map((r) => JSON.parse(r.data) as Mention);
-    const sibling = (await this.rows<{ data: string }>(c, 'SELECT data FROM mentions WHERE event_key = $1 ORDER BY id', [siblingKey(key)])).map((r) => JSON.parse(r.data) as Mention);
+    const mentions = rows.map((r) => r.mention);
+    const sibling = (await this.mentionCache.of(c, [siblingKey(key)])).map((r) => r.mention);
     const links = sibling.length ? planLinks(key, mentions, sibling) : { realized_by: null, plan_of: null };
-    return mergeMentions(key, mentions, sources, copyOf, links);
+    return { record: mergeMentions(key, mentions, sources, copyOf, links), mentions };
   }
 
   async ownedKeys(c: Db, key: string): Promise<string[]> {
@@ -412,8 +440,34 @@ export class PgStore implements Store {
     return rows.map((r) => ({ field: r.field, value: JSON.parse(r.value) as unknown, machine: JSON.parse(r.machine) as unknown }));
   }
 
+  /** An event that stands (not merged into another): its row with its record as served, or null. */
   async liveRow(c: Db, id: string): Promise<EventRow | null> {
-    return this.one<EventRow>(c, 'SELECT id, event_key, revision, record FROM events WHERE id = $1 AND merged_into IS NULL', [id]);
+    return this.one<EventRow>(c, `SELECT e.id, e.event_key, e.revision, ${RECORD} AS record FROM events e WHERE e.id = $1 AND e.merged_into IS NULL`, [id]);
+  }
+
+  /** Whether an evidence write would change the parts stored for event `id`. */
+  private async evidenceDiffers(c: Db, id: string, w: EvidenceWrite): Promise<boolean> {
+    if (w.articles !== 'all' && !w.articles.length) return false;
+    const stored =
+      w.articles === 'all'
+        ? await this.rows<{ part: string; items: string }>(c, 'SELECT part, items FROM event_evidence WHERE event_id = $1 ORDER BY part', [id])
+        : await this.rows<{ part: string; items: string }>(c, 'SELECT part, items FROM event_evidence WHERE event_id = $1 AND part = ANY($2::text[]) ORDER BY part', [
+            id,
+            partNames(w.articles),
+          ]);
+    return !sameParts(stored, w);
+  }
+
+  /** Stores the evidence parts of an evidence write for event `id`, in place of those it replaces. */
+  private async writeEvidence(c: pg.PoolClient, id: string, w: EvidenceWrite): Promise<void> {
+    if (w.articles === 'all') await c.query('DELETE FROM event_evidence WHERE event_id = $1', [id]);
+    else if (w.articles.length) await c.query('DELETE FROM event_evidence WHERE event_id = $1 AND part = ANY($2::text[])', [id, partNames(w.articles)]);
+    if (!w.parts.length) return;
+    await c.query('INSERT INTO event_evidence (event_id, part, items) SELECT $1, p, i FROM unnest($2::text[], $3::text[]) AS u(p, i)', [
+      id,
+      w.parts.map((p) => p.part),
+      w.parts.map(partText),
+    ]);
   }
 
   /**
@@ -427,11 +481,25 @@ export class PgStore implements Store {
     return this.liveRow(c, id);
   }
 
-  /** Stores `record` as the next revision of the event under `key`: the row, its search row and a revision with its field changes. */
-  async writeEvent(c: pg.PoolClient, key: string, existing: EventRow | null, before: EventRecord | null, record: EventRecord, now: string, entry: RevisionEntry): Promise<Changed> {
+  /**
+   * Stores `record` as the next revision of the event under `key`: the row, its search row, its evidence parts
+   * (`evidence`; null when its evidence is as stored) and a revision with its field changes. `serialized`: the stored
+   * record's JSON (storedRecordJson), when the caller has it.
+   */
+  async writeEvent(
+    c: pg.PoolClient,
+    key: string,
+    existing: EventRow | null,
+    before: EventRecord | null,
+    record: EventRecord,
+    now: string,
+    entry: RevisionEntry,
+    evidence: EvidenceWrite | null,
+    serialized?: string,
+  ): Promise<Changed> {
     const revision = existing ? existing.revision + 1 : 1;
     const stored: EventRecord = { ...record, revision };
-    const json = JSON.stringify(stored);
+    const json = serialized ?? storedRecordJson(stored);
     const columns = [stored.date, stored.region, stored.locality, stored.status, stored.macroevent, revision, json, now];
     if (existing) {
       await c.query('UPDATE events SET date = $1, region = $2, locality = $3, status = $4, macroevent = $5, revision = $6, record = $7, updated_at = $8 WHERE id = $9', [
@@ -444,6 +512,7 @@ export class PgStore implements Store {
         [...columns, stored.id, key],
       );
     }
+    if (evidence) await this.writeEvidence(c, stored.id, evidence);
     await this.writeSearchRow(c, stored);
     await this.addRevision(c, stored.id, revision, now, entry, [...(entry.extra ?? []), ...recordChanges(before, stored)]);
     const changed: Changed = { id: stored.id, revision, created: !existing };
@@ -469,7 +538,9 @@ export class PgStore implements Store {
   async retire(c: pg.PoolClient, row: EventRow, into: string, now: string, entry: RevisionEntry): Promise<void> {
     const revision = row.revision + 1;
     const record = { ...(JSON.parse(row.record) as EventRecord), revision };
-    await c.query('UPDATE events SET merged_into = $1, revision = $2, record = $3, updated_at = $4 WHERE id = $5', [into, revision, JSON.stringify(record), now, row.id]);
+    await c.query('UPDATE events SET merged_into = $1, revision = $2, record = $3, updated_at = $4 WHERE id = $5', [into, revision, storedRecordJson(record), now, row.id]);
+    // its quotes are the survivor's now (a merge), or were never its own (an undone split): written there
+    await c.query('DELETE FROM event_evidence WHERE event_id = $1', [row.id]);
     await c.query('DELETE FROM event_search WHERE event_seq = (SELECT seq FROM events WHERE id = $1)', [row.id]);
     await this.addRevision(c, row.id, revision, now, entry, entry.extra ?? []);
   }
@@ -484,7 +555,7 @@ export class PgStore implements Store {
     const where = whereOf(filter, args);
     const rows = await this.rows<{ record: string; revision: number; created_at: string; updated_at: string }>(
       this.pool,
-      `SELECT e.record, e.revision, e.created_at, e.updated_at FROM ${FROM_SEARCH} ${where} ORDER BY e.updated_at COLLATE "C" DESC, e.id COLLATE "C" LIMIT ${Math.max(1, Math.floor(limit))}`,
+      `SELECT ${RECORD} AS record, e.revision, e.created_at, e.updated_at FROM ${FROM_SEARCH} ${where} ORDER BY e.updated_at COLLATE "C" DESC, e.id COLLATE "C" LIMIT ${Math.max(1, Math.floor(limit))}`,
       args,
     );
     return rows.map((r) => ({ record: JSON.parse(r.record) as EventRecord, revision: r.revision, created_at: r.created_at, updated_at: r.updated_at }));
@@ -494,7 +565,7 @@ export class PgStore implements Store {
     const args: unknown[] = [];
     const where = whereOf(filter, args);
     const limit = filter.limit ? ' LIMIT ' + Math.max(1, Math.floor(filter.limit)) : '';
-    const rows = await this.rows<{ record: string }>(this.pool, `SELECT e.record FROM ${FROM_SEARCH} ${where} ORDER BY s.sort_key${limit}`, args);
+    const rows = await this.rows<{ record: string }>(this.pool, `SELECT ${RECORD} AS record FROM ${FROM_SEARCH} ${where} ORDER BY s.sort_key${limit}`, args);
     return rows.map((r) => JSON.parse(r.record) as EventRecord);
   }
 
@@ -541,7 +612,7 @@ export class PgStore implements Store {
     // whether the filter's counts kept from an earlier page still hold.
     const rows = await this.rows<{ sort_key: string; record: string; snapshot: string }>(
       this.pool,
-      `SELECT p.sort_key, e.record, pg_current_snapshot()::text AS snapshot FROM (SELECT s.event_seq, s.sort_key FROM event_search s ${where} ORDER BY s.sort_key LIMIT ${limit + 1}) p
+      `SELECT p.sort_key, ${RECORD} AS record, pg_current_snapshot()::text AS snapshot FROM (SELECT s.event_seq, s.sort_key FROM event_search s ${where} ORDER BY s.sort_key LIMIT ${limit + 1}) p
        JOIN events e ON e.seq = p.event_seq ORDER BY p.sort_key`,
       args,
     );
@@ -623,7 +694,7 @@ export class PgStore implements Store {
     }
     const rows = await this.rows<{ doubt: number; event_seq: number; record: string }>(
       this.pool,
-      `SELECT p.doubt, p.event_seq, e.record FROM (SELECT s.event_seq, s.doubt FROM event_search s ${where} ORDER BY s.doubt DESC, s.event_seq DESC LIMIT ${limit + 1}) p
+      `SELECT p.doubt, p.event_seq, ${RECORD} AS record FROM (SELECT s.event_seq, s.doubt FROM event_search s ${where} ORDER BY s.doubt DESC, s.event_seq DESC LIMIT ${limit + 1}) p
        JOIN events e ON e.seq = p.event_seq ORDER BY p.doubt DESC, p.event_seq DESC`,
       args,
     );
@@ -669,7 +740,7 @@ export class PgStore implements Store {
       const now = this.effects.now();
       const before = JSON.parse(row.record) as EventRecord;
       const record = reviewedRecord(before, req.action, req.user, now);
-      const changed = await this.writeEvent(c, row.event_key, row, before, record, now, { action: 'review', by: req.user, reason: humanReason(req.action, req.user, req.reason) });
+      const changed = await this.writeEvent(c, row.event_key, row, before, record, now, { action: 'review', by: req.user, reason: humanReason(req.action, req.user, req.reason) }, null);
       return { outcome: 'reviewed', record: { ...record, revision: changed.revision } };
     });
   }
@@ -691,7 +762,7 @@ export class PgStore implements Store {
           [id, o.field, JSON.stringify(o.value ?? null), JSON.stringify(o.machine ?? null), req.user, now, req.reason],
         );
       }
-      const changed = await this.writeEvent(c, row.event_key, row, before, out.record, now, { action: 'edit', by: req.user, reason: humanReason('edit', req.user, req.reason) });
+      const changed = await this.writeEvent(c, row.event_key, row, before, out.record, now, { action: 'edit', by: req.user, reason: humanReason('edit', req.user, req.reason) }, null);
       return { outcome: 'edited', record: { ...out.record, revision: changed.revision } };
     });
   }

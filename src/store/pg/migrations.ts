@@ -9,11 +9,17 @@
 // filters SQLite compares NOCASE (locality, macro-event) have lower() indexes; full text is a tsvector column of the
 // search table with a GIN index. Timestamps stay ISO text, so both backends store and answer the same strings.
 
+import type pg from 'pg';
+import type { EventRecord, Mention } from '../../core/types.js';
+import { migratedParts, partText, storedRecordJson } from '../records.js';
+
 export interface PgMigration {
   version: number;
   name: string;
   /** one or more statements, run in one transaction with the version's row */
   sql: string;
+  /** fills new columns or tables from existing rows, after `sql` and in its transaction */
+  backfill?: (c: pg.PoolClient) => Promise<void>;
 }
 
 export const PG_MIGRATIONS: PgMigration[] = [
@@ -291,4 +297,52 @@ export const PG_MIGRATIONS: PgMigration[] = [
     // so here the copies of the record go and the field changes stay as they are
     sql: `UPDATE event_revisions SET record = '' WHERE record <> '';`,
   },
+  {
+    version: 13,
+    name: "an event's evidence is stored per article (event_evidence), beside its record, so that a report writes its own quotes and not every earlier report's again",
+    // as SQLite's version 13; and the ids under a key are read from the key's index alone (src/store/pg/mentions.ts)
+    sql: `
+      CREATE TABLE event_evidence (
+        event_id text NOT NULL REFERENCES events(id),
+        part text COLLATE "C" NOT NULL,
+        items text NOT NULL,
+        PRIMARY KEY (event_id, part)
+      );
+      CREATE INDEX mentions_key_id ON mentions(event_key, id);
+      DROP INDEX mentions_key;
+    `,
+    backfill: splitEvidence,
+  },
 ];
+
+/**
+ * Moves each stored record's evidence into event_evidence (migratedParts: as a rebuild writes it, from the event's
+ * mentions read as the store reads them), 500 events at a time.
+ */
+async function splitEvidence(c: pg.PoolClient): Promise<void> {
+  for (let last = -1; ; ) {
+    const { rows } = await c.query<{ seq: number; id: string; event_key: string; record: string }>(
+      'SELECT seq, id, event_key, record FROM events WHERE seq > $1 ORDER BY seq LIMIT 500',
+      [last],
+    );
+    if (!rows.length) break;
+    for (const r of rows) {
+      const mentions = await c.query<{ data: string }>(
+        `WITH RECURSIVE owned(id, event_key) AS (
+           SELECT id, event_key FROM events WHERE event_key = $1
+           UNION SELECT e.id, e.event_key FROM events e JOIN owned o ON e.merged_into = o.id)
+         SELECT data FROM mentions WHERE event_key IN (SELECT event_key FROM owned) ORDER BY id`,
+        [r.event_key],
+      );
+      const record = JSON.parse(r.record) as EventRecord;
+      const parts = migratedParts(r.event_key, record, mentions.rows.map((m) => JSON.parse(m.data) as Mention));
+      await c.query('INSERT INTO event_evidence (event_id, part, items) SELECT $1, p, i FROM unnest($2::text[], $3::text[]) AS u(p, i)', [
+        r.id,
+        parts.map((p) => p.part),
+        parts.map(partText),
+      ]);
+      await c.query('UPDATE events SET record = $1 WHERE seq = $2', [storedRecordJson(record), r.seq]);
+    }
+    last = Number(rows[rows.length - 1]!.seq);
+  }
+}

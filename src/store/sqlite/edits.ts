@@ -60,7 +60,7 @@ export class EventEditor {
       );
       for (const o of out.keep) upsert.run(id, o.field, JSON.stringify(o.value ?? null), JSON.stringify(o.machine ?? null), req.user, now, req.reason);
       const edited = out.record;
-      const changed = this.repo.writeEvent(row.event_key, row, before, edited, now, { action: 'edit', by: req.user, reason: humanReason('edit', req.user, req.reason) });
+      const changed = this.repo.writeEvent(row.event_key, row, before, edited, now, { action: 'edit', by: req.user, reason: humanReason('edit', req.user, req.reason) }, null);
       return { result: { outcome: 'edited', record: { ...edited, revision: changed.revision } }, changed: [changed] };
     });
   }
@@ -155,10 +155,10 @@ export class EventEditor {
     return [this.rewrite(key, now, entry({ field: 'split_to', old: x.other_id, new: null }))];
   }
 
-  /** Rebuilds the event under `key` after a person's action and always writes a revision for it. */
+  /** Rebuilds the event under `key` after a person's action (every evidence part again) and always writes a revision for it. */
   private rewrite(key: string, now: string, entry: RevisionEntry): Changed {
-    const built = this.repo.rebuild(key, null)!;
-    return this.repo.writeEvent(key, built.existing, built.before, built.record, now, entry);
+    const built = this.repo.rebuild(key, null, 'all')!;
+    return this.repo.writeEvent(key, built.existing, built.before, built.record, now, entry, built.evidence);
   }
 
   private addChange(action: ChangeRow['action'], eventId: string, otherId: string | null, user: string, now: string, reason: string, data: object): number {

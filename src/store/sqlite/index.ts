@@ -37,7 +37,23 @@ import { regionValues } from '../../resolve/regions.js';
 import { doubtOf } from '../../review/doubt.js';
 import { PUBLISHED_STATUSES } from '../../review/status.js';
 import { EventEditor } from './edits.js';
-import { daysWithinOne, decodeCursor, decodeQueueCursor, encodeCursor, encodeQueueCursor, nearby, searchWords, type NeighbourRow } from '../records.js';
+import {
+  daysWithinOne,
+  decodeCursor,
+  decodeQueueCursor,
+  encodeCursor,
+  encodeQueueCursor,
+  EVIDENCE_SLOT,
+  evidenceWrite,
+  nearby,
+  partNames,
+  partText,
+  sameParts,
+  searchWords,
+  storedRecordJson,
+  type EvidenceWrite,
+  type NeighbourRow,
+} from '../records.js';
 import { RebuildCache } from './mentions.js';
 import { humanReason, MIGRATIONS, storedPlanLinks, UNDATED_SORT_KEY, writeQueryColumns, writeReviewColumn } from './migrations.js';
 
@@ -64,6 +80,12 @@ const COUNT_CACHE_ENTRIES = 256;
 
 /** The search table joined to the records: filters and order on `s`, records read only for rows returned. */
 const FROM_SEARCH = 'event_search s JOIN events e ON e.rowid = s.event_rowid';
+
+/**
+ * The record of the events row `e` as served: its stored text (storedRecordJson) with the event's evidence parts in
+ * place of its empty list, in the parts' order.
+ */
+export const RECORD = `replace(e.record, '${EVIDENCE_SLOT}', '"evidence":[' || coalesce((SELECT group_concat(v.items, ',' ORDER BY v.part) FROM event_evidence v WHERE v.event_id = e.id), '') || ']')`;
 
 /** An event's row as rebuilds and human actions read it. */
 export interface EventRow {
@@ -153,7 +175,7 @@ export class SqliteRepository implements Repository {
         // as a later read of the row gives it
         this.cache.added(k, { id: Number(lastInsertRowid), source, mention: JSON.parse(data) as Mention });
       }
-      const changed = this.remergeAll(keys, now, `article ${article.id}`, article.id);
+      const changed = this.remergeAll(keys, now, `article ${article.id}`, article.id, [article.id]);
       // however the article came in (a file, a page, a feed item), webhooks hear of the events it changed
       this.live().queueDeliveries(changed);
       return {
@@ -185,9 +207,10 @@ export class SqliteRepository implements Repository {
 
   /**
    * Rebuilds the events that mentions under `keys` belong to: the event of each key, or the one an editor merged
-   * it into. `source` is the article read, which any dispute with a human value names.
+   * it into. `source` is the article read, which any dispute with a human value names; `added` the articles whose
+   * mentions are new (their evidence is written; every other article's is as stored).
    */
-  private remergeAll(keys: Iterable<string>, now: string, reason: string, source: string): SaveOutcome['changed'] {
+  private remergeAll(keys: Iterable<string>, now: string, reason: string, source: string, added: string[]): SaveOutcome['changed'] {
     const changed: SaveOutcome['changed'] = [];
     // a same-day plan and the action at its place that day link to each other: a change to one may link the other
     const all = new Set<string>();
@@ -197,7 +220,7 @@ export class SqliteRepository implements Repository {
     }
     const owners = new Set([...all].map((k) => this.standing('event_key', k)?.event_key ?? k));
     for (const k of owners) {
-      const r = this.remerge(k, now, { action: 'ingest', by: null, reason }, source);
+      const r = this.remerge(k, now, { action: 'ingest', by: null, reason }, source, added);
       if (r) changed.push(r);
     }
     return changed;
@@ -208,7 +231,7 @@ export class SqliteRepository implements Repository {
       const added = this.sql('INSERT OR IGNORE INTO article_duplicates (article_id, duplicate_of, distance) VALUES (?, ?, ?)').run(articleId, originalId, distance);
       if (!added.changes) return [];
       const keys = this.sql('SELECT DISTINCT event_key FROM mentions WHERE article_id = ?').pluck().all(articleId) as string[];
-      const changed = this.remergeAll(keys, this.effects.now(), `article ${articleId} is a copy of ${originalId}`, articleId);
+      const changed = this.remergeAll(keys, this.effects.now(), `article ${articleId} is a copy of ${originalId}`, articleId, []);
       this.live().queueDeliveries(changed);
       return changed;
     }).immediate());
@@ -218,7 +241,7 @@ export class SqliteRepository implements Repository {
     const { sql, args } = whereOf(filter);
     const rows = this.db
       .prepare(
-        `SELECT e.record, e.revision, e.created_at, e.updated_at FROM ${FROM_SEARCH} ${sql} ORDER BY e.updated_at DESC, e.id LIMIT ?`,
+        `SELECT ${RECORD} AS record, e.revision, e.created_at, e.updated_at FROM ${FROM_SEARCH} ${sql} ORDER BY e.updated_at DESC, e.id LIMIT ?`,
       )
       .all(...args, Math.max(1, Math.floor(limit))) as Array<{ record: string; revision: number; created_at: string; updated_at: string }>;
     return rows.map((r) => ({ record: JSON.parse(r.record) as EventRecord, revision: r.revision, created_at: r.created_at, updated_at: r.updated_at }));
@@ -245,32 +268,38 @@ export class SqliteRepository implements Repository {
 
   /**
    * Rebuilds the event for one key from all its stored mentions, with the human values over them; writes a revision
-   * when it changed. `source`: the article whose reading caused it (null for a person's action).
+   * when it changed. `source`: the article whose reading caused it (null for a person's action); `added`: the
+   * articles whose evidence is written.
    */
-  private remerge(key: string, now: string, entry: RevisionEntry, source: string | null): Changed | null {
-    const built = this.rebuild(key, source);
+  private remerge(key: string, now: string, entry: RevisionEntry, source: string | null, added: string[]): Changed | null {
+    const built = this.rebuild(key, source, added);
     if (!built) return null;
-    const { record, existing, before } = built;
-    // one serialization of the record, compared with the stored one under its revision number
+    const { record, existing, before, evidence } = built;
+    // one serialization of the stored record, compared with the stored one under its revision number
     const revision = existing ? existing.revision + 1 : 1;
-    const json = JSON.stringify({ ...record, revision });
-    if (existing && sameButRevision(existing.record, existing.revision, json, revision)) return null;
-    return this.writeEvent(key, existing, before, record, now, entry, json);
+    const json = storedRecordJson({ ...record, revision });
+    if (existing && sameButRevision(existing.record, existing.revision, json, revision) && !this.evidenceDiffers(existing.id, evidence)) return null;
+    return this.writeEvent(key, existing, before, record, now, entry, evidence, json);
   }
 
   /**
    * The record of the event under `key` rebuilt from its mentions (its own and those of events merged into it), the
-   * human values laid over (src/merge/edits.ts), and the stored row it replaces; null when no mention is left.
+   * human values laid over (src/merge/edits.ts), the stored row it replaces (its record as stored: no evidence), and
+   * the evidence parts of the articles `articles` (all of them for a new event); null when no mention is left.
    * Moves the machine baselines of the human values; writes nothing else.
    */
-  rebuild(key: string, source: string | null): { record: EventRecord; existing: EventRow | null; before: EventRecord | null } | null {
-    const machine = this.machineRecord(key);
+  rebuild(
+    key: string,
+    source: string | null,
+    articles: string[] | 'all',
+  ): { record: EventRecord; existing: EventRow | null; before: EventRecord | null; evidence: EvidenceWrite } | null {
+    const machine = this.machine(key);
     if (!machine) return null;
     const { existing, before } = this.storedRow(key);
-    const { record, moved } = applyOverrides(machine, existing ? this.overridesOf(existing.id) : [], before, source);
+    const { record, moved } = applyOverrides(machine.record, existing ? this.overridesOf(existing.id) : [], before, source);
     const update = this.sql('UPDATE event_overrides SET machine = ? WHERE event_id = ? AND field = ?');
     for (const o of moved) update.run(JSON.stringify(o.machine ?? null), existing!.id, o.field);
-    return { record, existing, before };
+    return { record, existing, before, evidence: evidenceWrite(key, machine.mentions, existing ? articles : 'all') };
   }
 
   /** The stored row of the event under `key` and its record (as last written, when this connection wrote it). */
@@ -285,6 +314,11 @@ export class SqliteRepository implements Repository {
 
   /** The record the machine builds for the event under `key` from the mentions it owns, or null when it owns none. */
   machineRecord(key: string): EventRecord | null {
+    return this.machine(key)?.record ?? null;
+  }
+
+  /** machineRecord, and the mentions it was built from. */
+  private machine(key: string): { record: EventRecord; mentions: Mention[] } | null {
     const owned = this.ownedKeys(key);
     // key by key in the order of their UTF-8 bytes, each in row order: as SQLite reads `event_key IN (...)`
     const rows = [...new Set(owned)].sort(utf8Order).flatMap((k) => this.cache.of(k));
@@ -294,7 +328,7 @@ export class SqliteRepository implements Repository {
     const copyOf = this.copiesAmong(rows.map((r) => r.source.id));
     const mentions = rows.map((r) => r.mention);
     const links = storedPlanLinks(this.db, key, mentions, (k) => this.cache.of(k).map((r) => r.mention));
-    return mergeMentions(key, mentions, sources, copyOf, links);
+    return { record: mergeMentions(key, mentions, sources, copyOf, links), mentions };
   }
 
   /** The near-duplicates among these articles: each copy's article id and its original's (see linkDuplicate). */
@@ -324,20 +358,48 @@ export class SqliteRepository implements Repository {
     return rows.map((r) => ({ field: r.field, value: JSON.parse(r.value) as unknown, machine: JSON.parse(r.machine) as unknown }));
   }
 
-  /** An event that stands (not merged into another): its row, or null. */
+  /** An event that stands (not merged into another): its row with its record as served, or null. */
   liveRow(id: string): EventRow | null {
-    return (this.sql('SELECT id, event_key, revision, record FROM events WHERE id = ? AND merged_into IS NULL').get(id) as EventRow | undefined) ?? null;
+    return (this.sql(`SELECT e.id, e.event_key, e.revision, ${RECORD} AS record FROM events e WHERE e.id = ? AND e.merged_into IS NULL`).get(id) as EventRow | undefined) ?? null;
+  }
+
+  /** Whether an evidence write would change the parts stored for event `id`. */
+  private evidenceDiffers(id: string, w: EvidenceWrite): boolean {
+    if (w.articles !== 'all' && !w.articles.length) return false;
+    const stored = (
+      w.articles === 'all'
+        ? this.sql('SELECT part, items FROM event_evidence WHERE event_id = ? ORDER BY part').all(id)
+        : this.sql('SELECT part, items FROM event_evidence WHERE event_id = ? AND part IN (SELECT value FROM json_each(?)) ORDER BY part').all(id, JSON.stringify(partNames(w.articles)))
+    ) as Array<{ part: string; items: string }>;
+    return !sameParts(stored, w);
+  }
+
+  /** Stores the evidence parts of an evidence write for event `id`, in place of those it replaces. */
+  private writeEvidence(id: string, w: EvidenceWrite): void {
+    if (w.articles === 'all') this.sql('DELETE FROM event_evidence WHERE event_id = ?').run(id);
+    else if (w.articles.length) this.sql('DELETE FROM event_evidence WHERE event_id = ? AND part IN (SELECT value FROM json_each(?))').run(id, JSON.stringify(partNames(w.articles)));
+    const insert = this.sql('INSERT INTO event_evidence (event_id, part, items) VALUES (?, ?, ?)');
+    for (const p of w.parts) insert.run(id, p.part, partText(p));
   }
 
   /**
    * Stores `record` as the next revision of the event under `key` (the first when `existing` is null): the row, its search and
-   * full-text rows, and a revision with its field changes from `before`. `serialized`: the stored record's JSON,
-   * when the caller has it.
+   * full-text rows, its evidence parts (`evidence`; null when its evidence is as stored), and a revision with its
+   * field changes from `before`. `serialized`: the stored record's JSON (storedRecordJson), when the caller has it.
    */
-  writeEvent(key: string, existing: EventRow | null, before: EventRecord | null, record: EventRecord, now: string, entry: RevisionEntry, serialized?: string): Changed {
+  writeEvent(
+    key: string,
+    existing: EventRow | null,
+    before: EventRecord | null,
+    record: EventRecord,
+    now: string,
+    entry: RevisionEntry,
+    evidence: EvidenceWrite | null,
+    serialized?: string,
+  ): Changed {
     const revision = existing ? existing.revision + 1 : 1;
     const stored: EventRecord = { ...record, revision };
-    const json = serialized ?? JSON.stringify(stored);
+    const json = serialized ?? storedRecordJson(stored);
     if (existing) {
       this.sql('UPDATE events SET date = ?, region = ?, locality = ?, status = ?, macroevent = ?, revision = ?, record = ?, updated_at = ? WHERE id = ?').run(
         stored.date,
@@ -355,6 +417,7 @@ export class SqliteRepository implements Repository {
         'INSERT INTO events (id, event_key, date, region, locality, status, macroevent, revision, record, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ).run(stored.id, key, stored.date, stored.region, stored.locality, stored.status, stored.macroevent, revision, json, now, now);
     }
+    if (evidence) this.writeEvidence(stored.id, evidence);
     this.cache.wrote(stored.id, { revision, json, record: stored });
     writeQueryColumns(this.db, stored.id, stored, (q) => this.sql(q));
     writeReviewColumn(this.db, stored.id, stored, (q) => this.sql(q));
@@ -364,7 +427,7 @@ export class SqliteRepository implements Repository {
   listEvents(filter: EventFilter = {}): EventRecord[] {
     const { sql, args } = whereOf(filter);
     const limit = filter.limit ? ' LIMIT ' + Math.max(1, Math.floor(filter.limit)) : '';
-    const rows = this.sql(`SELECT e.record FROM ${FROM_SEARCH} ${sql} ORDER BY s.sort_key${limit}`).pluck().all(...args) as string[];
+    const rows = this.sql(`SELECT ${RECORD} FROM ${FROM_SEARCH} ${sql} ORDER BY s.sort_key${limit}`).pluck().all(...args) as string[];
     return rows.map((r) => JSON.parse(r) as EventRecord);
   }
 
@@ -392,7 +455,7 @@ export class SqliteRepository implements Repository {
     // the page is chosen on the narrow table first; only its records are read
     const rows = this.db
       .prepare(
-        `SELECT p.sort_key, e.record FROM (SELECT s.event_rowid, s.sort_key FROM event_search s ${where} ORDER BY s.sort_key LIMIT ?) p
+        `SELECT p.sort_key, ${RECORD} AS record FROM (SELECT s.event_rowid, s.sort_key FROM event_search s ${where} ORDER BY s.sort_key LIMIT ?) p
          JOIN events e ON e.rowid = p.event_rowid ORDER BY p.sort_key`,
       )
       .all(...pageArgs, limit + 1) as Array<{ sort_key: string; record: string }>;
@@ -471,7 +534,7 @@ export class SqliteRepository implements Repository {
       const now = this.effects.now();
       const before = JSON.parse(row.record) as EventRecord;
       const record = reviewedRecord(before, req.action, req.user, now);
-      const changed = this.writeEvent(row.event_key, row, before, record, now, { action: 'review', by: req.user, reason: humanReason(req.action, req.user, req.reason) });
+      const changed = this.writeEvent(row.event_key, row, before, record, now, { action: 'review', by: req.user, reason: humanReason(req.action, req.user, req.reason) }, null);
       // a verification is announced; a rejection is not (the event quietly leaves the record)
       if (req.action === 'verify') this.live().queueDeliveries([{ ...changed, change: 'review' }]);
       return { outcome: 'reviewed', record: { ...record, revision: changed.revision } };
@@ -498,7 +561,7 @@ export class SqliteRepository implements Repository {
     }
     // (a few shapes of query, one per combination of filters: prepared once each)
     const rows = this.sql(
-      `SELECT p.doubt, p.event_rowid, e.record FROM (SELECT s.event_rowid, s.doubt FROM event_search s ${where} ORDER BY s.doubt DESC, s.event_rowid DESC LIMIT ?) p
+      `SELECT p.doubt, p.event_rowid, ${RECORD} AS record FROM (SELECT s.event_rowid, s.doubt FROM event_search s ${where} ORDER BY s.doubt DESC, s.event_rowid DESC LIMIT ?) p
        JOIN events e ON e.rowid = p.event_rowid ORDER BY p.doubt DESC, p.event_rowid DESC`,
     ).all(...args, limit + 1) as Array<{ doubt: number; event_rowid: number; record: string }>;
     const more = rows.length > limit;
@@ -550,7 +613,9 @@ export class SqliteRepository implements Repository {
   retire(row: EventRow, into: string, now: string, entry: RevisionEntry): void {
     const revision = row.revision + 1;
     const record = { ...(JSON.parse(row.record) as EventRecord), revision };
-    this.sql('UPDATE events SET merged_into = ?, revision = ?, record = ?, updated_at = ? WHERE id = ?').run(into, revision, JSON.stringify(record), now, row.id);
+    this.sql('UPDATE events SET merged_into = ?, revision = ?, record = ?, updated_at = ? WHERE id = ?').run(into, revision, storedRecordJson(record), now, row.id);
+    // its quotes are the survivor's now (a merge), or were never its own (an undone split): written there
+    this.sql('DELETE FROM event_evidence WHERE event_id = ?').run(row.id);
     // (the statement writeQueryColumns shares: not plucked)
     const { rowid } = this.sql('SELECT rowid FROM events WHERE id = ?').pluck(false).get(row.id) as { rowid: number };
     this.sql('DELETE FROM event_search WHERE event_rowid = ?').run(rowid);

@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import { noEdits, UNREVIEWED, type EventRecord, type Mention, type SourceRef } from '../../core/types.js';
 import { compactChange, recordChanges, type StoredChange } from '../../merge/edits.js';
 import { planLinks, publicFileName, siblingKey, type PlanLinks } from '../../merge/cluster.js';
-import { queueDoubt, searchBody, sortKey } from '../records.js';
+import { migratedParts, partText, queueDoubt, searchBody, sortKey, storedRecordJson } from '../records.js';
 
 // (moved to src/store/records.ts, shared with the PostgreSQL store; still exported here for existing callers)
 export { humanReason, queueDoubt, reasonGiven, searchBody, sortKey, UNDATED_SORT_KEY } from '../records.js';
@@ -368,7 +368,47 @@ export const MIGRATIONS: Migration[] = [
     sql: '',
     backfill: compactRevisions,
   },
+  {
+    version: 13,
+    name: "an event's evidence is stored per article (event_evidence), beside its record, so that a report writes its own quotes and not every earlier report's again",
+    // A record held every quote of every report: an event reported by n articles rewrote n articles' quotes on each
+    // report. The record keeps an empty list (storedRecordJson) that reads fill from event_evidence, in part order.
+    sql: `
+      CREATE TABLE event_evidence (
+        event_id TEXT NOT NULL REFERENCES events(id),
+        part TEXT NOT NULL,
+        items TEXT NOT NULL,
+        PRIMARY KEY (event_id, part)
+      );
+    `,
+    backfill: splitEvidence,
+  },
 ];
+
+/**
+ * Moves each stored record's evidence into event_evidence (migratedParts: as a rebuild writes it, from the event's
+ * mentions read as the store reads them), an event at a time in batches of 500.
+ */
+function splitEvidence(db: Database.Database): void {
+  const batch = db.prepare('SELECT rowid, id, event_key, record FROM events WHERE rowid > ? ORDER BY rowid LIMIT 500');
+  const owned = db.prepare(`WITH RECURSIVE owned(id, event_key) AS (
+      SELECT id, event_key FROM events WHERE event_key = ?
+      UNION SELECT e.id, e.event_key FROM events e JOIN owned o ON e.merged_into = o.id)
+    SELECT data FROM mentions WHERE event_key IN (SELECT event_key FROM owned) ORDER BY event_key, id`);
+  const update = db.prepare('UPDATE events SET record = ? WHERE rowid = ?');
+  const insert = db.prepare('INSERT INTO event_evidence (event_id, part, items) VALUES (?, ?, ?)');
+  for (let last = -1; ; ) {
+    const rows = batch.all(last) as Array<{ rowid: number; id: string; event_key: string; record: string }>;
+    if (!rows.length) break;
+    for (const r of rows) {
+      const record = JSON.parse(r.record) as EventRecord;
+      const mentions = (owned.pluck().all(r.event_key) as string[]).map((d) => JSON.parse(d) as Mention);
+      for (const p of migratedParts(r.event_key, record, mentions)) insert.run(r.id, p.part, partText(p));
+      update.run(storedRecordJson(record), r.rowid);
+    }
+    last = rows[rows.length - 1]!.rowid;
+  }
+}
 
 /** The stored reasons of reviews before migration 9: "verify by NAME: why". */
 const REVIEW_REASON = /^(verify|reject) by (.+?): /;
