@@ -80,13 +80,17 @@ export function startWorker(boss: PgBoss, handlers: JobHandler[], o: WorkerOptio
       }
       sleepers.add(done);
     });
+  /** When each queue found empty is next asked (by any loop): a busy queue's jobs cost no fetches of the idle ones. */
+  const emptyUntil = new Map<string, number>();
   /** The next job of the first queue (in turn) that has one, or null when every queue is empty. */
   const take = async (): Promise<{ handler: JobHandler; job: TakenJob } | null> => {
     const first = turn++ % handlers.length;
     for (let i = 0; i < handlers.length; i++) {
       const handler = handlers[(first + i) % handlers.length]!;
+      if ((emptyUntil.get(handler.queue) ?? 0) > Date.now()) continue;
       const [job] = (await boss.fetch(handler.queue, { batchSize: 1, includeMetadata: true })) ?? [];
       if (job) return { handler, job };
+      emptyUntil.set(handler.queue, Date.now() + (o.idleMs ?? 500));
     }
     return null;
   };
