@@ -15,9 +15,9 @@ import { articleEvents, ingestIntoStore, processInput, type RawInput } from './p
 import { loadGazetteer } from './resolve/gazetteer.js';
 import { geocodeOutput } from './resolve/geocode.js';
 import { regionFilter, unknownRegionMessage } from './resolve/regions.js';
-import type { LiveStore } from './store/live.js';
 import type { EventFilter, Repository } from './store/repository.js';
-import { isPostgresUrl, openAsyncStore, type Store } from './store/store.js';
+import type { PgStore } from './store/pg/index.js';
+import { isPostgresUrl, openAsyncStore, type AsyncLiveStore, type Store } from './store/store.js';
 import type { DrainSummary, Watcher, WatchOptions } from './live/watch.js';
 import type { GoldArticle } from './eval.js';
 import { localDay } from './core/planned.js';
@@ -27,16 +27,8 @@ import { toGeoJson } from './serve/export/geojson.js';
 
 // The store, the fetcher, the watcher and the scorer are imported by the commands that use them: `turnout
 // extract` starts without loading them.
-/**
- * The SQLite Repository at `path`, for the commands that need the live record (sources, jobs, webhooks: `command`
- * names them), which is on SQLite only so far: a PostgreSQL address is a usage error saying so.
- */
-const openStore = async (path: string, command: string): Promise<Repository> => {
-  if (isPostgresUrl(path)) {
-    throw new UsageError(`"turnout ${command}" needs the live record (sources, jobs, webhooks), which is on SQLite only so far: give --db a SQLite file`);
-  }
-  return (await import('./store/sqlite/index.js')).openStore(path);
-};
+/** The SQLite Repository at `path`, for the commands that run the live record's jobs in-process there (fetch, watch). */
+const openStore = async (path: string): Promise<Repository> => (await import('./store/sqlite/index.js')).openStore(path);
 
 /** The store as messages name it: the SQLite file, or "the PostgreSQL store" (its address may hold a password). */
 function storeName(address: string): string {
@@ -82,12 +74,13 @@ Commands:
                         manage accounts (admin, editor, viewer) and their API tokens
   migrate               bring the store's schema up to date (SQLite file or PostgreSQL server), or move
                         a SQLite store to PostgreSQL (--from sqlite FILE --to postgres://...)
-  worker                run ingest jobs queued with "ingest --enqueue" (PostgreSQL store)
+  worker                run queued jobs on a PostgreSQL store: articles ("ingest --enqueue"), feed polls,
+                        pages and webhook deliveries
 
 Run "turnout <command> --help" for a command's options.
 The store is ./turnout.db unless --db FILE or TURNOUT_DB says otherwise. A postgres:// URL there names a
-PostgreSQL server instead: migrate, ingest (and ingest --enqueue), worker, events, export, users and serve work
-with one; fetch, sources, watch and webhooks (the live record) need a SQLite file so far.`,
+PostgreSQL server instead, and every command works with one; there fetch, watch and serve queue jobs (on pg-boss,
+in the same database) that "turnout worker" processes run, on any number of machines.`,
   ingest: `Usage: turnout ingest PATH... [--db FILE|URL] [--url URL] [--published YYYY-MM-DD] [--enqueue]
 
 Reads .txt, .html, .htm and .md files (directories are searched recursively; - reads stdin), extracts
@@ -169,27 +162,33 @@ By default the map, the API and the feeds publish every event not rejected, each
 and feed leaves the others out, and /api/events/{id} answers 404 for them, except to editors and admins (who
 review them in /api/review/queue).
 --db (or TURNOUT_DB) may name a PostgreSQL server, postgres://USER@HOST:PORT/DATABASE (its migrations are
-applied as it opens). The map, the API, the feeds, logins and edits then work on it; the live record (sources,
-webhooks) is on SQLite only so far, so the watch scheduler does not run: articles come in with
-"turnout ingest --db URL".`,
-  fetch: `Usage: turnout fetch URL... [--db FILE] [--allow-host HOST]...
+applied as it opens). The map, the API, the feeds, logins and edits then work on it, and unless --no-watch the
+server also schedules the polls of due sources (as "turnout watch" does there) in its own process; the polls,
+pages and webhook deliveries are run by "turnout worker" processes.`,
+  fetch: `Usage: turnout fetch URL... [--db FILE|URL] [--allow-host HOST]...
 
 Fetches each page (http/https only; robots.txt respected; 10 MB cap; addresses that resolve to loopback,
 private or link-local networks refused unless the host is allowed with --allow-host or TURNOUT_ALLOW_HOSTS)
-and ingests it as "turnout ingest" would. Exit code 2 when some URL failed.`,
-  sources: `Usage: turnout sources add URL [--every 15m] | sources list | sources log [ID] | sources remove ID|URL   [--db FILE]
+and ingests it as "turnout ingest" would. Exit code 2 when some URL failed.
+On a PostgreSQL store (--db postgres://...) it fetches nothing itself: each page is queued as a job on the "item"
+queue, and "turnout worker" fetches and ingests it (the worker's --allow-host and TURNOUT_ALLOW_HOSTS apply).
+Exit code 2 when some URL is not http or https.`,
+  sources: `Usage: turnout sources add URL [--every 15m] | sources list | sources log [ID] | sources remove ID|URL   [--db FILE|URL]
 
 Feed sources (RSS, Atom, JSON Feed) that "turnout watch" polls. --every takes s, m, h or d (at least 1m;
 default 15m). "sources log" prints the fetch log: time, status, items new and skipped, error.`,
-  watch: `Usage: turnout watch [--once] [--db FILE] [--allow-host HOST]...
+  watch: `Usage: turnout watch [--once] [--db FILE|URL] [--allow-host HOST]...
 
 Polls every due source (conditional GET), records items that are not about protests as skipped with the
 reason, fetches and ingests the others (near-duplicate wire copy is linked to its original), and delivers
 webhooks. Work goes through a job table in the store: a killed watcher resumes where it stopped, and two
 watchers on one store never take the same job. --once polls each source once, finishes the work, exits.
 Environment: TURNOUT_ALLOW_HOSTS (comma-separated), TURNOUT_POLITENESS_MS (default 1000 per host),
-TURNOUT_RETRY_BASE_MS (first retry delay, default 30000, doubling), TURNOUT_LEASE_MS (default 120000).`,
-  webhooks: `Usage: turnout webhooks add URL [--filter KEY=VALUE]... [--secret S] | webhooks list | webhooks log ID | webhooks remove ID   [--db FILE]
+TURNOUT_RETRY_BASE_MS (first retry delay, default 30000, doubling), TURNOUT_LEASE_MS (default 120000).
+On a PostgreSQL store (--db postgres://...) watch is the scheduler only: it queues a job on the "poll" queue for
+each source when it is due (any number of schedulers queue each due poll once), and "turnout worker" processes
+poll, fetch, ingest and deliver. --once queues one poll of every source, says how many, and exits.`,
+  webhooks: `Usage: turnout webhooks add URL [--filter KEY=VALUE]... [--secret S] | webhooks list | webhooks log ID | webhooks remove ID   [--db FILE|URL]
 
 Each new or updated event that passes the filters (keys: from, to, region, locality, status, macroevent, q;
 verified=true: only events an editor verified or edited, as "serve --verified-only" publishes them) is POSTed to URL as JSON {type, change, review_status, revision, event, delivered_at}, with the header
@@ -197,7 +196,9 @@ Turnout-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>"> keyed by t
 change says what made the revision: ingest (articles), or an editor's review, edit, merge, split or undo; an
 editor's verification or correction is announced so, with review_status verified or edited. Rejected events
 are never sent. Failed deliveries are retried with exponential
-backoff; after 5 failures in a row the hook is disabled. "webhooks log" prints the delivery log.`,
+backoff; after 5 failures in a row the hook is disabled. "webhooks log" prints the delivery log.
+On a PostgreSQL store each delivery is a job on the "deliver" queue, queued in the transaction that made the
+revision (an ingest, an edit, a review), and sent by "turnout worker".`,
   users: `Usage: turnout users add NAME --role admin|editor|viewer [--password-stdin] | users list | users remove NAME | users token NAME   [--db FILE|URL]
 
 Accounts and API tokens. "add" prints a generated password once, or with --password-stdin reads the password
@@ -209,18 +210,23 @@ ends their browser sessions.
 control characters. Exit code 1 for bad input (unknown role or user, a name already taken).`,
 };
 
-HELP.worker = `Usage: turnout worker --db URL [--concurrency N]
+HELP.worker = `Usage: turnout worker --db URL [--concurrency N] [--allow-host HOST]...
 
-Runs the ingest jobs that "turnout ingest --enqueue" queued on a PostgreSQL store (--db or TURNOUT_DB, a
-postgres:// URL): takes one job at a time in each of N loops (--concurrency, default 1, at most 64), extracts the
-article and saves it through the store, and completes the job only once the save committed. Any number of
-workers on any number of machines can share one queue: a job is taken by one worker at a time; the jobs of a
-worker that died are expired (TURNOUT_JOB_EXPIRE_SECONDS after it took them, checked every
-TURNOUT_JOB_CHECK_SECONDS, default 30) and retried by another, and a retry of an article already saved changes
-nothing. A job that failed for a passing reason is retried up to 3 times with growing delays; a job whose data is
-not an article fails at once, with the reason kept in the job. Progress lines and failures go to stderr. Runs
-until SIGINT or SIGTERM, then finishes the jobs in hand and exits 0. Exit code 1 for a usage error, 2 when the
-store or the queue cannot be opened.`;
+Runs the jobs queued on a PostgreSQL store (--db or TURNOUT_DB, a postgres:// URL): articles queued by
+"turnout ingest --enqueue" ("ingest" queue), feed polls queued by "turnout watch" or "turnout serve" ("poll"),
+feed items and pages queued by polls and "turnout fetch" ("item"), and webhook deliveries ("deliver"). Takes one
+job at a time in each of N loops (--concurrency, default 1, at most 64), asking the queues in turn, and ends each
+job in the transaction that saves what it did (an article, a poll's new items and their jobs, a delivery's log).
+Any number of workers on any number of machines can share the queues: a job is taken by one worker at a time; the
+jobs of a worker that died are expired (TURNOUT_JOB_EXPIRE_SECONDS after it took them, checked every
+TURNOUT_JOB_CHECK_SECONDS, default 30) and retried by another, and a retry of work already saved changes nothing.
+An ingest job that failed for a passing reason is retried up to 3 times with growing delays; a poll, page or
+delivery that failed for a passing reason (the network, a timeout, a 429 or 5xx) up to 4 times, the first after
+TURNOUT_RETRY_BASE_MS (default 30000, in whole seconds), each next about twice as long. Input that can never be
+read (not an article, not a feed) fails at once, with the reason kept in the job. Fetches obey the same rules as
+"turnout fetch" (--allow-host, TURNOUT_ALLOW_HOSTS, TURNOUT_POLITENESS_MS). Progress lines and failures go to
+stderr. Runs until SIGINT or SIGTERM, then finishes the jobs in hand and exits 0. Exit code 1 for a usage error, 2
+when the store or the queue cannot be opened.`;
 
 HELP.migrate = `Usage: turnout migrate [--db FILE|URL]
        turnout migrate --from sqlite FILE --to postgres://USER@HOST:PORT/DATABASE
@@ -473,7 +479,7 @@ async function openJobStore(a: Args, command: string, supervise: boolean): Promi
   const address = dbPath(a);
   if (!isPostgresUrl(address)) throw new UsageError(`${command} needs a PostgreSQL store (--db postgres://...): the job queue lives there`);
   const store = await openRecord(a);
-  const { openJobs } = await import('./jobs/ingest.js');
+  const { openJobs } = await import('./jobs/queue.js');
   let boss: import('pg-boss');
   try {
     boss = await openJobs(address, { supervise });
@@ -501,17 +507,28 @@ async function enqueuePaths(paths: string[], a: Args): Promise<number> {
   return tally.failed ? 2 : 0;
 }
 
-/** `turnout worker`: runs ingest jobs until SIGINT or SIGTERM, with a progress line on stderr every few seconds. */
+/**
+ * `turnout worker`: runs ingest jobs and the live record's (polls, items, deliveries) until SIGINT or SIGTERM, with a
+ * progress line on stderr every few seconds.
+ */
 async function cmdWorker(a: Args): Promise<number> {
   if (a.positional.length) throw new UsageError('worker takes no arguments (the store is --db URL or TURNOUT_DB)');
   const given = a.opts.get('concurrency') ?? '1';
   const concurrency = Number(given);
   if (!/^\d+$/.test(given) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency must be a whole number from 1 to 64, got "${given}"`);
-  const { startWorker, describeTally } = await import('./jobs/ingest.js');
+  const options = await liveOptions(a);
+  const { startWorker, describeTally } = await import('./jobs/worker.js');
+  const { ingestHandler } = await import('./jobs/ingest.js');
+  const { liveHandlers } = await import('./jobs/live.js');
   const jobs = await openJobStore(a, 'worker', true);
   const log = (line: string) => process.stderr.write(`turnout worker: ${line}\n`);
-  const worker = startWorker(jobs.boss, jobs.store, { concurrency, log });
-  log(`running ingest jobs from ${storeName(dbPath(a))} with concurrency ${concurrency} (pid ${process.pid}); stop with Ctrl-C or SIGTERM`);
+  const gazetteer = loadGazetteer();
+  const handlers = [
+    ingestHandler(jobs.boss, jobs.store, gazetteer, log),
+    ...liveHandlers(jobs.boss, jobs.store as PgStore, { ...options, disableAfter: 5, respectRobots: true, gazetteer, log: a.flags.has('quiet') ? () => undefined : log }),
+  ];
+  const worker = startWorker(jobs.boss, handlers, { concurrency, log });
+  log(`running jobs (ingest, poll, item, deliver) from ${storeName(dbPath(a))} with concurrency ${concurrency} (pid ${process.pid}); stop with Ctrl-C or SIGTERM`);
   let said = '';
   const ticker = setInterval(() => {
     const line = describeTally(worker.tally);
@@ -775,13 +792,16 @@ function envMs(name: string, fallback: number): number {
   return Number(v);
 }
 
+/** What fetching feeds and pages takes from the command line and the environment (watch, fetch, worker). */
+async function liveOptions(a: Args): Promise<{ allowHosts: string[]; politenessMs: number; retryBaseMs: number }> {
+  return { allowHosts: await allowHosts(a), politenessMs: envMs('TURNOUT_POLITENESS_MS', 1_000), retryBaseMs: envMs('TURNOUT_RETRY_BASE_MS', 30_000) };
+}
+
 async function watcherFor(repo: Repository, a: Args, extra: Partial<WatchOptions> = {}): Promise<Watcher> {
   const { Watcher } = await import('./live/watch.js');
   return new Watcher(repo, {
     ...extra,
-    allowHosts: await allowHosts(a),
-    politenessMs: envMs('TURNOUT_POLITENESS_MS', 1_000),
-    retryBaseMs: envMs('TURNOUT_RETRY_BASE_MS', 30_000),
+    ...(await liveOptions(a)),
     leaseMs: envMs('TURNOUT_LEASE_MS', 120_000),
     log: a.flags.has('quiet') ? undefined : (line) => process.stderr.write(`turnout: ${line}\n`),
   });
@@ -793,7 +813,8 @@ function printDrain(s: DrainSummary, extra = ''): void {
 
 async function cmdFetch(a: Args): Promise<number> {
   if (!a.positional.length) throw new UsageError('fetch needs at least one URL');
-  const repo = await openStore(dbPath(a), 'fetch');
+  if (isPostgresUrl(dbPath(a))) return queuePages(a);
+  const repo = await openStore(dbPath(a));
   try {
     // one attempt: a page that fails is reported now rather than retried in the background
     const watcher = await watcherFor(repo, a, { maxAttempts: 1 });
@@ -806,6 +827,31 @@ async function cmdFetch(a: Args): Promise<number> {
   }
 }
 
+/**
+ * `turnout fetch URL --db postgres://...`: each page becomes an item job on the queue, for `turnout worker` processes to
+ * fetch and ingest. URLs are checked here (a bad one is a line on stderr and exit code 2, and is not queued).
+ */
+async function queuePages(a: Args): Promise<number> {
+  const jobs = await openJobStore(a, 'fetch', false);
+  let failed = 0;
+  let queued = 0;
+  try {
+    const { randomUUID } = await import('node:crypto');
+    const live = (jobs.store as PgStore).live();
+    (await import('./jobs/live.js')).useQueue(jobs.boss, jobs.store as PgStore);
+    for (const arg of a.positional) {
+      const url = await urlOrReport(arg);
+      if (!url) failed++;
+      // each fetch asked for is its own job: a page fetched again is read again (saving it again changes nothing)
+      else if (await live.enqueuePage(url, `fetch:${url}:${randomUUID()}`)) queued++;
+    }
+  } finally {
+    await jobs.close();
+  }
+  process.stdout.write(`queued ${queued} page${queued === 1 ? '' : 's'} as item jobs: "turnout worker --db URL" fetches and ingests them\n`);
+  return failed ? 2 : 0;
+}
+
 const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
 function parseEvery(v: string | undefined): number {
@@ -816,18 +862,14 @@ function parseEvery(v: string | undefined): number {
   return secs;
 }
 
-/** Runs a subcommand on the store's live-record tables, and closes the store. */
-async function withLive(
-  a: Args,
-  command: string,
-  run: (live: LiveStore, sub: string | undefined, arg: string | undefined) => number | Promise<number>,
-): Promise<number> {
+/** Runs a subcommand on the store's live record (SQLite or PostgreSQL), and closes the store. */
+async function withLive(a: Args, run: (live: AsyncLiveStore, sub: string | undefined, arg: string | undefined) => Promise<number>): Promise<number> {
   const [sub, arg] = a.positional;
-  const repo = await openStore(dbPath(a), command);
+  const store = await openRecord(a);
   try {
-    return await run(repo.live(), sub, arg);
+    return await run(store.live(), sub, arg);
   } finally {
-    repo.close();
+    await store.close();
   }
 }
 
@@ -843,17 +885,17 @@ async function urlOrReport(arg: string): Promise<string | null> {
 }
 
 function cmdSources(a: Args): Promise<number> {
-  return withLive(a, 'sources', async (live, sub, arg) => {
+  return withLive(a, async (live, sub, arg) => {
     if (sub === 'add') {
       if (!arg) throw new UsageError('sources add needs a feed URL');
       const url = await urlOrReport(arg);
       if (!url) return 2;
-      const { source, added } = live.addSource(url, parseEvery(a.opts.get('every')));
+      const { source, added } = await live.addSource(url, parseEvery(a.opts.get('every')));
       process.stdout.write(`${added ? 'added' : 'already there'}: source ${source.id} ${source.url} every ${formatEvery(source.every_seconds)}\n`);
       return 0;
     }
     if (sub === 'list') {
-      const rows = live.listSources();
+      const rows = await live.listSources();
       const lines = [`${pad('id', 5)}${pad('every', 7)}${pad('last poll', 22)}${pad('status', 10)}${pad('fails', 6)}url`];
       for (const r of rows) lines.push(`${pad(String(r.id), 5)}${pad(formatEvery(r.every_seconds), 7)}${pad(r.last_polled_at ?? 'never', 22)}${pad(r.last_status ?? '', 10)}${pad(String(r.failures), 6)}${r.url}`);
       lines.push(`${rows.length} source${rows.length === 1 ? '' : 's'}`);
@@ -863,14 +905,14 @@ function cmdSources(a: Args): Promise<number> {
     if (sub === 'log') {
       const id = arg === undefined ? null : Number(arg);
       if (id !== null && !Number.isInteger(id)) throw new UsageError(`sources log takes a source id, got "${arg}"`);
-      for (const e of live.fetchLog(id, 50).reverse()) {
+      for (const e of (await live.fetchLog(id, 50)).reverse()) {
         process.stdout.write(`${e.at}  ${pad(String(e.status ?? '-'), 5)}new ${pad(String(e.items_new), 6)}skipped ${pad(String(e.items_skipped), 6)}${e.url}${e.error ? '  error: ' + e.error : ''}\n`);
       }
       return 0;
     }
     if (sub === 'remove') {
       if (!arg) throw new UsageError('sources remove needs a source id or URL');
-      if (!live.removeSource(arg)) {
+      if (!(await live.removeSource(arg))) {
         process.stderr.write(`turnout: no source ${arg}\n`);
         return 2;
       }
@@ -887,7 +929,8 @@ function formatEvery(secs: number): string {
 }
 
 async function cmdWatch(a: Args): Promise<number> {
-  const repo = await openStore(dbPath(a), 'watch');
+  if (isPostgresUrl(dbPath(a))) return a.flags.has('once') ? queuePolls(a) : schedule(a);
+  const repo = await openStore(dbPath(a));
   try {
     const watcher = await watcherFor(repo, a);
     if (a.flags.has('once')) {
@@ -908,10 +951,49 @@ async function cmdWatch(a: Args): Promise<number> {
   }
 }
 
+/** `turnout watch --once --db postgres://...`: one poll of every source queued for the workers. */
+async function queuePolls(a: Args): Promise<number> {
+  const jobs = await openJobStore(a, 'watch', false);
+  let n: number;
+  try {
+    const { queueAllPolls } = await import('./jobs/live.js');
+    n = await queueAllPolls(jobs.boss, jobs.store as PgStore, `${process.pid}-${Date.now()}`);
+  } finally {
+    await jobs.close();
+  }
+  process.stdout.write(`queued ${n} poll${n === 1 ? '' : 's'} (one per source): "turnout worker --db URL" polls the feeds and ingests their items\n`);
+  return 0;
+}
+
+/** `turnout watch --db postgres://...`: the scheduler, queueing the polls of due sources until SIGINT or SIGTERM. */
+async function schedule(a: Args): Promise<number> {
+  const jobs = await openJobStore(a, 'watch', false);
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const { schedulePolls } = await import('./jobs/live.js');
+    const sources = await jobs.store.live().listSources();
+    process.stderr.write(`turnout: scheduling the polls of ${sources.length} sources on ${storeName(dbPath(a))} (workers run them); stop with Ctrl-C\n`);
+    await schedulePolls(jobs.boss, jobs.store as PgStore, stop.signal, quietLog(a));
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await jobs.close();
+  }
+  return 0;
+}
+
+/** A line on stderr, unless --quiet. */
+function quietLog(a: Args): (line: string) => void {
+  return a.flags.has('quiet') ? () => undefined : (line) => process.stderr.write(`turnout: ${line}\n`);
+}
+
 const FILTER_KEYS = new Set(['from', 'to', 'region', 'locality', 'status', 'macroevent', 'q', 'verified']);
 
 function cmdWebhooks(a: Args): Promise<number> {
-  return withLive(a, 'webhooks', async (live, sub, arg) => {
+  return withLive(a, async (live, sub, arg) => {
     if (sub === 'add') {
       if (!arg) throw new UsageError('webhooks add needs a URL');
       const url = await urlOrReport(arg);
@@ -927,12 +1009,12 @@ function cmdWebhooks(a: Args): Promise<number> {
       if (raw.q) filter.q = raw.q;
       if (raw.verified !== undefined && raw.verified !== 'true' && raw.verified !== 'false') throw new UsageError(`--filter verified takes true or false, got "${raw.verified}"`);
       if (raw.verified === 'true') filter.verifiedOnly = true;
-      const hook = live.addWebhook(url, a.opts.get('secret') ?? (await import('./live/webhooks.js')).newSecret(), filter);
+      const hook = await live.addWebhook(url, a.opts.get('secret') ?? (await import('./live/webhooks.js')).newSecret(), filter);
       process.stdout.write(`added webhook ${hook.id} ${hook.url}\nsecret: ${hook.secret}\n`);
       return 0;
     }
     if (sub === 'list') {
-      for (const h of live.listWebhooks()) {
+      for (const h of await live.listWebhooks()) {
         const f = Object.entries(h.filter).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`).join(' ');
         process.stdout.write(`${pad(String(h.id), 5)}${pad(h.active ? 'active' : 'disabled', 10)}${h.url}${f ? '  ' + f : ''}${h.disabled_reason ? '  (' + h.disabled_reason + ')' : ''}\n`);
       }
@@ -941,15 +1023,15 @@ function cmdWebhooks(a: Args): Promise<number> {
     if (sub === 'log' || sub === 'remove') {
       const id = Number(arg);
       if (!arg || !Number.isInteger(id)) throw new UsageError(`webhooks ${sub} needs a webhook id`);
-      if (!live.getWebhook(id)) {
+      if (!(await live.getWebhook(id))) {
         process.stderr.write(`turnout: no webhook ${arg}\n`);
         return 2;
       }
       if (sub === 'remove') {
-        live.removeWebhook(id);
+        await live.removeWebhook(id);
         process.stdout.write(`removed webhook ${id}\n`);
       } else {
-        for (const d of live.deliveries(id)) process.stdout.write(`${d.at}  ${d.ok ? 'ok  ' : 'FAIL'} ${pad(String(d.status ?? '-'), 5)}event ${d.event_id} r${d.revision} attempt ${d.attempt}${d.error ? '  ' + d.error : ''}\n`);
+        for (const d of await live.deliveries(id)) process.stdout.write(`${d.at}  ${d.ok ? 'ok  ' : 'FAIL'} ${pad(String(d.status ?? '-'), 5)}event ${d.event_id} r${d.revision} attempt ${d.attempt}${d.error ? '  ' + d.error : ''}\n`);
       }
       return 0;
     }
@@ -1061,14 +1143,11 @@ async function cmdServe(a: Args): Promise<number> {
     const { events } = await repo.counts();
     process.stdout.write(`turnout: serving ${events} events from ${storeName(dbPath(a))} at ${server.url}/ (API: ${server.url}/api/openapi.json)${workers > 1 ? `, ${workers} server processes` : ''}\n`);
   }
-  // the scheduler is `turnout watch` in a child process: extracting a burst of articles never stalls the
-  // server's answers, and a crash of one does not take down the other. The live record it works on is on SQLite only
-  // so far: on PostgreSQL the server runs without it.
-  const live = repo.backend === 'sqlite';
-  if (!live && !a.flags.has('no-watch') && !cluster.isWorker) {
-    process.stderr.write('turnout: live sources and webhooks are not on PostgreSQL yet: serving without the watch scheduler (ingest with "turnout ingest --db URL")\n');
-  }
-  const scheduler = a.flags.has('no-watch') || cluster.isWorker || !live ? null : superviseWatch(a);
+  // On SQLite the scheduler is `turnout watch` in a child process: extracting a burst of articles never stalls the
+  // server's answers, and a crash of one does not take down the other. On PostgreSQL it only queues the polls of due
+  // sources (`turnout worker` processes do the work), so it runs in this process.
+  const watching = !a.flags.has('no-watch') && !cluster.isWorker;
+  const scheduler = !watching ? null : repo.backend === 'sqlite' ? superviseWatch(a) : await scheduleHere(a, repo as PgStore);
   await new Promise<void>((done) => {
     const stop = () => {
       process.off('SIGINT', stop);
@@ -1112,6 +1191,29 @@ function forkServers(n: number, webRoot: string): Promise<{ url: string; close()
         w.kill('SIGTERM');
       });
   });
+}
+
+/** The PostgreSQL scheduler (schedulePolls) in this process, on its own job queue connection, until stop. */
+async function scheduleHere(a: Args, store: PgStore): Promise<{ stop(): Promise<void> }> {
+  const { openJobs } = await import('./jobs/queue.js');
+  const { schedulePolls } = await import('./jobs/live.js');
+  let boss: import('pg-boss');
+  try {
+    boss = await openJobs(dbPath(a), { supervise: false, max: 2 });
+  } catch (e) {
+    process.stderr.write(`turnout: serving without the scheduler: cannot open the job queue: ${(e as Error).message}\n`);
+    return { stop: async () => undefined };
+  }
+  const stop = new AbortController();
+  const running = schedulePolls(boss, store, stop.signal, quietLog(a));
+  process.stderr.write('turnout: scheduling the polls of due sources; "turnout worker --db URL" processes run them\n');
+  return {
+    async stop() {
+      stop.abort();
+      await running;
+      await boss.stop({ graceful: false, wait: true });
+    },
+  };
 }
 
 /** Runs `turnout watch` on the same store as a child process, restarting it (after a pause) if it dies. */

@@ -5,37 +5,21 @@
 // article's content id, so enqueueing the same article twice queues it once; a job is completed only after its save
 // committed, and a job whose worker died is expired and retried by another (saveArticle is idempotent: a retry after
 // the save changes nothing).
-import { hash } from 'node:crypto';
-import PgBoss from 'pg-boss';
+import type PgBoss from 'pg-boss';
 import { z } from 'zod';
 import { ingest, IngestError } from '../ingest/index.js';
 import { ingestIntoStore, type RawInput } from '../pipeline.js';
-import { loadGazetteer, type Gazetteer } from '../resolve/gazetteer.js';
+import type { Gazetteer } from '../resolve/gazetteer.js';
 import type { SaveOutcome } from '../store/repository.js';
 import type { Store } from '../store/store.js';
+import { failForGood, INGEST_QUEUE, jobExpirySeconds, keyedJobId } from './queue.js';
+import type { JobHandler } from './worker.js';
 
-/** The pg-boss queue of article ingest jobs. */
-export const INGEST_QUEUE = 'ingest';
-/** The schema pg-boss keeps its tables in, beside the store's. */
-export const JOB_SCHEMA = 'pgboss';
 /**
  * The largest article a job carries (bytes): a job's data is read by every fetch and copied on each retry, so big
  * rows cost; articles are tens of kilobytes, and a larger file is refused at enqueue (ingest it directly).
  */
 export const MAX_JOB_BYTES = 5 * 1024 * 1024;
-/** Attempts after the first for a job that failed for a passing reason (the store unreachable, a worker killed). */
-const RETRY_LIMIT = 3;
-
-/** A number of seconds from the environment (a positive integer), else `fallback`. */
-function envSeconds(name: string, fallback: number): number {
-  const v = Number(process.env[name]);
-  return Number.isInteger(v) && v >= 1 ? v : fallback;
-}
-
-/** How long a worker may hold a job before it is taken as dead and the job retried (TURNOUT_JOB_EXPIRE_SECONDS). */
-export const jobExpirySeconds = (): number => envSeconds('TURNOUT_JOB_EXPIRE_SECONDS', 120);
-/** How often expired jobs are looked for, by one of the workers (TURNOUT_JOB_CHECK_SECONDS). */
-export const jobCheckSeconds = (): number => envSeconds('TURNOUT_JOB_CHECK_SECONDS', 30);
 
 /** A job's data: the input as `turnout ingest` reads it, the bytes as UTF-8 text when they are that, else base64. */
 const jobData = z
@@ -79,30 +63,7 @@ export function inputOfJob(data: unknown): RawInput {
 
 /** The job id of an article (a UUID made from its content id): the same article is one job, however often sent. */
 export function jobIdOf(articleId: string): string {
-  const h = hash('sha256', `turnout:ingest:${articleId}`, 'hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-/**
- * pg-boss on the PostgreSQL server at `url`, started (its schema created or migrated) with the ingest queue in place.
- * `supervise`: whether this instance takes part in expiring dead workers' jobs (workers do; enqueuers need not).
- */
-export async function openJobs(url: string, { supervise }: { supervise: boolean }): Promise<PgBoss> {
-  const boss = new PgBoss({
-    connectionString: url,
-    schema: JOB_SCHEMA,
-    supervise,
-    schedule: false,
-    maintenanceIntervalSeconds: jobCheckSeconds(),
-    max: 4,
-  });
-  // pg-boss reports errors of its background work as events: without a listener one would end the process
-  boss.on('error', (e: Error) => process.stderr.write(`turnout: job queue: ${e.message}\n`));
-  await boss.start();
-  if (!(await boss.getQueue(INGEST_QUEUE))) {
-    await boss.createQueue(INGEST_QUEUE, { name: INGEST_QUEUE, policy: 'short', retryLimit: RETRY_LIMIT, retryDelay: 2, retryBackoff: true });
-  }
-  return boss;
+  return keyedJobId(`ingest:${articleId}`);
 }
 
 /** What enqueueing one input did: queued it, found its job already queued, or found the article already stored. */
@@ -120,110 +81,32 @@ export async function enqueueInput(boss: PgBoss, store: Store, input: RawInput, 
   return id ? 'queued' : 'already queued';
 }
 
-/** A worker's running totals, for its progress lines. */
-export interface WorkerTally {
-  done: number;
-  new: number;
-  unchanged: number;
-  failed: number;
-  retried: number;
-  eventsNew: number;
-  eventsUpdated: number;
-}
-
-export interface WorkerOptions {
-  concurrency: number;
-  /** one line on stderr (progress, failures) */
-  log(line: string): void;
-  gazetteer?: Gazetteer;
-  /** how long a loop waits before asking again when the queue is empty (ms) */
-  idleMs?: number;
-}
-
-/** A running worker: its totals, and stop, which lets the jobs in hand finish and resolves when every loop ended. */
-export interface Worker {
-  tally: WorkerTally;
-  stop(): Promise<void>;
-}
-
 /**
- * Marks a job failed for good with `reason`: pg-boss 10 retries every failed job while retries remain, so its retry
- * limit is first lowered to the attempts made (one statement on pg-boss's job table, by the job's name and id).
+ * The ingest queue's jobs: each extracted and saved through the store, then completed (after the save committed); a
+ * job whose data is not an article fails for good with the reason. `log` says each failure.
  */
-async function failForGood(boss: PgBoss, id: string, reason: string): Promise<void> {
-  await boss.getDb().executeSql(`UPDATE ${JOB_SCHEMA}.job SET retry_limit = retry_count WHERE name = $1 AND id = $2`, [INGEST_QUEUE, id]);
-  await boss.fail(INGEST_QUEUE, id, { reason });
-}
-
-/** Runs one job: ingest it into the store, then complete it (after the save committed), or fail it with the reason. */
-async function runJob(boss: PgBoss, store: Store, job: PgBoss.Job<unknown>, gaz: Gazetteer, o: WorkerOptions, tally: WorkerTally): Promise<void> {
-  let name = job.id;
-  try {
-    const input = inputOfJob(job.data);
-    name = input.name;
-    const r: SaveOutcome = await ingestIntoStore(store, input, gaz);
-    await boss.complete(INGEST_QUEUE, job.id, { article: r.article, mentions: r.mentions, eventsNew: r.eventsNew, eventsUpdated: r.eventsUpdated });
-    tally.done++;
-    tally[r.article]++;
-    tally.eventsNew += r.eventsNew;
-    tally.eventsUpdated += r.eventsUpdated;
-  } catch (e) {
-    const reason = (e as Error).message ?? String(e);
-    const permanent = e instanceof BadJobError || e instanceof IngestError;
-    if (permanent) await failForGood(boss, job.id, reason);
-    else await boss.fail(INGEST_QUEUE, job.id, { reason });
-    tally[permanent ? 'failed' : 'retried']++;
-    o.log(`job ${job.id} (${name}) ${permanent ? 'failed' : 'failed, to be retried'}: ${reason}`);
-  }
-}
-
-/**
- * Starts `concurrency` loops that each take one ingest job at a time from the queue and run it (runJob), waiting
- * `idleMs` when the queue is empty. The gazetteer is loaded once for all of them.
- */
-export function startWorker(boss: PgBoss, store: Store, o: WorkerOptions): Worker {
-  const gaz = o.gazetteer ?? loadGazetteer();
-  const tally: WorkerTally = { done: 0, new: 0, unchanged: 0, failed: 0, retried: 0, eventsNew: 0, eventsUpdated: 0 };
-  let stopping = false;
-  const sleepers = new Set<() => void>();
-  const idle = (ms: number) => new Promise<void>((wake) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      sleepers.delete(done);
-      wake();
-    }
-    sleepers.add(done);
-  });
-  const loop = async (): Promise<void> => {
-    while (!stopping) {
-      let jobs: PgBoss.Job<unknown>[];
-      try {
-        jobs = (await boss.fetch(INGEST_QUEUE, { batchSize: 1 })) ?? [];
-      } catch (e) {
-        o.log(`cannot fetch a job (trying again in 5 s): ${(e as Error).message}`);
-        await idle(5000);
-        continue;
-      }
-      if (!jobs.length) await idle(o.idleMs ?? 500);
-      for (const job of jobs) {
-        // a job neither completed nor failed (the server went away meanwhile) stays active: it expires and is retried
-        await runJob(boss, store, job, gaz, o, tally).catch((e: unknown) => o.log(`job ${job.id} left to expire: ${(e as Error).message}`));
-      }
-    }
-  };
-  const loops = Array.from({ length: o.concurrency }, loop);
+export function ingestHandler(boss: PgBoss, store: Store, gaz: Gazetteer, log: (line: string) => void): JobHandler {
   return {
-    tally,
-    async stop() {
-      stopping = true;
-      for (const wake of [...sleepers]) wake();
-      await Promise.all(loops);
+    queue: INGEST_QUEUE,
+    async run(job, tally) {
+      let name = job.id;
+      let r: SaveOutcome;
+      try {
+        const input = inputOfJob(job.data);
+        name = input.name;
+        r = await ingestIntoStore(store, input, gaz);
+      } catch (e) {
+        if (!(e instanceof BadJobError || e instanceof IngestError)) throw e;
+        await failForGood(boss, INGEST_QUEUE, job.id, e.message);
+        tally.failed++;
+        log(`job ${job.id} (${name}) failed: ${e.message}`);
+        return;
+      }
+      await boss.complete(INGEST_QUEUE, job.id, { article: r.article, mentions: r.mentions, eventsNew: r.eventsNew, eventsUpdated: r.eventsUpdated });
+      tally.done++;
+      tally[r.article]++;
+      tally.eventsNew += r.eventsNew;
+      tally.eventsUpdated += r.eventsUpdated;
     },
   };
-}
-
-/** A worker's totals as its progress line says them. */
-export function describeTally(t: WorkerTally): string {
-  return `${t.done} jobs done (${t.new} new articles, ${t.unchanged} already stored; events ${t.eventsNew} new, ${t.eventsUpdated} updated), ${t.failed} failed, ${t.retried} to be retried`;
 }

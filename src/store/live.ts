@@ -1,6 +1,8 @@
 // The live record's storage: feed sources and their fetch log, feed items, durable jobs, near-duplicate
 // hashes, webhooks and their delivery log. SQLite implements it (src/store/sqlite/live.ts) on the same
-// database as the Repository, so a job's outcome and the events it changes commit together.
+// database as the Repository, so a job's outcome and the events it changes commit together; PostgreSQL
+// (src/store/pg/live.ts) keeps the same tables and leaves the jobs to pg-boss (src/jobs/live.ts). What the two
+// decide alike (an item's job, an item's state, a job's key, which change a delivery announces) is here.
 import type { Article, Mention } from '../core/types.js';
 import type { ChangeKind, EventFilter, SaveOutcome } from './repository.js';
 
@@ -107,6 +109,12 @@ export interface Delivery {
   error: string | null;
 }
 
+/** What reading a feed item came to: its article (with its near-duplicate link), or why there is none. */
+export type ItemResult =
+  | { article: Article; mentions: Mention[]; simhash: bigint; duplicateOf: { id: string; distance: number } | null }
+  | { error: string }
+  | { skipped: string };
+
 export interface LiveStore {
   addSource(url: string, everySeconds: number): { source: Source; added: boolean };
   listSources(): Source[];
@@ -138,11 +146,7 @@ export interface LiveStore {
    * webhook deliveries queued for every changed event, the job done; or the item failed (`error`) or
    * skipped, its page being no protest report (`skipped`: why), and the job done
    */
-  finishItem(
-    jobId: number,
-    itemId: number | null,
-    result: { article: Article; mentions: Mention[]; simhash: bigint; duplicateOf: { id: string; distance: number } | null } | { error: string } | { skipped: string },
-  ): SaveOutcome | null;
+  finishItem(jobId: number, itemId: number | null, result: ItemResult): SaveOutcome | null;
   /** stored articles whose SimHash lies within `maxBits` of this one, nearest first; `except` is left out */
   nearArticles(simhash: bigint, maxBits: number, except: string): Array<{ id: string; distance: number }>;
   /** the event keys an article's mentions belong to */
@@ -157,4 +161,75 @@ export interface LiveStore {
   logDelivery(d: Omit<Delivery, 'id' | 'at'>, disableAfter: number): void;
   deliveries(webhookId: number): Delivery[];
   completeJob(jobId: number): void;
+}
+
+/** Every operation of the live record that both backends serve (the record makes the compiler check the names). */
+const LIVE_OPERATION_SET = {
+  addSource: true,
+  listSources: true,
+  getSource: true,
+  removeSource: true,
+  fetchLog: true,
+  logFetch: true,
+  nearArticles: true,
+  articleEventKeys: true,
+  itemCounts: true,
+  addWebhook: true,
+  listWebhooks: true,
+  getWebhook: true,
+  removeWebhook: true,
+  logDelivery: true,
+  deliveries: true,
+} as const satisfies Partial<Record<keyof LiveStore, true>>;
+export type LiveOperation = keyof typeof LIVE_OPERATION_SET;
+export const LIVE_OPERATIONS = Object.keys(LIVE_OPERATION_SET) as ReadonlyArray<LiveOperation>;
+
+/** The job keys that keep a job from being queued twice: a poll per source and due time, an item per row, a delivery per revision. */
+export const jobKey = {
+  poll: (sourceId: number, dueAt: string) => `poll:${sourceId}:${dueAt}`,
+  /** watch --once: one poll of each source per run */
+  pollOnce: (sourceId: number, run: string) => `poll:${sourceId}:once:${run}`,
+  item: (itemId: number) => `item:${itemId}`,
+  deliver: (webhookId: number, eventId: string, revision: number) => `deliver:${webhookId}:${eventId}:${revision}`,
+};
+
+/** The job that fetches and reads a new feed item (the item's row `itemId`). */
+export function itemPayloadOf(itemId: number, it: NewItem): ItemPayload {
+  const payload: ItemPayload = { itemId, url: it.url, content: it.content, contentType: it.contentType, published: it.published, title: it.title };
+  if (it.judgeOnPage) payload.judgeOnPage = true;
+  return payload;
+}
+
+/** The state a feed item is left in, and why: by what reading it came to (`saved`: whether its article was new). */
+export function itemState(result: ItemResult, saved?: SaveOutcome['article']): { state: string; reason: string | null } {
+  if ('error' in result) return { state: 'failed', reason: result.error };
+  if ('skipped' in result) return { state: 'skipped', reason: result.skipped };
+  const { duplicateOf } = result;
+  const state = saved === 'new' ? (duplicateOf ? 'duplicate' : 'ingested') : 'unchanged';
+  return { state, reason: duplicateOf ? `near-duplicate of ${duplicateOf.id}` : null };
+}
+
+/** A SimHash as stored (article_hashes.simhash): hexadecimal, without leading zeros. */
+export function simhashText(simhash: bigint): string {
+  return simhash.toString(16);
+}
+
+/** The kind of change a delivery announces: the caller's word, else an ingest for a new event, else what its revision row records. */
+export function deliveryChange(c: SaveOutcome['changed'][number], recorded: () => ChangeKind | undefined): ChangeKind {
+  return c.change ?? (c.created ? 'ingest' : (recorded() ?? 'ingest'));
+}
+
+/** Why a webhook was disabled, after `disableAfter` failed deliveries in a row, the last one `d`. */
+export function disabledReason(disableAfter: number, d: Pick<Delivery, 'error' | 'status'>): string {
+  return `disabled after ${disableAfter} failed deliveries in a row (last: ${d.error ?? d.status})`;
+}
+
+/** A webhook as stored (its filter as JSON, active as 0 or 1) read back. */
+export function webhookOf(r: Record<string, unknown>): Webhook {
+  return { ...(r as unknown as Webhook), filter: JSON.parse(String(r.filter)) as EventFilter, active: r.active === 1 };
+}
+
+/** A delivery as stored (ok as 0 or 1) read back. */
+export function deliveryOf(r: Record<string, unknown>): Delivery {
+  return { ...(r as unknown as Delivery), ok: r.ok === 1 };
 }

@@ -3,11 +3,12 @@
 // (sqliteStore); PostgreSQL (src/store/pg) answers over the network. One contract suite
 // (test/store-contract.test.ts) runs against both.
 import { ACCOUNT_OPERATIONS, type AccountStore } from './accounts.js';
+import { LIVE_OPERATIONS, type LiveOperation, type LiveStore } from './live.js';
 import type { Repository, StoreEffects } from './repository.js';
 
 /**
  * The operations both backends serve, by name: each is the Repository operation of the same name, made
- * asynchronous. Not yet here: version, integrityCheck, and the live record (live) and accounts (accounts) on PostgreSQL.
+ * asynchronous. Not here: integrityCheck; accounts and the live record have their own (accounts(), live()).
  */
 export const STORE_OPERATIONS = [
   'hasArticle',
@@ -41,12 +42,21 @@ export type Async<F> = F extends (...args: infer A) => infer R ? (...args: A) =>
 /** Accounts, tokens and sessions (AccountStore), each operation answering a Promise: what the HTTP API and `users` use. */
 export type AsyncAccountStore = { [K in keyof AccountStore]: Async<AccountStore[K]> };
 
-/** The asynchronous store: Repository's shared operations, accounts, a cache version, and close. */
+/**
+ * The live record's sources, fetch log, items, near-duplicate hashes, webhooks and deliveries (LiveStore's shared
+ * operations), each answering a Promise: what `sources` and `webhooks` use. Its jobs are each backend's own: SQLite's
+ * job table (src/live/watch.ts), pg-boss on PostgreSQL (src/jobs/live.ts).
+ */
+export type AsyncLiveStore = { [K in LiveOperation]: Async<LiveStore[K]> };
+
+/** The asynchronous store: Repository's shared operations, accounts, the live record, a cache version, and close. */
 export type Store = { [K in StoreOperation]: Async<Repository[K]> } & {
   /** which engine holds the record */
   readonly backend: 'sqlite' | 'postgres';
   /** users, roles, API tokens and browser sessions on the same store */
   accounts(): AsyncAccountStore;
+  /** feed sources, their items and fetch log, webhooks and their deliveries, on the same store */
+  live(): AsyncLiveStore;
   /**
    * Changes whenever the stored data may have changed, for caches (Repository.version); null when the backend cannot
    * tell cheaply, and then nothing is cached.
@@ -74,6 +84,7 @@ export function asyncStore(repo: Repository): Store {
     ...promised(repo, STORE_OPERATIONS),
     backend: 'sqlite',
     accounts: () => promised(repo.accounts(), ACCOUNT_OPERATIONS),
+    live: () => promised(repo.live(), LIVE_OPERATIONS),
     version: async () => repo.version(),
     close: async () => repo.close(),
   };
@@ -96,6 +107,8 @@ export interface OpenOptions {
   effects?: StoreEffects;
   /** PostgreSQL only: the schema the tables live in (created when missing); public by default */
   schema?: string;
+  /** PostgreSQL only: the schema of the job queue (pg-boss) the store queues its jobs on; "pgboss" by default */
+  jobSchema?: string;
 }
 
 /**

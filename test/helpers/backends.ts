@@ -36,14 +36,16 @@ export async function onServer(url: string, sql: string): Promise<void> {
   }
 }
 
-/** A fresh schema on the PostgreSQL server, dropped with everything in it at the end. */
-export function pgBackend(url: string, effects?: StoreEffects): Backend & { schema: string } {
+/** A fresh schema on the PostgreSQL server, and one for its job queue (pg-boss), dropped with everything in them at the end. */
+export function pgBackend(url: string, effects?: StoreEffects): Backend & { schema: string; jobSchema: string } {
   const schema = `turnout_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const jobSchema = `${schema}_jobs`;
   return {
     name: 'PostgreSQL',
     schema,
-    open: () => openPgStore(url, { schema, effects }),
-    drop: () => onServer(url, `DROP SCHEMA IF EXISTS ${schema} CASCADE`),
+    jobSchema,
+    open: () => openPgStore(url, { schema, jobSchema, effects }),
+    drop: () => onServer(url, `DROP SCHEMA IF EXISTS ${schema} CASCADE; DROP SCHEMA IF EXISTS ${jobSchema} CASCADE`),
   };
 }
 

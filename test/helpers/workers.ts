@@ -2,7 +2,7 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { INGEST_QUEUE, JOB_SCHEMA } from '../../src/jobs/ingest.js';
+import { INGEST_QUEUE, JOB_SCHEMA } from '../../src/jobs/queue.js';
 import { REPO_ROOT } from './shared.js';
 
 const CLI = join(REPO_ROOT, 'src', 'cli.ts');

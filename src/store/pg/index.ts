@@ -2,6 +2,7 @@
 // code, for many processes on many machines. Every write is one transaction; every writer of an event holds a
 // transaction-level advisory lock on its key first (lockKeys), so two articles reporting the same place and day at
 // the same moment make one event with both sources: the second waits, then rebuilds from both articles' mentions.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import type { Article, EventRecord, Mention, SourceRef } from '../../core/types.js';
 import { eventKey, mergeMentions, planLinks, siblingKey, sourceRef } from '../../merge/cluster.js';
@@ -63,6 +64,7 @@ import {
 import type { AsyncAccountStore, OpenOptions, Store } from '../store.js';
 import { PgAccountStore } from './accounts.js';
 import { PgEditor } from './edits.js';
+import { PgLiveStore } from './live.js';
 import { MentionCache } from './mentions.js';
 import { PG_MIGRATIONS } from './migrations.js';
 
@@ -220,6 +222,15 @@ export class PgStore implements Store {
     private effects: StoreEffects,
   ) {}
 
+  /** The job queue the live record's jobs go on (openPgStore sets it): the server's address and pg-boss's schema. */
+  jobsAt: { url: string; schema: string } | null = null;
+
+  /**
+   * The transaction running in this async context, and the events it wrote: a write called inside another write's
+   * transaction (a feed item's job saving its article) joins it, and the deliveries of what it changed are queued on it.
+   */
+  private current = new AsyncLocalStorage<{ client: pg.PoolClient; changed: Changed[] }>();
+
   /** Applies every migration the store lacks, in one transaction under a lock: processes opening it at once wait. */
   async migrate(schema: string): Promise<number[]> {
     return this.tx(async (c) => {
@@ -244,11 +255,16 @@ export class PgStore implements Store {
    * it again (up to ATTEMPTS times), any other error rolls it back and is thrown.
    */
   async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const open = this.current.getStore();
+    if (open) return fn(open.client);
     for (let attempt = 1; ; attempt++) {
       const c = await this.pool.connect();
+      const scope = { client: c, changed: [] as Changed[] };
       try {
         await c.query('BEGIN');
-        const result = await fn(c);
+        const result = await this.current.run(scope, () => fn(c));
+        // webhooks hear of every event the transaction changed, in the same transaction (src/store/pg/live.ts)
+        await this.live().queueDeliveries(c, scope.changed);
         await c.query('COMMIT');
         return result;
       } catch (e) {
@@ -499,7 +515,9 @@ export class PgStore implements Store {
     if (evidence) await this.writeEvidence(c, stored.id, evidence);
     await this.writeSearchRow(c, stored);
     await this.addRevision(c, stored.id, revision, now, entry, [...(entry.extra ?? []), ...recordChanges(before, stored)]);
-    return { id: stored.id, revision, created: !existing };
+    const changed: Changed = { id: stored.id, revision, created: !existing };
+    this.current.getStore()?.changed.push({ ...changed, change: changed.created ? 'ingest' : entry.action });
+    return changed;
   }
 
   /**
@@ -802,6 +820,17 @@ export class PgStore implements Store {
 
   private accountStore: PgAccountStore | null = null;
 
+  private liveStore: PgLiveStore | null = null;
+
+  /** Feed sources, items, webhooks and deliveries on the same server, their jobs on pg-boss (src/store/pg/live.ts). */
+  live(): PgLiveStore {
+    this.liveStore ??= new PgLiveStore(this, () => this.effects.now(), async () => {
+      if (!this.jobsAt) throw new Error('this store was opened without a job queue');
+      return (await import('../../jobs/live.js')).openJobSender(this.jobsAt.url, this.jobsAt.schema);
+    });
+    return this.liveStore;
+  }
+
   /** Users, roles, API tokens and browser sessions on the same server (src/store/pg/accounts.ts). */
   accounts(): AsyncAccountStore {
     this.accountStore ??= new PgAccountStore({ pool: this.pool, tx: (fn) => this.tx(fn) }, () => this.effects.now());
@@ -814,6 +843,7 @@ export class PgStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.liveStore?.close();
     await this.pool.end();
   }
 }
@@ -834,6 +864,7 @@ export async function openPgStore(url: string, options: OpenOptions = {}): Promi
   const schema = options.schema ?? 'public';
   const pool = connect(url, schema, 8);
   const store = new PgStore(pool, options.effects ?? systemClock);
+  store.jobsAt = { url, schema: options.jobSchema ?? 'pgboss' };
   try {
     store.applied = await store.migrate(schema);
   } catch (e) {

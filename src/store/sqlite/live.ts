@@ -1,8 +1,26 @@
 // The live record's tables on SQLite (migration 3), sharing the Repository's connection and transactions.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { DeliverPayload, Delivery, FetchLogEntry, ItemPayload, Job, JobKind, LiveStore, PollOutcome, Source, Webhook } from '../live.js';
-import type { EventRecord } from '../../core/types.js';
+import {
+  deliveryChange,
+  deliveryOf,
+  disabledReason,
+  itemPayloadOf,
+  itemState,
+  jobKey,
+  simhashText,
+  webhookOf,
+  type DeliverPayload,
+  type Delivery,
+  type FetchLogEntry,
+  type ItemResult,
+  type Job,
+  type JobKind,
+  type LiveStore,
+  type PollOutcome,
+  type Source,
+  type Webhook,
+} from '../live.js';
 import type { ChangeKind, EventFilter, SaveOutcome } from '../repository.js';
 import type { SqliteRepository } from './index.js';
 
@@ -78,7 +96,7 @@ export class SqliteLiveStore implements LiveStore {
       const due = this.repo.sql('SELECT id, every_seconds, next_poll_at FROM sources WHERE next_poll_at <= ?').all(now) as Array<Pick<Source, 'id' | 'every_seconds' | 'next_poll_at'>>;
       let n = 0;
       for (const s of due) {
-        if (this.enqueue('poll', { sourceId: s.id }, `poll:${s.id}:${s.next_poll_at}`)) n++;
+        if (this.enqueue('poll', { sourceId: s.id }, jobKey.poll(s.id, s.next_poll_at))) n++;
         this.repo.sql('UPDATE sources SET next_poll_at = ? WHERE id = ?').run(this.later(s.every_seconds * 1000), s.id);
       }
       return n;
@@ -88,7 +106,7 @@ export class SqliteLiveStore implements LiveStore {
   enqueueAllPolls(run: string): number {
     return this.db.transaction(() => {
       let n = 0;
-      for (const s of this.listSources()) if (this.enqueue('poll', { sourceId: s.id }, `poll:${s.id}:once:${run}`)) n++;
+      for (const s of this.listSources()) if (this.enqueue('poll', { sourceId: s.id }, jobKey.pollOnce(s.id, run))) n++;
       return n;
     }).immediate();
   }
@@ -150,9 +168,8 @@ export class SqliteLiveStore implements LiveStore {
           continue;
         }
         itemsNew++;
-        const payload: ItemPayload = { itemId: Number(r.lastInsertRowid), url: it.url, content: it.content, contentType: it.contentType, published: it.published, title: it.title };
-        if (it.judgeOnPage) payload.judgeOnPage = true;
-        this.enqueue('item', payload, `item:${r.lastInsertRowid}`);
+        const itemId = Number(r.lastInsertRowid);
+        this.enqueue('item', itemPayloadOf(itemId, it), jobKey.item(itemId));
       }
       this.logFetch({ source_id: sourceId, url: this.getSource(sourceId)?.url ?? '', status: o.status, items_new: itemsNew, items_skipped: itemsSkipped, error: o.error ?? null });
       if (o.error) {
@@ -167,15 +184,11 @@ export class SqliteLiveStore implements LiveStore {
     }).immediate();
   }
 
-  finishItem(
-    jobId: number,
-    itemId: number | null,
-    result: Parameters<LiveStore['finishItem']>[2],
-  ): SaveOutcome | null {
+  finishItem(jobId: number, itemId: number | null, result: ItemResult): SaveOutcome | null {
     return this.repo.writing(() => this.db.transaction(() => {
       const now = this.now();
       if ('error' in result || 'skipped' in result) {
-        const [state, reason] = 'error' in result ? ['failed', result.error] : ['skipped', result.skipped];
+        const { state, reason } = itemState(result);
         if (itemId !== null) this.repo.sql(`UPDATE items SET state = ?, reason = ?, updated_at = ? WHERE id = ?`).run(state, reason, now, itemId);
         this.completeJob(jobId);
         return null;
@@ -183,13 +196,13 @@ export class SqliteLiveStore implements LiveStore {
       const { article, mentions, simhash, duplicateOf } = result;
       const outcome = this.repo.saveArticle(article, mentions);
       if (outcome.article === 'new') {
-        this.repo.sql('INSERT OR IGNORE INTO article_hashes (article_id, simhash) VALUES (?, ?)').run(article.id, simhash.toString(16));
+        this.repo.sql('INSERT OR IGNORE INTO article_hashes (article_id, simhash) VALUES (?, ?)').run(article.id, simhashText(simhash));
       }
       const changed = [...outcome.changed];
       if (duplicateOf && duplicateOf.id !== article.id) changed.push(...this.repo.linkDuplicate(article.id, duplicateOf.id, duplicateOf.distance));
       if (itemId !== null) {
-        const state = outcome.article === 'new' ? (duplicateOf ? 'duplicate' : 'ingested') : 'unchanged';
-        this.repo.sql('UPDATE items SET state = ?, reason = ?, article_id = ?, updated_at = ? WHERE id = ?').run(state, duplicateOf ? `near-duplicate of ${duplicateOf.id}` : null, article.id, now, itemId);
+        const { state, reason } = itemState(result, outcome.article);
+        this.repo.sql('UPDATE items SET state = ?, reason = ?, article_id = ?, updated_at = ? WHERE id = ?').run(state, reason, article.id, now, itemId);
       }
       this.completeJob(jobId);
       return { ...outcome, changed };
@@ -204,19 +217,18 @@ export class SqliteLiveStore implements LiveStore {
     const hooks = this.listWebhooks().filter((h) => h.active);
     if (!hooks.length) return;
     for (const c of changed) {
-      const change = c.change ?? (c.created ? 'ingest' : this.changeOf(c.id, c.revision));
+      const change = deliveryChange(c, () => this.changeOf(c.id, c.revision));
       for (const h of hooks) {
         if (!this.repo.eventMatches(c.id, h.filter)) continue;
         const payload: DeliverPayload = { webhookId: h.id, eventId: c.id, revision: c.revision, created: c.created, change };
-        this.enqueue('deliver', payload, `deliver:${h.id}:${c.id}:${c.revision}`);
+        this.enqueue('deliver', payload, jobKey.deliver(h.id, c.id, c.revision));
       }
     }
   }
 
-  /** The kind of change that made a revision, as its history names it (an ingest when the revision is unknown). */
-  private changeOf(id: string, revision: number): ChangeKind {
-    const action = this.repo.sql('SELECT action FROM event_revisions WHERE event_id = ? AND revision = ?').pluck().get(id, revision) as ChangeKind | undefined;
-    return action ?? 'ingest';
+  /** The kind of change that made a revision, as its history names it. */
+  private changeOf(id: string, revision: number): ChangeKind | undefined {
+    return this.repo.sql('SELECT action FROM event_revisions WHERE event_id = ? AND revision = ?').pluck().get(id, revision) as ChangeKind | undefined;
   }
 
   articleEventKeys(articleId: string): string[] {
@@ -254,12 +266,12 @@ export class SqliteLiveStore implements LiveStore {
   }
 
   listWebhooks(): Webhook[] {
-    return (this.repo.sql('SELECT * FROM webhooks ORDER BY id').all() as Array<Record<string, unknown>>).map(webhookRow);
+    return (this.repo.sql('SELECT * FROM webhooks ORDER BY id').all() as Array<Record<string, unknown>>).map(webhookOf);
   }
 
   getWebhook(id: number): Webhook | null {
     const r = this.repo.sql('SELECT * FROM webhooks WHERE id = ?').get(id) as Record<string, unknown> | undefined;
-    return r ? webhookRow(r) : null;
+    return r ? webhookOf(r) : null;
   }
 
   removeWebhook(id: number): boolean {
@@ -278,17 +290,13 @@ export class SqliteLiveStore implements LiveStore {
       this.repo.sql('UPDATE webhooks SET consecutive_failures = consecutive_failures + 1 WHERE id = ?').run(d.webhook_id);
       this.db
         .prepare(`UPDATE webhooks SET active = 0, disabled_reason = ? WHERE id = ? AND active = 1 AND consecutive_failures >= ?`)
-        .run(`disabled after ${disableAfter} failed deliveries in a row (last: ${d.error ?? d.status})`, d.webhook_id, disableAfter);
+        .run(disabledReason(disableAfter, d), d.webhook_id, disableAfter);
     }).immediate();
   }
 
   deliveries(webhookId: number): Delivery[] {
-    return (this.repo.sql('SELECT * FROM deliveries WHERE webhook_id = ? ORDER BY id').all(webhookId) as Array<Record<string, unknown>>).map((r) => ({ ...(r as unknown as Delivery), ok: r.ok === 1 }));
+    return (this.repo.sql('SELECT * FROM deliveries WHERE webhook_id = ? ORDER BY id').all(webhookId) as Array<Record<string, unknown>>).map(deliveryOf);
   }
-}
-
-function webhookRow(r: Record<string, unknown>): Webhook {
-  return { ...(r as unknown as Webhook), filter: JSON.parse(String(r.filter)) as EventFilter, active: r.active === 1 };
 }
 
 /** A worker id for job leases: host, process and run, so a dead local worker's jobs can be taken over at once. */
