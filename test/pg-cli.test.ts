@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { NO_PG, PG_URL, pgDatabase } from './helpers/backends.js';
 import { REPO_ROOT, servedUrl } from './helpers/shared.js';
+import { until } from './helpers/workers.js';
 
 const CLI = join(REPO_ROOT, 'src', 'cli.ts');
 const PASSWORD = 'a long enough password for tests';
@@ -75,7 +76,8 @@ describe('turnout on a PostgreSQL store', { skip: NO_PG ?? false }, () => {
       const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
       const me = (await (await fetch(`${url}/api/me`, { headers: { cookie } })).json()) as { user: { name: string } };
       assert.equal(me.user.name, 'ed');
-      assert.match(stderr, /scheduling the polls of due sources; "turnout worker --db URL" processes run them/);
+      // the scheduler starts after the server listens: its line may come after the answers above
+      await until('the scheduler to start', 10_000, async () => /scheduling the polls of due sources; "turnout worker --db URL" processes run them/.test(stderr));
     } finally {
       p.kill('SIGTERM');
       await new Promise((done) => p.once('exit', done));
