@@ -76,29 +76,6 @@ export function eventId(key: string): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 16);
 }
 
-function union(lists: string[][]): string[] {
-  const out: string[] = [];
-  const seen = new Set<string>();
-  for (const l of lists)
-    for (const v of l) {
-      const k = v.toLowerCase();
-      if (!seen.has(k)) {
-        seen.add(k);
-        out.push(v);
-      }
-    }
-  return out;
-}
-
-function mostCommon(values: Array<string | null>): string | null {
-  const counts = new Map<string, number>();
-  for (const v of values) if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
-  let best: string | null = null;
-  let n = 0;
-  for (const [v, c] of counts) if (c > n) [best, n] = [v, c];
-  return best;
-}
-
 /**
  * Builds the event record for one key from all its mentions. `sources` maps article id to the source
  * reference. `copyOf` maps an article to the earlier article it is a near-duplicate of (syndicated wire

@@ -5,6 +5,7 @@
 // gives what a fold of all the mentions at once gives: the record depends on the set of mentions, not on the
 // order they were folded in. mergeMentions (cluster.ts) builds every record through this.
 import type { Evidence, Mention } from '../core/types.js';
+import { sizeTextParts } from '../extract/size.js';
 
 /**
  * One article's mentions in one group of an event (those under the event's own key, or the others: `apart`), in
@@ -215,14 +216,11 @@ export class EventFold {
     }
   }
 
-  /** A mention's crowd size: its texts (split at semicolons, as combineSizes reads them), range and bounds. */
+  /** A mention's crowd size: its texts (as combineSizes reads them), range and bounds. */
   private addSize(m: Mention, at: (u: Union) => Seen): void {
     this.sized++;
     this.sizeRanges.add(`${m.size_low}-${m.size_high}`);
-    for (const part of m.size_text!.split(';')) {
-      const p = part.trim();
-      if (p !== '' && p !== 'NA') this.sizeTexts.add(p, at(this.sizeTexts));
-    }
+    for (const p of sizeTextParts(m.size_text!)) this.sizeTexts.add(p, at(this.sizeTexts));
     const l = m.size_low;
     const h = m.size_high ?? m.size_low;
     if (l !== null) this.sizeLow = this.sizeLow === null ? l : Math.min(this.sizeLow, l);
