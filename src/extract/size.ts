@@ -590,6 +590,14 @@ export function codeSize(sizeText: string): SizeCode {
   return finish(sizeText, low, high);
 }
 
+/** The figures of a size text as combineSizes reads them: its parts between semicolons, trimmed, none empty or "NA". */
+export function sizeTextParts(sizeText: string): string[] {
+  return sizeText
+    .split(';')
+    .map((p) => p.trim())
+    .filter((p) => p !== '' && p !== 'NA');
+}
+
 /** Merge several size codes into one CCC record: texts joined by "; " (deduplicated), low = min, high = max. */
 export function combineSizes(list: Array<{ size_text: string; size_low: number | null; size_high: number | null }>): SizeCode {
   const texts: string[] = [];
@@ -597,9 +605,7 @@ export function combineSizes(list: Array<{ size_text: string; size_low: number |
   let low: number | null = null;
   let high: number | null = null;
   for (const s of list) {
-    for (const part of s.size_text.split(';')) {
-      const p = part.trim();
-      if (p === '' || p === 'NA') continue;
+    for (const p of sizeTextParts(s.size_text)) {
       const key = p.toLowerCase();
       if (!seen.has(key)) {
         seen.add(key);

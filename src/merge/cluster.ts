@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import type { EventRecord, Evidence, Mention, SizeCat, SourceRef } from '../core/types.js';
 import { noEdits, UNREVIEWED } from '../core/types.js';
-import { combineSizes } from '../extract/size.js';
+import { sizeMeanCat } from '../extract/size.js';
+import { EventFold, type MergeFolds } from './fold.js';
 
 /**
  * The name a file is published under: its last path segment ("river-valley-rallies.txt"), never the directory it
@@ -75,34 +76,12 @@ export function eventId(key: string): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 16);
 }
 
-function union(lists: string[][]): string[] {
-  const out: string[] = [];
-  const seen = new Set<string>();
-  for (const l of lists)
-    for (const v of l) {
-      const k = v.toLowerCase();
-      if (!seen.has(k)) {
-        seen.add(k);
-        out.push(v);
-      }
-    }
-  return out;
-}
-
-function mostCommon(values: Array<string | null>): string | null {
-  const counts = new Map<string, number>();
-  for (const v of values) if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
-  let best: string | null = null;
-  let n = 0;
-  for (const [v, c] of counts) if (c > n) [best, n] = [v, c];
-  return best;
-}
-
 /**
  * Builds the event record for one key from all its mentions. `sources` maps article id to the source
  * reference. `copyOf` maps an article to the earlier article it is a near-duplicate of (syndicated wire
  * copy): its quotes count as evidence, but not as another independent source. Deterministic: the same
- * mentions give the same record, whatever their order.
+ * mentions give the same record, whatever their order. `folds`: a store's folds of its events (src/merge/fold.ts),
+ * so that a rebuild folds in only the mentions of articles new since the last.
  */
 export function mergeMentions(
   key: string,
@@ -110,40 +89,41 @@ export function mergeMentions(
   sources: Map<string, SourceRef>,
   copyOf: Map<string, string> = new Map(),
   links: PlanLinks = { realized_by: null, plan_of: null },
+  folds?: MergeFolds,
 ): EventRecord {
-  const { mentions, apart } = inRecordOrder(key, mentionsIn);
-  const first = mentions[0]!;
-  const articleIds = [...new Set(mentions.map((m) => m.articleId))];
+  const apart = (m: Mention) => eventKey(m) !== key;
+  const fold = folds ? folds.of(key, mentionsIn, apart) : foldOf(mentionsIn, apart);
+  const first = fold.runs[0]!.mentions[0]!;
+  // an article's own-key run comes before its other
+  const articleIds = [...new Set(fold.runs.map((r) => r.articleId))];
   const reporting = new Set(articleIds);
   const copies = articleIds.filter((id) => reporting.has(copyOf.get(id) ?? ''));
   const independent = articleIds.length - copies.length;
-  const sized = mentions.filter((m) => m.size_text !== null);
-  const size = sized.length
-    ? combineSizes(sized.map((m) => ({ size_text: m.size_text!, size_low: m.size_low, size_high: m.size_high })))
+  const size = fold.sized
+    ? { size_text: fold.sizeTexts.values().join('; '), size_low: fold.sizeLow, size_high: fold.sizeHigh, ...sizeMeanCat(fold.sizeLow, fold.sizeHigh) }
     : { size_text: null, size_low: null, size_high: null, size_mean: null, size_cat: 0 as SizeCat };
 
   // arrests: one figure when the reports agree; otherwise every report, and no single number (CCC: unspecified)
-  const arrestTexts = union(mentions.map((m) => (m.arrests_text ? [m.arrests_text] : [])));
-  const arrestNums = [...new Set(mentions.map((m) => m.arrests).filter((a): a is number => a !== null))];
-  const flags = union(mentions.map((m) => m.flags.filter((f) => f !== 'date_from_article')));
+  const arrestTexts = fold.arrestTexts.values();
+  const arrestNums = [...fold.arrestNums];
+  const flags = fold.flags.values();
   if (arrestNums.length > 1 || (arrestTexts.length > 1 && arrestNums.length)) flags.push('arrests_disagree');
-  if (sized.length > 1 && new Set(sized.map((m) => `${m.size_low}-${m.size_high}`)).size > 1) flags.push('sizes_disagree');
+  if (fold.sized > 1 && fold.sizeRanges.size > 1) flags.push('sizes_disagree');
   if (independent === 1) flags.push('single_source');
   if (copies.length) flags.push('syndicated_copies');
-  const statuses = new Set(mentions.map((m) => m.status));
 
-  const evidence = partsInOrder(mentions, apart).flatMap((p) => p.items);
+  const evidence = fold.foreign ? partsInOrder(...ordered(fold)).flatMap((p) => p.items) : fold.evidence();
 
   let miss = 1;
   const copied = new Set(copies);
-  for (const m of mentions) if (!copied.has(m.articleId)) miss *= 1 - m.confidence;
+  for (const r of fold.runs) if (!copied.has(r.articleId)) for (const m of r.mentions) miss *= 1 - m.confidence;
   const confidence = Math.round(Math.min(0.99, 1 - miss) * 100) / 100;
 
   return {
-    id: eventId(key),
+    id: (fold.id ??= eventId(key)),
     date: first.date,
     date_precision: first.date_precision,
-    status: statuses.has('occurred') ? 'occurred' : 'planned',
+    status: fold.statuses.has('occurred') ? 'occurred' : 'planned',
     realized_by: links.realized_by,
     plan_of: links.plan_of,
     locality: first.locality,
@@ -154,12 +134,12 @@ export function mergeMentions(
     county: first.county,
     fips: first.fips,
     geo_precision: first.geo_precision,
-    location_detail: union(mentions.map((m) => m.location_detail)).join('; ') || null,
-    event_type: union(mentions.map((m) => m.event_type)),
-    title: mostCommon(mentions.map((m) => m.title)),
-    macroevent: mostCommon(mentions.map((m) => m.macroevent)),
-    organizations: union(mentions.map((m) => m.organizations)),
-    claims: union(mentions.map((m) => m.claims)),
+    location_detail: fold.locationDetail.values().join('; ') || null,
+    event_type: fold.eventType.values(),
+    title: fold.titles.best(),
+    macroevent: fold.macroevents.best(),
+    organizations: fold.organizations.values(),
+    claims: fold.claims.values(),
     size_text: size.size_text,
     size_low: size.size_low,
     size_high: size.size_high,
@@ -167,9 +147,9 @@ export function mergeMentions(
     size_cat: size.size_cat as SizeCat,
     arrests: arrestNums.length === 1 && arrestTexts.length <= 1 ? arrestNums[0]! : null,
     arrests_text: arrestTexts.join('; ') || null,
-    injuries_text: union(mentions.map((m) => (m.injuries_text ? [m.injuries_text] : []))).join('; ') || null,
-    police_measures: union(mentions.map((m) => m.police_measures)),
-    property_damage: union(mentions.map((m) => m.property_damage)),
+    injuries_text: fold.injuries.values().join('; ') || null,
+    police_measures: fold.policeMeasures.values(),
+    property_damage: fold.propertyDamage.values(),
     sources: articleIds.map((id) => sources.get(id) ?? { id, url: null, file: null, title: null, publisher: null, published: null }),
     evidence,
     confidence,
@@ -178,6 +158,20 @@ export function mergeMentions(
     ...UNREVIEWED,
     ...noEdits(),
   };
+}
+
+/** A fold of all of some mentions at once. */
+function foldOf(mentions: Mention[], apart: (m: Mention) => boolean): EventFold {
+  const fold = new EventFold(apart);
+  fold.add(mentions);
+  return fold;
+}
+
+/** A fold's mentions in record order (as inRecordOrder gives them). */
+function ordered(fold: EventFold): [Mention[], Set<Mention>] {
+  const apart = new Set<Mention>();
+  for (const r of fold.runs) if (r.apart) for (const m of r.mentions) apart.add(m);
+  return [fold.runs.flatMap((r) => r.mentions), apart];
 }
 
 /**

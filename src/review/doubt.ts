@@ -102,6 +102,16 @@ function placeQuoted(record: EventRecord): boolean {
 
 /** A name or text compared loosely: lower case, no accents, "Saint" as "St", only letters and single spaces. */
 function normalName(s: string): string {
+  // the same quotes are read on every report of their event (see dateReading)
+  let n = NORMAL_NAMES.get(s);
+  if (n === undefined) {
+    if (NORMAL_NAMES.size >= READINGS) NORMAL_NAMES.clear();
+    NORMAL_NAMES.set(s, (n = loosely(s)));
+  }
+  return n;
+}
+
+function loosely(s: string): string {
   return ` ${s
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
@@ -137,12 +147,41 @@ function relativeDateWord(record: EventRecord, quotes: Evidence[]): string | nul
   const published = new Map(record.sources.map((s) => [s.id, s.published]));
   let word: string | null = null;
   for (const q of quotes) {
-    const hits = findDates(q.quote, 0, published.get(q.source) ?? null, false);
-    if (hits.some((h) => h.explicit)) return null;
-    word ??= hits[0]?.text ?? null;
+    const read = dateReading(q.quote, published.get(q.source) ?? null);
+    if (read.explicit) return null;
+    word ??= read.first;
   }
   return word;
 }
+
+/**
+ * What a quote says of its date, read from the publication day: whether it writes a calendar date, and the first
+ * date expression in it. An event is judged again on every report of it, and its earlier quotes are read the same
+ * each time: kept by text (up to READINGS of them; then all are forgotten, and kept again as read).
+ */
+function dateReading(quote: string, published: string | null): { explicit: boolean; first: string | null } {
+  if (dateReadings >= READINGS) {
+    DATE_READINGS.clear();
+    dateReadings = 0;
+  }
+  // by day, then by the quote itself (a string a record shares with its mention: its hash is worked out once)
+  let day = DATE_READINGS.get(published ?? '');
+  if (!day) DATE_READINGS.set(published ?? '', (day = new Map()));
+  let read = day.get(quote);
+  if (!read) {
+    const hits = findDates(quote, 0, published, false);
+    read = { explicit: hits.some((h) => h.explicit), first: hits[0]?.text ?? null };
+    day.set(quote, read);
+    dateReadings++;
+  }
+  return read;
+}
+
+/** The most quote readings kept of each kind. */
+const READINGS = 20_000;
+const DATE_READINGS = new Map<string, Map<string, { explicit: boolean; first: string | null }>>();
+let dateReadings = 0;
+const NORMAL_NAMES = new Map<string, string>();
 
 function flagSignals(record: EventRecord): Signal[] {
   return record.flags.map((f) => FLAG_SIGNALS[f]).filter((s): s is Signal => s !== undefined);

@@ -6,6 +6,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import type { Article, EventRecord, Mention, SourceRef } from '../../core/types.js';
 import { eventKey, mergeMentions, planLinks, siblingKey, sourceRef } from '../../merge/cluster.js';
+import { MergeFolds } from '../../merge/fold.js';
 import { applyEdit, applyOverrides, compactChange, recordChanges, reviewedRecord, type FieldChange, type Override } from '../../merge/edits.js';
 import { regionValues } from '../../resolve/regions.js';
 import { doubtOf } from '../../review/doubt.js';
@@ -403,6 +404,9 @@ export class PgStore implements Store {
   /** The stored mentions rebuilds read (src/store/pg/mentions.ts). */
   private mentionCache = new MentionCache();
 
+  /** The folds of recently rebuilt events' mentions, from the cache's mention objects (src/merge/fold.ts). */
+  private folds = new MergeFolds();
+
   /** machineRecord, and the mentions it was built from. */
   private async machine(c: Db, key: string): Promise<{ record: EventRecord; mentions: Mention[] } | null> {
     const keys = await this.ownedKeys(c, key);
@@ -419,7 +423,7 @@ export class PgStore implements Store {
     const mentions = rows.map((r) => r.mention);
     const sibling = (await this.mentionCache.of(c, [siblingKey(key)])).map((r) => r.mention);
     const links = sibling.length ? planLinks(key, mentions, sibling) : { realized_by: null, plan_of: null };
-    return { record: mergeMentions(key, mentions, sources, copyOf, links), mentions };
+    return { record: mergeMentions(key, mentions, sources, copyOf, links, this.folds), mentions };
   }
 
   async ownedKeys(c: Db, key: string): Promise<string[]> {

@@ -2,6 +2,7 @@
 import Database from 'better-sqlite3';
 import type { Article, EventRecord, Mention, SourceRef } from '../../core/types.js';
 import { eventKey, mergeMentions, siblingKey, sourceRef } from '../../merge/cluster.js';
+import { MergeFolds } from '../../merge/fold.js';
 import { applyOverrides, compactChange, recordChanges, reviewedRecord, type FieldChange, type Override } from '../../merge/edits.js';
 import {
   type EditRequest,
@@ -205,6 +206,9 @@ export class SqliteRepository implements Repository {
   /** The stored mentions and the records of recently rebuilt events (src/store/sqlite/mentions.ts). */
   private cache = new RebuildCache((q) => this.sql(q));
 
+  /** The folds of recently rebuilt events' mentions, from the cache's mention objects (src/merge/fold.ts). */
+  private folds = new MergeFolds();
+
   /**
    * Rebuilds the events that mentions under `keys` belong to: the event of each key, or the one an editor merged
    * it into. `source` is the article read, which any dispute with a human value names; `added` the articles whose
@@ -328,7 +332,7 @@ export class SqliteRepository implements Repository {
     const copyOf = this.copiesAmong(rows.map((r) => r.source.id));
     const mentions = rows.map((r) => r.mention);
     const links = storedPlanLinks(this.db, key, mentions, (k) => this.cache.of(k).map((r) => r.mention));
-    return { record: mergeMentions(key, mentions, sources, copyOf, links), mentions };
+    return { record: mergeMentions(key, mentions, sources, copyOf, links, this.folds), mentions };
   }
 
   /** The near-duplicates among these articles: each copy's article id and its original's (see linkDuplicate). */
