@@ -368,6 +368,12 @@ export const MIGRATIONS: Migration[] = [
     sql: '',
     backfill: compactRevisions,
   },
+  {
+    version: 14,
+    name: 'a count of the writes to the events, read as the store version that answer caches are kept under',
+    // PostgreSQL's own (src/store/pg/migrations.ts); a SQLite store tells its version from the file (data_version)
+    sql: '',
+  },
 ];
 
 /** The stored reasons of reviews before migration 9: "verify by NAME: why". */
