@@ -13,7 +13,7 @@ import { localDay } from '../core/planned.js';
 import { openApiDocument } from './openapi.js';
 import { BadParameter, parseQuery, problem } from './problem.js';
 import { buildRoundup } from './roundup.js';
-import { servedEvent, servedJson } from './served.js';
+import { servedEvent, servedJsonList } from './served.js';
 import { loginHandler, logoutHandler } from './session.js';
 import { eventTitle } from './feeds/atom.js';
 import { hideUnchecked } from './published.js';
@@ -123,10 +123,9 @@ export function apiRoutes(repo: Store, opts: ApiOptions = {}): Hono<ApiEnv> {
     publicAnswer(async (url, day) => {
       const q = parseQuery(EventsQuery, url);
       const page = await repo.pageEventsJson(await filterFrom(q, repo), { limit: q.limit, cursor: q.cursor });
-      // the stored records are already JSON: splice them in rather than parse and re-serialise each
-      const events = page.events.map((json) => servedJson(json, day)).join(',');
-      const body = `{"events":[${events}],"next_cursor":${JSON.stringify(page.nextCursor)},"total":${page.total},"occurred":${page.total - page.planned},"planned":${page.planned}}`;
-      return { body, type: JSON_TYPE };
+      // the stored records are already JSON: spliced in rather than parsed and serialised again
+      const tail = `],"next_cursor":${JSON.stringify(page.nextCursor)},"total":${page.total},"occurred":${page.total - page.planned},"planned":${page.planned}}`;
+      return { body: servedJsonList('{"events":[', page.events, day, tail), type: JSON_TYPE };
     }),
   );
 
