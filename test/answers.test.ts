@@ -95,7 +95,7 @@ describe('kept answers: the cache and the bytes', () => {
     for (const header of [undefined, '', '"ab"', '"abcd"', 'abc']) assert.ok(!notModified(header, answer), String(header));
   });
 
-  test('a page written into one buffer is byte for byte the served records joined', () => {
+  test('a page written into one buffer is byte for byte the served records (JSON.stringify of servedEvent) joined', () => {
     const base = { id: 'e1', date: '2026-03-07', status: 'occurred', title: 'Fares “now” – café', evidence: [{ quote: 'said "status":"planned" here' }] };
     const records = [
       JSON.stringify(base),
@@ -103,7 +103,11 @@ describe('kept answers: the cache and the bytes', () => {
       JSON.stringify({ ...base, id: 'e3', title: 'emoji 🚌 and ü' }),
     ];
     const tail = '],"next_cursor":null,"total":3}';
-    const joined = `{"events":[${records.map((r) => servedJson(r, TODAY)).join(',')}${tail}`;
+    const joined = `{"events":[${records.map((r) => JSON.stringify(servedEvent(JSON.parse(r) as EventRecord, TODAY))).join(',')}${tail}`;
+    assert.deepEqual(
+      records.map((r) => servedJson(r, TODAY)),
+      records.map((r) => JSON.stringify(servedEvent(JSON.parse(r) as EventRecord, TODAY))),
+    );
     assert.equal(servedJsonList('{"events":[', records, TODAY, tail).toString('utf8'), joined);
     assert.equal(servedJsonList('[', [], TODAY, ']').toString(), '[]');
     assert.equal(typeof JSON.parse(joined).events[1].planned_status, 'string', 'where the plan whose day passed stands is worked out');
