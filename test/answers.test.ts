@@ -11,7 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import type { EventRecord } from '../src/core/types.js';
 import { ingestIntoStore } from '../src/pipeline.js';
-import { AnswerCache, notModified, type Answer } from '../src/serve/answers.js';
+import { ANSWER_OVERHEAD, AnswerCache, notModified, type Answer } from '../src/serve/answers.js';
 import { servedEvent, servedJson, servedJsonList } from '../src/serve/served.js';
 import { createApp } from '../src/serve/server.js';
 import { openPgStore, type PgStore } from '../src/store/pg/index.js';
@@ -49,7 +49,7 @@ describe('kept answers: the cache and the bytes', () => {
   const built = (text: string) => async () => ({ body: text, type: 'text/plain' });
 
   test('an answer is built once per key and version, also for requests that arrive while it is being built', async () => {
-    const cache = new AnswerCache(1024);
+    const cache = new AnswerCache();
     let builds = 0;
     const slow = async () => {
       builds++;
@@ -68,25 +68,31 @@ describe('kept answers: the cache and the bytes', () => {
   });
 
   test('bounded: the least recently used go first, gzips count, and an answer over a quarter of the bound is not kept', async () => {
-    const cache = new AnswerCache(1000);
+    // each answer below holds its 210 bytes, its one-letter key and the overhead of an entry
+    const each = 210 + 1 + ANSWER_OVERHEAD;
+    const cache = new AnswerCache(4 * each + 100);
     const x = 'x'.repeat(210);
     await cache.get('a', 'v', built(x));
     await cache.get('b', 'v', built(x));
     await cache.get('c', 'v', built(x));
     await cache.get('a', 'v', built('rebuilt')); // a is used again: b is now the oldest
     await cache.get('d', 'v', built(x));
-    assert.equal(cache.bytes, 840);
+    assert.equal(cache.bytes, 4 * each);
     await cache.get('e', 'v', built(x));
-    assert.equal(cache.bytes, 840, 'the oldest went to make room');
+    assert.equal(cache.bytes, 4 * each, 'the oldest went to make room');
     assert.equal(cache.size, 4);
     assert.equal((await cache.get('b', 'v', built('b again'))).body.toString(), 'b again', 'b was dropped');
     assert.equal((await cache.get('a', 'v', built('rebuilt'))).body.toString(), x, 'a was kept');
-    const big = await cache.get('big', 'v', built('y'.repeat(251)));
-    assert.equal((await cache.get('big', 'v', built('small'))).body.toString(), 'small', 'an answer over 250 bytes is not kept');
-    assert.equal(big.body.length, 251);
+    assert.ok(cache.bytes <= cache.maxBytes);
+    const big = await cache.get('big', 'v', built('y'.repeat(cache.maxBytes / 4)));
+    assert.equal((await cache.get('big', 'v', built('small'))).body.toString(), 'small', 'an answer over a quarter of the bound is not kept');
+    assert.equal(big.body.length, cache.maxBytes / 4);
+    const kept = await cache.get('big', 'v', built('?'));
     const before = cache.bytes;
-    const gz = await cache.gzipOf(await cache.get('e', 'v', built('?')));
+    const gz = await cache.gzipOf(kept);
     assert.equal(cache.bytes, before + gz.length, 'a kept gzip counts');
+    assert.equal(gz.buffer.byteLength, gz.length, 'kept bytes hold memory of their own');
+    assert.equal(kept.body.buffer.byteLength, kept.body.length);
   });
 
   test('If-None-Match names an answer by either representation, weakly or strongly, or by *', () => {

@@ -38,10 +38,21 @@ export interface Answer {
   size: number;
 }
 
+/** What a kept answer costs besides its bytes (its key, its headers, the entry), counted in the bound. */
+export const ANSWER_OVERHEAD = 512;
+
+/** `b` in memory of its own: a small Buffer is a slice of a shared 8 KB slab, which keeping it would keep whole. */
+function own(b: Buffer): Buffer {
+  if (b.buffer.byteLength === b.length) return b;
+  const copy = Buffer.allocUnsafeSlow(b.length);
+  b.copy(copy);
+  return copy;
+}
+
 function answerOf(key: string, built: Built, version: string | null): Answer {
-  const body = typeof built.body === 'string' ? Buffer.from(built.body) : built.body;
+  const body = own(typeof built.body === 'string' ? Buffer.from(built.body) : built.body);
   const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
-  return { key, version, body, type: built.type, headers: built.headers ?? {}, etag, gzip: null, size: body.length };
+  return { key, version, body, type: built.type, headers: built.headers ?? {}, etag, gzip: null, size: body.length + key.length + ANSWER_OVERHEAD };
 }
 
 /** The ETag of an answer's gzip: another representation, so another strong tag. */
@@ -117,7 +128,7 @@ export class AnswerCache {
   /** The answer's gzip, made once (off the main thread) and counted in the cache while the answer is kept. */
   gzipOf(answer: Answer): Promise<Buffer> {
     if (!answer.gzip) {
-      answer.gzip = gzipAsync(answer.body);
+      answer.gzip = gzipAsync(answer.body).then(own);
       answer.gzip.then(
         (gz) => {
           answer.size += gz.length;
