@@ -137,7 +137,8 @@ export class AnswerCache {
             this.evict();
           }
         },
-        () => undefined,
+        // (a failed gzip is made again by the next request that asks for it)
+        () => (answer.gzip = null),
       );
     }
     return answer.gzip;
