@@ -17,9 +17,7 @@ export const REQUESTS = {
   regionDate: { label: 'GET /api/events region+from, 500', path: '/api/events?limit=500&region=CA&from=2025-03-01' },
   search: { label: 'GET /api/events?q=gaza, 100', path: '/api/events?limit=100&q=gaza' },
   points: { label: 'GET /api/points (all events)', path: '/api/points' },
-  // what a browser loading the map asks for: the same points, gzip accepted
-  pointsGzip: { label: 'GET /api/points, gzip accepted', path: '/api/points', headers: { 'accept-encoding': 'gzip, deflate, br' } },
-} as const satisfies Record<string, { label: string; path: string; headers?: Record<string, string> }>;
+} as const;
 
 /** What one load run measured: latency percentiles (ms), requests per second, mean response size, non-200 answers. */
 export interface LoadResult {
@@ -69,17 +67,16 @@ export async function pagePaths(base: string, path: string, max = 200): Promise<
 
 /**
  * Loads `url` with `connections` concurrent loopback clients for SECONDS seconds and measures every response; with
- * `paths`, the clients ask for them in turn (on the server of `url`) instead of `url` over and over; `headers` go
- * with every request. The size measured is the size sent (gzipped when the server gzips).
+ * `paths`, the clients ask for them in turn (on the server of `url`) instead of `url` over and over.
  */
-export async function measure(url: string, connections: number, paths?: string[], headers?: Record<string, string>): Promise<LoadResult> {
+export async function measure(url: string, connections: number, paths?: string[]): Promise<LoadResult> {
   const latencies: number[] = [];
   let bytes = 0;
   let errors = 0;
   let next = 0;
   const requests = paths ? [{ setupRequest: (req: autocannon.Request) => ({ ...req, path: paths[next++ % paths.length]! }) }] : undefined;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url, connections, duration: SECONDS, requests, headers }, (err, r) => (err ? reject(err) : resolve(r)));
+    const instance = autocannon({ url, connections, duration: SECONDS, requests }, (err, r) => (err ? reject(err) : resolve(r)));
     instance.on('response', (_client, status, resBytes, ms) => {
       if (status !== 200) errors++;
       latencies.push(ms);

@@ -108,10 +108,9 @@ if (!SERVER) {
     for (const request of Object.values(REQUESTS)) {
       const same = await sameAnswer(sqlite.url, postgres.url, request.path);
       console.log(`  ${request.label}${same ? '' : ' (the two stores answer differently!)'}`);
-      const headers = 'headers' in request ? request.headers : undefined;
       for (const c of LOADS) {
-        const s = await measure(sqlite.url + request.path, c, undefined, headers);
-        const p = await measure(postgres.url + request.path, c, undefined, headers);
+        const s = await measure(sqlite.url + request.path, c);
+        const p = await measure(postgres.url + request.path, c);
         const met = p.p95 < GOAL_MS;
         if (!met) over.push(`${request.label} at ${c}`);
         console.log(`    ${String(c).padStart(2)} conn  SQLite      ${formatResult(s)}, ${s.kb.toFixed(0)} KB/response`);
