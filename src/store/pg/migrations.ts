@@ -320,7 +320,8 @@ export const PG_MIGRATIONS: PgMigration[] = [
     // server the API's kept answers were thrown away many times a second for writes that were not ours. Each
     // statement writing the events, their search rows or their quotes (event_evidence, version 13) adds one to its
     // connection's row (keyed by backend pid, so two writers never wait on one row); the sum of the rows, read in
-    // any snapshot, changes exactly when a write to the events has been committed. Rows of ended connections are folded into row 0 (foldStoreWrites).
+    // any snapshot, changes exactly when a write to the events has been committed. Rows of ended connections are
+    // folded into row 0 (foldStoreWrites).
     sql: `
       CREATE TABLE store_writes (backend integer PRIMARY KEY, writes bigint NOT NULL);
       CREATE FUNCTION count_store_write() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
