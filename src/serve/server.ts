@@ -79,6 +79,9 @@ export interface ServerOptions extends AppOptions {
   port?: number;
 }
 
+/** How long closing the server waits for the answers in hand before it drops their connections. */
+const CLOSE_GRACE_MS = 5_000;
+
 /** Starts listening (port 0 picks a free port) and resolves once the server accepts connections. */
 export function startServer(opts: ServerOptions): Promise<RunningServer> {
   const app = createApp(opts.repo, opts);
@@ -89,8 +92,17 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
         url: `http://${host}:${info.port}`,
         close: () =>
           new Promise<void>((done) => {
-            server.close(() => done());
-            (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+            // requests in hand are answered before the store is closed under them (for at most CLOSE_GRACE_MS);
+            // idle keep-alive connections are closed at once, and each busy one as soon as its answer is sent
+            const s = server as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+            const idle = setInterval(() => s.closeIdleConnections?.(), 25);
+            const deadline = setTimeout(() => s.closeAllConnections?.(), CLOSE_GRACE_MS);
+            server.close(() => {
+              clearInterval(idle);
+              clearTimeout(deadline);
+              done();
+            });
+            s.closeIdleConnections?.();
           }),
       });
     });
