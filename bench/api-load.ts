@@ -51,13 +51,32 @@ export async function startServe(db: string, extra: string[] = []): Promise<{ ur
   return { url, stop: () => new Promise<void>((done) => (child.once('exit', () => done()), child.kill('SIGTERM'))) };
 }
 
-/** Loads `url` with `connections` concurrent loopback clients for SECONDS seconds and measures every response. */
-export async function measure(url: string, connections: number): Promise<LoadResult> {
+/**
+ * The paths of the first `max` pages of `path` (following next_cursor from the server at `base`): a walk whose every
+ * answer is another, so that the server builds each one (the cache keeps answers by version and request; a cycle of
+ * 200 pages of 1 MB is longer than it holds, and it drops the least recently used first).
+ */
+export async function pagePaths(base: string, path: string, max = 200): Promise<string[]> {
+  const paths = [path];
+  for (;;) {
+    const page = (await (await fetch(base + paths[paths.length - 1])).json()) as { next_cursor: string | null };
+    if (!page.next_cursor || paths.length >= max) return paths;
+    paths.push(`${path}&cursor=${encodeURIComponent(page.next_cursor)}`);
+  }
+}
+
+/**
+ * Loads `url` with `connections` concurrent loopback clients for SECONDS seconds and measures every response; with
+ * `paths`, the clients ask for them in turn (on the server of `url`) instead of `url` over and over.
+ */
+export async function measure(url: string, connections: number, paths?: string[]): Promise<LoadResult> {
   const latencies: number[] = [];
   let bytes = 0;
   let errors = 0;
+  let next = 0;
+  const requests = paths ? [{ setupRequest: (req: autocannon.Request) => ({ ...req, path: paths[next++ % paths.length]! }) }] : undefined;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url, connections, duration: SECONDS }, (err, r) => (err ? reject(err) : resolve(r)));
+    const instance = autocannon({ url, connections, duration: SECONDS, requests }, (err, r) => (err ? reject(err) : resolve(r)));
     instance.on('response', (_client, status, resBytes, ms) => {
       if (status !== 200) errors++;
       latencies.push(ms);

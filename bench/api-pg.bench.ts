@@ -6,7 +6,8 @@
 // with DROP DATABASE turnout_bench_100000 WITH (FORCE)). Two `turnout serve --no-watch` processes on 127.0.0.1, one
 // per store, then take the same requests as the SQLite benchmark at 1, 4 and 8 connections, one store after the
 // other for each load: p50/p95/p99 and req/s of both, and whether PostgreSQL's p95 meets the goal (< 50 ms); then
-// the page and the bbox at 8 connections with `serve --workers 2` (one server process per core) on both.
+// 200 pages of 500 asked in turn, each answer another (what paging through the record costs: nothing kept helps);
+// then the page and the bbox at 8 connections with `serve --workers 2` (one server process per core) on both.
 // Without a server named, or without the CCC rows the store is made from, it says so and exits 0. Not a test.
 import { statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -14,7 +15,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { formatReport, MoveConflict, moveStore } from '../src/store/move.js';
 import { onServer } from '../test/helpers/backends.js';
-import { formatResult, LOADS, measure, REQUESTS, SECONDS, startServe } from './api-load.js';
+import { formatResult, LOADS, measure, pagePaths, REQUESTS, SECONDS, startServe } from './api-load.js';
 import { CCC_FILE, largeStore } from './large-store.js';
 
 const N = Number(process.env.BENCH_EVENTS ?? 100_000);
@@ -115,6 +116,15 @@ if (!SERVER) {
         console.log(`    ${String(c).padStart(2)} conn  SQLite      ${formatResult(s)}, ${s.kb.toFixed(0)} KB/response`);
         console.log(`             PostgreSQL  ${formatResult(p)}, ${p.kb.toFixed(0)} KB/response (p95 goal < ${GOAL_MS} ms: ${met ? 'met' : 'missed'})`);
       }
+    }
+    // the same page sizes, every answer another one: what a client paging through the record costs the server
+    const walk = await pagePaths(sqlite.url, REQUESTS.page.path);
+    console.log(`  ${walk.length} pages of 500 in turn (/api/events?limit=500&cursor=...: every answer built, none kept)`);
+    for (const c of LOADS) {
+      const s = await measure(sqlite.url, c, walk);
+      const p = await measure(postgres.url, c, walk);
+      console.log(`    ${String(c).padStart(2)} conn  SQLite      ${formatResult(s)}, ${s.kb.toFixed(0)} KB/response`);
+      console.log(`             PostgreSQL  ${formatResult(p)}, ${p.kb.toFixed(0)} KB/response`);
     }
   } finally {
     await Promise.all([sqlite.stop(), postgres.stop()]);

@@ -1,12 +1,11 @@
 // The read-only JSON API. Every handler validates its query with the zod schemas in schemas.ts; bad input is a
 // 400 problem naming the parameter, an unknown id a 404.
-import { gzipSync } from 'node:zlib';
 import { Hono, type Context } from 'hono';
 import type { z } from 'zod';
 import { CursorError, type EventFilter } from '../store/repository.js';
 import type { Store } from '../store/store.js';
 import { authenticate, readJsonBody, requireEditor, type ApiEnv, type AuthOptions } from './auth.js';
-import { acceptsGzip } from './encoding.js';
+import { AnswerCache, sendAnswer, type Built } from './answers.js';
 import { toCsv } from './export/csv.js';
 import { toGeoJson } from './export/geojson.js';
 import { regionFilter, storedRegion, unknownRegionMessage } from '../resolve/regions.js';
@@ -14,7 +13,7 @@ import { localDay } from '../core/planned.js';
 import { openApiDocument } from './openapi.js';
 import { BadParameter, parseQuery, problem } from './problem.js';
 import { buildRoundup } from './roundup.js';
-import { servedEvent, servedJson } from './served.js';
+import { servedEvent, servedJsonList } from './served.js';
 import { loginHandler, logoutHandler } from './session.js';
 import { eventTitle } from './feeds/atom.js';
 import { hideUnchecked } from './published.js';
@@ -23,9 +22,6 @@ import type { Caller } from '../store/accounts.js';
 import type { Conflict, Invalid } from '../store/repository.js';
 
 /** What the map draws at first: where, occurred or planned, and how big. The rest is in /api/events. */
-/** Distinct filters whose map points are kept. */
-const POINTS_CACHE_ENTRIES = 16;
-
 export const POINT_FIELDS = ['id', 'lon', 'lat', 'status', 'size'];
 
 /**
@@ -73,6 +69,8 @@ export interface ApiOptions extends AuthOptions {
   today?: () => string;
   /** publish only events a human has checked (serve --verified-only): see src/serve/published.ts */
   verifiedOnly?: boolean;
+  /** where public answers are kept between requests (src/serve/answers.ts); each app makes its own by default */
+  answers?: AnswerCache;
 }
 
 /**
@@ -83,6 +81,23 @@ export function apiRoutes(repo: Store, opts: ApiOptions = {}): Hono<ApiEnv> {
   const today = opts.today ?? (() => localDay());
   const api = new Hono<ApiEnv>();
   api.onError(apiError);
+  const answers = opts.answers ?? new AnswerCache();
+  /**
+   * A route whose answer is the same for every caller: built from the URL, the store and the day only (never the
+   * request, so never from who is calling), kept until the store changes (src/serve/answers.ts).
+   */
+  const publicAnswer =
+    (build: (url: string, day: string) => Promise<Built>) =>
+    async (c: Context<ApiEnv>): Promise<Response> => {
+      const day = today();
+      const url = c.req.url;
+      const query = url.indexOf('?');
+      // the version first: what the answer is built from is then at least as new as the version it is kept under
+      const version = await repo.version();
+      const answer = await answers.get(`${day} ${c.req.path}${query < 0 ? '' : url.slice(query)}`, version, () => build(url, day));
+      return sendAnswer(c, answers, answer);
+    };
+  const JSON_TYPE = 'application/json; charset=utf-8';
   api.use('*', authenticate(repo, opts));
   if (opts.verifiedOnly) {
     api.use('/events/:id', hideUnchecked(repo));
@@ -98,32 +113,42 @@ export function apiRoutes(repo: Store, opts: ApiOptions = {}): Hono<ApiEnv> {
   api.post('/session', loginHandler(repo, opts));
   api.delete('/session', logoutHandler(repo, opts));
 
-  api.get('/openapi.json', (c) => c.json(openApiDocument()));
+  api.get(
+    '/openapi.json',
+    publicAnswer(async () => ({ body: JSON.stringify(openApiDocument()), type: JSON_TYPE })),
+  );
 
-  api.get('/events', async (c) => {
-    const q = parseQuery(EventsQuery, c.req.url);
-    const page = await repo.pageEventsJson(await filterFrom(q, repo), { limit: q.limit, cursor: q.cursor });
-    // the stored records are already JSON: splice them in rather than parse and re-serialise each
-    const day = today();
-    const events = page.events.map((json) => servedJson(json, day)).join(',');
-    const body = `{"events":[${events}],"next_cursor":${JSON.stringify(page.nextCursor)},"total":${page.total},"occurred":${page.total - page.planned},"planned":${page.planned}}`;
-    return c.body(Buffer.from(body), 200, { 'content-type': 'application/json; charset=utf-8' });
-  });
+  api.get(
+    '/events',
+    publicAnswer(async (url, day) => {
+      const q = parseQuery(EventsQuery, url);
+      const page = await repo.pageEventsJson(await filterFrom(q, repo), { limit: q.limit, cursor: q.cursor });
+      // the stored records are already JSON: spliced in rather than parsed and serialised again
+      const tail = `],"next_cursor":${JSON.stringify(page.nextCursor)},"total":${page.total},"occurred":${page.total - page.planned},"planned":${page.planned}}`;
+      return { body: servedJsonList('{"events":[', page.events, day, tail), type: JSON_TYPE };
+    }),
+  );
 
-  api.get('/events.geojson', async (c) => {
-    const day = today();
-    const events = (await repo.listEvents(await filterFrom(parseQuery(FilterQuery, c.req.url), repo))).map((e) => servedEvent(e, day));
-    return c.body(JSON.stringify(toGeoJson(events)), 200, { 'content-type': 'application/geo+json; charset=utf-8' });
-  });
+  api.get(
+    '/events.geojson',
+    publicAnswer(async (url, day) => {
+      const events = (await repo.listEvents(await filterFrom(parseQuery(FilterQuery, url), repo))).map((e) => servedEvent(e, day));
+      return { body: JSON.stringify(toGeoJson(events)), type: 'application/geo+json; charset=utf-8' };
+    }),
+  );
 
-  api.get('/events.csv', async (c) => {
-    const q = parseQuery(CsvQuery, c.req.url);
-    const events = await repo.listEvents(await filterFrom(q, repo));
-    return c.body(toCsv(events, { includePlanned: q.include_planned === 'true' || q.status === 'planned', today: today() }), 200, {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': 'attachment; filename="turnout-events.csv"',
-    });
-  });
+  api.get(
+    '/events.csv',
+    publicAnswer(async (url, day) => {
+      const q = parseQuery(CsvQuery, url);
+      const events = await repo.listEvents(await filterFrom(q, repo));
+      return {
+        body: toCsv(events, { includePlanned: q.include_planned === 'true' || q.status === 'planned', today: day }),
+        type: 'text/csv; charset=utf-8',
+        headers: { 'content-disposition': 'attachment; filename="turnout-events.csv"' },
+      };
+    }),
+  );
 
   /** The event id of the path, or the 404 to answer with when it cannot be an id. */
   const pathId = (c: Context<ApiEnv>): string | Response => {
@@ -260,39 +285,31 @@ export function apiRoutes(repo: Store, opts: ApiOptions = {}): Hono<ApiEnv> {
     return c.json({ items, next_cursor: page.nextCursor, total: page.total }, 200, { 'cache-control': 'private, no-store', vary: 'Authorization, Cookie' });
   });
 
-  // Every map load asks for all its points: the body (megabytes for a large store) is kept, with a fast gzip
-  // of it, until the store changes.
-  const pointsCache = new Map<string, { version: string | null; json: Buffer; gzip: Buffer | null }>();
-  api.get('/points', async (c) => {
-    const filter = await filterFrom(parseQuery(FilterQuery, c.req.url), repo);
-    const key = new URL(c.req.url).search;
-    const version = await repo.version();
-    let hit = version === null ? undefined : pointsCache.get(key);
-    if (!hit || hit.version !== version) {
-      hit = { version, json: Buffer.from(`{"fields":${JSON.stringify(POINT_FIELDS)},"rows":${await repo.pointsJson(filter)}}`), gzip: null };
-      // a store that cannot say when it changed (version null) is asked every time
-      if (version !== null) {
-        pointsCache.delete(key);
-        pointsCache.set(key, hit);
-        if (pointsCache.size > POINTS_CACHE_ENTRIES) pointsCache.delete(pointsCache.keys().next().value!);
-      }
-    }
-    const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', vary: 'Accept-Encoding' };
-    if (!acceptsGzip(c.req.header('accept-encoding'))) return c.body(new Uint8Array(hit.json), 200, headers);
-    hit.gzip ??= gzipSync(hit.json, { level: 1 });
-    return c.body(new Uint8Array(hit.gzip), 200, { ...headers, 'content-encoding': 'gzip' });
-  });
+  // every map load asks for all its points: megabytes for a large store
+  api.get(
+    '/points',
+    publicAnswer(async (url) => {
+      const filter = await filterFrom(parseQuery(FilterQuery, url), repo);
+      return { body: `{"fields":${JSON.stringify(POINT_FIELDS)},"rows":${await repo.pointsJson(filter)}}`, type: JSON_TYPE };
+    }),
+  );
 
-  api.get('/stats', async (c) => {
-    const q = parseQuery(StatsQuery, c.req.url);
-    return c.json({ group: q.group, rows: await repo.stats(q.group, await filterFrom(q, repo)) });
-  });
+  api.get(
+    '/stats',
+    publicAnswer(async (url) => {
+      const q = parseQuery(StatsQuery, url);
+      return { body: JSON.stringify({ group: q.group, rows: await repo.stats(q.group, await filterFrom(q, repo)) }), type: JSON_TYPE };
+    }),
+  );
 
-  api.get('/roundup', async (c) => {
-    const q = parseQuery(RoundupQuery, c.req.url);
-    const events = await repo.listEvents({ from: q.date, to: q.date, macroevent: q.macroevent });
-    return c.json(buildRoundup(events, q));
-  });
+  api.get(
+    '/roundup',
+    publicAnswer(async (url) => {
+      const q = parseQuery(RoundupQuery, url);
+      const events = await repo.listEvents({ from: q.date, to: q.date, macroevent: q.macroevent });
+      return { body: JSON.stringify(buildRoundup(events, q)), type: JSON_TYPE };
+    }),
+  );
 
   api.all('*', (c) =>
     c.req.method === 'GET' || c.req.method === 'HEAD'

@@ -2,10 +2,10 @@
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
-import { compress } from 'hono/compress';
 import type { Repository } from '../store/repository.js';
 import { toStore, type Store } from '../store/store.js';
 import { apiRoutes, type ApiOptions } from './api.js';
+import { gzipAnswers } from './encoding.js';
 import { feedRoutes } from './feeds.js';
 import { verifiedOnlyView } from './published.js';
 import { problem } from './problem.js';
@@ -59,7 +59,7 @@ export function createApp(source: Store | Repository, opts: AppOptions = {}): Ho
     await next();
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
   });
-  app.use('*', compress());
+  app.use('*', gzipAnswers());
   // with --verified-only every public read goes through the view that keeps checked events only
   const reader = opts.verifiedOnly ? verifiedOnlyView(repo) : repo;
   app.route('/api', apiRoutes(reader, opts));

@@ -190,6 +190,9 @@ export async function moveStore(file: string, url: string, options: MoveOptions 
       copied.set(plan.spec.table, n);
     }
     await resetSequences(store, plans);
+    // a bulk load leaves the planner without statistics and the visibility map empty until autovacuum comes by
+    // (never, where it is off): the first queries would read every row. VACUUM cannot run in a transaction.
+    if ([...copied.values()].some((n) => n > 0)) await store.reader.query(`VACUUM (ANALYZE) ${plans.map((p) => quote(p.spec.table)).join(', ')}`);
     return verifyPlans(src, store, plans, notMoved, copied, size, say);
   });
 }

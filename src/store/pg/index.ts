@@ -121,6 +121,9 @@ const standingOf = (column: string, value: string, columns: string) => `WITH REC
     UNION ALL SELECT e.id, e.event_key, e.merged_into, up.depth + 1 FROM events e JOIN up ON e.id = up.merged_into WHERE up.depth < 1000)
   SELECT ${columns} FROM up WHERE merged_into IS NULL`;
 
+/** The store version (PgStore.version): the committed writes to the events, as text. */
+const STORE_WRITES = 'SELECT coalesce(sum(writes), 0)::text AS writes FROM store_writes';
+
 /** The search table joined to the records: filters and order on `s`, records read only for rows returned. */
 /** How many filters' counts a store keeps for its next pages (PgStore.countsOf). */
 const COUNTS_KEPT = 64;
@@ -666,24 +669,25 @@ export class PgStore implements Store {
     return { ...p, events: p.events.map((r) => JSON.parse(r) as EventRecord) };
   }
 
-  /** Counts of recent filters with the snapshot they were read in (countsOf), most recently used last. */
-  private pageCounts = new Map<string, { snapshot: string; total: number; planned: number }>();
+  /** Counts of recent filters with the store version they were read at (countsOf), most recently used last. */
+  private pageCounts = new Map<string, { version: string; total: number; planned: number }>();
 
   /**
-   * The total and planned counts of `where` (the filter's WHERE on the search table): reused while the database's
-   * snapshot is `snapshot` (the one the page was read in), since an equal snapshot means no transaction has ended
-   * since they were counted; otherwise counted again. Counting 100,000 rows costs tens of milliseconds, the page one.
+   * The total and planned counts of `where` (the filter's WHERE on the search table): reused while the store version
+   * is `version` (the one the page was read at, in the same statement), since no write to the events has been
+   * committed since they were counted; otherwise counted again. Counting 100,000 rows costs tens of milliseconds,
+   * the page one.
    */
-  private async countsOf(where: string, args: unknown[], snapshot: string | undefined): Promise<{ total: number; planned: number }> {
+  private async countsOf(where: string, args: unknown[], version: string | undefined): Promise<{ total: number; planned: number }> {
     const key = where + '\u0000' + JSON.stringify(args);
     const hit = this.pageCounts.get(key);
-    if (hit && snapshot !== undefined && hit.snapshot === snapshot) return hit;
-    const count = await this.one<{ snapshot: string; total: number; planned: number }>(
+    if (hit && version !== undefined && hit.version === version) return hit;
+    const count = await this.one<{ version: string; total: number; planned: number }>(
       this.pool,
-      `SELECT pg_current_snapshot()::text AS snapshot, count(*) AS total, count(*) FILTER (WHERE s.status = 'planned') AS planned FROM event_search s ${where}`,
+      `SELECT (${STORE_WRITES}) AS version, count(*) AS total, count(*) FILTER (WHERE s.status = 'planned') AS planned FROM event_search s ${where}`,
       args,
     );
-    const fresh = { snapshot: count!.snapshot, total: Number(count!.total), planned: Number(count!.planned) };
+    const fresh = { version: count!.version, total: Number(count!.total), planned: Number(count!.planned) };
     this.pageCounts.delete(key);
     this.pageCounts.set(key, fresh);
     if (this.pageCounts.size > COUNTS_KEPT) this.pageCounts.delete(this.pageCounts.keys().next().value!);
@@ -700,16 +704,16 @@ export class PgStore implements Store {
       args.push(after);
       where = and(where, `s.sort_key > $${args.length}`);
     }
-    // the page is chosen on the narrow table first; only its records are read. The snapshot it was read in says
-    // whether the filter's counts kept from an earlier page still hold.
-    const rows = await this.rows<{ sort_key: string; record: string; snapshot: string }>(
+    // the page is chosen on the narrow table first; only its records are read. The store version it was read at
+    // says whether the filter's counts kept from an earlier page still hold.
+    const rows = await this.rows<{ sort_key: string; record: string; version: string }>(
       this.pool,
-      `SELECT p.sort_key, ${RECORD} AS record, pg_current_snapshot()::text AS snapshot FROM (SELECT s.event_seq, s.sort_key FROM event_search s ${where} ORDER BY s.sort_key LIMIT ${limit + 1}) p
+      `SELECT p.sort_key, ${RECORD} AS record, (${STORE_WRITES}) AS version FROM (SELECT s.event_seq, s.sort_key FROM event_search s ${where} ORDER BY s.sort_key LIMIT ${limit + 1}) p
        JOIN events e ON e.seq = p.event_seq ORDER BY p.sort_key`,
       args,
     );
     const countArgs: unknown[] = [];
-    const count = await this.countsOf(whereOf(filter, countArgs), countArgs, rows[0]?.snapshot);
+    const count = await this.countsOf(whereOf(filter, countArgs), countArgs, rows[0]?.version);
     const more = rows.length > limit;
     const shown = more ? rows.slice(0, limit) : rows;
     return {
@@ -900,14 +904,25 @@ export class PgStore implements Store {
     return rows.map(mentionView);
   }
 
-  /** Other processes write the record too, and nothing cheap says when: no cache keeps PostgreSQL answers. */
   /**
-   * The database's current snapshot (xmin:xmax:running ids): it changes whenever any transaction on the server ends,
-   * which is every commit that could change the record (and others besides: a cache is kept too little, never too
-   * long). Read before the data it guards, as the API's points cache does.
+   * The number of committed writes to the events (migration 14: every statement writing the events or their search
+   * rows counts one, in any process). It changes with every such commit, and with nothing else on the server. Read
+   * before the data it guards, as the API's kept answers do.
    */
   async version(): Promise<string | null> {
-    return (await this.one<{ snapshot: string }>(this.pool, 'SELECT pg_current_snapshot()::text AS snapshot'))!.snapshot;
+    return (await this.one<{ writes: string }>(this.pool, STORE_WRITES))!.writes;
+  }
+
+  /**
+   * Folds the write counts of connections that have ended into row 0, in one statement: the sum, and so the store
+   * version, stays the same, and the table keeps about one row per connection alive. Run when a store is opened.
+   */
+  async foldStoreWrites(): Promise<void> {
+    await this.pool.query(
+      `WITH gone AS (DELETE FROM store_writes WHERE backend <> 0 AND backend NOT IN (SELECT pid FROM pg_stat_activity WHERE pid IS NOT NULL) RETURNING writes)
+       INSERT INTO store_writes (backend, writes) SELECT 0, sum(writes) FROM gone HAVING count(*) > 0
+       ON CONFLICT (backend) DO UPDATE SET writes = store_writes.writes + excluded.writes`,
+    );
   }
 
   private accountStore: PgAccountStore | null = null;
@@ -959,6 +974,7 @@ export async function openPgStore(url: string, options: OpenOptions = {}): Promi
   store.jobsAt = { url, schema: options.jobSchema ?? 'pgboss' };
   try {
     store.applied = await store.migrate(schema);
+    await store.foldStoreWrites();
   } catch (e) {
     await pool.end();
     throw e;

@@ -313,6 +313,28 @@ export const PG_MIGRATIONS: PgMigration[] = [
     `,
     backfill: splitEvidence,
   },
+  {
+    version: 14,
+    name: 'a count of the writes to the events, read as the store version that answer caches are kept under',
+    // The database's snapshot changes whenever any transaction on the server ends, in any database: on a shared
+    // server the API's kept answers were thrown away many times a second for writes that were not ours. Each
+    // statement writing the events, their search rows or their quotes (event_evidence, version 13) adds one to its
+    // connection's row (keyed by backend pid, so two writers never wait on one row); the sum of the rows, read in
+    // any snapshot, changes exactly when a write to the events has been committed. Rows of ended connections are
+    // folded into row 0 (foldStoreWrites).
+    sql: `
+      CREATE TABLE store_writes (backend integer PRIMARY KEY, writes bigint NOT NULL);
+      CREATE FUNCTION count_store_write() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+      BEGIN
+        INSERT INTO store_writes (backend, writes) VALUES (pg_backend_pid(), 1)
+          ON CONFLICT (backend) DO UPDATE SET writes = store_writes.writes + 1;
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER events_written AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON events FOR EACH STATEMENT EXECUTE FUNCTION count_store_write();
+      CREATE TRIGGER event_search_written AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON event_search FOR EACH STATEMENT EXECUTE FUNCTION count_store_write();
+      CREATE TRIGGER event_evidence_written AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON event_evidence FOR EACH STATEMENT EXECUTE FUNCTION count_store_write();
+    `,
+  },
 ];
 
 /**

@@ -383,6 +383,12 @@ export const MIGRATIONS: Migration[] = [
     `,
     backfill: splitEvidence,
   },
+  {
+    version: 14,
+    name: 'a count of the writes to the events, read as the store version that answer caches are kept under',
+    // PostgreSQL's own (src/store/pg/migrations.ts); a SQLite store tells its version from the file (data_version)
+    sql: '',
+  },
 ];
 
 /**
