@@ -1,7 +1,7 @@
 // What every storage backend (src/store/sqlite, src/store/pg) derives the same way from a record: the sort key, the
 // text full-text search reads, the queue's doubt, the reasons a person's revisions are stored with, and the page
 // cursors. Pure functions: no SQL here, so both dialects share them and answer alike.
-import type { EventRecord, Mention } from '../core/types.js';
+import type { EventRecord, Mention, SourceRef } from '../core/types.js';
 import { haversineKm } from '../core/geo.js';
 import { evidenceParts, sourceRef, type EvidencePart } from '../merge/cluster.js';
 import { doubtOf } from '../review/doubt.js';
@@ -225,7 +225,39 @@ export interface RevisionEntry {
  * object has one, and within a string the quotes are escaped), so the text occurs once.
  */
 export function storedRecordJson(record: EventRecord): string {
-  return JSON.stringify({ ...record, evidence: [] });
+  // the sources in place of a placeholder, each written once (see SOURCE_JSON): a copy of a story reported hundreds
+  // of times adds one source to a list the record writes whole on every report
+  const json = JSON.stringify({ ...record, evidence: [], sources: SOURCES_PLACEHOLDER });
+  const at = json.indexOf(SOURCES_SLOT);
+  return json.slice(0, at) + '"sources":[' + record.sources.map(sourceJson).join(',') + ']' + json.slice(at + SOURCES_SLOT.length);
+}
+
+/**
+ * The sources placeholder of storedRecordJson, and the text JSON.stringify writes for it as the record's "sources":
+ * its NUL is written escaped and its quotes bare, which text within a string never gives, so it occurs once.
+ */
+const SOURCES_PLACEHOLDER = '\u0000sources';
+const SOURCES_SLOT = '"sources":"\\u0000sources"';
+
+/** Each source's JSON, kept by the source object (stores hand the same objects to every rebuild of an event). */
+const SOURCE_JSON = new WeakMap<SourceRef, string>();
+
+function sourceJson(s: SourceRef): string {
+  let json = SOURCE_JSON.get(s);
+  if (json === undefined) SOURCE_JSON.set(s, (json = JSON.stringify(s)));
+  return json;
+}
+
+/**
+ * Whether two stored records' JSON differ in their revision numbers only, compared in place (a record can be
+ * megabytes). The record's own "revision" key is the only one in its JSON: no nested object has one, and within a
+ * string the quotes are escaped. It comes near the end: it is looked for from there.
+ */
+export function sameButRevision(stored: string, storedRevision: number, json: string, revision: number): boolean {
+  const [a, b] = [`"revision":${revision},`, `"revision":${storedRevision},`];
+  const at = json.lastIndexOf(a);
+  if (at < 0 || stored.length !== json.length - a.length + b.length) return false;
+  return stored.startsWith(json.slice(0, at)) && stored.startsWith(b, at) && stored.endsWith(json.slice(at + a.length));
 }
 
 /** The empty evidence list of a stored record (storedRecordJson), which reads replace with the event's parts. */

@@ -25,6 +25,7 @@ import {
   partNames,
   partText,
   queueDoubt,
+  sameButRevision,
   sameParts,
   searchBody,
   searchWords,
@@ -68,6 +69,16 @@ import { PgEditor } from './edits.js';
 import { PgLiveStore } from './live.js';
 import { MentionCache } from './mentions.js';
 import { PG_MIGRATIONS } from './migrations.js';
+import { WrittenRecords } from '../written.js';
+
+/** What a rebuild reads of an event (PgStore.state): its mentions' ids, its stored row (its record unless known) and its human values. */
+interface RebuildState {
+  ids: number[];
+  sibling: number[];
+  copyOf: Map<string, string>;
+  row: { id: string; event_key: string; revision: number; xmin: string; record: string | null } | null;
+  overrides: Override[];
+}
 
 export type Changed = SaveOutcome['changed'][number];
 export type Db = pg.Pool | pg.PoolClient;
@@ -93,17 +104,22 @@ const TYPES = {
     oid === pg.types.builtins.INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-/** The keys an event's mentions are stored under: its own, and those of the events merged into it (at any depth). */
-const OWNED_KEYS = `WITH RECURSIVE owned(id, event_key) AS (
+/** The events whose mentions make the event under key $1: itself, and those merged into it (at any depth). */
+const OWNED = `owned(id, event_key) AS (
     SELECT id, event_key FROM events WHERE event_key = $1
-    UNION SELECT e.id, e.event_key FROM events e JOIN owned o ON e.merged_into = o.id)
-  SELECT event_key FROM owned`;
+    UNION SELECT e.id, e.event_key FROM events e JOIN owned o ON e.merged_into = o.id)`;
 
-/** The event that stands for an event (itself, or the one it was merged into, followed to the end): id and key. */
-const STANDING = `WITH RECURSIVE up(id, event_key, merged_into, depth) AS (
-    SELECT id, event_key, merged_into, 0 FROM events WHERE %COLUMN% = $1
+/** The keys an event's mentions are stored under: its own, and those of the events merged into it (at any depth). */
+const OWNED_KEYS = `WITH RECURSIVE ${OWNED} SELECT event_key FROM owned`;
+
+/**
+ * The event that stands for the event whose `column` is `value` (itself, or the one it was merged into, followed to
+ * the end): `columns` of it.
+ */
+const standingOf = (column: string, value: string, columns: string) => `WITH RECURSIVE up(id, event_key, merged_into, depth) AS (
+    SELECT id, event_key, merged_into, 0 FROM events WHERE ${column} = ${value}
     UNION ALL SELECT e.id, e.event_key, e.merged_into, up.depth + 1 FROM events e JOIN up ON e.id = up.merged_into WHERE up.depth < 1000)
-  SELECT id, event_key FROM up WHERE merged_into IS NULL`;
+  SELECT ${columns} FROM up WHERE merged_into IS NULL`;
 
 /** The store version (PgStore.version): the committed writes to the events, as text. */
 const STORE_WRITES = 'SELECT coalesce(sum(writes), 0)::text AS writes FROM store_writes';
@@ -172,43 +188,68 @@ export function whereOf(filter: EventFilter, args: unknown[]): string {
   return where.length ? 'WHERE ' + where.join(' AND ') : '';
 }
 
+/** Appends a statement's argument and gives its placeholder, with a cast when `type` is given. */
+type Param = (value: unknown, type?: string) => string;
+
+/** Placeholders numbered from $1 as arguments are appended to `args`. */
+function params(args: unknown[]): Param {
+  return (value, type) => {
+    args.push(value);
+    return `$${args.length}${type ? '::' + type : ''}`;
+  };
+}
+
 /**
  * Writes (or rewrites) the search rows of stored events from their records in one statement: filters, sort key,
- * full text (the english tsvector of searchBody), review state and queue doubt. What every write of an event calls,
- * and what a store moved from SQLite (src/store/move.ts) is indexed with.
+ * full text (the english tsvector of searchBody), review state and queue doubt. What a store moved from SQLite
+ * (src/store/move.ts) is indexed with; every write of an event runs the same statement (searchUpsert).
  */
 export async function writeSearchRows(c: Db, records: EventRecord[]): Promise<void> {
   if (!records.length) return;
-  const column = <T>(f: (r: EventRecord) => T): T[] => records.map(f);
-  await c.query(
-    `INSERT INTO event_search (event_seq, id, sort_key, date, region, locality, status, macroevent, lat, lon, size_low, size_high, size_mean, body, review_status, doubt)
+  const args: unknown[] = [];
+  await c.query(searchUpsert(params(args), records, 'events'), args);
+}
+
+/** The statement of writeSearchRows, each event's row found by id in `events` (a table or a query's result with seq and id). */
+function searchUpsert(p: Param, records: EventRecord[], events: string): string {
+  const column = <T>(f: (r: EventRecord) => T, type: string) => p(records.map(f), type + '[]');
+  return `INSERT INTO event_search (event_seq, id, sort_key, date, region, locality, status, macroevent, lat, lon, size_low, size_high, size_mean, body, review_status, doubt)
      SELECT e.seq, e.id, u.sort_key, u.date, u.region, u.locality, u.status, u.macroevent, u.lat, u.lon, u.size_low, u.size_high, u.size_mean,
        to_tsvector('english', u.body), u.review_status, u.doubt
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::float8[], $10::float8[],
-       $11::float8[], $12::float8[], $13::text[], $14::text[], $15::float8[])
+     FROM unnest(${column((r) => r.id, 'text')}, ${column(sortKey, 'text')}, ${column((r) => r.date, 'text')}, ${column((r) => r.region, 'text')},
+       ${column((r) => r.locality, 'text')}, ${column((r) => r.status, 'text')}, ${column((r) => r.macroevent, 'text')}, ${column((r) => r.lat, 'float8')},
+       ${column((r) => r.lon, 'float8')}, ${column((r) => r.size_low, 'float8')}, ${column((r) => r.size_high, 'float8')}, ${column((r) => r.size_mean, 'float8')},
+       ${column(searchBody, 'text')}, ${column((r) => r.review_status, 'text')}, ${column(queueDoubt, 'float8')})
        AS u(id, sort_key, date, region, locality, status, macroevent, lat, lon, size_low, size_high, size_mean, body, review_status, doubt)
-     JOIN events e ON e.id = u.id
+     JOIN ${events} e ON e.id = u.id
      ON CONFLICT (event_seq) DO UPDATE SET sort_key = excluded.sort_key, date = excluded.date, region = excluded.region, locality = excluded.locality,
        status = excluded.status, macroevent = excluded.macroevent, lat = excluded.lat, lon = excluded.lon, size_low = excluded.size_low,
-       size_high = excluded.size_high, size_mean = excluded.size_mean, body = excluded.body, review_status = excluded.review_status, doubt = excluded.doubt`,
-    [
-      column((r) => r.id),
-      column(sortKey),
-      column((r) => r.date),
-      column((r) => r.region),
-      column((r) => r.locality),
-      column((r) => r.status),
-      column((r) => r.macroevent),
-      column((r) => r.lat),
-      column((r) => r.lon),
-      column((r) => r.size_low),
-      column((r) => r.size_high),
-      column((r) => r.size_mean),
-      column(searchBody),
-      column((r) => r.review_status),
-      column(queueDoubt),
-    ],
-  );
+       size_high = excluded.size_high, size_mean = excluded.size_mean, body = excluded.body, review_status = excluded.review_status, doubt = excluded.doubt`;
+}
+
+/**
+ * The statements that store an evidence write (EvidenceWrite) for event `id`, each as a query of a WITH: the parts it
+ * replaces and does not write again deleted, its parts written over those stored (two statements of one WITH see
+ * the same rows: none deletes a row the other writes).
+ */
+function evidenceStatements(p: Param, id: string, w: EvidenceWrite): string[] {
+  const out: string[] = [];
+  const parts = w.parts.map((x) => x.part);
+  if (w.articles === 'all' || w.articles.length) {
+    const named = w.articles === 'all' ? '' : ` AND part = ANY(${p(partNames(w.articles), 'text[]')})`;
+    out.push(`DELETE FROM event_evidence WHERE event_id = ${p(id)}${named} AND part <> ALL(${p(parts, 'text[]')})`);
+  }
+  if (parts.length) {
+    out.push(`INSERT INTO event_evidence (event_id, part, items) SELECT ${p(id)}, u.p, u.i FROM unnest(${p(parts, 'text[]')}, ${p(w.parts.map(partText), 'text[]')}) AS u(p, i)
+      ON CONFLICT (event_id, part) DO UPDATE SET items = excluded.items`);
+  }
+  return out;
+}
+
+/** The statement of a revision row (see PgStore.addRevision). */
+function revisionInsert(p: Param, id: string, revision: number, now: string, entry: RevisionEntry, changes: FieldChange[]): string {
+  return `INSERT INTO event_revisions (event_id, revision, record, reason, created_at, action, by_user, changes, change_id)
+    VALUES (${p(id)}, ${p(revision)}, '', ${p(entry.reason)}, ${p(now)}, ${p(entry.action)}, ${p(entry.by)}, ${p(JSON.stringify(changes.map(compactChange)))}, ${p(entry.changeId ?? null)})`;
 }
 
 /** `where` with one more condition. */
@@ -294,7 +335,9 @@ export class PgStore implements Store {
    * other in a circle; a circle through merged events is a deadlock PostgreSQL breaks and tx retries).
    */
   async lockKeys(c: pg.PoolClient, keys: Iterable<string>): Promise<void> {
-    for (const k of [...new Set(keys)].sort()) await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [k]);
+    const sorted = [...new Set(keys)].sort();
+    // one statement: a function scan of the array gives its elements in order, and each lock is taken as its row is
+    if (sorted.length) await c.query('SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest($1::text[]) AS k', [sorted]);
   }
 
   async hasArticle(id: string): Promise<boolean> {
@@ -304,21 +347,25 @@ export class PgStore implements Store {
   async saveArticle(article: Article, mentions: Mention[]): Promise<SaveOutcome> {
     return this.tx(async (c): Promise<SaveOutcome> => {
       const now = this.effects.now();
-      // an article saved by another process at the same moment: this insert waits for it, then inserts nothing
-      const added = await c.query(
-        `INSERT INTO articles (id, name, url, title, publisher, published, published_source, text, flags, ingested_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
-        [article.id, article.name, article.url, article.title, article.publisher, article.published, article.publishedSource, article.text, JSON.stringify(article.flags), now],
-      );
-      if (!added.rowCount) return { article: 'unchanged', mentions: 0, eventsNew: 0, eventsUpdated: 0, changed: [] };
       const keys = mentions.map((m) => eventKey(m));
-      if (mentions.length) {
-        await c.query(
-          `INSERT INTO mentions (article_id, event_key, data)
-           SELECT $1, k, d FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS u(k, d, n) ORDER BY n`,
-          [article.id, keys, mentions.map((m) => JSON.stringify(m))],
-        );
-      }
+      const data = mentions.map((m) => JSON.stringify(m));
+      // the article and its mentions in one statement (an article saved by another process at the same moment: this
+      // insert waits for it, then inserts nothing); the mentions' ids are given in the order of their rows
+      const { added, ids } = (await this.one<{ added: number; ids: number[] | null }>(
+        c,
+        `WITH a AS (
+           INSERT INTO articles (id, name, url, title, publisher, published, published_source, text, flags, ingested_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING RETURNING id),
+         m AS (
+           INSERT INTO mentions (article_id, event_key, data)
+           SELECT a.id, u.k, u.d FROM a CROSS JOIN unnest($11::text[], $12::text[]) WITH ORDINALITY AS u(k, d, n) ORDER BY u.n RETURNING id)
+         SELECT (SELECT count(*) FROM a) AS added, (SELECT array_agg(id ORDER BY id) FROM m) AS ids`,
+        [article.id, article.name, article.url, article.title, article.publisher, article.published, article.publishedSource, article.text, JSON.stringify(article.flags), now, keys, data],
+      ))!;
+      if (!added) return { article: 'unchanged', mentions: 0, eventsNew: 0, eventsUpdated: 0, changed: [] };
+      // as a later read of the rows gives them (ids are never reused: a rollback leaves these unread)
+      const source = sourceRef(article);
+      (ids ?? []).forEach((id, i) => this.mentionCache.put(Number(id), { source, mention: JSON.parse(data[i]!) as Mention }));
       const changed = await this.remergeAll(c, keys, now, `article ${article.id}`, article.id, [article.id]);
       return {
         article: 'new',
@@ -350,15 +397,19 @@ export class PgStore implements Store {
    */
   private async remergeAll(c: pg.PoolClient, keys: Iterable<string>, now: string, reason: string, source: string, added: string[]): Promise<Changed[]> {
     const own = [...new Set(keys)];
-    await this.lockKeys(c, own.flatMap((k) => [k, siblingKey(k)]));
-    // a same-day plan and the action at its place that day link to each other: a change to one may link the other
-    const all = new Set<string>();
-    for (const k of own) {
-      all.add(k);
-      if (await this.one(c, 'SELECT 1 FROM mentions WHERE event_key = $1 LIMIT 1', [siblingKey(k)])) all.add(siblingKey(k));
-    }
-    const owners = new Set<string>();
-    for (const k of all) owners.add((await this.standing(c, 'event_key', k))?.event_key ?? k);
+    const asked = own.flatMap((k) => [k, siblingKey(k)]);
+    await this.lockKeys(c, asked);
+    // a same-day plan and the action at its place that day link to each other: a change to one may link the other.
+    // Each key read and each sibling with mentions, in that order, with the key of the event that stands for it.
+    const rows = await this.rows<{ k: string; owner: string | null }>(
+      c,
+      `SELECT u.k, (${standingOf('event_key', 'u.k', 'event_key')}) AS owner
+       FROM unnest($1::text[]) WITH ORDINALITY AS u(k, n)
+       WHERE u.n % 2 = 1 OR EXISTS (SELECT 1 FROM mentions WHERE event_key = u.k) ORDER BY u.n`,
+      [asked],
+    );
+    const all = new Set(rows.map((r) => r.k));
+    const owners = new Set(rows.map((r) => r.owner ?? r.k));
     await this.lockKeys(c, [...owners].filter((k) => !all.has(k)));
     const changed: Changed[] = [];
     for (const k of owners) {
@@ -373,8 +424,10 @@ export class PgStore implements Store {
     const built = await this.rebuild(c, key, source, added);
     if (!built) return null;
     const { record, existing, before, evidence } = built;
-    const json = storedRecordJson({ ...record, revision: existing ? existing.revision + 1 : 1 });
-    if (existing && existing.record === storedRecordJson({ ...record, revision: existing.revision }) && !(await this.evidenceDiffers(c, existing.id, evidence))) return null;
+    // one serialization of the stored record, compared with the stored one under its revision number
+    const revision = existing ? existing.revision + 1 : 1;
+    const json = storedRecordJson({ ...record, revision });
+    if (existing && sameButRevision(existing.record, existing.revision, json, revision) && !(await this.evidenceDiffers(c, existing.id, evidence))) return null;
     return this.writeEvent(c, key, existing, before, record, now, entry, evidence, json);
   }
 
@@ -388,11 +441,11 @@ export class PgStore implements Store {
     source: string | null,
     articles: string[] | 'all',
   ): Promise<{ record: EventRecord; existing: EventRow | null; before: EventRecord | null; evidence: EvidenceWrite } | null> {
-    const machine = await this.machine(c, key);
+    const state = await this.state(c, key);
+    const machine = await this.machine(c, key, state);
     if (!machine) return null;
-    const existing = await this.one<EventRow>(c, 'SELECT id, event_key, revision, record FROM events WHERE event_key = $1', [key]);
-    const before = existing ? (JSON.parse(existing.record) as EventRecord) : null;
-    const { record, moved } = applyOverrides(machine.record, existing ? await this.overridesOf(c, existing.id) : [], before, source);
+    const { existing, before } = this.storedRow(key, state);
+    const { record, moved } = applyOverrides(machine.record, state.overrides, before, source);
     for (const o of moved) {
       await c.query('UPDATE event_overrides SET machine = $1 WHERE event_id = $2 AND field = $3', [JSON.stringify(o.machine ?? null), existing!.id, o.field]);
     }
@@ -410,21 +463,72 @@ export class PgStore implements Store {
   /** The folds of recently rebuilt events' mentions, from the cache's mention objects (src/merge/fold.ts). */
   private folds = new MergeFolds();
 
-  /** machineRecord, and the mentions it was built from. */
-  private async machine(c: Db, key: string): Promise<{ record: EventRecord; mentions: Mention[] } | null> {
-    const keys = await this.ownedKeys(c, key);
-    const rows = await this.mentionCache.of(c, keys);
+  /** The records this process last wrote, by event key (see storedRow). */
+  private written = new WrittenRecords<{ id: string; xmin: string }>();
+
+  /**
+   * What a rebuild of the event under `key` reads, in one statement: the ids of the mentions it owns (under its own
+   * key and those of the events merged into it) and of its sibling's (siblingKey), the near-duplicates among its
+   * articles, its stored row and its human values. The stored record is sent only when it is not the one this process
+   * last wrote: that is known by the row's revision and xmin (the transaction that wrote the row's version, which
+   * another process's write, or a rollback of this one's, changes).
+   */
+  private async state(c: Db, key: string): Promise<RebuildState> {
+    const known = this.written.get(key);
+    const row = (await this.one<{
+      ids: number[] | null;
+      sibling: number[] | null;
+      copies: Array<[string, string]> | null;
+      id: string | null;
+      revision: number | null;
+      xmin: string | null;
+      record: string | null;
+      overrides: Array<[Override['field'], string, string]> | null;
+    }>(
+      c,
+      `WITH RECURSIVE ${OWNED},
+       keys AS (SELECT coalesce((SELECT array_agg(event_key) FROM owned), ARRAY[$1::text]) AS k)
+       SELECT
+         (SELECT array_agg(id ORDER BY id) FROM mentions WHERE event_key = ANY((SELECT k FROM keys)::text[])) AS ids,
+         (SELECT array_agg(id ORDER BY id) FROM mentions WHERE event_key = $2) AS sibling,
+         (SELECT json_agg(json_build_array(d.article_id, d.duplicate_of)) FROM article_duplicates d
+           WHERE d.article_id IN (SELECT article_id FROM mentions WHERE event_key = ANY((SELECT k FROM keys)::text[]))) AS copies,
+         e.id, e.revision, e.xmin::text AS xmin, CASE WHEN e.revision = $3 AND e.xmin::text = $4 THEN NULL ELSE e.record END AS record,
+         (SELECT json_agg(json_build_array(o.field, o.value, o.machine) ORDER BY o.field COLLATE "C") FROM event_overrides o WHERE o.event_id = e.id) AS overrides
+       FROM (SELECT 1) one LEFT JOIN events e ON e.event_key = $1`,
+      [key, siblingKey(key), known?.revision ?? null, known?.xmin ?? null],
+    ))!;
+    return {
+      ids: (row.ids ?? []).map(Number),
+      sibling: (row.sibling ?? []).map(Number),
+      copyOf: new Map(row.copies ?? []),
+      row: row.id === null ? null : { id: row.id, event_key: key, revision: row.revision!, xmin: row.xmin!, record: row.record },
+      overrides: (row.overrides ?? []).map(([field, value, machine]) => ({ field, value: JSON.parse(value) as unknown, machine: JSON.parse(machine) as unknown })),
+    };
+  }
+
+  /** The stored row of the event under `key` and its record (as last written, when this process wrote it). */
+  private storedRow(key: string, state: RebuildState): { existing: EventRow | null; before: EventRecord | null } {
+    const row = state.row;
+    if (!row) return { existing: null, before: null };
+    const existing = { id: row.id, event_key: key, revision: row.revision };
+    if (row.record === null) {
+      const written = this.written.get(key)!;
+      return { existing: { ...existing, record: written.json }, before: written.record };
+    }
+    return { existing: { ...existing, record: row.record }, before: JSON.parse(row.record) as EventRecord };
+  }
+
+  /** machineRecord, and the mentions it was built from (`state`: as read for it, else read now). */
+  private async machine(c: Db, key: string, given?: RebuildState): Promise<{ record: EventRecord; mentions: Mention[] } | null> {
+    const state = given ?? (await this.state(c, key));
+    const rows = await this.mentionCache.list(c, state.ids);
     if (!rows.length) return null;
     const sources = new Map<string, SourceRef>();
     for (const r of rows) sources.set(r.source.id, r.source);
-    const copies = await this.rows<{ article_id: string; duplicate_of: string }>(
-      c,
-      'SELECT article_id, duplicate_of FROM article_duplicates WHERE article_id IN (SELECT article_id FROM mentions WHERE event_key = ANY($1::text[]))',
-      [keys],
-    );
-    const copyOf = new Map(copies.map((r) => [r.article_id, r.duplicate_of]));
+    const copyOf = state.copyOf;
     const mentions = rows.map((r) => r.mention);
-    const sibling = (await this.mentionCache.of(c, [siblingKey(key)])).map((r) => r.mention);
+    const sibling = (await this.mentionCache.list(c, state.sibling)).map((r) => r.mention);
     const links = sibling.length ? planLinks(key, mentions, sibling) : { realized_by: null, plan_of: null };
     return { record: mergeMentions(key, mentions, sources, copyOf, links, this.folds), mentions };
   }
@@ -435,7 +539,7 @@ export class PgStore implements Store {
   }
 
   async standing(c: Db, column: 'id' | 'event_key', value: string): Promise<{ id: string; event_key: string } | null> {
-    return this.one(c, STANDING.replace('%COLUMN%', column), [value]);
+    return this.one(c, standingOf(column, '$1', 'id, event_key'), [value]);
   }
 
   async overridesOf(c: Db, id: string): Promise<Override[]> {
@@ -463,18 +567,6 @@ export class PgStore implements Store {
             partNames(w.articles),
           ]);
     return !sameParts(stored, w);
-  }
-
-  /** Stores the evidence parts of an evidence write for event `id`, in place of those it replaces. */
-  private async writeEvidence(c: pg.PoolClient, id: string, w: EvidenceWrite): Promise<void> {
-    if (w.articles === 'all') await c.query('DELETE FROM event_evidence WHERE event_id = $1', [id]);
-    else if (w.articles.length) await c.query('DELETE FROM event_evidence WHERE event_id = $1 AND part = ANY($2::text[])', [id, partNames(w.articles)]);
-    if (!w.parts.length) return;
-    await c.query('INSERT INTO event_evidence (event_id, part, items) SELECT $1, p, i FROM unnest($2::text[], $3::text[]) AS u(p, i)', [
-      id,
-      w.parts.map((p) => p.part),
-      w.parts.map(partText),
-    ]);
   }
 
   /**
@@ -507,21 +599,24 @@ export class PgStore implements Store {
     const revision = existing ? existing.revision + 1 : 1;
     const stored: EventRecord = { ...record, revision };
     const json = serialized ?? storedRecordJson(stored);
-    const columns = [stored.date, stored.region, stored.locality, stored.status, stored.macroevent, revision, json, now];
-    if (existing) {
-      await c.query('UPDATE events SET date = $1, region = $2, locality = $3, status = $4, macroevent = $5, revision = $6, record = $7, updated_at = $8 WHERE id = $9', [
-        ...columns,
-        existing.id,
-      ]);
-    } else {
-      await c.query(
-        'INSERT INTO events (date, region, locality, status, macroevent, revision, record, updated_at, created_at, id, event_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10)',
-        [...columns, stored.id, key],
-      );
-    }
-    if (evidence) await this.writeEvidence(c, stored.id, evidence);
-    await this.writeSearchRow(c, stored);
-    await this.addRevision(c, stored.id, revision, now, entry, [...(entry.extra ?? []), ...recordChanges(before, stored)]);
+    // one statement, one round trip: the row, then what follows from it, each a query of one WITH
+    const args: unknown[] = [];
+    const p = params(args);
+    const row = existing
+      ? `UPDATE events SET date = ${p(stored.date)}, region = ${p(stored.region)}, locality = ${p(stored.locality)}, status = ${p(stored.status)},
+           macroevent = ${p(stored.macroevent)}, revision = ${p(revision)}, record = ${p(json)}, updated_at = ${p(now)} WHERE id = ${p(existing.id)}`
+      : `INSERT INTO events (date, region, locality, status, macroevent, revision, record, updated_at, created_at, id, event_key)
+           VALUES (${p(stored.date)}, ${p(stored.region)}, ${p(stored.locality)}, ${p(stored.status)}, ${p(stored.macroevent)}, ${p(revision)}, ${p(json)}, ${p(now)},
+           ${p(now)}, ${p(stored.id)}, ${p(key)})`;
+    const changes = [...(entry.extra ?? []), ...recordChanges(before, stored)];
+    const statements = [
+      `ev AS (${row} RETURNING seq, id, xmin::text AS xmin)`,
+      `search AS (${searchUpsert(p, [stored], 'ev')})`,
+      `revision AS (${revisionInsert(p, stored.id, revision, now, entry, changes)})`,
+      ...(evidence ? evidenceStatements(p, stored.id, evidence) : []).map((q, n) => `evidence${n} AS (${q})`),
+    ];
+    const { xmin } = (await this.one<{ xmin: string }>(c, `WITH ${statements.join(',\n')} SELECT xmin FROM ev`, args))!;
+    this.written.set(key, { id: stored.id, revision, xmin, json, record: stored });
     const changed: Changed = { id: stored.id, revision, created: !existing };
     this.current.getStore()?.changed.push({ ...changed, change: changed.created ? 'ingest' : entry.action });
     return changed;
@@ -532,10 +627,8 @@ export class PgStore implements Store {
    * the article read). Never the whole record, so an event's revisions grow with its reports, not with their square.
    */
   async addRevision(c: pg.PoolClient, id: string, revision: number, now: string, entry: RevisionEntry, changes: FieldChange[]): Promise<void> {
-    await c.query(
-      "INSERT INTO event_revisions (event_id, revision, record, reason, created_at, action, by_user, changes, change_id) VALUES ($1, $2, '', $3, $4, $5, $6, $7, $8)",
-      [id, revision, entry.reason, now, entry.action, entry.by, JSON.stringify(changes.map(compactChange)), entry.changeId ?? null],
-    );
+    const args: unknown[] = [];
+    await c.query(revisionInsert(params(args), id, revision, now, entry, changes), args);
   }
 
   /**
@@ -550,11 +643,6 @@ export class PgStore implements Store {
     await c.query('DELETE FROM event_evidence WHERE event_id = $1', [row.id]);
     await c.query('DELETE FROM event_search WHERE event_seq = (SELECT seq FROM events WHERE id = $1)', [row.id]);
     await this.addRevision(c, row.id, revision, now, entry, entry.extra ?? []);
-  }
-
-  /** Keeps the event's search row (filters, sort key, full text, review state, queue doubt) in step with its record. */
-  private async writeSearchRow(c: pg.PoolClient, r: EventRecord): Promise<void> {
-    await writeSearchRows(c, [r]);
   }
 
   async recentChanges(filter: EventFilter, limit: number): Promise<EventChange[]> {

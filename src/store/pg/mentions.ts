@@ -18,10 +18,8 @@ const MAX_MENTIONS = 100_000;
 export class MentionCache {
   private rows = new Map<number, StoredMention>();
 
-  /** The mentions filed under `keys`, in id order, as the transaction `c` sees them. */
-  async of(c: Db, keys: string[]): Promise<StoredMention[]> {
-    const { rows } = await c.query<{ ids: string[] | null }>('SELECT array_agg(id ORDER BY id) AS ids FROM mentions WHERE event_key = ANY($1::text[])', [keys]);
-    const ids = (rows[0]?.ids ?? []).map(Number);
+  /** The mentions with these ids, in the order given: those not kept are read. */
+  async list(c: Db, ids: number[]): Promise<StoredMention[]> {
     const missing = ids.filter((id) => !this.rows.has(id));
     const read = new Map<number, StoredMention>();
     if (missing.length) {
@@ -33,11 +31,16 @@ export class MentionCache {
       for (const r of found.rows) read.set(r.mention_id, { source: sourceRef(r), mention: JSON.parse(r.data) as Mention });
     }
     const list = ids.map((id) => this.rows.get(id) ?? read.get(id)!);
-    for (const [id, m] of read) this.rows.set(id, m);
-    for (const id of this.rows.keys()) {
-      if (this.rows.size <= MAX_MENTIONS) break;
-      this.rows.delete(id);
-    }
+    for (const [id, m] of read) this.put(id, m);
     return list;
+  }
+
+  /** A mention as its row reads (one this process has just stored). */
+  put(id: number, m: StoredMention): void {
+    this.rows.set(id, m);
+    for (const old of this.rows.keys()) {
+      if (this.rows.size <= MAX_MENTIONS) break;
+      this.rows.delete(old);
+    }
   }
 }

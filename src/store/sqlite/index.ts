@@ -49,6 +49,7 @@ import {
   nearby,
   partNames,
   partText,
+  sameButRevision,
   sameParts,
   searchWords,
   storedRecordJson,
@@ -700,18 +701,6 @@ export class SqliteRepository implements Repository {
   close(): void {
     this.db.close();
   }
-}
-
-/**
- * Whether two records' JSON differ in their revision numbers only, compared in place (a record can be megabytes).
- * The record's own "revision" key is the only one in its JSON: no nested object has one, and within a string the
- * quotes are escaped. It comes near the end: it is looked for from there.
- */
-function sameButRevision(stored: string, storedRevision: number, json: string, revision: number): boolean {
-  const [a, b] = [`"revision":${revision},`, `"revision":${storedRevision},`];
-  const at = json.lastIndexOf(a);
-  if (at < 0 || stored.length !== json.length - a.length + b.length) return false;
-  return stored.startsWith(json.slice(0, at)) && stored.startsWith(b, at) && stored.endsWith(json.slice(at + a.length));
 }
 
 /** Orders strings as SQLite's BINARY collation does: by their UTF-8 bytes. */

@@ -2,8 +2,9 @@
 // is rebuilt n times from all its mentions and compared with its last record, and reading and parsing them again
 // each time made ingest O(n^2) in reads and JSON parsing.
 import type Database from 'better-sqlite3';
-import type { EventRecord, Mention, SourceRef } from '../../core/types.js';
+import type { Mention, SourceRef } from '../../core/types.js';
 import { sourceRef } from '../../merge/cluster.js';
+import { WrittenRecords, type WrittenRecord } from '../written.js';
 
 /** A stored mention as a rebuild reads it: its row id, its article's source reference and the mention. */
 export interface StoredMention {
@@ -14,15 +15,6 @@ export interface StoredMention {
 
 /** The most mentions kept in memory (the least recently read keys go first). */
 const MAX_MENTIONS = 100_000;
-/** The most characters of records kept in memory (the least recently written go first). */
-const MAX_RECORD_CHARS = 32_000_000;
-
-/** An event's record as last written by this connection: its revision, its JSON and the record itself. */
-export interface WrittenRecord {
-  revision: number;
-  json: string;
-  record: EventRecord;
-}
 
 /**
  * The mentions under each event key, as stored, in row order, and the records this connection last wrote. Kept
@@ -33,8 +25,7 @@ export interface WrittenRecord {
 export class RebuildCache {
   private keys = new Map<string, StoredMention[]>();
   private size = 0;
-  private records = new Map<string, WrittenRecord>();
-  private recordChars = 0;
+  private records = new WrittenRecords();
   private version: unknown = null;
 
   constructor(private sql: (source: string) => Database.Statement) {}
@@ -72,15 +63,7 @@ export class RebuildCache {
 
   /** A record just written (in the transaction that wrote it). */
   wrote(id: string, r: WrittenRecord): void {
-    this.recordChars -= this.records.get(id)?.json.length ?? 0;
-    this.records.delete(id);
     this.records.set(id, r);
-    this.recordChars += r.json.length;
-    for (const [other, old] of this.records) {
-      if (this.recordChars <= MAX_RECORD_CHARS || this.records.size <= 1) break;
-      this.records.delete(other);
-      this.recordChars -= old.json.length;
-    }
   }
 
   /** Forgets everything: after mentions moved between keys, or a transaction that wrote rolled back. */
@@ -88,7 +71,6 @@ export class RebuildCache {
     this.keys.clear();
     this.size = 0;
     this.records.clear();
-    this.recordChars = 0;
   }
 
   private checkVersion(): void {
