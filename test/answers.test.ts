@@ -31,7 +31,7 @@ const ARTICLES: Record<string, string> = {
   provo: 'Nurses plan to rally outside the hospital in Provo, Utah, on Saturday, March 14, 2026, over staffing, organizers said. (A made-up test article.)',
 };
 /** A later report, written after the first answers were kept. */
-const LATER = 'About 80 people held a vigil in Ithaca, New York, on Sunday, March 8, 2026, for safer crossings. (A made-up test article.)';
+const LATER = 'About 80 people held a vigil in Laramie, Wyoming, on Sunday, March 8, 2026, for safer crossings. (A made-up test article.)';
 
 type App = ReturnType<typeof createApp>;
 
@@ -198,23 +198,23 @@ for (const { name, backend: makeBackend, skip } of backends(CLOCK)) {
       assert.equal(after.status, 200);
       assert.notEqual(after.etag, before.etag);
       const events = JSON.parse(after.bytes.toString()).events as EventRecord[];
-      assert.ok(events.some((e) => e.locality === 'Ithaca'));
+      assert.ok(events.some((e) => e.locality === 'Laramie'));
       assert.equal(JSON.parse(after.bytes.toString()).total, JSON.parse(before.bytes.toString()).total + 1);
       const pointsAfter = await call(app, '/api/points', { 'if-none-match': points.etag! });
       assert.equal(pointsAfter.status, 200);
       assert.equal(JSON.parse(pointsAfter.bytes.toString()).rows.length, JSON.parse(points.bytes.toString()).rows.length + 1);
       // an editor's change through this app's store is a write too
-      const ithaca = events.find((e) => e.locality === 'Ithaca')!;
-      const edited = await call(app, `/api/events/${ithaca.id}`);
+      const laramie = events.find((e) => e.locality === 'Laramie')!;
+      const edited = await call(app, `/api/events/${laramie.id}`);
       const revision = JSON.parse(edited.bytes.toString()).revision as number;
-      const res = await app.request(`/api/events/${ithaca.id}`, {
+      const res = await app.request(`/api/events/${laramie.id}`, {
         method: 'PATCH',
         headers: { authorization: `Bearer ${tokens.editor}`, 'content-type': 'application/json' },
         body: JSON.stringify({ revision, changes: { title: 'A vigil for safer crossings' }, reason: 'test' }),
       });
       assert.equal(res.status, 200, await res.text());
       const listed = JSON.parse((await call(app, '/api/events?limit=100')).bytes.toString()).events as EventRecord[];
-      assert.equal(listed.find((e) => e.id === ithaca.id)!.title, 'A vigil for safer crossings');
+      assert.equal(listed.find((e) => e.id === laramie.id)!.title, 'A vigil for safer crossings');
     });
 
     test("answers that depend on the caller are never kept for another: who is asking, the review queue, --verified-only's hidden events", async () => {
@@ -290,7 +290,7 @@ describe('kept answers on PostgreSQL: the store version', { skip: NO_PG ?? false
       assert.notEqual(await store.version(), version);
       const after = await call(app, '/api/events?limit=100', { 'if-none-match': first.etag! });
       assert.equal(after.status, 200);
-      assert.ok((JSON.parse(after.bytes.toString()).events as EventRecord[]).some((e) => e.locality === 'Ithaca'));
+      assert.ok((JSON.parse(after.bytes.toString()).events as EventRecord[]).some((e) => e.locality === 'Laramie'));
 
       // the counts of ended connections fold into one row, and the version stays
       const settled = await store.version();
