@@ -2,7 +2,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, isAbort, type EventRecord } from './api.ts';
 import type { Counts } from './counts.ts';
-import { eventDate, formatNumber, reviewBadge, sizePlain, whereLabel } from './format.ts';
+import { eventDate, formatNumber, sizePlain, whereLabel } from './format.ts';
+import { ReviewBadge } from './ReviewBadge.tsx';
 import { onLinkClick } from './router.ts';
 
 const PAGE = 200;
@@ -84,11 +85,7 @@ export function EventList({ query, filtered, counts }: { query: string; filtered
               <span class="ev-place">
                 <span class="ev-locality">{e.locality ?? 'No locality given'}</span>
                 {whereLabel(e.region, e.country) && <span class="ev-region">, {whereLabel(e.region, e.country)}</span>}
-                {reviewBadge(e.review_status) && (
-                  <span class={`review-badge review-${e.review_status}`} data-review={e.review_status}>
-                    {reviewBadge(e.review_status)}
-                  </span>
-                )}
+                <ReviewBadge e={e} />
               </span>
               <span class="ev-size">{sizePlain(e) ?? 'size not reported'}</span>
               <span class={`status status-${e.status}`}>{e.status === 'planned' ? 'Planned' : 'Occurred'}</span>

@@ -15,12 +15,12 @@ import {
   placeLabel,
   regionName,
   sizeParts,
-  reviewBadge,
   sizePlain,
 } from './format.ts';
 import { History, whenText } from './History.tsx';
 import { MiniMap } from './MiniMap.tsx';
 import { navigate, onLinkClick } from './router.ts';
+import { ReviewBadge } from './ReviewBadge.tsx';
 import { SourceLine } from './Sources.tsx';
 
 export interface Row {
@@ -224,17 +224,6 @@ function Conflict({ e, field, sources, number }: { e: EventRecord; field: 'size'
 }
 
 const EVENT_ID = /^[0-9a-f]{16}$/;
-
-/** The badge an editor's review earned ("Verified", "Edited"), or null. */
-export function ReviewBadge({ e }: { e: EventRecord }) {
-  const word = reviewBadge(e.review_status);
-  if (!word) return null;
-  return (
-    <span class={`review-badge review-${e.review_status}`} data-review={e.review_status}>
-      {word}
-    </span>
-  );
-}
 
 /** Whether and by whom the record was reviewed, in a line under the title. */
 function ReviewLine({ e }: { e: EventRecord }) {

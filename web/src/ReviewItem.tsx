@@ -2,7 +2,8 @@
 // it and their sources, a human's values that newer sources dispute, and the suggested neighbours to merge.
 import type { EventRecord, Neighbour, QueueItem, SourceRef } from './api.ts';
 import { fieldKey, groupQuotes, type QuoteGroup } from './evidence.ts';
-import { MarkedQuote, recordRows, ReviewBadge } from './EventView.tsx';
+import { MarkedQuote, recordRows } from './EventView.tsx';
+import { ReviewBadge } from './ReviewBadge.tsx';
 import { eventDate, flagText, placeLabel } from './format.ts';
 import { editLabel, valueText } from './review.ts';
 import { onLinkClick } from './router.ts';

@@ -55,6 +55,19 @@ export function ReviewPage({ search }: { search: string }) {
   return <Queue search={search} />;
 }
 
+/** The review toolbar's buttons, in order: each runs the command its key runs. */
+const TOOLBAR: Array<{ command: ReviewCommand; label: string; key: string }> = [
+  { command: 'accept', label: 'Accept', key: 'a' },
+  { command: 'edit', label: 'Edit', key: 'e' },
+  { command: 'reject', label: 'Reject', key: 'r' },
+  { command: 'merge', label: 'Merge', key: 'm' },
+  { command: 'split', label: 'Split', key: 's' },
+  { command: 'previous', label: 'Previous', key: 'k' },
+  { command: 'next', label: 'Next', key: 'j' },
+  { command: 'next-page', label: 'Next page', key: 'n' },
+  { command: 'help', label: 'Keys', key: '?' },
+];
+
 function Queue({ search }: { search: string }) {
   const filters = useMemo(() => parseFilters(search), [search]);
   const options = useFilterOptions();
@@ -256,33 +269,18 @@ function Queue({ search }: { search: string }) {
           </nav>
           <div class="review-main">
             <div class="review-actions" role="toolbar" aria-label="Review actions">
-              <button type="button" aria-keyshortcuts="a" onClick={() => run('accept')}>
-                Accept <kbd>a</kbd>
-              </button>
-              <button type="button" class="secondary" aria-keyshortcuts="e" onClick={() => run('edit')}>
-                Edit <kbd>e</kbd>
-              </button>
-              <button type="button" class="secondary" aria-keyshortcuts="r" onClick={() => run('reject')}>
-                Reject <kbd>r</kbd>
-              </button>
-              <button type="button" class="secondary" aria-keyshortcuts="m" disabled={!first} onClick={() => run('merge')}>
-                Merge <kbd>m</kbd>
-              </button>
-              <button type="button" class="secondary" aria-keyshortcuts="s" onClick={() => run('split')}>
-                Split <kbd>s</kbd>
-              </button>
-              <button type="button" class="secondary" aria-keyshortcuts="k" onClick={() => run('previous')}>
-                Previous <kbd>k</kbd>
-              </button>
-              <button type="button" class="secondary" aria-keyshortcuts="j" onClick={() => run('next')}>
-                Next <kbd>j</kbd>
-              </button>
-              <button type="button" class="secondary" aria-keyshortcuts="n" disabled={!page?.next_cursor} onClick={() => run('next-page')}>
-                Next page <kbd>n</kbd>
-              </button>
-              <button type="button" class="secondary" aria-keyshortcuts="?" onClick={() => run('help')}>
-                Keys <kbd>?</kbd>
-              </button>
+              {TOOLBAR.map((b) => (
+                <button
+                  key={b.command}
+                  type="button"
+                  class={b.command === 'accept' ? undefined : 'secondary'}
+                  aria-keyshortcuts={b.key}
+                  disabled={(b.command === 'merge' && !first) || (b.command === 'next-page' && !page?.next_cursor)}
+                  onClick={() => run(b.command)}
+                >
+                  {b.label} <kbd>{b.key}</kbd>
+                </button>
+              ))}
             </div>
             <ReviewItem item={item} position={index + 1} count={items.length} focusRef={itemRef} />
           </div>
