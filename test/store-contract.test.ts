@@ -250,6 +250,26 @@ function contract(backend: Backend): void {
     assert.equal((await store.undoChange(keene!.id, { change: 1.5, reason: 'x', user: 'ed' })).outcome, 'invalid');
   });
 
+  it('splits straight after ingest: the moved mention leaves the event it came from, and comes back on undo', async () => {
+    const FIRST = 'About 40 people marched in Burlington, Vermont, on Thursday, March 5, 2026, for bus service. (A made-up test article.)';
+    const SECOND = 'Riders marched again in Burlington, Vermont, on Thursday, March 5, 2026. (Another made-up test article.)';
+    await save(store, 'burlington5', FIRST);
+    await save(store, 'burlington5b', SECOND);
+    const [joined] = await store.listEvents({ from: '2026-03-05', to: '2026-03-05', locality: 'Burlington' });
+    assert.equal(joined!.sources.length, 2);
+    const later = (await store.eventMentions(joined!.id))!.find((m) => m.article.id === read('burlington5b', SECOND).article.id)!;
+    const split = await store.splitEvent(joined!.id, { mentions: [later.id], reason: 'two marches', revision: joined!.revision, user: 'ed' });
+    assert.equal(split.outcome, 'split');
+    if (split.outcome !== 'split') return;
+    assert.deepEqual([split.event.sources.length, split.from.sources.length], [1, 1]);
+    const standing = await store.listEvents({ from: '2026-03-05', to: '2026-03-05', locality: 'Burlington' });
+    assert.deepEqual(standing.map((e) => e.sources.length), [1, 1]);
+    const change = (await store.eventHistory(joined!.id))![0]!.undo!.id;
+    assert.equal((await store.undoChange(joined!.id, { change, reason: 'one march', user: 'ed' })).outcome, 'undone');
+    assert.equal((await store.getEvent(joined!.id))!.sources.length, 2);
+    assert.equal(await store.getEvent(split.event.id), null);
+  });
+
   it('makes one event with both sources when two connections save reports of the same place and day at once', async () => {
     const other = await backend.open();
     try {

@@ -101,6 +101,7 @@ export class EventEditor {
       const key = splitKey(row.event_key, changeId);
       const move = this.sql('UPDATE mentions SET event_key = ? WHERE id = ?');
       for (const m of chosen) move.run(key, m);
+      this.repo.mentionsMoved([key, ...data.mentions.map((m) => m.key)]);
       const entry = (extra: FieldChange): RevisionEntry => ({ action: 'split', by: req.user, reason: humanReason('split', req.user, req.reason), extra: [extra], changeId });
       const made = this.rewrite(key, now, entry({ field: 'split_from', old: null, new: id }));
       this.sql('UPDATE event_changes SET other_id = ? WHERE id = ?').run(made.id, changeId);
@@ -150,6 +151,7 @@ export class EventEditor {
     const back = this.sql('UPDATE mentions SET event_key = ? WHERE id = ?');
     for (const m of data.mentions) back.run(m.key, m.id);
     const made = this.sql('SELECT id, event_key, revision, record FROM events WHERE id = ?').get(x.other_id) as EventRow;
+    this.repo.mentionsMoved([made.event_key, ...data.mentions.map((m) => m.key)]);
     this.repo.retire(made, x.event_id, now, entry({ field: 'merged_into', old: null, new: x.event_id }));
     const key = this.sql('SELECT event_key FROM events WHERE id = ?').pluck().get(x.event_id) as string;
     return [this.rewrite(key, now, entry({ field: 'split_to', old: x.other_id, new: null }))];

@@ -204,6 +204,11 @@ export class SqliteRepository implements Repository {
     }
   }
 
+  /** Mentions were just moved between `keys` (a split or its undo): their cached lists are read again. */
+  mentionsMoved(keys: Iterable<string>): void {
+    this.cache.moved(keys);
+  }
+
   /** The stored mentions and the records of recently rebuilt events (src/store/sqlite/mentions.ts). */
   private cache = new RebuildCache((q) => this.sql(q));
 
@@ -644,9 +649,10 @@ export class SqliteRepository implements Repository {
         this.live().queueDeliveries(changed);
         return result;
       }).immediate();
-    } finally {
-      // a split or an undo moves mentions between keys: the cached lists are read again
+    } catch (e) {
+      // what the transaction wrote into the cache was rolled back with it
       this.cache.clear();
+      throw e;
     }
   }
 

@@ -19,8 +19,8 @@ const MAX_MENTIONS = 100_000;
 /**
  * The mentions under each event key, as stored, in row order, and the records this connection last wrote. Kept
  * while this connection alone changes the store: a commit by another connection (PRAGMA data_version) empties it,
- * and so must the store's own writes that move mentions between keys (clear) or roll back after `added` or
- * `wrote`.
+ * the store's own writes that move mentions between keys forget those keys (moved) at once, in their transaction,
+ * and a rollback after `added` or `wrote` empties it (clear).
  */
 export class RebuildCache {
   private keys = new Map<string, StoredMention[]>();
@@ -66,7 +66,15 @@ export class RebuildCache {
     this.records.set(id, r);
   }
 
-  /** Forgets everything: after mentions moved between keys, or a transaction that wrote rolled back. */
+  /** Forgets the lists of `keys`, whose mentions were just moved between them (a split, or its undo). */
+  moved(keys: Iterable<string>): void {
+    for (const key of keys) {
+      this.size -= this.keys.get(key)?.length ?? 0;
+      this.keys.delete(key);
+    }
+  }
+
+  /** Forgets everything: after a transaction that wrote rolled back. */
   clear(): void {
     this.keys.clear();
     this.size = 0;
