@@ -25,7 +25,11 @@ export interface Processed {
 
 /** ingest + extract + resolve for one input. Throws IngestError for input it cannot read. */
 export function processInput(input: RawInput, gaz: Gazetteer = loadGazetteer()): Processed {
-  const article = ingest(input);
+  return extractArticle(ingest(input), input, gaz);
+}
+
+/** extract + resolve for an ingested article, read on the input's day. */
+function extractArticle(article: Article, input: RawInput, gaz: Gazetteer): Processed {
   const result = extract(article, gaz, { today: input.today === undefined ? new Date().toISOString().slice(0, 10) : input.today });
   for (const f of result.flags) if (!article.flags.includes(f)) article.flags.push(f);
   return { article, mentions: result.mentions };
@@ -41,16 +45,21 @@ function unchanged(articleId: string): SaveOutcome & { articleId: string } {
   return { article: 'unchanged', mentions: 0, eventsNew: 0, eventsUpdated: 0, changed: [], articleId };
 }
 
-/** ingest + extract + store: re-ingesting the same article is a no-op. */
+/**
+ * ingest + extract + store: re-ingesting the same article is a no-op, and costs no extraction (the article's id is
+ * known once it is read).
+ */
 export function ingestInto(repo: Repository, input: RawInput, gaz: Gazetteer = loadGazetteer()): SaveOutcome & { articleId: string } {
-  const p = processInput(input, gaz);
-  if (repo.hasArticle(p.article.id)) return unchanged(p.article.id);
+  const article = ingest(input);
+  if (repo.hasArticle(article.id)) return unchanged(article.id);
+  const p = extractArticle(article, input, gaz);
   return { ...repo.saveArticle(p.article, p.mentions), articleId: p.article.id };
 }
 
 /** ingestInto on the asynchronous Store (SQLite or PostgreSQL): what `turnout ingest` runs. */
 export async function ingestIntoStore(store: Store, input: RawInput, gaz: Gazetteer = loadGazetteer()): Promise<SaveOutcome & { articleId: string }> {
-  const p = processInput(input, gaz);
-  if (await store.hasArticle(p.article.id)) return unchanged(p.article.id);
+  const article = ingest(input);
+  if (await store.hasArticle(article.id)) return unchanged(article.id);
+  const p = extractArticle(article, input, gaz);
   return { ...(await store.saveArticle(p.article, p.mentions)), articleId: p.article.id };
 }

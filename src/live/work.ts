@@ -182,7 +182,11 @@ export class LiveWork<J extends { attempts: number }> {
         contentType = res.contentType;
       } catch (e) {
         this.log(`item ${p.url}: ${describe(e)}`);
-        if (retryable(e) && (await this.retryOrFail(job, describe(e)))) return 'retry';
+        // the last try's failure ends the job in the item's own transaction (finishItem), not before it
+        if (retryable(e) && this.host.mayRetry(job)) {
+          await this.host.retryLater(job, describe(e));
+          return 'retry';
+        }
         await this.host.finishItem(job, p.itemId, { error: describe(e) });
         return 'failed';
       }
