@@ -270,6 +270,10 @@ function liveContract(open: () => Promise<LiveBackend>): void {
     assert.equal(await b.store.live().removeWebhook(1), true);
     await b.store.reviewEvent(reno.id, { action: 'verify', reason: 'again', revision: 3, user: 'ed' });
     assert.equal((await b.queued('deliver')).length, 3);
+    // a rejection is never announced, even to a hook that lists rejected events
+    await b.store.live().addWebhook('http://127.0.0.1:9/all', 'secret', { includeRejected: true });
+    assert.equal((await b.store.reviewEvent(reno.id, { action: 'reject', reason: 'not a protest', revision: 4, user: 'ed' })).outcome, 'reviewed');
+    assert.equal((await b.queued('deliver')).length, 3);
   });
 }
 

@@ -76,7 +76,8 @@ interface RebuildState {
   ids: number[];
   sibling: number[];
   copyOf: Map<string, string>;
-  row: { id: string; event_key: string; revision: number; xmin: string; record: string | null } | null;
+  /** the stored row: its stored JSON, and the record itself when it is the one this process last wrote */
+  row: { id: string; revision: number; json: string; written: EventRecord | null } | null;
   overrides: Override[];
 }
 
@@ -502,7 +503,8 @@ export class PgStore implements Store {
       ids: (row.ids ?? []).map(Number),
       sibling: (row.sibling ?? []).map(Number),
       copyOf: new Map(row.copies ?? []),
-      row: row.id === null ? null : { id: row.id, event_key: key, revision: row.revision!, xmin: row.xmin!, record: row.record },
+      // the entry the server was told of, held here: another rebuild in this process may push it out of the cache meanwhile
+      row: row.id === null ? null : row.record === null ? { id: row.id, revision: row.revision!, json: known!.json, written: known!.record } : { id: row.id, revision: row.revision!, json: row.record, written: null },
       overrides: (row.overrides ?? []).map(([field, value, machine]) => ({ field, value: JSON.parse(value) as unknown, machine: JSON.parse(machine) as unknown })),
     };
   }
@@ -512,11 +514,7 @@ export class PgStore implements Store {
     const row = state.row;
     if (!row) return { existing: null, before: null };
     const existing = { id: row.id, event_key: key, revision: row.revision };
-    if (row.record === null) {
-      const written = this.written.get(key)!;
-      return { existing: { ...existing, record: written.json }, before: written.record };
-    }
-    return { existing: { ...existing, record: row.record }, before: JSON.parse(row.record) as EventRecord };
+    return { existing: { ...existing, record: row.json }, before: row.written ?? (JSON.parse(row.json) as EventRecord) };
   }
 
   /** machineRecord, and the mentions it was built from (`state`: as read for it, else read now). */
@@ -618,7 +616,9 @@ export class PgStore implements Store {
     const { xmin } = (await this.one<{ xmin: string }>(c, `WITH ${statements.join(',\n')} SELECT xmin FROM ev`, args))!;
     this.written.set(key, { id: stored.id, revision, xmin, json, record: stored });
     const changed: Changed = { id: stored.id, revision, created: !existing };
-    this.current.getStore()?.changed.push({ ...changed, change: changed.created ? 'ingest' : entry.action });
+    // a rejection is not announced (the event quietly leaves the record), as on SQLite; every other write is
+    const rejection = entry.action === 'review' && stored.review_status === 'rejected';
+    if (!rejection) this.current.getStore()?.changed.push({ ...changed, change: changed.created ? 'ingest' : entry.action });
     return changed;
   }
 
