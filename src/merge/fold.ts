@@ -271,9 +271,4 @@ export class MergeFolds {
     }
     return fold;
   }
-
-  clear(): void {
-    this.folds.clear();
-    this.size = 0;
-  }
 }

@@ -7,12 +7,8 @@
 // no caller's private answer (a session's, an editor's view) can be kept. `serve --verified-only` builds its app on
 // the verified-only view of the store, with a cache of its own.
 import { createHash } from 'node:crypto';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
 import type { Context } from 'hono';
-import { acceptsGzip } from './encoding.js';
-
-const gzipAsync = promisify(gzip);
+import { acceptsGzip, bytes, gzipAsync } from './encoding.js';
 
 /** Bytes of kept answers (bodies and their gzips) in one server process; the least recently used go first. */
 export const ANSWER_CACHE_BYTES = 64 * 1024 * 1024;
@@ -72,11 +68,6 @@ export function notModified(header: string | undefined, answer: Answer): boolean
     if (tag === '*' || tag === answer.etag || tag === gz) return true;
   }
   return false;
-}
-
-/** A Buffer as the Uint8Array a response body takes, without copying it. */
-function bytes(b: Buffer): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(b.buffer as ArrayBuffer, b.byteOffset, b.byteLength);
 }
 
 /**

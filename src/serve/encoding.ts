@@ -4,7 +4,13 @@ import { gzip } from 'node:zlib';
 import type { Context, Next } from 'hono';
 import { COMPRESSIBLE_CONTENT_TYPE_REGEX } from 'hono/utils/compress';
 
-const gzipAsync = promisify(gzip);
+/** gzip on libuv's thread pool, not the thread that answers. */
+export const gzipAsync = promisify(gzip);
+
+/** A Buffer as the Uint8Array a response body takes, without copying it. */
+export function bytes(b: Buffer): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(b.buffer as ArrayBuffer, b.byteOffset, b.byteLength);
+}
 
 /** Whether an Accept-Encoding header admits gzip (and does not refuse it with q=0). */
 export function acceptsGzip(header: string | undefined): boolean {
@@ -36,7 +42,7 @@ export function gzipAnswers() {
     let out = body;
     if (body.byteLength >= GZIP_MIN) {
       const gz = await gzipAsync(body);
-      out = new Uint8Array(gz.buffer as ArrayBuffer, gz.byteOffset, gz.byteLength);
+      out = bytes(gz);
       headers.set('content-encoding', 'gzip');
       headers.delete('content-length');
       const etag = headers.get('etag');

@@ -80,11 +80,14 @@ function promised<T extends object, K extends keyof T>(target: T, names: readonl
  * back as a settled Promise. Closing closes the repository.
  */
 export function asyncStore(repo: Repository): Store {
+  // made once, when first asked for: the API asks for the accounts on every authenticated request
+  let accounts: AsyncAccountStore | undefined;
+  let live: ReturnType<Store['live']> | undefined;
   return {
     ...promised(repo, STORE_OPERATIONS),
     backend: 'sqlite',
-    accounts: () => promised(repo.accounts(), ACCOUNT_OPERATIONS),
-    live: () => promised(repo.live(), LIVE_OPERATIONS),
+    accounts: () => (accounts ??= promised(repo.accounts(), ACCOUNT_OPERATIONS)),
+    live: () => (live ??= promised(repo.live(), LIVE_OPERATIONS)),
     version: async () => repo.version(),
     close: async () => repo.close(),
   };

@@ -465,7 +465,7 @@ export class PgStore implements Store {
   private folds = new MergeFolds();
 
   /** The records this process last wrote, by event key (see storedRow). */
-  private written = new WrittenRecords<{ id: string; xmin: string }>();
+  private written = new WrittenRecords<{ xmin: string }>();
 
   /**
    * What a rebuild of the event under `key` reads, in one statement: the ids of the mentions it owns (under its own
@@ -614,7 +614,7 @@ export class PgStore implements Store {
       ...(evidence ? evidenceStatements(p, stored.id, evidence) : []).map((q, n) => `evidence${n} AS (${q})`),
     ];
     const { xmin } = (await this.one<{ xmin: string }>(c, `WITH ${statements.join(',\n')} SELECT xmin FROM ev`, args))!;
-    this.written.set(key, { id: stored.id, revision, xmin, json, record: stored });
+    this.written.set(key, { revision, xmin, json, record: stored });
     const changed: Changed = { id: stored.id, revision, created: !existing };
     // a rejection is not announced (the event quietly leaves the record), as on SQLite; every other write is
     const rejection = entry.action === 'review' && stored.review_status === 'rejected';

@@ -229,8 +229,9 @@ export class PgLiveStore implements AsyncLiveStore {
     if (!hooks.length) return;
     const jobs = await this.jobs();
     for (const ch of changed) {
-      const recorded = await this.store.one<{ action: ChangeKind }>(c, 'SELECT action FROM event_revisions WHERE event_id = $1 AND revision = $2', [ch.id, ch.revision]);
-      const change = deliveryChange(ch, () => recorded?.action);
+      // what made the revision: said by the write itself, else (an older caller) as its revision row records it
+      const recorded = ch.change || ch.created ? undefined : (await this.store.one<{ action: ChangeKind }>(c, 'SELECT action FROM event_revisions WHERE event_id = $1 AND revision = $2', [ch.id, ch.revision]))?.action;
+      const change = deliveryChange(ch, () => recorded);
       for (const h of hooks) {
         if (!(await this.eventMatches(c, ch.id, h.filter))) continue;
         const payload: DeliverPayload = { webhookId: h.id, eventId: ch.id, revision: ch.revision, created: ch.created, change };
