@@ -14,8 +14,9 @@ import { openStore } from '../src/store/sqlite/index.js';
 import { asyncStore } from '../src/store/store.js';
 import { NO_PG, PG_URL, pgDatabase } from '../test/helpers/backends.js';
 import { tempDir } from '../test/helpers/shared.js';
-import { exited, jobStates, startWorkerProcess, turnout, until } from '../test/helpers/workers.js';
+import { exited, jobStates, startWorkerProcess, until } from '../test/helpers/workers.js';
 import { writeArticles } from '../test/helpers/workload.js';
+import { turnout } from '../test/helpers/cli.js';
 
 const N = Number(process.env.BENCH_N ?? 10_000);
 const EVENTS = Math.max(1, Math.round(N * 0.15));

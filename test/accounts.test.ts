@@ -1,7 +1,6 @@
 // Accounts, roles and API tokens (issue 10, first slice): the `users` command on a temp store, what the store
 // keeps (hashes, never the password or the token), and GET /api/me over a real socket on 127.0.0.1.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,14 +11,11 @@ import { openApiDocument } from '../src/serve/openapi.js';
 import { startServer, type RunningServer } from '../src/serve/server.js';
 import { openStore } from '../src/store/sqlite/index.js';
 import type { Repository } from '../src/store/repository.js';
-import { REPO_ROOT, tempDir } from './helpers/shared.js';
+import { tempDir } from './helpers/shared.js';
+import { turnout as run } from './helpers/cli.js';
 
-const CLI = join(REPO_ROOT, 'src', 'cli.ts');
+const turnout = (args: string[], input?: string | Buffer) => run(args, { input });
 
-function turnout(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT, input, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** Every byte the store has on disk (the database and its write-ahead log), as latin-1 text to search in. */
 function storeBytes(db: string): string {

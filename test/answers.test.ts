@@ -4,7 +4,6 @@
 // (who is asking, an editor's view, --verified-only) are never kept for anyone else. On SQLite always, on PostgreSQL
 // when TURNOUT_TEST_PG names a server (skipped, saying why, otherwise).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -18,7 +17,8 @@ import { openPgStore, type PgStore } from '../src/store/pg/index.js';
 import type { StoreEffects } from '../src/store/repository.js';
 import type { Store } from '../src/store/store.js';
 import { backends, NO_PG, PG_URL, pgBackend, pgDatabase, type Backend } from './helpers/backends.js';
-import { REPO_ROOT, tempDir } from './helpers/shared.js';
+import { tempDir } from './helpers/shared.js';
+import { turnout } from './helpers/cli.js';
 
 const TODAY = '2026-03-10';
 const CLOCK: StoreEffects = { now: () => '2026-03-10T12:00:00.000Z' };
@@ -282,11 +282,8 @@ describe('kept answers on PostgreSQL: the store version', { skip: NO_PG ?? false
       // `turnout ingest` in its own process
       const file = join(tempDir(), 'later.txt');
       writeFileSync(file, LATER);
-      const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli.ts'), 'ingest', file, '--db', db.url, '--published', '2026-03-09'], {
-        cwd: REPO_ROOT,
-        encoding: 'utf8',
-      });
-      assert.equal(run.status, 0, run.stderr);
+      const run = turnout(['ingest', file, '--db', db.url, '--published', '2026-03-09']);
+      assert.equal(run.code, 0, run.stderr);
       assert.notEqual(await store.version(), version);
       const after = await call(app, '/api/events?limit=100', { 'if-none-match': first.etag! });
       assert.equal(after.status, 200);

@@ -1,6 +1,6 @@
 // The turnout command end to end: hostile inputs, exit codes, re-ingest, and a SIGKILL in the middle of a run.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -8,13 +8,11 @@ import { openStore } from '../src/store/sqlite/index.js';
 import { makeArticle } from './helpers/corpus.js';
 import { PRECISION_CASES, precisionArticles } from './helpers/precision.js';
 import { REPO_ROOT, tempDir } from './helpers/shared.js';
+import { turnout as run } from './helpers/cli.js';
+
+const turnout = (args: string[], input?: string | Buffer) => run(args, { input });
 
 const CLI = join(REPO_ROOT, 'src', 'cli.ts');
-
-function turnout(args: string[], input?: string | Buffer) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT, input, encoding: 'utf8', maxBuffer: 64 << 20 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('turnout command', () => {
   it('prints help that names every command, and rejects unknown options clearly', () => {

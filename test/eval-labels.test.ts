@@ -24,10 +24,10 @@ import {
   type Json,
 } from '../src/eval/score.js';
 import { GOLD_FILE, REPO_ROOT, SHARED, tempDir } from './helpers/shared.js';
+import { turnout } from './helpers/cli.js';
 
 const SCORE_PY = join(SHARED, 'eval', 'score.py');
 const LABELS = join(SHARED, 'eval', 'dev', 'labels.json');
-const CLI = join(REPO_ROOT, 'src', 'cli.ts');
 
 const HAS_PYTHON = spawnSync('python3', ['--version']).status === 0;
 const NO_REFERENCE = !existsSync(SCORE_PY) || !existsSync(LABELS)
@@ -333,11 +333,6 @@ describe('score.py port against score.py', { skip: NO_REFERENCE ?? false }, () =
 });
 
 // ---------------------------------------------------------------- the command
-
-function turnout(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('turnout eval LABELS.json --texts DIR', () => {
   const SAMPLE = join(REPO_ROOT, 'samples', '2026-02-14-river-valley-rallies.txt');

@@ -8,26 +8,12 @@ import { openStore } from '../src/store/sqlite/index.js';
 import { makeArticle } from './helpers/corpus.js';
 import { startServer, type TestServer } from './helpers/http-server.js';
 import { REPO_ROOT, servedUrl, tempDir } from './helpers/shared.js';
+import { turnoutAsync, type Run } from './helpers/cli.js';
+
+/** The CLI without blocking this process (its loopback servers must keep answering), with no pause between requests. */
+const turnout = (args: string[], env: Record<string, string> = {}): Promise<Run> => turnoutAsync(args, { env: { TURNOUT_POLITENESS_MS: '0', ...env } });
 
 const CLI = join(REPO_ROOT, 'src', 'cli.ts');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI without blocking this process (its loopback servers must keep answering). */
-function turnout(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT, env: { ...process.env, TURNOUT_POLITENESS_MS: '0', ...env } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const article = makeArticle(7, 6);
 

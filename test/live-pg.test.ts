@@ -21,21 +21,10 @@ import { makeArticle } from './helpers/corpus.js';
 import { startServer, type TestServer } from './helpers/http-server.js';
 import { REPO_ROOT, servedUrl, tempDir } from './helpers/shared.js';
 import { exited, startWorkerProcess, until } from './helpers/workers.js';
+import { turnoutAsync } from './helpers/cli.js';
 
 const CLI = join(REPO_ROOT, 'src', 'cli.ts');
 const SECRET = 'made-up-test-secret';
-
-/** Runs the CLI without blocking this process (its loopback servers must keep answering). */
-function turnout(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** Second reports of three of the corpus's rallies (same place and day, other words): their events get a second source. */
 function secondReport(i: number): string {
@@ -146,13 +135,13 @@ describe('the live record on PostgreSQL: watch --once queues, two workers (one k
 
   it('adds the sources and a webhook, and watch --once queues one poll per source', async () => {
     for (const path of ['/news.xml', '/headlines.xml', '/broken.xml']) {
-      const r = await turnout(['sources', 'add', `${feeds.url}${path}`, '--db', db.url], env);
+      const r = await turnoutAsync(['sources', 'add', `${feeds.url}${path}`, '--db', db.url], { env: env });
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^added: source \d /);
     }
-    const hook = await turnout(['webhooks', 'add', `${receiver.url}/hook`, '--secret', SECRET, '--db', db.url], env);
+    const hook = await turnoutAsync(['webhooks', 'add', `${receiver.url}/hook`, '--secret', SECRET, '--db', db.url], { env: env });
     assert.equal(hook.stdout, `added webhook 1 ${receiver.url}/hook\nsecret: ${SECRET}\n`);
-    const once = await turnout(['watch', '--once', '--db', db.url], env);
+    const once = await turnoutAsync(['watch', '--once', '--db', db.url], { env: env });
     assert.equal(once.code, 0, once.stderr);
     assert.match(once.stdout, /^queued 3 polls \(one per source\)/);
     assert.deepEqual(await states(), { created: 3 });
@@ -198,8 +187,8 @@ describe('the live record on PostgreSQL: watch --once queues, two workers (one k
 
     // the same feeds read by SQLite's watch --once (the gate is open and the 503 spent: every page answers at once)
     const file = join(tempDir(), 'turnout.db');
-    for (const path of ['/news.xml', '/headlines.xml', '/broken.xml']) await turnout(['sources', 'add', `${feeds.url}${path}`, '--db', file], env);
-    const sqliteRun = await turnout(['watch', '--once', '--db', file], env);
+    for (const path of ['/news.xml', '/headlines.xml', '/broken.xml']) await turnoutAsync(['sources', 'add', `${feeds.url}${path}`, '--db', file], { env: env });
+    const sqliteRun = await turnoutAsync(['watch', '--once', '--db', file], { env: env });
     assert.equal(sqliteRun.code, 0, sqliteRun.stderr);
     const onPg = await openPgStore(db.url);
     const onSqlite = openStore(file);
@@ -231,7 +220,7 @@ describe('the live record on PostgreSQL: watch --once queues, two workers (one k
 
   it('polling again adds nothing: the feeds answer 304, no page is fetched, no event changes, nothing is delivered', async () => {
     const before = { counts: await countsOf(db.url), received: received.length, pages: feeds.requests.filter((r) => r.url.startsWith('/p/')).length };
-    const once = await turnout(['watch', '--once', '--db', db.url], env);
+    const once = await turnoutAsync(['watch', '--once', '--db', db.url], { env: env });
     assert.match(once.stdout, /^queued 3 polls/);
     const w = startWorkerProcess(db.url, 2, env);
     try {
@@ -243,7 +232,7 @@ describe('the live record on PostgreSQL: watch --once queues, two workers (one k
     assert.deepEqual(await countsOf(db.url), before.counts);
     assert.equal(received.length, before.received);
     assert.equal(feeds.requests.filter((r) => r.url.startsWith('/p/')).length, before.pages);
-    const log = await turnout(['sources', 'log', '--db', db.url], env);
+    const log = await turnoutAsync(['sources', 'log', '--db', db.url], { env: env });
     assert.equal(log.stdout.split('\n').filter((l) => /\s304\s+new 0 /.test(l)).length, 2, log.stdout);
   });
 
@@ -251,7 +240,7 @@ describe('the live record on PostgreSQL: watch --once queues, two workers (one k
     const extra = makeArticle(16);
     feeds.route('/p/extra.txt', (_req, res) => res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(extra.text));
     const before = received.length;
-    const r = await turnout(['fetch', `${feeds.url}/p/extra.txt`, '--db', db.url], env);
+    const r = await turnoutAsync(['fetch', `${feeds.url}/p/extra.txt`, '--db', db.url], { env: env });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'queued 1 page as item jobs: "turnout worker --db URL" fetches and ingests them\n');
     const w = startWorkerProcess(db.url, 1, env);
@@ -266,7 +255,7 @@ describe('the live record on PostgreSQL: watch --once queues, two workers (one k
   });
 
   it('serve and watch, two schedulers on one store, queue a due poll once; serve --no-watch queues none', async () => {
-    const added = await turnout(['sources', 'add', `${feeds.url}/news.xml?again`, '--db', db.url], env);
+    const added = await turnoutAsync(['sources', 'add', `${feeds.url}/news.xml?again`, '--db', db.url], { env: env });
     const id = Number(/source (\d+)/.exec(added.stdout)![1]);
     const polls = async () => ((await client.query(`SELECT count(*)::int AS n FROM ${JOB_SCHEMA}.job WHERE name = 'poll' AND (data->>'sourceId')::int = $1`, [id])).rows[0] as { n: number }).n;
     const start = (args: string[]) => {

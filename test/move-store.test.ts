@@ -5,7 +5,6 @@
 // database, for the command) dropped at the end; skipped, saying why, when TURNOUT_TEST_PG names no server.
 // The articles are made up here.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,7 +15,8 @@ import type { Repository } from '../src/store/repository.js';
 import { openStore } from '../src/store/sqlite/index.js';
 import { asyncStore, type Store } from '../src/store/store.js';
 import { NO_PG, PG_URL, onServer, pgDatabase } from './helpers/backends.js';
-import { REPO_ROOT, tempDir } from './helpers/shared.js';
+import { tempDir } from './helpers/shared.js';
+import { turnout } from './helpers/cli.js';
 
 const ARTICLES: Record<string, string> = {
   'tulsa.txt': 'About 200 people rallied in Tulsa, Oklahoma, on Saturday, March 7, 2026, to demand safer streets near schools. (A made-up test article.)',
@@ -29,7 +29,6 @@ const ARTICLES: Record<string, string> = {
 };
 const LATE = 'About 80 people protested a rent increase in Akron, Ohio, on Tuesday, March 10, 2026. (A late made-up test article.)';
 const PASSWORD = 'a long enough password for tests';
-const CLI = join(REPO_ROOT, 'src', 'cli.ts');
 
 function ingest(repo: Repository, name: string, text: string) {
   return ingestInto(repo, { bytes: Buffer.from(text), name, published: '2026-03-10', contentType: 'text/plain' });
@@ -221,11 +220,6 @@ describe('moving into a store where another row holds a unique value', { skip: N
     assert.equal(table(checked, 'events').target, 0, 'nothing written');
   });
 });
-
-function turnout(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('turnout migrate --from sqlite FILE --to postgres://...', { skip: NO_PG ?? false }, () => {
   let db: { url: string; drop(): Promise<void> };

@@ -2,20 +2,16 @@
 // postgres://... (or TURNOUT_DB), run as a user runs them, in a fresh database dropped at the end. Skipped, saying
 // why, when TURNOUT_TEST_PG names no server. The live-record commands refuse it with a clear message.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { NO_PG, PG_URL, pgDatabase } from './helpers/backends.js';
 import { REPO_ROOT, servedUrl } from './helpers/shared.js';
 import { until } from './helpers/workers.js';
+import { turnout } from './helpers/cli.js';
 
 const CLI = join(REPO_ROOT, 'src', 'cli.ts');
 const PASSWORD = 'a long enough password for tests';
-
-function turnout(args: string[], env: Record<string, string> = {}, input?: string) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT, input, encoding: 'utf8', env: { ...process.env, ...env } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('turnout on a PostgreSQL store', { skip: NO_PG ?? false }, () => {
   let db: { url: string; drop(): Promise<void> };
@@ -31,12 +27,12 @@ describe('turnout on a PostgreSQL store', { skip: NO_PG ?? false }, () => {
     assert.equal(first.code, 0, first.stderr);
     const made = /events: (\d+) new/.exec(first.stdout);
     assert.ok(made && Number(made[1]) >= 3, first.stdout);
-    const again = turnout(['ingest', join(REPO_ROOT, 'samples')], { TURNOUT_DB: db.url });
+    const again = turnout(['ingest', join(REPO_ROOT, 'samples')], { env: { TURNOUT_DB: db.url } });
     assert.match(again.stdout, /articles: 0 new, \d+ unchanged, 0 failed/);
     const listed = turnout(['events', '--db', db.url]);
     assert.equal(listed.code, 0, listed.stderr);
     assert.match(listed.stdout, new RegExp(`^${made![1]} events?: `, 'm'));
-    const added = turnout(['users', 'add', 'ed', '--role', 'editor', '--password-stdin', '--db', db.url], {}, PASSWORD + '\n');
+    const added = turnout(['users', 'add', 'ed', '--role', 'editor', '--password-stdin', '--db', db.url], { input: PASSWORD + '\n' });
     assert.equal(added.code, 0, added.stderr);
     const taken = turnout(['users', 'add', 'ed', '--role', 'viewer', '--db', db.url]);
     assert.equal(taken.code, 1);

@@ -3,7 +3,6 @@
 // fresh schema of its own and drops it at the end. Without TURNOUT_TEST_PG the PostgreSQL tests are skipped, saying
 // why. Then both backends, given the same made-up articles, must answer every read alike.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { EventRecord } from '../src/core/types.js';
@@ -15,7 +14,8 @@ import { CursorError, type EventFilter, type StoreEffects } from '../src/store/r
 import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
 import { isPostgresUrl, openAsyncStore, type Store } from '../src/store/store.js';
 import { NO_PG, onServer, PG_URL, pgBackend as pgOn, sqliteBackend as sqliteOn, type Backend } from './helpers/backends.js';
-import { REPO_ROOT, tempDir } from './helpers/shared.js';
+import { tempDir } from './helpers/shared.js';
+import { turnout } from './helpers/cli.js';
 
 /** Made-up articles (neutral towns): two of one rally in Tulsa, two of one picket in Reno, and others alone. */
 const TEXTS: Record<string, string> = {
@@ -326,7 +326,7 @@ describe('migrations: each version means the same schema state on both backends'
 
 /** `turnout migrate` with these arguments, run as a user runs it. */
 function migrate(...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli.ts'), 'migrate', ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+  return turnout(['migrate', ...args]);
 }
 
 describe('turnout migrate', () => {
@@ -334,23 +334,23 @@ describe('turnout migrate', () => {
     const file = join(tempDir(), 'migrate.db');
     for (let i = 0; i < 2; i++) {
       const r = migrate('--db', file);
-      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, `turnout: ${file}: schema version ${LATEST}\n`);
     }
   });
 
   it('refuses arguments; the live-record commands on an unreachable server say so in one line', () => {
     const r = migrate('extra');
-    assert.equal(r.status, 1);
+    assert.equal(r.code, 1);
     assert.match(r.stderr, /migrate takes no arguments/);
-    const sources = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli.ts'), 'sources', 'list', '--db', 'postgres://nobody@127.0.0.1:1/none'], { encoding: 'utf8' });
-    assert.equal(sources.status, 2);
+    const sources = turnout(['sources', 'list', '--db', 'postgres://nobody@127.0.0.1:1/none']);
+    assert.equal(sources.code, 2);
     assert.match(sources.stderr, /^turnout: cannot open the PostgreSQL store: .*ECONNREFUSED/);
   });
 
   it('exits 2 naming the reason when the PostgreSQL server cannot be reached', () => {
     const r = migrate('--db', 'postgres://nobody@127.0.0.1:1/none');
-    assert.equal(r.status, 2);
+    assert.equal(r.code, 2);
     assert.match(r.stderr, /^turnout: cannot migrate the PostgreSQL store: .*ECONNREFUSED/);
   });
 
@@ -361,7 +361,7 @@ describe('turnout migrate', () => {
     try {
       url.pathname = `/${name}`;
       const first = migrate('--db', url.href);
-      assert.equal(first.status, 0, first.stderr);
+      assert.equal(first.code, 0, first.stderr);
       assert.equal(first.stdout, `turnout: the PostgreSQL store: applied ${PG_MIGRATIONS.map((m) => m.version).join(', ')}; schema version ${LATEST}\n`);
       const again = migrate('--db', url.href);
       assert.equal(again.stdout, `turnout: the PostgreSQL store: nothing to apply; schema version ${LATEST}\n`);

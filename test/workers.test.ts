@@ -17,8 +17,9 @@ import { openStore } from '../src/store/sqlite/index.js';
 import { asyncStore, type Store } from '../src/store/store.js';
 import { NO_PG, PG_URL, pgDatabase } from './helpers/backends.js';
 import { tempDir } from './helpers/shared.js';
-import { exited, jobStates, startWorkerProcess, turnout, until } from './helpers/workers.js';
+import { exited, jobStates, startWorkerProcess, until } from './helpers/workers.js';
 import { writeArticles } from './helpers/workload.js';
+import { turnout } from './helpers/cli.js';
 
 /** Articles and events: 2,000 reports of 300 protests (bench/workers.bench.ts times the same set). */
 const ARTICLES = 2000;
@@ -51,10 +52,10 @@ describe(`turnout worker: 4 processes ingest ${ARTICLES} queued articles, one ki
   });
 
   it('--enqueue queues each article once, however often it is run', () => {
-    const first = turnout(['ingest', join(paths[0]!, '..'), '--db', db.url, '--enqueue'], JOB_ENV);
+    const first = turnout(['ingest', join(paths[0]!, '..'), '--db', db.url, '--enqueue'], { env: JOB_ENV });
     assert.equal(first.code, 0, first.stderr);
     assert.equal(first.stdout, `jobs: ${ARTICLES} queued, 0 already queued, 0 already stored, 0 failed\n`);
-    const again = turnout(['ingest', join(paths[0]!, '..'), '--db', db.url, '--enqueue'], JOB_ENV);
+    const again = turnout(['ingest', join(paths[0]!, '..'), '--db', db.url, '--enqueue'], { env: JOB_ENV });
     assert.equal(again.stdout, `jobs: 0 queued, ${ARTICLES} already queued, 0 already stored, 0 failed\n`);
   });
 

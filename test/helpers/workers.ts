@@ -1,17 +1,11 @@
 // `turnout worker` child processes and the pg-boss queue's state, for the worker test and benchmark (issue 11).
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { INGEST_QUEUE, JOB_SCHEMA } from '../../src/jobs/queue.js';
 import { REPO_ROOT } from './shared.js';
 
 const CLI = join(REPO_ROOT, 'src', 'cli.ts');
-
-/** `turnout ARGS` run to its end as a user runs it, with `env` added to the environment. */
-export function turnout(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** A running `turnout worker` on the store at `url`, and what it wrote on stderr so far. */
 export function startWorkerProcess(url: string, concurrency: number, env: Record<string, string> = {}): { p: ChildProcessWithoutNullStreams; stderr: () => string } {
