@@ -3,6 +3,8 @@
 import type { DatePrecision, EventRecord, SourceRef, Status } from '../../src/core/types.ts';
 
 export type { EventRecord, Evidence, SourceRef, Status } from '../../src/core/types.ts';
+import type { FieldChange } from '../../src/merge/edits.ts';
+import type { HistoryEntry, MentionView } from '../../src/store/repository.ts';
 
 export interface EventPage {
   events: EventRecord[];
@@ -51,32 +53,11 @@ export interface QueuePage {
   total: number;
 }
 
-export interface FieldChange {
-  field: string;
-  old: unknown;
-  new: unknown;
-}
+/** A field's change in a revision, and one revision of an event (the server's types). */
+export type { FieldChange, HistoryEntry };
 
-/** One revision of an event: who (null = the machine), when, why, what changed, and how to undo it. */
-export interface HistoryEntry {
-  revision: number;
-  at: string;
-  by: string | null;
-  action: 'ingest' | 'review' | 'edit' | 'merge' | 'split' | 'undo';
-  reason: string;
-  changes: FieldChange[];
-  undo: { id: number | string } | null;
-}
-
-/** An article's report of an event: what a split can move to a new event. */
-export interface Mention {
-  id: number;
-  article: SourceRef;
-  quote: string | null;
-  date: string | null;
-  locality: string | null;
-  size_text: string | null;
-}
+/** An article's report of an event: what a split can move to a new event (the server's type). */
+export type Mention = MentionView;
 
 export interface SplitAnswer {
   event: EventRecord;
