@@ -5,6 +5,7 @@ import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../test/helpers/shared.js';
+import { pct } from './common.js';
 
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 /** Concurrent connections of the loopback load: one client, a few, and more than the server has cores. */
@@ -27,10 +28,6 @@ export interface LoadResult {
   rps: number;
   kb: number;
   errors: number;
-}
-
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 /**

@@ -17,9 +17,10 @@ import { formatReport, MoveConflict, moveStore } from '../src/store/move.js';
 import { onServer } from '../test/helpers/backends.js';
 import { formatResult, LOADS, measure, pagePaths, REQUESTS, SECONDS, startServe } from './api-load.js';
 import { CCC_FILE, largeStore } from './large-store.js';
+import { BENCH_PG, NO_BENCH_PG } from './common.js';
 
 const N = Number(process.env.BENCH_EVENTS ?? 100_000);
-const SERVER = process.env.TURNOUT_BENCH_PG || process.env.TURNOUT_TEST_PG || '';
+const SERVER = BENCH_PG;
 /** The issue's goal for PostgreSQL's p95 at every load. */
 const GOAL_MS = 50;
 
@@ -94,7 +95,7 @@ async function sameAnswer(a: string, b: string, path: string): Promise<boolean> 
 }
 
 if (!SERVER) {
-  console.log('api benchmark on PostgreSQL skipped: neither TURNOUT_BENCH_PG nor TURNOUT_TEST_PG names a server (e.g. postgres://postgres@127.0.0.1:5432/test)');
+  console.log(`api benchmark on PostgreSQL skipped: ${NO_BENCH_PG}`);
 } else if (!statSync(CCC_FILE, { throwIfNoEntry: false })) {
   console.log(`api benchmark on PostgreSQL skipped: the ${N}-event store is made from ${CCC_FILE}, which is absent`);
 } else {

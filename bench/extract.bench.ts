@@ -8,10 +8,7 @@ import { loadGazetteer } from '../src/resolve/gazetteer.js';
 import { findArrests, findInjuries, findSizes } from '../src/extract/size.js';
 import { REPO_ROOT } from '../test/helpers/shared.js';
 import { buildTexts } from './texts.js';
-
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
+import { pct } from './common.js';
 
 /** The fastest of three runs of a whole process, in ms. */
 function wholeProcess(cmd: string, args: string[]): number {

@@ -20,9 +20,10 @@ import { onServer } from '../test/helpers/backends.js';
 import { reports } from '../test/helpers/reports.js';
 import { tempDir } from '../test/helpers/shared.js';
 import { buildTexts } from './texts.js';
+import { BENCH_PG, NO_BENCH_PG } from './common.js';
 
 const N = Number(process.env.BENCH_N ?? 1000);
-const SERVER = process.env.TURNOUT_BENCH_PG || process.env.TURNOUT_TEST_PG || '';
+const SERVER = BENCH_PG;
 /** The issue's goal: ingest at least half as fast as extract alone. */
 const GOAL = 0.5;
 /** a fixed day of reading, so that every run reads the texts alike */
@@ -125,7 +126,7 @@ await extractRate(texts.slice(0, 20));
 const extract = await extractRate(texts);
 console.log(`ingest benchmark (one core): ${texts.length} articles of bench/texts.ts`);
 console.log(`  extract alone           ${rate(extract)}`);
-if (!SERVER) console.log('  PostgreSQL skipped: neither TURNOUT_BENCH_PG nor TURNOUT_TEST_PG names a server (e.g. postgres://postgres@127.0.0.1:5432/test)');
+if (!SERVER) console.log(`  PostgreSQL skipped: ${NO_BENCH_PG}`);
 for (const [name, run] of backends) {
   const r = await run(texts);
   console.log(`  ingest into ${name.padEnd(11)} ${rate(r.rate)}: ${ratio(r.rate, extract)}`);

@@ -7,14 +7,11 @@ import { existsSync } from 'node:fs';
 import { startServer } from '../src/serve/server.js';
 import { openStore } from '../src/store/sqlite/index.js';
 import { CCC_FILE, largeStore } from './large-store.js';
+import { pct } from './common.js';
 
 const N = Number(process.env.BENCH_EVENTS ?? 100_000);
 const REQUESTS = Math.max(200, Number(process.env.BENCH_REQUESTS ?? 300));
 const EDITOR = 'bench-editor';
-
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 /** Times REQUESTS sequential GETs of one URL; every answer must be a 200 with items. */
 async function time(label: string, url: string, token: string): Promise<number> {

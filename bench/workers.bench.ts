@@ -2,8 +2,9 @@
 // PostgreSQL store against one process ingesting into SQLite, on the same made-up articles (test/helpers/workload.ts:
 // BENCH_N of them, 10,000 by default as issue 11 asks, about 1,500 events told by several articles each). A worker run is timed from the
 // workers' start to the last job completed (process start-up included); the articles are queued first, untimed (the
-// queueing rate is printed apart). Needs TURNOUT_TEST_PG (e.g. postgres://postgres@127.0.0.1:5432/test): without it,
-// it says so and exits 0. Each run uses a fresh database, dropped at the end. Not a test: figures go in the README.
+// queueing rate is printed apart). Needs TURNOUT_BENCH_PG or TURNOUT_TEST_PG (e.g.
+// postgres://postgres@127.0.0.1:5432/test): without it, it says so and exits 0. Each run uses a fresh database,
+// dropped at the end. Not a test: figures go in the README.
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -12,11 +13,12 @@ import { ingestIntoStore } from '../src/pipeline.js';
 import { loadGazetteer } from '../src/resolve/gazetteer.js';
 import { openStore } from '../src/store/sqlite/index.js';
 import { asyncStore } from '../src/store/store.js';
-import { NO_PG, PG_URL, pgDatabase } from '../test/helpers/backends.js';
+import { pgDatabase } from '../test/helpers/backends.js';
 import { tempDir } from '../test/helpers/shared.js';
 import { exited, jobStates, startWorkerProcess, until } from '../test/helpers/workers.js';
 import { writeArticles } from '../test/helpers/workload.js';
 import { turnout } from '../test/helpers/cli.js';
+import { BENCH_PG, NO_BENCH_PG } from './common.js';
 
 const N = Number(process.env.BENCH_N ?? 10_000);
 const EVENTS = Math.max(1, Math.round(N * 0.15));
@@ -37,7 +39,7 @@ async function sqliteMs(paths: string[]): Promise<number> {
 
 /** `workers` worker processes on a fresh database with every article queued: milliseconds to queue, and to run every job. */
 async function workersMs(dir: string, workers: number): Promise<{ enqueueMs: number; runMs: number }> {
-  const db = await pgDatabase(PG_URL);
+  const db = await pgDatabase(BENCH_PG);
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   try {
@@ -61,8 +63,8 @@ async function workersMs(dir: string, workers: number): Promise<{ enqueueMs: num
   }
 }
 
-if (NO_PG) {
-  console.log(`workers bench skipped: ${NO_PG}`);
+if (NO_BENCH_PG) {
+  console.log(`workers bench skipped: ${NO_BENCH_PG}`);
 } else {
   const dir = tempDir('turnout-bench-articles-');
   const paths = writeArticles(dir, N, EVENTS);
