@@ -46,6 +46,8 @@ export class PgLiveStore implements AsyncLiveStore {
 
   /** Queues this store's jobs through `sender` (a worker's or a scheduler's pg-boss) instead of opening its own. */
   attachJobs(sender: JobSender): void {
+    // a queue this store opened for itself before (a change made before the owner's queue was up) is stopped
+    if (this.sender && this.ownSender) void this.sender.then((own) => own.close()).catch(() => undefined);
     this.sender = Promise.resolve(sender);
     this.ownSender = false;
   }
