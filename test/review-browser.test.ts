@@ -375,8 +375,20 @@ describe('the review queue in the browser, keyboard only (issue 10 acceptance)',
     await page.locator('main [role="alert"]', { hasText: "needs an editor's or an admin's role" }).waitFor();
     assert.equal(await page.locator('nav a[href="/review"]').count(), 0, 'no Review link for a viewer');
     await tabTo(page, 'the Log out button', "el.tagName === 'BUTTON' && el.textContent.trim() === 'Log out'", 40);
+    // where focus is at the moment the login form appears: on the new page's content already, not moved there a
+    // frame later (out of a field the user may have begun typing in)
+    await page.evaluate(() => {
+      const seen = new MutationObserver(() => {
+        if (!document.getElementById('login-name')) return;
+        document.body.dataset.focusWhenShown = document.activeElement?.id || document.activeElement?.tagName;
+        seen.disconnect();
+      });
+      seen.observe(document.body, { childList: true, subtree: true });
+    });
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/login/);
+    await page.locator('#login-name').waitFor();
+    assert.equal(await page.evaluate(() => document.body.dataset.focusWhenShown), 'main');
 
     // the server's answer to too many attempts (its limits are tested in sessions.test.ts): the page says how long
     await page.route('**/api/session', (route) =>

@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api.ts';
 import { EventView } from './EventView.tsx';
 import { LoginPage } from './LoginPage.tsx';
@@ -110,8 +110,10 @@ function App() {
 
   // Another page shown without a page load: take keyboard and screen-reader users to its content, as a load
   // would, rather than leaving focus on a link that is gone. A change of query only (a filter) keeps focus.
+  // A layout effect, so focus moves as the page is shown: an effect runs after paint, and would take focus from a
+  // field the user has already clicked and begun typing in.
   const shownPath = useRef(path);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (shownPath.current === path) return;
     shownPath.current = path;
     document.getElementById('main')?.focus({ preventScroll: true });
