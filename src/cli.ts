@@ -442,13 +442,16 @@ async function forEachInput(paths: string[], a: Args, each: (input: RawInput) =>
 async function ingestPaths(store: Store, paths: string[], a: Args): Promise<Tally> {
   const gaz = loadGazetteer();
   const tally: Tally = { new: 0, unchanged: 0, failed: 0, mentions: 0, eventsNew: 0, eventsUpdated: 0 };
-  tally.failed = await forEachInput(paths, a, async (input) => {
-    const r = await ingestIntoStore(store, input, gaz);
-    tally[r.article]++;
-    tally.mentions += r.mentions;
-    tally.eventsNew += r.eventsNew;
-    tally.eventsUpdated += r.eventsUpdated;
-  });
+  tally.failed = await store.grouped((saved) =>
+    forEachInput(paths, a, async (input) => {
+      const r = await ingestIntoStore(store, input, gaz);
+      saved();
+      tally[r.article]++;
+      tally.mentions += r.mentions;
+      tally.eventsNew += r.eventsNew;
+      tally.eventsUpdated += r.eventsUpdated;
+    }),
+  );
   return tally;
 }
 

@@ -217,6 +217,12 @@ export interface Repository {
    */
   saveArticle(article: Article, mentions: Mention[]): SaveOutcome;
   /**
+   * Runs `work`, a run of saveArticle calls, committing them in groups rather than one by one: `saved` is called after
+   * each article. Each article stays its own savepoint (one that fails is undone alone) and its own revision of each
+   * event it changes; a crash loses the articles of the open group, and reading them again stores them.
+   */
+  grouped<T>(work: (saved: () => void) => Promise<T>): Promise<T>;
+  /**
    * Records that an article is a near-duplicate (syndicated copy) of an earlier one, and re-merges the events
    * both report, so the copy strengthens the evidence without counting as a second independent source.
    */

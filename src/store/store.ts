@@ -62,6 +62,12 @@ export type Store = { [K in StoreOperation]: Async<Repository[K]> } & {
    * tell cheaply, and then nothing is cached.
    */
   version(): Promise<string | null>;
+  /**
+   * Runs `work`, a run of saveArticle calls (what `turnout ingest` makes), calling `saved` after each article: SQLite
+   * commits the articles in groups (SqliteRepository.grouped); PostgreSQL commits each as it comes, since workers on
+   * other machines wait on the locks a transaction holds.
+   */
+  grouped<T>(work: (saved: () => void) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 };
 
@@ -89,6 +95,7 @@ export function asyncStore(repo: Repository): Store {
     accounts: () => (accounts ??= promised(repo.accounts(), ACCOUNT_OPERATIONS)),
     live: () => (live ??= promised(repo.live(), LIVE_OPERATIONS)),
     version: async () => repo.version(),
+    grouped: (work) => repo.grouped(work),
     close: async () => repo.close(),
   };
 }

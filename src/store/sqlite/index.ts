@@ -114,6 +114,14 @@ const STANDING = `WITH RECURSIVE up(id, event_key, merged_into, depth) AS (
     UNION ALL SELECT e.id, e.event_key, e.merged_into, up.depth + 1 FROM events e JOIN up ON e.id = up.merged_into WHERE up.depth < 1000)
   SELECT id, event_key FROM up WHERE merged_into IS NULL`;
 
+/**
+ * grouped: the most articles, and the longest time in ms, one transaction holds. A group writes each page once (a
+ * record that every article of it rewrites, the mentions' index pages) and commits once; other processes' writes wait
+ * no longer than this for the write lock.
+ */
+const GROUP_ARTICLES = 50;
+const GROUP_MS = 250;
+
 export class SqliteRepository implements Repository {
   private db: Database.Database;
   private effects: StoreEffects;
@@ -200,6 +208,45 @@ export class SqliteRepository implements Repository {
       return fn();
     } catch (e) {
       this.cache.clear();
+      throw e;
+    }
+  }
+
+  async grouped<T>(work: (saved: () => void) => Promise<T>): Promise<T> {
+    if (this.db.inTransaction) return work(() => {});
+    let count = 0;
+    let since = 0;
+    const begin = () => {
+      this.db.exec('BEGIN IMMEDIATE');
+      [count, since] = [0, Date.now()];
+    };
+    // an error that ends the whole transaction (a full disk) undoes the group's articles saved before it: say so
+    const check = () => {
+      if (this.db.inTransaction) return;
+      this.cache.clear();
+      throw new Error(`the store undid its open transaction after an error: the ${count} article(s) saved in it before were not kept; read them again`);
+    };
+    begin();
+    try {
+      const result = await work(() => {
+        check();
+        if (++count < GROUP_ARTICLES && Date.now() - since < GROUP_MS) return;
+        this.db.exec('COMMIT');
+        begin();
+      });
+      check();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (e) {
+      // what was saved is whole (each article ended its savepoint): kept, unless the transaction is already gone
+      if (this.db.inTransaction) {
+        try {
+          this.db.exec('COMMIT');
+        } catch {
+          if (this.db.inTransaction) this.db.exec('ROLLBACK');
+          this.cache.clear();
+        }
+      }
       throw e;
     }
   }
