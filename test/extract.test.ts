@@ -41,6 +41,16 @@ describe('extract', () => {
     assert.ok(places(ca).includes('Pasadena,CA'), places(ca).join(' '));
   });
 
+  it('reads a small town only one state has after a locative word ("downtown Brattleboro"), not a small town named bare', () => {
+    assert.deepEqual(places(events('Chants echoed through downtown Brattleboro on Saturday as about 300 people rallied against the raids.')), ['Brattleboro,VT']);
+    assert.deepEqual(places(events('About 300 people rallied against the raids on Saturday; Brattleboro residents watched.')), []);
+  });
+
+  it('does not take a group referred back to ("The group", "This coalition") for an organization', () => {
+    const [e] = events('About 300 people rallied in Denver on Saturday, organized by the Front Range Tenants Union. The group plans another march. This coalition formed last year.');
+    assert.deepEqual(e?.organizations, ['Front Range Tenants Union']);
+  });
+
   it('does not read people, photo credits or venues of other towns as places', () => {
     const es = events(
       [

@@ -211,6 +211,7 @@ export function attachFacts(m: Mention, u: Unit, quote: string, source: string, 
   if (m.event_type.length) addEvidence(m, 'event_type', quote, u, source);
 }
 
+const DETERMINER = /^(?:the|a|an|this|that|these|those|our|their|its|his|her|each|every|another|such|one)$/i;
 const ORG_NOUN_AFTER = /^\s+(coalition|movement|alliance|network|union|collective|committee|campaign|group)\b/i;
 
 /** Organizations: proper names ending in an organization word, or followed by one ("No Kings coalition"). */
@@ -224,7 +225,8 @@ function findOrganizations(u: Unit): string[] {
     const after = s.slice(run[run.length - 1]!.end - u.sentence.start);
     const noun = ORG_NOUN_AFTER.exec(after);
     if (ORG_HEADS.has(last) && run.length >= 2) out.push(name);
-    else if (noun) out.push(`${name} ${noun[1]}`);
+    // ("The group is ...", "This coalition ...": a group named before, not a name)
+    else if (noun && !DETERMINER.test(name)) out.push(`${name} ${noun[1]}`);
   }
   return out;
 }

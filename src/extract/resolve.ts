@@ -25,6 +25,9 @@ export interface Section {
 
 export const MIN_UNQUALIFIED_POP = 15000;
 
+/** The words before a name that make it a place: "in Marion", "outside Oneonta", "downtown Oneonta". */
+const LOCATIVE = /^(?:in|at|near|outside|downtown)$/;
+
 export function isLocalityKind(p: Place): boolean {
   return p.kind === 'locality' || p.kind === 'neighbourhood';
 }
@@ -71,14 +74,14 @@ export function resolvePlace(raw: RawPlace, gaz: Gazetteer, ctx: ArticleGeo, sec
     // a capitalised first word of a sentence ("Young girl holds ...") needs a big town to count
     const minPop = raw.start === sentenceStart && !raw.text.includes(' ') ? 100000 : MIN_UNQUALIFIED_POP;
     const bigEnough = best.kind === 'locality' && best.population >= minPop;
-    // a name only one state has ("in Oneonta"), after a locative preposition, is that town however small
-    const oneState = new Set(pool.map((c) => `${c.country}:${c.region}`)).size === 1 && /^(?:in|at|near|outside)$/.test(raw.before ?? '');
+    // a name only one state has ("in Oneonta", "downtown Oneonta"), after a locative word, is that town however small
+    const oneState = new Set(pool.map((c) => `${c.country}:${c.region}`)).size === 1 && LOCATIVE.test(raw.before ?? '');
     if (!inContext && !bigEnough && !oneState) return null;
     // a town named like a word or a person ("Hope", "Liberal", "Save", "Howard") needs its state named nearby
     const word = raw.text.replace(/^The\s+/, '');
     const single = !word.includes(' ');
     // (a first name right after "in" or "at" is the town: "in Marion")
-    const afterPreposition = /^(?:in|at|near|outside)$/.test(raw.before ?? '');
+    const afterPreposition = LOCATIVE.test(raw.before ?? '');
     const wordLike = single && (isEnglishWord(word) || (isFirstName(word) && !afterPreposition));
     const stateNearby =
       nearby.includes(locality.region) || section.region === locality.region || (ctx.counties ?? []).includes((locality.county ?? '').toLowerCase());
