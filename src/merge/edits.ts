@@ -81,12 +81,20 @@ function isSplice(c: StoredChange): c is ArraySplice {
  */
 export function compactChange(c: StoredChange): StoredChange {
   if (isSplice(c) || !Array.isArray(c.old) || !Array.isArray(c.new)) return c;
-  const [a, b] = [c.old.map((v) => JSON.stringify(v)), c.new.map((v) => JSON.stringify(v))];
+  const [a, b] = [c.old.map(elementKey), c.new.map(elementKey)];
   let start = 0;
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
   let end = 0;
   while (end < a.length - start && end < b.length - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
   return { field: c.field, at: start, removed: c.old.slice(start, c.old.length - end), added: c.new.slice(start, c.new.length - end) };
+}
+
+/**
+ * An array element as compactChange compares it: a string as itself behind a control character (most arrays are of
+ * strings: sources by id, claims, flags; no JSON to write), anything else as its JSON, which never begins with one.
+ */
+function elementKey(v: unknown): string {
+  return typeof v === 'string' ? '\u0001' + v : JSON.stringify(v);
 }
 
 /**
@@ -113,6 +121,9 @@ export function expandChanges(revisions: StoredChange[][]): FieldChange[][] {
 
 /** Whether two record values are the same (records are JSON). */
 export function sameValue(a: unknown, b: unknown): boolean {
+  // (the same value, or arrays of different lengths, need no JSON: a report adds a source to a list of hundreds)
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b) && a.length !== b.length) return false;
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 

@@ -28,20 +28,21 @@ export function queueDoubt(record: EventRecord): number | null {
 
 /** The text the full-text search (`q`) looks in: titles, claims, organizations, evidence quotes, places. */
 export function searchBody(record: EventRecord): string {
-  const lines = [
-    record.title,
-    record.locality,
-    record.region,
-    record.location_detail,
-    record.macroevent,
-    ...record.organizations,
-    ...record.claims,
-    ...record.event_type,
-    ...record.sources.map((s) => s.title),
-    ...record.evidence.map((e) => e.quote),
-  ].filter((x): x is string => Boolean(x));
   // each line once: a search only asks whether an event holds every word, and copies of a story repeat its quotes
-  return [...new Set(lines)].join('\n');
+  // (one pass into a set, in this order: an event reported hundreds of times has thousands of lines)
+  const lines = new Set<string>();
+  const add = (x: string | null | undefined) => {
+    if (x) lines.add(x);
+  };
+  add(record.title);
+  add(record.locality);
+  add(record.region);
+  add(record.location_detail);
+  add(record.macroevent);
+  for (const list of [record.organizations, record.claims, record.event_type]) for (const x of list) add(x);
+  for (const s of record.sources) add(s.title);
+  for (const e of record.evidence) add(e.quote);
+  return [...lines].join('\n');
 }
 
 /** The words of a free-text query (`q`), at most 16: each backend requires them all, with no operator syntax. */

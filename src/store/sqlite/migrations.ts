@@ -501,13 +501,25 @@ function storedMentions(db: Database.Database, key: string): Mention[] {
   return (db.prepare('SELECT data FROM mentions WHERE event_key = ?').pluck().all(key) as string[]).map((d) => JSON.parse(d) as Mention);
 }
 
-/** Keeps the search row and the full-text row of an event in step with its stored record. */
+/** The search row's values of a record, after its row id and its id: sort key, date, region, place, status, size. */
+function searchColumns(r: EventRecord): unknown[] {
+  return [sortKey(r), r.date, r.region, r.locality, r.status, r.macroevent, r.lat, r.lon, r.size_low, r.size_high, r.size_mean];
+}
+
+/** Keeps the search row and the full-text row of an event in step with its stored record: each rewritten only when it differs. */
 export function writeQueryColumns(db: Database.Database, id: string, record: EventRecord, prepare: (sql: string) => Database.Statement = (sql) => db.prepare(sql)): void {
   const { rowid } = prepare('SELECT rowid FROM events WHERE id = ?').get(id) as { rowid: number };
-  prepare(
-    `INSERT OR REPLACE INTO event_search (event_rowid, id, sort_key, date, region, locality, status, macroevent, lat, lon, size_low, size_high, size_mean)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(rowid, id, sortKey(record), record.date, record.region, record.locality, record.status, record.macroevent, record.lat, record.lon, record.size_low, record.size_high, record.size_mean);
+  const columns = searchColumns(record);
+  // (a report that changes no listed value, as most reports of a known event do, leaves the row and its indexes be)
+  const stored = prepare('SELECT sort_key, date, region, locality, status, macroevent, lat, lon, size_low, size_high, size_mean FROM event_search WHERE event_rowid = ?')
+    .raw(true)
+    .get(rowid) as unknown[] | undefined;
+  if (!stored || columns.some((v, i) => v !== stored[i])) {
+    prepare(
+      `INSERT OR REPLACE INTO event_search (event_rowid, id, sort_key, date, region, locality, status, macroevent, lat, lon, size_low, size_high, size_mean)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(rowid, id, ...columns);
+  }
   // (the full-text row is rewritten only when its text changed: a rewrite reads and indexes the old text again)
   const body = searchBody(record);
   if (prepare('SELECT body FROM events_fts WHERE rowid = ?').pluck().get(rowid) === body) return;
