@@ -3,7 +3,7 @@
 // popups, and an article carrying script payloads; and over made-up articles (no ../shared needed): the event
 // page's quotes, map and sources, the roundup of a day of action, filtered downloads, place names when zoomed in
 // and the timeline's axes. Screenshots of each step go to test-output/ (git-ignored); those the README shows
-// go to docs/screenshots/ (committed).
+// go to test-output/docs/, or to docs/screenshots/ (committed) with `npm run screenshots`.
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -12,8 +12,11 @@ import { storeFrom } from './store.js';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const NO_CHROMIUM = existsSync(CHROMIUM) ? null : `needs a chromium binary at ${CHROMIUM} (Debian package "chromium"; or set CHROMIUM_PATH)`;
 export const SHOTS_DIR = join(REPO_ROOT, 'test-output');
-/** The README's screenshots, made by the browser tests and committed. */
-export const DOC_SHOTS_DIR = join(REPO_ROOT, 'docs', 'screenshots');
+/**
+ * The README's screenshots, made by the browser tests: into docs/screenshots (committed) when TURNOUT_DOC_SHOTS=1
+ * (`npm run screenshots`), else beside the other screenshots in test-output/docs, so a test run leaves the tree as it was.
+ */
+export const DOC_SHOTS_DIR = process.env.TURNOUT_DOC_SHOTS === '1' ? join(REPO_ROOT, 'docs', 'screenshots') : join(SHOTS_DIR, 'docs');
 /** Largest size of a committed screenshot. */
 export const DOC_SHOT_MAX_BYTES = 200 * 1024;
 
@@ -106,7 +109,7 @@ export async function shot(page: Page, name: string, fullPage = true): Promise<s
 }
 
 /**
- * A screenshot for the README (docs/screenshots/NAME): what the screen shows (the viewport, or one element), so it
+ * A screenshot for the README (DOC_SHOTS_DIR/NAME): what the screen shows (the viewport, or one element), so it
  * stays small. Resolves to its size in bytes.
  */
 export async function docShot(page: Page, name: string, opts: { element?: string; fullPage?: boolean } = {}): Promise<number> {
