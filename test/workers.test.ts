@@ -8,8 +8,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { BadJobError, inputOfJob, jobDataOf, jobIdOf, MAX_JOB_BYTES } from '../src/jobs/ingest.js';
-import { INGEST_QUEUE, JOB_SCHEMA, openJobs } from '../src/jobs/queue.js';
+import { BadJobError, enqueueInput, inputOfJob, jobDataOf, jobIdOf, MAX_JOB_BYTES } from '../src/jobs/ingest.js';
+import { failForGood, INGEST_QUEUE, JOB_SCHEMA, openJobs } from '../src/jobs/queue.js';
+import { ingest } from '../src/ingest/index.js';
 import { ingestIntoStore } from '../src/pipeline.js';
 import { loadGazetteer } from '../src/resolve/gazetteer.js';
 import { openPgStore } from '../src/store/pg/index.js';
@@ -118,6 +119,26 @@ describe(`turnout worker: 4 processes ingest ${ARTICLES} queued articles, one ki
     assert.match(row.output.reason, /file contains only whitespace/);
     assert.match(w.stderr(), new RegExp(`job ${id} \\(blank.txt\\) failed: file contains only whitespace`));
     assert.match(w.stderr(), /1 failed/);
+  });
+
+  it('an article whose job failed for good is queued again when it is sent again', async () => {
+    const boss = await openJobs(db.url, { supervise: false });
+    const store = await openPgStore(db.url);
+    try {
+      const input = { bytes: Buffer.from('date 2026-03-02\n\nAbout 40 people rallied outside city hall in Akron, Ohio, on Sunday, March 1, 2026.\n'), name: 'again.txt', contentType: 'text/plain' };
+      assert.equal(await enqueueInput(boss, store, input, '2026-03-02'), 'queued');
+      assert.equal(await enqueueInput(boss, store, input, '2026-03-02'), 'already queued');
+      const id = jobIdOf(ingest(input).id);
+      // as when its retries were spent (no worker runs now)
+      await failForGood(boss, INGEST_QUEUE, id, 'the store was down');
+      assert.equal((await boss.getJobById(INGEST_QUEUE, id))?.state, 'failed');
+      assert.equal(await enqueueInput(boss, store, input, '2026-03-02'), 'queued');
+      assert.equal((await boss.getJobById(INGEST_QUEUE, id))?.state, 'created');
+      assert.equal(await enqueueInput(boss, store, input, '2026-03-02'), 'already queued');
+    } finally {
+      await boss.stop({ graceful: false, wait: true });
+      await store.close();
+    }
   });
 
   it('worker refuses a SQLite store and a bad --concurrency, saying why', () => {

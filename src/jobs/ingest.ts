@@ -77,9 +77,20 @@ export async function enqueueInput(boss: PgBoss, store: Store, input: RawInput, 
   const data = jobDataOf(input, today);
   const article = ingest(input);
   if (await store.hasArticle(article.id)) return 'already stored';
-  const id = await boss.send(INGEST_QUEUE, data, { id: jobIdOf(article.id), singletonKey: article.id, expireInSeconds: jobExpirySeconds() });
-  return id ? 'queued' : 'already queued';
+  const send = () => boss.send(INGEST_QUEUE, data, { id: jobIdOf(article.id), singletonKey: article.id, expireInSeconds: jobExpirySeconds() });
+  if (await send()) return 'queued';
+  // a job of the article that ended without storing it (failed once its retries were spent, or cancelled) is no
+  // reason to refuse it now: sent again, it is queued again (pg-boss would keep the old job, by its id, for days)
+  const old = await boss.getJobById(INGEST_QUEUE, jobIdOf(article.id));
+  if (old && ENDED.has(old.state)) {
+    await boss.deleteJob(INGEST_QUEUE, old.id);
+    if (await send()) return 'queued';
+  }
+  return 'already queued';
 }
+
+/** The states of a job that is over: its article is queued again when sent again and not stored. */
+const ENDED = new Set(['failed', 'cancelled', 'completed']);
 
 /**
  * The ingest queue's jobs: each extracted and saved through the store, then completed (after the save committed); a
