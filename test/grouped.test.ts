@@ -76,4 +76,40 @@ describe('saving articles in groups (SQLite)', () => {
     repo.close();
     clean.close();
   });
+
+  it('says how many articles were lost when an error undid the open group, and goes on with a new one', async () => {
+    const repo = open('undone.db');
+    await assert.rejects(
+      repo.grouped(async (saved) => {
+        for (const [i, r] of texts.slice(0, 5).entries()) {
+          // as SQLite ends the whole transaction on some errors (a full disk) in a write, after 3 articles
+          if (i === 3) {
+            const fail = () =>
+              repo.writing(() => {
+                repo.handle.exec('ROLLBACK');
+                throw new Error('database or disk is full');
+              });
+            assert.throws(fail, /disk is full/);
+          }
+          ingestInto(repo, input(r), gaz);
+          saved();
+        }
+      }),
+      /3 article\(s\) saved in it were not kept; run the same ingest again/,
+    );
+    assert.equal(repo.handle.inTransaction, false);
+    assert.equal(repo.counts().articles, 2);
+    // read again, the rest is stored, and the records are those of one run
+    await repo.grouped(async (saved) => {
+      for (const r of texts.slice(0, 5)) {
+        ingestInto(repo, input(r), gaz);
+        saved();
+      }
+    });
+    const clean = open('clean5.db');
+    for (const r of texts.slice(0, 5)) ingestInto(clean, input(r), gaz);
+    assert.deepEqual(repo.listEvents().map((e) => [e.id, e.sources.length]), clean.listEvents().map((e) => [e.id, e.sources.length]));
+    repo.close();
+    clean.close();
+  });
 });

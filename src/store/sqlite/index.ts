@@ -216,39 +216,45 @@ export class SqliteRepository implements Repository {
     if (this.db.inTransaction) return work(() => {});
     let count = 0;
     let since = 0;
+    // articles saved in a group that an error then undid whole (SQLite ends the transaction on a full disk, say)
+    let lost = 0;
     const begin = () => {
       this.db.exec('BEGIN IMMEDIATE');
       [count, since] = [0, Date.now()];
     };
-    // an error that ends the whole transaction (a full disk) undoes the group's articles saved before it: say so
-    const check = () => {
-      if (this.db.inTransaction) return;
+    // a commit that fails leaves nothing half done: what it held is undone, and the cache forgets it
+    const commit = () => {
+      try {
+        this.db.exec('COMMIT');
+      } catch (e) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        this.cache.clear();
+        throw e;
+      }
+    };
+    const ended = () => {
+      if (this.db.inTransaction) return false;
       this.cache.clear();
-      throw new Error(`the store undid its open transaction after an error: the ${count} article(s) saved in it before were not kept; read them again`);
+      lost += count;
+      return true;
     };
     begin();
+    let result: T;
     try {
-      const result = await work(() => {
-        check();
+      result = await work(() => {
+        if (ended()) return begin();
         if (++count < GROUP_ARTICLES && Date.now() - since < GROUP_MS) return;
-        this.db.exec('COMMIT');
+        commit();
         begin();
       });
-      check();
-      this.db.exec('COMMIT');
-      return result;
     } catch (e) {
       // what was saved is whole (each article ended its savepoint): kept, unless the transaction is already gone
-      if (this.db.inTransaction) {
-        try {
-          this.db.exec('COMMIT');
-        } catch {
-          if (this.db.inTransaction) this.db.exec('ROLLBACK');
-          this.cache.clear();
-        }
-      }
+      if (!ended()) commit();
       throw e;
     }
+    if (!ended()) commit();
+    if (lost) throw new Error(`an error undid a transaction of the store: ${lost} article(s) saved in it were not kept; run the same ingest again to read them`);
+    return result;
   }
 
   /** Mentions were just moved between `keys` (a split or its undo): their cached lists are read again. */
