@@ -103,6 +103,11 @@ describe('extract', () => {
     assert.match(json, /Gov\. Pat Official/);
   });
 
+  it('reads a state code in capitals that ends a sentence ("Jacksonville, NC.", "and DC.")', () => {
+    assert.deepEqual(places(events('Protesters rallied on Friday in Tacoma and DC. Police watched from a distance.')), ['Tacoma,WA', 'Washington,DC']);
+    assert.deepEqual(places(events('About 200 people marched on Friday in Jacksonville, NC. Police watched from a distance.')), ['Jacksonville,NC']);
+  });
+
   it('flags an article dated before the events it reports as past', () => {
     const p = processInput({ bytes: new TextEncoder().encode('Thousands of demonstrators took to the streets of Atlanta, Georgia, on January 30, 2026.'), name: 't.txt', published: '2026-01-28' });
     assert.ok(p.article.flags.includes('published_date_contradicts_text'));
