@@ -108,6 +108,15 @@ describe('extract', () => {
     assert.deepEqual(places(events('About 200 people marched on Friday in Jacksonville, NC. Police watched from a distance.')), ['Jacksonville,NC']);
   });
 
+  it('reads "X City Hall" as the city X, not a small town called "X City"', () => {
+    assert.deepEqual(places(events('Hundreds of people rallied at Boise City Hall on Friday against the raids.')), ['Boise,ID']);
+  });
+
+  it('does not take a venue in a paragraph set abroad for a namesake town of another country', () => {
+    const es = events('Demonstrators rallied in Perth, Australia, on Thursday. They marched from the station to Tulsa City Hall.', '2024-01-20');
+    assert.deepEqual(places(es), ['Perth,Australia']);
+  });
+
   it('flags an article dated before the events it reports as past', () => {
     const p = processInput({ bytes: new TextEncoder().encode('Thousands of demonstrators took to the streets of Atlanta, Georgia, on January 30, 2026.'), name: 't.txt', published: '2026-01-28' });
     assert.ok(p.article.flags.includes('published_date_contradicts_text'));

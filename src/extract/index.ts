@@ -252,6 +252,9 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
         ? { raw, place: known.place, locality: known.locality, detail: known.detail }
         : resolvePlace(raw, gaz, geoOf(), section, explicitLocalities, u.sentence.start);
       if (!r) continue;
+      // (a venue in a paragraph set in one country is not a namesake town's abroad: "marched to the Ashford
+      // City Hall" after "rallied in Perth")
+      if (raw.venue && !known && paraPlace && paraPlace.locality.country !== r.locality.country) continue;
       resolved.push(r);
       if (!raw.venue && !resolvedNames.has(key)) resolvedNames.set(key, r);
     }
