@@ -117,6 +117,11 @@ describe('extract', () => {
     assert.deepEqual(places(es), ['Perth,Australia']);
   });
 
+  it('dates a place named in an undated list by the day the article later gives it', () => {
+    const es = events('Rallies for peace were held around the world. Crowds in Lyon, Bern and Graz also held similar demonstrations. Protesters marched in Lyon on Thursday. On Friday, dozens of protesters gathered in Bern. In Graz, activists rallied on Thursday.', '2024-01-20');
+    assert.deepEqual(es.filter((e) => e.locality === 'Bern').map((e) => e.date), ['2024-01-19']);
+  });
+
   it('flags an article dated before the events it reports as past', () => {
     const p = processInput({ bytes: new TextEncoder().encode('Thousands of demonstrators took to the streets of Atlanta, Georgia, on January 30, 2026.'), name: 't.txt', published: '2026-01-28' });
     assert.ok(p.article.flags.includes('published_date_contradicts_text'));

@@ -464,6 +464,19 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       m.status = dated[0]!.status;
     }
   }
+  // a report that names no day of its own, dated by the article's main day, of a place the article dates
+  // elsewhere to one other day ("A, B and C also saw protests. ... On Friday, protesters gathered in B") is
+  // that dated report
+  for (const m of mentions) {
+    if (!m.flags.includes('date_from_article') || m.geo_precision === 'country') continue;
+    const dated = mentions.filter((o) => o !== m && o.placeId === m.placeId && o.status === m.status && o.date_precision === 'day' && !o.flags.includes('date_from_article') && !o.flags.includes('day_unknown'));
+    const days = new Set(dated.map((o) => o.date));
+    if (days.size === 1 && dated[0]!.date !== m.date) {
+      m.flags = m.flags.filter((f) => f !== 'date_from_article');
+      m.date = dated[0]!.date;
+      m.date_precision = 'day';
+    }
+  }
   // "the walkouts this morning precede a rally planned at 5 p.m.": the day's report and the day's plan at one
   // place, the plan given its hour, are two actions, kept apart (a plan read in another article still joins the
   // day's event; "demonstrators will march to the square" is the same day's march)
