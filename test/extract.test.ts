@@ -122,6 +122,14 @@ describe('extract', () => {
     assert.deepEqual(es.filter((e) => e.locality === 'Bern').map((e) => e.date), ['2024-01-19']);
   });
 
+  it('does not report as held, nor as planned, actions said after their day to have been planned', () => {
+    const es = events('About 500 people marched in Leeds on Saturday against the cuts. Similar protests were planned around Britain, including York and Derby.', '2025-09-21');
+    assert.deepEqual(places(es), ['Leeds,United Kingdom']);
+    // (said before their day, they are plans, not reports contradicting the page's date)
+    const ahead = events('About 500 people marched in Leeds on Saturday against the cuts. Similar protests were planned around Britain for Sept. 27, including York and Derby.', '2025-09-21');
+    assert.deepEqual(ahead.filter((e) => e.locality !== 'Leeds').map((e) => `${e.locality},${e.date},${e.status}`).sort(), ['Derby,2025-09-27,planned', 'York,2025-09-27,planned']);
+  });
+
   it('flags an article dated before the events it reports as past', () => {
     const p = processInput({ bytes: new TextEncoder().encode('Thousands of demonstrators took to the streets of Atlanta, Georgia, on January 30, 2026.'), name: 't.txt', published: '2026-01-28' });
     assert.ok(p.article.flags.includes('published_date_contradicts_text'));

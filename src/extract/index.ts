@@ -18,7 +18,7 @@ import { addDays, iso, parseIso, yearHintOf, type DateHit } from './dates.js';
 import { addEvidence, attachFacts } from './facts.js';
 import { findSizes } from './size.js';
 import { SAME_DAY_PLAN } from '../merge/cluster.js';
-import { ABROAD, AGGREGATE, FUTURE_CUES, NATIONWIDE, PAST_CUES, type Gated } from './lexicon.js';
+import { ABROAD, AGGREGATE, FUTURE_CUES, NATIONWIDE, PAST_CUES, PAST_PLAN, type Gated } from './lexicon.js';
 import { assignDates, groupPlaces, isPlaceLine, nationwideMention, newMention, plannedNationwideDays } from './mention.js';
 import { findPrivateNames, makeRedactor } from './privacy.js';
 import { isEnglishWord } from './names.js';
@@ -359,9 +359,13 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
           date = dominant;
           dateNote = 'date_from_article';
         }
+        // ("Similar protests were planned in ...": after their day, not known to have been held; before it, plans)
+        const pastPlan = !u.future && published !== null && PAST_PLAN.test(u.sentence.text);
+        if (pastPlan && (!date?.date || date.date <= published!)) continue;
         const m = newMention(article.id, p, date, published, u, dateNote, inherited);
+        if (pastPlan) m.status = 'planned';
         if (wireHome) filedAt.add(m);
-        if (!u.future && m.date && published && m.date > published) {
+        if (!pastPlan && !u.future && m.date && published && m.date > published) {
           tentative.add(m);
           if (PAST_CUES.test(u.sentence.text)) pastAfterPublication.add(m);
         }

@@ -138,6 +138,13 @@ export const FUTURE_CUES: Gated = {
   gate: ['will', 'anticipat', 'plan', 'set to', 'set for', 'ing to', 'intend', 'scheduled', 'to be held', 'upcoming', 'next ', 'expected to', 'being organi', 'announced for', 'called for'],
 };
 
+/**
+ * A plan told in the past tense: "Similar protests were planned in ...". Said after their day, such actions are
+ * neither reported as held nor still to come; before it, they are plans. (Not "the rally, planned for weeks, drew").
+ */
+export const PAST_PLAN =
+  /\b(?:protests?|rall(?:y|ies)|march(?:es)?|demonstrations?|vigils?|walkouts?|strikes?|actions?|events?|gatherings?)\s+(?:\w+\s+){0,2}?(?:were|was|had been)\s+(?:also\s+)?(?:planned|scheduled)\b(?![^.;]*\b(?:drew|took place|went ahead|attracted|were held|was held|turned out)\b)/i;
+
 /** Cues that the clause reports something that already happened. */
 export const PAST_CUES =
   /\b(?:took|gathered|marched|rallied|held|drew|descended|found itself|were|was|became|filled|blocked|walked|chanted|carried|protested|demonstrated|unfolded|escalated|began)\b/i;
