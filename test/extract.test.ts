@@ -130,6 +130,12 @@ describe('extract', () => {
     assert.deepEqual(ahead.filter((e) => e.locality !== 'Leeds').map((e) => `${e.locality},${e.date},${e.status}`).sort(), ['Derby,2025-09-27,planned', 'York,2025-09-27,planned']);
   });
 
+  it('reads the rallies organizers are calling for as planned', () => {
+    const es = events('Organizers in several cities are calling for solidarity, including a rally in Tacoma and a march in Spokane.', '2025-05-01');
+    assert.deepEqual(places(es), ['Spokane,WA', 'Tacoma,WA']);
+    assert.ok(es.every((e) => e.status === 'planned'), es.map((e) => e.status).join(' '));
+  });
+
   it('flags an article dated before the events it reports as past', () => {
     const p = processInput({ bytes: new TextEncoder().encode('Thousands of demonstrators took to the streets of Atlanta, Georgia, on January 30, 2026.'), name: 't.txt', published: '2026-01-28' });
     assert.ok(p.article.flags.includes('published_date_contradicts_text'));

@@ -134,8 +134,8 @@ export const NON_PROTEST_DATE_VERBS =
 
 /** Cues that a mention is of a future action. */
 export const FUTURE_CUES: Gated = {
-  re: /\b(?:will|anticipat(?:e|es|ing)|planned for|(?:is|are) (?:being )?planned|(?:is|are) set to|planning|plans? to|(?:are|is) (?:looking|hoping|aiming|preparing) to|intends? to|scheduled(?: for)?|set for|set to|to be held|upcoming|next (?:week|month|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|are expected to|is expected to|were expected to (?:start|begin|take place|be held|gather|march|rally)|is being organi[sz]ed|are being organi[sz]ed|announced for|called for .{0,30} on|planned (?:protests?|rall(?:y|ies)|march(?:es)?|demonstrations?|walkouts?|vigils?|strikes?)(?! (?:drew|went|took|was held|were held)))\b/i,
-  gate: ['will', 'anticipat', 'plan', 'set to', 'set for', 'ing to', 'intend', 'scheduled', 'to be held', 'upcoming', 'next ', 'expected to', 'being organi', 'announced for', 'called for'],
+  re: /\b(?:will|anticipat(?:e|es|ing)|planned for|(?:is|are) (?:being )?planned|(?:is|are) set to|planning|plans? to|(?:are|is) (?:looking|hoping|aiming|preparing) to|intends? to|scheduled(?: for)?|set for|set to|to be held|upcoming|next (?:week|month|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|are expected to|is expected to|were expected to (?:start|begin|take place|be held|gather|march|rally)|is being organi[sz]ed|are being organi[sz]ed|announced for|called for .{0,30} on|organi[sz]ers(?: [\w,]+){0,5}? (?:are|is) calling (?:for|on)|planned (?:protests?|rall(?:y|ies)|march(?:es)?|demonstrations?|walkouts?|vigils?|strikes?)(?! (?:drew|went|took|was held|were held)))\b/i,
+  gate: ['will', 'anticipat', 'plan', 'set to', 'set for', 'ing to', 'intend', 'scheduled', 'to be held', 'upcoming', 'next ', 'expected to', 'being organi', 'announced for', 'called for', 'calling '],
 };
 
 /**
