@@ -136,6 +136,11 @@ describe('extract', () => {
     assert.ok(es.every((e) => e.status === 'planned'), es.map((e) => e.status).join(' '));
   });
 
+  it('reads a crowd making "a public display of support" as a demonstration in an article about protests', () => {
+    const es = events('Rallies in solidarity with refugees were held across Europe on Friday. In Porto, thousands of residents made a public display of support for the refugees on Friday. Protesters marched in Oslo on Thursday.', '2024-01-20');
+    assert.deepEqual(es.map((e) => `${e.locality},${e.date}`).sort(), ['Oslo,2024-01-18', 'Porto,2024-01-19']);
+  });
+
   it('flags an article dated before the events it reports as past', () => {
     const p = processInput({ bytes: new TextEncoder().encode('Thousands of demonstrators took to the streets of Atlanta, Georgia, on January 30, 2026.'), name: 't.txt', published: '2026-01-28' });
     assert.ok(p.article.flags.includes('published_date_contradicts_text'));

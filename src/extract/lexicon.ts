@@ -121,6 +121,8 @@ export const WEAK_TRIGGERS: Trigger[] = [
     tactic: null,
   },
   { re: /\bcrowds?\b/i, gate: ['crowd'], tactic: null },
+  // "thousands made a public display of support", "gathered in a show of solidarity"
+  { re: /\b(?:public )?(?:display|show)s? of (?:support|solidarity|defiance)\b/i, gate: ['display', 'show'], tactic: null },
   {
     re: /\b(?:took|take|taking) part\b|\bturned out\b|\bturnout\b|\bshowed up\b|\bassembled\b|\bchant(?:ed|ing|s)?\b/i,
     gate: [' part', 'turned out', 'turnout', 'showed up', 'assembled', 'chant'],
