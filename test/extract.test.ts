@@ -141,6 +141,11 @@ describe('extract', () => {
     assert.deepEqual(es.map((e) => `${e.locality},${e.date}`).sort(), ['Oslo,2024-01-18', 'Porto,2024-01-19']);
   });
 
+  it('does not put a wire story\'s unplaced report at the last town of a list of plans', () => {
+    const es = events('TOLEDO (AP) — Hundreds of people rallied in Toledo on Saturday against the plant closure.\n\nEvents are planned in cities across the state including Akron, Dayton and Youngstown.\n\nDemonstrators are arriving at a second rally near the river.');
+    assert.deepEqual(es.map((e) => `${e.locality},${e.status}`).sort(), ['Akron,planned', 'Dayton,planned', 'Toledo,occurred', 'Youngstown,planned']);
+  });
+
   it('flags an article dated before the events it reports as past', () => {
     const p = processInput({ bytes: new TextEncoder().encode('Thousands of demonstrators took to the streets of Atlanta, Georgia, on January 30, 2026.'), name: 't.txt', published: '2026-01-28' });
     assert.ok(p.article.flags.includes('published_date_contradicts_text'));

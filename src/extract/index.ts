@@ -317,7 +317,9 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     // the one town an article has named as a site so far is where its unplaced reports are
     for (const r of sites) siteIds.add(r.locality.id);
     soleSite = siteIds.size === 1 ? sites[0] ?? soleSite : null;
-    if (isEventSentence && sites.length) lastSite = sites[sites.length - 1]!;
+    // (a list of towns, or of plans, "Events are planned in A, B and C", sets no scene: the reports after it are
+    // not at its last town)
+    if (isEventSentence && sites.length) lastSite = sites.length === 1 && !u.future ? sites[0]! : null;
 
     if (!isEventSentence) {
       // facts without a protest word ("officers arrested 12 people") belong to the demonstration the text
