@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EventRecord } from '../src/core/types.js';
 import { findDates } from '../src/extract/dates.js';
+import { splitSentences } from '../src/extract/text.js';
 import { articleEvents, processInput } from '../src/pipeline.js';
 
 function events(text: string, published = '2026-01-31'): EventRecord[] {
@@ -106,6 +107,8 @@ describe('extract', () => {
   it('reads a state code in capitals that ends a sentence ("Jacksonville, NC.", "and DC.")', () => {
     assert.deepEqual(places(events('Protesters rallied on Friday in Tacoma and DC. Police watched from a distance.')), ['Tacoma,WA', 'Washington,DC']);
     assert.deepEqual(places(events('About 200 people marched on Friday in Jacksonville, NC. Police watched from a distance.')), ['Jacksonville,NC']);
+    // (a title or place word in capitals keeps its period: one sentence)
+    assert.equal(splitSentences('MARCHERS WALKED TO ST. MARY CHURCH ON FRIDAY.').length, 1);
   });
 
   it('reads "X City Hall" as the city X, not a small town called "X City"', () => {

@@ -29,8 +29,12 @@ const ABBREV = new Set(
   ).split(' '),
 );
 
-/** A word in capitals only ("DC", "PA"): its abbreviation is written with periods ("D.C.") or in lower case ("Pa."). */
-const ALL_CAPS_CODE = /^[A-Z]{2,}$/;
+/**
+ * A state's code in capitals ("DC", "PA"): its abbreviation is written with periods ("D.C.") or in lower case
+ * ("Pa."), so a period after it ends the sentence. (Not "ST.", "FT.", "NO.", "CO.", "MS.": in capitals too, they
+ * may be abbreviations.)
+ */
+const ALL_CAPS_CODE = /^(?:DC|PA|NC|SC|ND|SD|GA|LA|MD|VA|VT)$/;
 
 /** Splits a block of text into sentences; offsets are absolute (base + index). */
 export function splitSentences(text: string, base = 0): Sentence[] {
@@ -44,7 +48,7 @@ export function splitSentences(text: string, base = 0): Sentence[] {
     const before = text.slice(Math.max(0, m.index - 12), m.index);
     const w = /([A-Za-z.]+)$/.exec(before)?.[1] ?? '';
     const lw = w.toLowerCase().replace(/\.$/, '');
-    // (a code in capitals is no abbreviation: "in Seattle and DC. The" ends a sentence, "D.C. The" may not)
+    // (a state's code in capitals is no abbreviation: "in Seattle and DC. The" ends a sentence, "D.C. The" may not)
     if (text[m.index] === '.' && ((ABBREV.has(lw) && !ALL_CAPS_CODE.test(w)) || /^[A-Z]$/.test(w) || /^([A-Za-z]\.)+[A-Za-z]?$/.test(w))) continue;
     pushSentence(out, text, start, endPunct, base);
     start = m.index + m[0].length;
