@@ -123,6 +123,9 @@ describe('extract', () => {
   it('dates a place named in an undated list by the day the article later gives it', () => {
     const es = events('Rallies for peace were held around the world. Crowds in Lyon, Bern and Graz also held similar demonstrations. Protesters marched in Lyon on Thursday. On Friday, dozens of protesters gathered in Bern. In Graz, activists rallied on Thursday.', '2024-01-20');
     assert.deepEqual(es.filter((e) => e.locality === 'Bern').map((e) => e.date), ['2024-01-19']);
+    // (a lede's one undated place keeps the article's main day beside its other dated report)
+    const lede = events('Rallies were held around the state on Saturday. Hundreds rallied in Lyon against the cuts. In Grenoble, on Saturday, students marched. In Lyon, on Friday, a smaller group held a vigil.', '2024-01-21');
+    assert.deepEqual(lede.filter((e) => e.locality === 'Lyon').map((e) => e.date).sort(), ['2024-01-19', '2024-01-20']);
   });
 
   it('does not report as held, nor as planned, actions said after their day to have been planned', () => {

@@ -203,6 +203,8 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   // reports a wire story places at its filing town only for want of a site of their own
   const filedAt = new Set<Mention>();
   const pastAfterPublication = new Set<Mention>();
+  // mentions of a sentence that names several sites ("A, B and C also saw protests")
+  const listed = new Set<Mention>();
 
   // ---- pass 2: mentions -------------------------------------------------------------------------
   let mentions: Mention[] = [];
@@ -367,6 +369,7 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
         const m = newMention(article.id, p, date, published, u, dateNote, inherited);
         if (pastPlan) m.status = 'planned';
         if (wireHome) filedAt.add(m);
+        if (places.length > 1) listed.add(m);
         if (!pastPlan && !u.future && m.date && published && m.date > published) {
           tentative.add(m);
           if (PAST_CUES.test(u.sentence.text)) pastAfterPublication.add(m);
@@ -470,11 +473,11 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       m.status = dated[0]!.status;
     }
   }
-  // a report that names no day of its own, dated by the article's main day, of a place the article dates
-  // elsewhere to one other day ("A, B and C also saw protests. ... On Friday, protesters gathered in B") is
-  // that dated report
+  // a list of places with no day of its own, dated by the article's main day, names reports the article then
+  // gives one by one: a place it dates elsewhere to one other day is that dated report ("A, B and C also saw
+  // protests. ... On Friday, protesters gathered in B"). (A lede's one place keeps the main day.)
   for (const m of mentions) {
-    if (!m.flags.includes('date_from_article') || m.geo_precision === 'country') continue;
+    if (!m.flags.includes('date_from_article') || !listed.has(m) || m.geo_precision === 'country') continue;
     const dated = mentions.filter((o) => o !== m && o.placeId === m.placeId && o.status === m.status && o.date_precision === 'day' && !o.flags.includes('date_from_article') && !o.flags.includes('day_unknown'));
     const days = new Set(dated.map((o) => o.date));
     if (days.size === 1 && dated[0]!.date !== m.date) {
