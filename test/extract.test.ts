@@ -134,6 +134,9 @@ describe('extract', () => {
     // (said before their day, they are plans, not reports contradicting the page's date)
     const ahead = events('About 500 people marched in Leeds on Saturday against the cuts. Similar protests were planned around Britain for Sept. 27, including York and Derby.', '2025-09-21');
     assert.deepEqual(ahead.filter((e) => e.locality !== 'Leeds').map((e) => `${e.locality},${e.date},${e.status}`).sort(), ['Derby,2025-09-27,planned', 'York,2025-09-27,planned']);
+    // (a march "planned by" a group, or told with what it did, was held)
+    const held = events('The march was planned by the Tenants Union and went from the park to City Hall in Eugene on Saturday.');
+    assert.deepEqual(held.map((e) => `${e.locality},${e.date},${e.status}`), ['Eugene,2026-01-31,occurred']);
   });
 
   it('reads the rallies organizers are calling for as planned', () => {

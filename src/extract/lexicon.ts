@@ -142,10 +142,11 @@ export const FUTURE_CUES: Gated = {
 
 /**
  * A plan told in the past tense: "Similar protests were planned in ...". Said after their day, such actions are
- * neither reported as held nor still to come; before it, they are plans. (Not "the rally, planned for weeks, drew").
+ * neither reported as held nor still to come; before it, they are plans. (Not "the march was planned by ...", nor
+ * "the rally was scheduled for noon and drew ...": told with what happened, it happened.)
  */
 export const PAST_PLAN =
-  /\b(?:protests?|rall(?:y|ies)|march(?:es)?|demonstrations?|vigils?|walkouts?|strikes?|actions?|events?|gatherings?)\s+(?:\w+\s+){0,2}?(?:were|was|had been)\s+(?:also\s+)?(?:planned|scheduled)\b(?![^.;]*\b(?:drew|took place|went ahead|attracted|were held|was held|turned out)\b)/i;
+  /\b(?:protests?|rall(?:y|ies)|march(?:es)?|demonstrations?|vigils?|walkouts?|strikes?|actions?|events?|gatherings?)\s+(?:\w+\s+){0,2}?(?:were|was|had been)\s+(?:also\s+)?(?:planned|scheduled)\b(?!\s+by\b)(?![^.;]*\b(?:drew|took place|went ahead|went|began|started|ended|attracted|were held|was held|turned out|marched|rallied|gathered|filled)\b)/i;
 
 /** Cues that the clause reports something that already happened. */
 export const PAST_CUES =
