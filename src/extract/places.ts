@@ -240,7 +240,7 @@ function scanRun(gaz: Gazetteer, run: Token[], all: Token[], out: SentencePlaces
       }
       if (VENUE_HEADS.has(lastTail) && !NON_PLACE_TAILS.test(tail[0]!.text)) {
         // "Boise City Hall" is Boise's city hall, not a hall of a small "Boise City": the town before "City"
-        // wins when it is far bigger (not "Carson City Hall", a city about as big as the other name's)
+        // wins when it is far bigger (not "Mason City Hall": Mason, Ohio is about as big as Mason City)
         if (tail.length === 1 && lastTail === 'Hall' && matched >= 2 && run[j - 1]!.text === 'City') {
           const shortName = joinTokens(run.slice(i, j - 1));
           const shorter = gaz.lookup(shortName);

@@ -48,7 +48,7 @@ export function splitSentences(text: string, base = 0): Sentence[] {
     const before = text.slice(Math.max(0, m.index - 12), m.index);
     const w = /([A-Za-z.]+)$/.exec(before)?.[1] ?? '';
     const lw = w.toLowerCase().replace(/\.$/, '');
-    // (a state's code in capitals is no abbreviation: "in Seattle and DC. The" ends a sentence, "D.C. The" may not)
+    // (a state's code in capitals is no abbreviation: "in Tacoma and DC. The" ends a sentence, "D.C. The" may not)
     if (text[m.index] === '.' && ((ABBREV.has(lw) && !ALL_CAPS_CODE.test(w)) || /^[A-Z]$/.test(w) || /^([A-Za-z]\.)+[A-Za-z]?$/.test(w))) continue;
     pushSentence(out, text, start, endPunct, base);
     start = m.index + m[0].length;
