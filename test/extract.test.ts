@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EventRecord } from '../src/core/types.js';
 import { findDates } from '../src/extract/dates.js';
+import { splitSentences } from '../src/extract/text.js';
 import { articleEvents, processInput } from '../src/pipeline.js';
 
 function events(text: string, published = '2026-01-31'): EventRecord[] {
@@ -101,6 +102,57 @@ describe('extract', () => {
     assert.doesNotMatch(json, /Maria|Tomas|Example|Sample/);
     assert.match(json, /\[name\], 12/);
     assert.match(json, /Gov\. Pat Official/);
+  });
+
+  it('reads a state code in capitals that ends a sentence ("Jacksonville, NC.", "and DC.")', () => {
+    assert.deepEqual(places(events('Protesters rallied on Friday in Tacoma and DC. Police watched from a distance.')), ['Tacoma,WA', 'Washington,DC']);
+    assert.deepEqual(places(events('About 200 people marched on Friday in Jacksonville, NC. Police watched from a distance.')), ['Jacksonville,NC']);
+    // (a title or place word in capitals keeps its period: one sentence)
+    assert.equal(splitSentences('MARCHERS WALKED TO ST. MARY CHURCH ON FRIDAY.').length, 1);
+  });
+
+  it('reads "X City Hall" as the city X, not a small town called "X City"', () => {
+    assert.deepEqual(places(events('Hundreds of people rallied at Boise City Hall on Friday against the raids.')), ['Boise,ID']);
+  });
+
+  it('does not take a venue in a paragraph set abroad for a namesake town of another country', () => {
+    const es = events('Demonstrators rallied in Perth, Australia, on Thursday. They marched from the station to Tulsa City Hall.', '2024-01-20');
+    assert.deepEqual(places(es), ['Perth,Australia']);
+  });
+
+  it('dates a place named in an undated list by the day the article later gives it', () => {
+    const es = events('Rallies for peace were held around the world. Crowds in Lyon, Bern and Graz also held similar demonstrations. Protesters marched in Lyon on Thursday. On Friday, dozens of protesters gathered in Bern. In Graz, activists rallied on Thursday.', '2024-01-20');
+    assert.deepEqual(es.filter((e) => e.locality === 'Bern').map((e) => e.date), ['2024-01-19']);
+    // (a lede's one undated place keeps the article's main day beside its other dated report)
+    const lede = events('Rallies were held around the state on Saturday. Hundreds rallied in Lyon against the cuts. In Grenoble, on Saturday, students marched. In Lyon, on Friday, a smaller group held a vigil.', '2024-01-21');
+    assert.deepEqual(lede.filter((e) => e.locality === 'Lyon').map((e) => e.date).sort(), ['2024-01-19', '2024-01-20']);
+  });
+
+  it('does not report as held, nor as planned, actions said after their day to have been planned', () => {
+    const es = events('About 500 people marched in Leeds on Saturday against the cuts. Similar protests were planned around Britain, including York and Derby.', '2025-09-21');
+    assert.deepEqual(places(es), ['Leeds,United Kingdom']);
+    // (said before their day, they are plans, not reports contradicting the page's date)
+    const ahead = events('About 500 people marched in Leeds on Saturday against the cuts. Similar protests were planned around Britain for Sept. 27, including York and Derby.', '2025-09-21');
+    assert.deepEqual(ahead.filter((e) => e.locality !== 'Leeds').map((e) => `${e.locality},${e.date},${e.status}`).sort(), ['Derby,2025-09-27,planned', 'York,2025-09-27,planned']);
+    // (a march "planned by" a group, or told with what it did, was held)
+    const held = events('The march was planned by the Tenants Union and went from the park to City Hall in Eugene on Saturday.');
+    assert.deepEqual(held.map((e) => `${e.locality},${e.date},${e.status}`), ['Eugene,2026-01-31,occurred']);
+  });
+
+  it('reads the rallies organizers are calling for as planned', () => {
+    const es = events('Organizers in several cities are calling for solidarity, including a rally in Tacoma and a march in Spokane.', '2025-05-01');
+    assert.deepEqual(places(es), ['Spokane,WA', 'Tacoma,WA']);
+    assert.ok(es.every((e) => e.status === 'planned'), es.map((e) => e.status).join(' '));
+  });
+
+  it('reads a crowd making "a public display of support" as a demonstration in an article about protests', () => {
+    const es = events('Rallies in solidarity with refugees were held across Europe on Friday. In Porto, thousands of residents made a public display of support for the refugees on Friday. Protesters marched in Oslo on Thursday.', '2024-01-20');
+    assert.deepEqual(es.map((e) => `${e.locality},${e.date}`).sort(), ['Oslo,2024-01-18', 'Porto,2024-01-19']);
+  });
+
+  it('does not put a wire story\'s unplaced report at the last town of a list of plans', () => {
+    const es = events('TOLEDO (AP) — Hundreds of people rallied in Toledo on Saturday against the plant closure.\n\nEvents are planned in cities across the state including Akron, Dayton and Youngstown.\n\nDemonstrators are arriving at a second rally near the river.');
+    assert.deepEqual(es.map((e) => `${e.locality},${e.status}`).sort(), ['Akron,planned', 'Dayton,planned', 'Toledo,occurred', 'Youngstown,planned']);
   });
 
   it('flags an article dated before the events it reports as past', () => {

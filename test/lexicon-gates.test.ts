@@ -41,6 +41,8 @@ const PHRASES = [
   'They will march; organizers anticipate crowds, a rally planned for Friday is planned, is being planned, is set to begin, planning, plans to, are hoping to, is aiming to, intends to.',
   'A march scheduled for Monday, set for noon, set to start, to be held, the upcoming rally, next week, next Saturday, are expected to, is expected to, is being organized.',
   'A strike announced for May, called for a walkout on Monday, planned protests, planned rallies, planned marches, planned vigils.',
+  'Organizers are calling for a march; organisers in many cities are calling on residents to rally.',
+  'A public display of support, a show of solidarity, shows of defiance.',
   'Nationwide, nation-wide, across the country, throughout the nation, across the US, across the USA, across the U.S., across the U.S.A., across the United States.',
   'Around the country, a cross-country tour, a national day of action, national days of action, a national shutdown, a national general strike, nationally.',
   'Around the world, abroad, overseas, worldwide, internationally, in other countries.',

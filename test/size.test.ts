@@ -155,6 +155,9 @@ test('findSizes: crowd-size phrases', () => {
     ['The 1,500-strong crowd marched.', '1,500', 1500, 1500],
     ['Crowds numbering in the thousands filled the plaza.', 'thousands', 2000, 2000],
     ['The group of 12 activists chained themselves to the gate.', '12', 12, 12],
+    // (people named by their country or town: case written for this test)
+    ['Thousands of Kenyans made a display of support in the square.', 'thousands', 2000, 2000],
+    ['Dozens of New Yorkers held signs.', 'dozens', 24, 24],
   ];
   for (const [s, text, low, high] of cases) {
     const got = sizes(s);

@@ -18,7 +18,7 @@ import { addDays, iso, parseIso, yearHintOf, type DateHit } from './dates.js';
 import { addEvidence, attachFacts } from './facts.js';
 import { findSizes } from './size.js';
 import { SAME_DAY_PLAN } from '../merge/cluster.js';
-import { ABROAD, AGGREGATE, FUTURE_CUES, NATIONWIDE, PAST_CUES, type Gated } from './lexicon.js';
+import { ABROAD, AGGREGATE, FUTURE_CUES, NATIONWIDE, PAST_CUES, PAST_PLAN, type Gated } from './lexicon.js';
 import { assignDates, groupPlaces, isPlaceLine, nationwideMention, newMention, plannedNationwideDays } from './mention.js';
 import { findPrivateNames, makeRedactor } from './privacy.js';
 import { isEnglishWord } from './names.js';
@@ -203,6 +203,8 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
   // reports a wire story places at its filing town only for want of a site of their own
   const filedAt = new Set<Mention>();
   const pastAfterPublication = new Set<Mention>();
+  // mentions of a sentence that names several sites ("A, B and C also saw protests")
+  const listed = new Set<Mention>();
 
   // ---- pass 2: mentions -------------------------------------------------------------------------
   let mentions: Mention[] = [];
@@ -252,6 +254,9 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
         ? { raw, place: known.place, locality: known.locality, detail: known.detail }
         : resolvePlace(raw, gaz, geoOf(), section, explicitLocalities, u.sentence.start);
       if (!r) continue;
+      // (a venue in a paragraph set in one country is not a namesake town's abroad: "marched to the Ashford
+      // City Hall" after "rallied in Perth")
+      if (raw.venue && !known && paraPlace && paraPlace.locality.country !== r.locality.country) continue;
       resolved.push(r);
       if (!raw.venue && !resolvedNames.has(key)) resolvedNames.set(key, r);
     }
@@ -314,7 +319,9 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
     // the one town an article has named as a site so far is where its unplaced reports are
     for (const r of sites) siteIds.add(r.locality.id);
     soleSite = siteIds.size === 1 ? sites[0] ?? soleSite : null;
-    if (isEventSentence && sites.length) lastSite = sites[sites.length - 1]!;
+    // (a list of towns, or of plans, "Events are planned in A, B and C", sets no scene: the reports after it are
+    // not at its last town)
+    if (isEventSentence && sites.length) lastSite = sites.length === 1 && !u.future ? sites[0]! : null;
 
     if (!isEventSentence) {
       // facts without a protest word ("officers arrested 12 people") belong to the demonstration the text
@@ -356,9 +363,14 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
           date = dominant;
           dateNote = 'date_from_article';
         }
+        // ("Similar protests were planned in ...": after their day, not known to have been held; before it, plans)
+        const pastPlan = !u.future && published !== null && PAST_PLAN.test(u.sentence.text);
+        if (pastPlan && (!date?.date || date.date <= published!)) continue;
         const m = newMention(article.id, p, date, published, u, dateNote, inherited);
+        if (pastPlan) m.status = 'planned';
         if (wireHome) filedAt.add(m);
-        if (!u.future && m.date && published && m.date > published) {
+        if (places.length > 1) listed.add(m);
+        if (!pastPlan && !u.future && m.date && published && m.date > published) {
           tentative.add(m);
           if (PAST_CUES.test(u.sentence.text)) pastAfterPublication.add(m);
         }
@@ -459,6 +471,19 @@ export function extract(article: Article, gaz: Gazetteer, opts: ExtractOptions =
       m.date = dated[0]!.date;
       m.date_precision = 'day';
       m.status = dated[0]!.status;
+    }
+  }
+  // a list of places with no day of its own, dated by the article's main day, names reports the article then
+  // gives one by one: a place it dates elsewhere to one other day is that dated report ("A, B and C also saw
+  // protests. ... On Friday, protesters gathered in B"). (A lede's one place keeps the main day.)
+  for (const m of mentions) {
+    if (!m.flags.includes('date_from_article') || !listed.has(m) || m.geo_precision === 'country') continue;
+    const dated = mentions.filter((o) => o !== m && o.placeId === m.placeId && o.status === m.status && o.date_precision === 'day' && !o.flags.includes('date_from_article') && !o.flags.includes('day_unknown'));
+    const days = new Set(dated.map((o) => o.date));
+    if (days.size === 1 && dated[0]!.date !== m.date) {
+      m.flags = m.flags.filter((f) => f !== 'date_from_article');
+      m.date = dated[0]!.date;
+      m.date_precision = 'day';
     }
   }
   // "the walkouts this morning precede a rally planned at 5 p.m.": the day's report and the day's plan at one

@@ -121,6 +121,8 @@ export const WEAK_TRIGGERS: Trigger[] = [
     tactic: null,
   },
   { re: /\bcrowds?\b/i, gate: ['crowd'], tactic: null },
+  // "thousands made a public display of support", "gathered in a show of solidarity"
+  { re: /\b(?:public )?(?:display|show)s? of (?:support|solidarity|defiance)\b/i, gate: ['display', 'show'], tactic: null },
   {
     re: /\b(?:took|take|taking) part\b|\bturned out\b|\bturnout\b|\bshowed up\b|\bassembled\b|\bchant(?:ed|ing|s)?\b/i,
     gate: [' part', 'turned out', 'turnout', 'showed up', 'assembled', 'chant'],
@@ -134,9 +136,17 @@ export const NON_PROTEST_DATE_VERBS =
 
 /** Cues that a mention is of a future action. */
 export const FUTURE_CUES: Gated = {
-  re: /\b(?:will|anticipat(?:e|es|ing)|planned for|(?:is|are) (?:being )?planned|(?:is|are) set to|planning|plans? to|(?:are|is) (?:looking|hoping|aiming|preparing) to|intends? to|scheduled(?: for)?|set for|set to|to be held|upcoming|next (?:week|month|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|are expected to|is expected to|were expected to (?:start|begin|take place|be held|gather|march|rally)|is being organi[sz]ed|are being organi[sz]ed|announced for|called for .{0,30} on|planned (?:protests?|rall(?:y|ies)|march(?:es)?|demonstrations?|walkouts?|vigils?|strikes?)(?! (?:drew|went|took|was held|were held)))\b/i,
-  gate: ['will', 'anticipat', 'plan', 'set to', 'set for', 'ing to', 'intend', 'scheduled', 'to be held', 'upcoming', 'next ', 'expected to', 'being organi', 'announced for', 'called for'],
+  re: /\b(?:will|anticipat(?:e|es|ing)|planned for|(?:is|are) (?:being )?planned|(?:is|are) set to|planning|plans? to|(?:are|is) (?:looking|hoping|aiming|preparing) to|intends? to|scheduled(?: for)?|set for|set to|to be held|upcoming|next (?:week|month|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|are expected to|is expected to|were expected to (?:start|begin|take place|be held|gather|march|rally)|is being organi[sz]ed|are being organi[sz]ed|announced for|called for .{0,30} on|organi[sz]ers(?: [\w,]+){0,5}? (?:are|is) calling (?:for|on)|planned (?:protests?|rall(?:y|ies)|march(?:es)?|demonstrations?|walkouts?|vigils?|strikes?)(?! (?:drew|went|took|was held|were held)))\b/i,
+  gate: ['will', 'anticipat', 'plan', 'set to', 'set for', 'ing to', 'intend', 'scheduled', 'to be held', 'upcoming', 'next ', 'expected to', 'being organi', 'announced for', 'called for', 'calling '],
 };
+
+/**
+ * A plan told in the past tense: "Similar protests were planned in ...". Said after their day, such actions are
+ * neither reported as held nor still to come; before it, they are plans. (Not "the march was planned by ...", nor
+ * "the rally was scheduled for noon and drew ...": told with what happened, it happened.)
+ */
+export const PAST_PLAN =
+  /\b(?:protests?|rall(?:y|ies)|march(?:es)?|demonstrations?|vigils?|walkouts?|strikes?|actions?|events?|gatherings?)\s+(?:\w+\s+){0,2}?(?:were|was|had been)\s+(?:also\s+)?(?:planned|scheduled)\b(?!\s+by\b)(?![^.;]*\b(?:drew|took place|went ahead|went|began|started|ended|attracted|were held|was held|turned out|marched|rallied|gathered|filled)\b)/i;
 
 /** Cues that the clause reports something that already happened. */
 export const PAST_CUES =

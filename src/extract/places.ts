@@ -239,11 +239,29 @@ function scanRun(gaz: Gazetteer, run: Token[], all: Token[], out: SentencePlaces
         continue;
       }
       if (VENUE_HEADS.has(lastTail) && !NON_PLACE_TAILS.test(tail[0]!.text)) {
+        // "Boise City Hall" is Boise's city hall, not a hall of a small "Boise City": the town before "City"
+        // wins when it is far bigger (not "Mason City Hall": Mason, Ohio is about as big as Mason City)
+        if (tail.length === 1 && lastTail === 'Hall' && matched >= 2 && run[j - 1]!.text === 'City') {
+          const shortName = joinTokens(run.slice(i, j - 1));
+          const shorter = gaz.lookup(shortName);
+          if (maxLocalityPop(shorter) > 5 * maxLocalityPop(cands)) {
+            out.places.push({ start, end: run[j - 2]!.end, text: shortName, cands: shorter, qualifier: null, venue: joinTokens(run.slice(i)), before });
+            i = n;
+            continue;
+          }
+        }
         out.places.push({ start, end, text, cands, qualifier: null, venue: joinTokens(run.slice(i)), before });
       }
     }
     i = n; // the rest of the run belongs to the same proper name
   }
+}
+
+/** The population of the biggest town among a name's candidates (0 if none is a town). */
+function maxLocalityPop(cands: Place[]): number {
+  let best = 0;
+  for (const c of cands) if (c.kind === 'locality' && c.population > best) best = c.population;
+  return best;
 }
 
 const COMMON_SENTENCE_START = /^(?:A|An|The|In|At|On|It|As|If|So|No|Yes|Good|Great|New|Many|Few|Some|All|Most|One|Two|Three|Hope|Justice|Peace|Unity|Liberty|Freedom|Independence|Union|Progress|Victory)$/;

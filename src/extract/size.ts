@@ -689,10 +689,18 @@ function isCapitalized(t: Tok): boolean {
   return t.k === K.Word && c >= 65 && c <= 90;
 }
 
+/** A plural people's name: "Kenyans", "Iraqis", "Minnesotans", "Yorkers". */
+const DEMONYM = /^[A-Z][a-z]+(?:ans|is|ers)$/;
+
 /** Index of the people noun after a quantity ending at token j, or -1. Allows "of" and up to 4 modifiers. */
 function peopleNounAfter(toks: Tok[], j: number): number {
   let x = j;
-  if (x < toks.length && toks[x].lw === 'of') x++;
+  if (x < toks.length && toks[x].lw === 'of') {
+    x++;
+    // "thousands of Kenyans", "hundreds of Iraqis", "dozens of New Yorkers": a people named by their country or town
+    if (x < toks.length && isCapitalized(toks[x]) && DEMONYM.test(toks[x].raw)) return x;
+    if (x + 1 < toks.length && isCapitalized(toks[x]) && isCapitalized(toks[x + 1]) && DEMONYM.test(toks[x + 1].raw)) return x + 1;
+  }
   let mods = 0;
   while (x < toks.length && mods <= 4) {
     const t = toks[x];

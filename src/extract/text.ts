@@ -29,6 +29,13 @@ const ABBREV = new Set(
   ).split(' '),
 );
 
+/**
+ * A state's code in capitals ("DC", "PA"): its abbreviation is written with periods ("D.C.") or in lower case
+ * ("Pa."), so a period after it ends the sentence. (Not "ST.", "FT.", "NO.", "CO.", "MS.": in capitals too, they
+ * may be abbreviations.)
+ */
+const ALL_CAPS_CODE = /^(?:DC|PA|NC|SC|ND|SD|GA|LA|MD|VA|VT)$/;
+
 /** Splits a block of text into sentences; offsets are absolute (base + index). */
 export function splitSentences(text: string, base = 0): Sentence[] {
   const out: Sentence[] = [];
@@ -41,7 +48,8 @@ export function splitSentences(text: string, base = 0): Sentence[] {
     const before = text.slice(Math.max(0, m.index - 12), m.index);
     const w = /([A-Za-z.]+)$/.exec(before)?.[1] ?? '';
     const lw = w.toLowerCase().replace(/\.$/, '');
-    if (text[m.index] === '.' && (ABBREV.has(lw) || /^[A-Z]$/.test(w) || /^([A-Za-z]\.)+[A-Za-z]?$/.test(w))) continue;
+    // (a state's code in capitals is no abbreviation: "in Tacoma and DC. The" ends a sentence, "D.C. The" may not)
+    if (text[m.index] === '.' && ((ABBREV.has(lw) && !ALL_CAPS_CODE.test(w)) || /^[A-Z]$/.test(w) || /^([A-Za-z]\.)+[A-Za-z]?$/.test(w))) continue;
     pushSentence(out, text, start, endPunct, base);
     start = m.index + m[0].length;
   }
@@ -129,7 +137,7 @@ export function tokenize(text: string, base = 0): Token[] {
     if (i < n && text.charCodeAt(i) === 46) i++;
     let word = text.slice(at, i);
     // a trailing period belongs to the word only for abbreviations ("St.", "Jan.", "D.C.")
-    if (word.endsWith('.') && !/^([A-Za-z]\.)+$/.test(word) && !ABBREV.has(word.slice(0, -1).toLowerCase())) {
+    if (word.endsWith('.') && !/^([A-Za-z]\.)+$/.test(word) && (!ABBREV.has(word.slice(0, -1).toLowerCase()) || ALL_CAPS_CODE.test(word.slice(0, -1)))) {
       word = word.slice(0, -1);
     }
     if (!hasCamelJoin(word)) {
