@@ -77,13 +77,14 @@ export async function enqueueInput(boss: PgBoss, store: Store, input: RawInput, 
   const data = jobDataOf(input, today);
   const article = ingest(input);
   if (await store.hasArticle(article.id)) return 'already stored';
-  const send = () => boss.send(INGEST_QUEUE, data, { id: jobIdOf(article.id), singletonKey: article.id, expireInSeconds: jobExpirySeconds() });
+  const id = jobIdOf(article.id);
+  const send = () => boss.send(INGEST_QUEUE, data, { id, singletonKey: article.id, expireInSeconds: jobExpirySeconds() });
   if (await send()) return 'queued';
   // a job of the article that ended without storing it (failed once its retries were spent, or cancelled) is no
   // reason to refuse it now: sent again, it is queued again (pg-boss would keep the old job, by its id, for days)
-  const old = await boss.getJobById(INGEST_QUEUE, jobIdOf(article.id));
+  const old = await boss.getJobById(INGEST_QUEUE, id);
   if (old && ENDED.has(old.state)) {
-    await boss.deleteJob(INGEST_QUEUE, old.id);
+    await boss.deleteJob(INGEST_QUEUE, id);
     if (await send()) return 'queued';
   }
   return 'already queued';
